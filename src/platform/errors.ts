@@ -55,7 +55,9 @@ export function defineError<A extends unknown[]>(
   registry.set(code, kind);
   const make = (...args: A): AppError => {
     const out = render(...args);
-    return typeof out === 'string' ? new AppError(code, kind, out) : new AppError(code, kind, out.message, out.details);
+    return typeof out === 'string'
+      ? new AppError(code, kind, out)
+      : new AppError(code, kind, out.message, out.details);
   };
   return Object.assign(make, {
     code,
@@ -70,7 +72,11 @@ export function definedErrorCodes(): ReadonlyMap<string, ErrorKind> {
 }
 
 export const internalError = defineError('internal_error', 'internal', () => 'An internal error occurred.');
-export const invalidInput = defineError('invalid_input', 'invalid', (message: string, details?: ErrorDetails) => ({
-  message,
-  ...(details ? { details } : {}),
-}));
+export const invalidInput = defineError(
+  'invalid_input',
+  'invalid',
+  (message: string, details?: ErrorDetails) => ({
+    message,
+    ...(details ? { details } : {}),
+  }),
+);

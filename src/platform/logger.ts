@@ -23,7 +23,11 @@ export const redactPaths = [
 
 export function createLogger(options: { level: LogLevel; destination?: NodeJS.WritableStream }): pino.Logger {
   return pino(
-    { level: options.level, redact: { paths: redactPaths, censor: '[redacted]' }, base: { service: 'warden' } },
+    {
+      level: options.level,
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      base: { service: 'warden' },
+    },
     options.destination ?? process.stderr,
   );
 }

@@ -1,0 +1,158 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type FileHandle, mkdir, open, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline, Transform } from 'node:stream';
+import {
+  assertSha256Digest,
+  type BlobStaging,
+  type BlobStat,
+  type BlobStore,
+  blobDigestMismatch,
+  blobIntegrity,
+  blobNotFound,
+  sameDigest,
+} from '../../modules/artifacts/index.js';
+import { internalError } from '../../platform/errors.js';
+import { CHUNK, DIR_MODE, errCode, place, streamToFile } from './fs-blob-files.js';
+
+export interface FsBlobStoreOptions {
+  /** Directory that holds the store, e.g. `<dataDir>/blobs`. */
+  root: string;
+}
+
+/** A blob store on a local filesystem: `root/sha256/ab/cdef…`, uploads staged under `root/.staging/`. */
+export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
+  const stagingRoot = join(options.root, '.staging');
+  const blobPath = (digest: string): string => {
+    assertSha256Digest(digest);
+    return join(options.root, 'sha256', digest.slice(0, 2), digest.slice(2));
+  };
+
+  async function createStaging(): Promise<BlobStaging> {
+    const dir = join(stagingRoot, randomUUID());
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    const staged = new Map<string, string>();
+    let closed = false;
+    const ensureOpen = () => {
+      if (closed) throw internalError();
+    };
+
+    return {
+      async write(source, writeOptions) {
+        ensureOpen();
+        const expected = writeOptions.expectedDigest;
+        if (expected !== undefined) assertSha256Digest(expected);
+        const temp = join(dir, `${randomUUID()}.part`);
+        let kept = false;
+        try {
+          const blob = await streamToFile(source, temp, writeOptions);
+          if (expected !== undefined && !sameDigest(expected, blob.digest)) {
+            throw blobDigestMismatch(expected, blob.digest);
+          }
+          if (!staged.has(blob.digest)) {
+            staged.set(blob.digest, temp);
+            kept = true;
+          }
+          return blob;
+        } finally {
+          if (!kept) await rm(temp, { force: true });
+        }
+      },
+
+      async commit(digests) {
+        ensureOpen();
+        const wanted = digests ?? [...staged.keys()];
+        for (const digest of wanted) if (!staged.has(assertSha256Digest(digest))) throw blobNotFound(digest);
+        const created: string[] = [];
+        try {
+          for (const digest of new Set(wanted)) {
+            if (await place(staged.get(digest)!, blobPath(digest))) created.push(digest);
+          }
+        } finally {
+          closed = true;
+          await rm(dir, { recursive: true, force: true });
+        }
+        return { created };
+      },
+
+      async discard() {
+        closed = true;
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  async function openVerified(digest: string) {
+    const file = blobPath(digest);
+    let fh: FileHandle;
+    try {
+      fh = await open(file, 'r');
+    } catch (err) {
+      if (errCode(err) === 'ENOENT') throw blobNotFound(digest);
+      throw err;
+    }
+    let size: number;
+    try {
+      size = (await fh.stat()).size;
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    const hash = createHash('sha256');
+    const check = new Transform({
+      highWaterMark: CHUNK,
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+      // Failing at flush means a consumer never sees 'end' for bytes that do not match their name.
+      flush(callback) {
+        callback(sameDigest(digest, hash.digest('hex')) ? null : blobIntegrity(digest));
+      },
+    });
+    // pipeline forwards a read error to `check` and closes the file if the consumer stops early.
+    pipeline(fh.createReadStream({ highWaterMark: CHUNK }), check, () => {});
+    return { size, stream: check };
+  }
+
+  return {
+    createStaging,
+    openVerified,
+
+    async stat(digest): Promise<BlobStat | null> {
+      try {
+        const st = await stat(blobPath(digest));
+        return st.isFile() ? { digest, size: st.size } : null;
+      } catch (err) {
+        if (errCode(err) === 'ENOENT') return null;
+        throw err;
+      }
+    },
+
+    async verify(digest) {
+      const { size, stream } = await openVerified(digest);
+      for await (const _ of stream) {
+        // Draining is the check: the stream errors instead of ending on a mismatch.
+      }
+      return { digest, size };
+    },
+
+    async delete(digest) {
+      await unlink(blobPath(digest)).catch((err: unknown) => {
+        if (errCode(err) !== 'ENOENT') throw err;
+      });
+    },
+
+    async sweepStaging() {
+      let entries: string[];
+      try {
+        entries = await readdir(stagingRoot);
+      } catch (err) {
+        if (errCode(err) === 'ENOENT') return 0;
+        throw err;
+      }
+      for (const entry of entries) await rm(join(stagingRoot, entry), { recursive: true, force: true });
+      return entries.length;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { defineError } from '../../platform/errors.js';
+import type { Database } from './database.js';
+import { migrationProvider } from './migrations/index.js';
+
+/** What a backend can do; code asks these questions instead of checking the dialect's name. */
+export interface SqlCapabilities {
+  /** SELECT … FOR UPDATE locks rows until the transaction ends (otherwise transactions are serialized). */
+  rowLocks: boolean;
+}
+
+export interface SqlDatabase {
+  db: Kysely<Database>;
+  capabilities: SqlCapabilities;
+  /** Human-readable location, without credentials. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export const migrationFailed = defineError('migration_failed', 'unavailable', (name: string) => ({
+  message: `Database migration ${name} failed; the database was left at the previous version.`,
+  details: { migration: name },
+}));
+
+export interface DatabaseOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+}
+
+/** Opens PostgreSQL when a URL is configured, else the embedded SQLite file under the data directory. */
+export function openDatabase(options: DatabaseOptions): SqlDatabase {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o750 });
+  return openSqlite(path.join(options.dataDir, 'warden.db'));
+}
+
+export function openSqlite(file: string): SqlDatabase {
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, capabilities: { rowLocks: false }, describe: `sqlite:${file}`, close: () => db.destroy() };
+}
+
+export function openPostgres(url: string): SqlDatabase {
+  // int8 (sizes) as JS numbers: every size Warden stores is below 2^53.
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const parsed = new URL(url);
+  return {
+    db,
+    capabilities: { rowLocks: true },
+    describe: `postgresql://${parsed.host}${parsed.pathname}`,
+    close: () => db.destroy(),
+  };
+}
+
+/** Applies pending migrations under Kysely's migration lock; fails without applying a partial step. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed)
+    throw Object.assign(migrationFailed(failed?.migrationName ?? 'unknown'), { cause: error });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when a database error is a unique-constraint violation, on any supported backend. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

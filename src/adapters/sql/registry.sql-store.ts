@@ -1,0 +1,340 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Page, RegistryStore } from '../../modules/registry/registry.ports.js';
+import type {
+  AliasEvent,
+  AliasRecord,
+  ModelRecord,
+  VersionRecord,
+} from '../../modules/registry/registry.types.js';
+import type { Database, VersionsTable } from './database.js';
+import type { SqlCapabilities } from './db.js';
+
+/** The registry store bound to one connection or transaction. */
+export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCapabilities): RegistryStore {
+  const tagsOf = async (ids: string[]): Promise<Map<string, string[]>> => {
+    const map = new Map<string, string[]>(ids.map((id) => [id, []]));
+    if (ids.length === 0) return map;
+    const rows = await db
+      .selectFrom('model_tags')
+      .selectAll()
+      .where('model_id', 'in', ids)
+      .orderBy('tag')
+      .execute();
+    for (const row of rows) map.get(row.model_id)?.push(row.tag);
+    return map;
+  };
+  const replaceTags = async (modelId: string, tags: string[]): Promise<void> => {
+    await db.deleteFrom('model_tags').where('model_id', '=', modelId).execute();
+    if (tags.length > 0) {
+      await db
+        .insertInto('model_tags')
+        .values(tags.map((tag) => ({ model_id: modelId, tag })))
+        .execute();
+    }
+  };
+
+  return {
+    async insertModel(m) {
+      await db
+        .insertInto('models')
+        .values({
+          id: m.id,
+          name: m.name,
+          description: m.description,
+          owner: m.owner,
+          created_by: m.createdBy,
+          created_at: m.createdAt,
+          updated_at: m.updatedAt,
+        })
+        .execute();
+      await replaceTags(m.id, m.tags);
+    },
+
+    async updateModel(id, patch) {
+      await db
+        .updateTable('models')
+        .set({
+          updated_at: patch.updatedAt,
+          ...(patch.description !== undefined ? { description: patch.description } : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+      if (patch.tags) await replaceTags(id, patch.tags);
+    },
+
+    async findModelByName(name) {
+      const row = await db.selectFrom('models').selectAll().where('name', '=', name).executeTakeFirst();
+      if (!row) return null;
+      return toModel(row, (await tagsOf([row.id])).get(row.id) ?? []);
+    },
+
+    async findModelById(id) {
+      const row = await db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return null;
+      return toModel(row, (await tagsOf([row.id])).get(row.id) ?? []);
+    },
+
+    async lockModel(id) {
+      if (!capabilities.rowLocks) return;
+      await db.selectFrom('models').select('id').where('id', '=', id).forUpdate().execute();
+    },
+
+    async listModels({ tag, limit, after }) {
+      let q = db.selectFrom('models').selectAll('models');
+      if (tag) q = q.where('id', 'in', db.selectFrom('model_tags').select('model_id').where('tag', '=', tag));
+      if (after) q = q.where('name', '>', after);
+      const rows = await q
+        .orderBy('name')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const tags = await tagsOf(page.map((r) => r.id));
+      return paged(
+        page.map((r) => toModel(r, tags.get(r.id) ?? [])),
+        rows.length > limit,
+        (m) => m.name,
+      );
+    },
+
+    async nextVersionNumber(modelId) {
+      const row = await db
+        .selectFrom('versions')
+        .select((eb) => eb.fn.max('number').as('max'))
+        .where('model_id', '=', modelId)
+        .executeTakeFirst();
+      return Number(row?.max ?? 0) + 1;
+    },
+
+    async insertVersion(v, files) {
+      await db.insertInto('versions').values(fromVersion(v)).execute();
+      // Chunked so a many-file version stays under every backend's bound-parameter limit.
+      for (let i = 0; i < files.length; i += 200) {
+        await db
+          .insertInto('version_files')
+          .values(
+            files
+              .slice(i, i + 200)
+              .map((f) => ({ version_id: v.id, path: f.path, digest: f.digest, size: f.size })),
+          )
+          .execute();
+      }
+    },
+
+    async findVersionByNumber(modelId, number) {
+      const row = await db
+        .selectFrom('versions')
+        .selectAll()
+        .where('model_id', '=', modelId)
+        .where('number', '=', number)
+        .executeTakeFirst();
+      return row ? toVersion(row) : null;
+    },
+
+    async findVersionsByDigestPrefix(modelId, prefix) {
+      const rows = await db
+        .selectFrom('versions')
+        .selectAll()
+        .where('model_id', '=', modelId)
+        .where('digest', '>=', prefix)
+        .where('digest', '<', `${prefix}g`)
+        .limit(2)
+        .execute();
+      return rows.map(toVersion);
+    },
+
+    async findVersionById(id) {
+      const row = await db.selectFrom('versions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toVersion(row) : null;
+    },
+
+    async listVersions(modelId, { limit, after }) {
+      let q = db.selectFrom('versions').selectAll().where('model_id', '=', modelId);
+      if (after) q = q.where('number', '<', Number(after));
+      const rows = await q
+        .orderBy('number', 'desc')
+        .limit(limit + 1)
+        .execute();
+      return paged(rows.slice(0, limit).map(toVersion), rows.length > limit, (v) => String(v.number));
+    },
+
+    async listVersionFiles(versionId) {
+      const rows = await db
+        .selectFrom('version_files')
+        .select(['path', 'digest', 'size'])
+        .where('version_id', '=', versionId)
+        .execute();
+      return rows.map((r) => ({ path: r.path, digest: r.digest, size: Number(r.size) }));
+    },
+
+    async countBlobReferences(digest) {
+      const row = await db
+        .selectFrom('version_files')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('digest', '=', digest)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
+    async findAlias(modelId, name) {
+      const row = await db
+        .selectFrom('aliases')
+        .selectAll()
+        .where('model_id', '=', modelId)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return row ? toAlias(row) : null;
+    },
+
+    async listAliases(modelId) {
+      const rows = await db
+        .selectFrom('aliases')
+        .selectAll()
+        .where('model_id', '=', modelId)
+        .orderBy('name')
+        .execute();
+      return rows.map(toAlias);
+    },
+
+    async upsertAlias(a) {
+      const values = {
+        model_id: a.modelId,
+        name: a.name,
+        version_id: a.versionId,
+        updated_by: a.updatedBy,
+        updated_at: a.updatedAt,
+      };
+      await db
+        .insertInto('aliases')
+        .values(values)
+        .onConflict((oc) =>
+          oc
+            .columns(['model_id', 'name'])
+            .doUpdateSet({ version_id: a.versionId, updated_by: a.updatedBy, updated_at: a.updatedAt }),
+        )
+        .execute();
+    },
+
+    async deleteAlias(modelId, name) {
+      await db.deleteFrom('aliases').where('model_id', '=', modelId).where('name', '=', name).execute();
+    },
+
+    async insertAliasEvent(e) {
+      await db
+        .insertInto('alias_events')
+        .values({
+          id: e.id,
+          model_id: e.modelId,
+          alias: e.alias,
+          from_version_id: e.fromVersionId,
+          to_version_id: e.toVersionId,
+          actor: e.actor,
+          reason: e.reason,
+          at: e.at,
+        })
+        .execute();
+    },
+
+    async listAliasEvents(modelId, alias, { limit, after }) {
+      let q = db
+        .selectFrom('alias_events')
+        .selectAll()
+        .where('model_id', '=', modelId)
+        .where('alias', '=', alias);
+      if (after) q = q.where('id', '<', after);
+      const rows = await q
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      return paged(rows.slice(0, limit).map(toAliasEvent), rows.length > limit, (e) => e.id);
+    },
+  };
+}
+
+function paged<T>(items: T[], more: boolean, key: (item: T) => string): Page<T> {
+  const last = items[items.length - 1];
+  return { items, next: more && last !== undefined ? key(last) : null };
+}
+
+function toModel(row: Selectable<Database['models']>, tags: string[]): ModelRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    owner: row.owner,
+    tags,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function fromVersion(v: VersionRecord): VersionsTable {
+  return {
+    id: v.id,
+    model_id: v.modelId,
+    number: v.number,
+    digest: v.digest,
+    kind: v.kind,
+    format: v.format,
+    size: v.size,
+    file_count: v.fileCount,
+    io_signature: v.ioSignature ? JSON.stringify(v.ioSignature) : null,
+    metrics: JSON.stringify(v.metrics),
+    params: JSON.stringify(v.params),
+    metadata: JSON.stringify(v.metadata),
+    dataset_digests: JSON.stringify(v.lineage.datasetDigests),
+    training_run: v.lineage.trainingRun,
+    parent_version_id: v.lineage.parentVersionId,
+    source_commit: v.lineage.sourceCommit,
+    created_by: v.createdBy,
+    created_at: v.createdAt,
+  };
+}
+
+function toVersion(row: Selectable<VersionsTable>): VersionRecord {
+  return {
+    id: row.id,
+    modelId: row.model_id,
+    number: Number(row.number),
+    digest: row.digest,
+    kind: row.kind as VersionRecord['kind'],
+    format: row.format,
+    size: Number(row.size),
+    fileCount: Number(row.file_count),
+    ioSignature: row.io_signature ? JSON.parse(row.io_signature) : null,
+    metrics: JSON.parse(row.metrics),
+    params: JSON.parse(row.params),
+    metadata: JSON.parse(row.metadata),
+    lineage: {
+      datasetDigests: JSON.parse(row.dataset_digests),
+      trainingRun: row.training_run,
+      parentVersionId: row.parent_version_id,
+      sourceCommit: row.source_commit,
+    },
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+  };
+}
+
+function toAlias(row: Selectable<Database['aliases']>): AliasRecord {
+  return {
+    modelId: row.model_id,
+    name: row.name,
+    versionId: row.version_id,
+    updatedBy: row.updated_by,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toAliasEvent(row: Selectable<Database['alias_events']>): AliasEvent {
+  return {
+    id: row.id,
+    modelId: row.model_id,
+    alias: row.alias,
+    fromVersionId: row.from_version_id,
+    toVersionId: row.to_version_id,
+    actor: row.actor,
+    reason: row.reason,
+    at: row.at,
+  };
+}

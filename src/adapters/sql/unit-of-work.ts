@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { Stores, UnitOfWork } from '../../modules/registry/registry.ports.js';
+import type { Database } from './database.js';
+import type { SqlCapabilities } from './db.js';
+import { createRegistrySqlStore } from './registry.sql-store.js';
+
+/** Builds every store on one executor (the root connection, or a transaction). */
+export function createSqlStores(db: Kysely<Database>, capabilities: SqlCapabilities): Stores {
+  return { registry: createRegistrySqlStore(db, capabilities) };
+}
+
+export function createSqlUnitOfWork(db: Kysely<Database>, capabilities: SqlCapabilities): UnitOfWork {
+  return {
+    run: (work) => db.transaction().execute((trx) => work(createSqlStores(trx, capabilities))),
+  };
+}

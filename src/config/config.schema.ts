@@ -1,0 +1,84 @@
+import Type, { type Static } from 'typebox';
+
+const Size = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
+/** The one description of Warden's configuration: the file, WARDEN_* variables and flags all land here. */
+export const ConfigSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, description: 'Address to listen on.' }),
+    port: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      description: 'TCP port to listen on (0: any free port).',
+    }),
+    dataDir: Type.String({
+      minLength: 1,
+      description: 'Folder for the embedded database and artifact store.',
+    }),
+    databaseUrl: Type.Union([Type.String({ pattern: '^postgres(ql)?://' }), Type.Null()], {
+      description: 'PostgreSQL URL; null uses the SQLite file in the data directory.',
+    }),
+    logLevel: Type.Union(
+      [
+        Type.Literal('fatal'),
+        Type.Literal('error'),
+        Type.Literal('warn'),
+        Type.Literal('info'),
+        Type.Literal('debug'),
+        Type.Literal('trace'),
+        Type.Literal('silent'),
+      ],
+      { description: 'Log level.' },
+    ),
+    limits: Type.Object(
+      {
+        maxFileBytes: Size,
+        maxVersionBytes: Size,
+        maxFilesPerVersion: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+        maxJsonBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+
+export const GiB = 1024 ** 3;
+export const MiB = 1024 ** 2;
+
+export const configDefaults: Config = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: './warden-data',
+  databaseUrl: null,
+  logLevel: 'info',
+  limits: {
+    maxFileBytes: 64 * GiB,
+    maxVersionBytes: 256 * GiB,
+    maxFilesPerVersion: 10_000,
+    maxJsonBodyBytes: 1 * MiB,
+  },
+};
+
+/** Environment variables and the config key each one sets. */
+export const envKeys = {
+  WARDEN_HOST: 'host',
+  WARDEN_PORT: 'port',
+  WARDEN_DATA_DIR: 'dataDir',
+  WARDEN_DATABASE_URL: 'databaseUrl',
+  WARDEN_LOG_LEVEL: 'logLevel',
+  WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
+  WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
+  WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',
+  WARDEN_MAX_JSON_BODY_BYTES: 'limits.maxJsonBodyBytes',
+} as const;
+
+export const numericKeys = new Set<string>([
+  'port',
+  'limits.maxFileBytes',
+  'limits.maxVersionBytes',
+  'limits.maxFilesPerVersion',
+  'limits.maxJsonBodyBytes',
+]);

@@ -1,0 +1,4 @@
+export type { Config } from './config.schema.js';
+export { ConfigSchema, configDefaults, envKeys, GiB, MiB } from './config.schema.js';
+export { type ConfigProblem, type ConfigSources, configInvalid, loadConfig } from './load-config.js';
+export { parseSize } from './parse-size.js';

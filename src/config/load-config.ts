@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Compile } from 'typebox/compile';
+import { defineError } from '../platform/errors.js';
+import { type Config, ConfigSchema, configDefaults, envKeys, numericKeys } from './config.schema.js';
+import { parseSize } from './parse-size.js';
+
+export interface ConfigProblem {
+  key: string;
+  source: string;
+  message: string;
+}
+
+export const configInvalid = defineError('config_invalid', 'invalid', (problems: ConfigProblem[]) => ({
+  message: `Configuration is invalid:\n${problems.map((p) => `  - ${p.key} (${p.source}): ${p.message}`).join('\n')}`,
+  details: { problems },
+}));
+
+export interface ConfigSources {
+  /** The process environment (or any map of WARDEN_* variables). */
+  env?: Record<string, string | undefined>;
+  /** Path of a JSON config file; WARDEN_CONFIG in env names one too. */
+  file?: string;
+  /** Values from command-line flags, keyed by config key (dot paths for nested keys). */
+  flags?: Record<string, unknown>;
+  /** Base folder for relative paths (dataDir); defaults to the current directory. */
+  cwd?: string;
+}
+
+const checker = Compile(ConfigSchema);
+type Layer = { source: string; values: Map<string, unknown> };
+
+/**
+ * Builds the configuration once, from defaults < file < environment < flags. Every problem is reported
+ * together, each with its key and where the value came from; the result is frozen.
+ */
+export function loadConfig(sources: ConfigSources = {}): Readonly<Config> {
+  const problems: ConfigProblem[] = [];
+  const env = sources.env ?? {};
+  const layers: Layer[] = [];
+  const file = sources.file ?? env.WARDEN_CONFIG;
+  if (file) layers.push(readFileLayer(file, problems));
+  layers.push(envLayer(env, problems));
+  layers.push({
+    source: 'flag',
+    values: new Map(Object.entries(sources.flags ?? {}).filter(([, v]) => v !== undefined)),
+  });
+
+  const merged: Record<string, unknown> = structuredClone(configDefaults);
+  const origin = new Map<string, string>();
+  for (const layer of layers) {
+    for (const [key, value] of layer.values) {
+      setPath(merged, key, value);
+      origin.set(key, layer.source);
+    }
+  }
+  for (const err of checker.Errors(merged)) {
+    const key = err.instancePath.replace(/^\//, '').replaceAll('/', '.') || describeExtra(err.params);
+    problems.push({ key, source: origin.get(key) ?? 'default', message: err.message });
+  }
+  if (problems.length > 0) throw configInvalid(dedupe(problems));
+  const config = merged as Config;
+  config.dataDir = path.resolve(sources.cwd ?? process.cwd(), config.dataDir);
+  return deepFreeze(config);
+}
+
+function readFileLayer(file: string, problems: ConfigProblem[]): Layer {
+  const values = new Map<string, unknown>();
+  const source = `file ${file}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const reason =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
+    problems.push({ key: '(file)', source, message: reason });
+    return { source, values };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    problems.push({ key: '(file)', source, message: 'must be a JSON object' });
+    return { source, values };
+  }
+  flatten(parsed as Record<string, unknown>, '', values);
+  for (const [key, value] of values) {
+    if (numericKeys.has(key) && typeof value === 'string')
+      values.set(key, coerceNumber(key, value, source, problems));
+  }
+  return { source, values };
+}
+
+function envLayer(env: Record<string, string | undefined>, problems: ConfigProblem[]): Layer {
+  const values = new Map<string, unknown>();
+  for (const [name, key] of Object.entries(envKeys)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    values.set(key, numericKeys.has(key) ? coerceNumber(key, raw, `env ${name}`, problems) : raw);
+  }
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('WARDEN_') && !(name in envKeys) && !clientOnlyEnv.has(name)) {
+      problems.push({ key: name, source: `env ${name}`, message: 'unknown WARDEN_ variable' });
+    }
+  }
+  return { source: 'env', values };
+}
+
+/** Variables that the CLI client reads, not the server; they are allowed beside server settings. */
+const clientOnlyEnv = new Set(['WARDEN_URL', 'WARDEN_CONFIG', 'WARDEN_TOKEN']);
+
+function coerceNumber(key: string, raw: string, source: string, problems: ConfigProblem[]): unknown {
+  const n = key === 'port' ? (/^\d+$/.test(raw.trim()) ? Number(raw) : null) : parseSize(raw);
+  if (n === null) {
+    problems.push({ key, source, message: `"${raw}" is not ${key === 'port' ? 'a port number' : 'a size'}` });
+    return raw;
+  }
+  return n;
+}
+
+function flatten(obj: Record<string, unknown>, prefix: string, out: Map<string, unknown>): void {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v))
+      flatten(v as Record<string, unknown>, key, out);
+    else out.set(key, v);
+  }
+}
+
+function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1] as string] = value;
+}
+
+function describeExtra(params: unknown): string {
+  const extra = (params as { additionalProperties?: string[] })?.additionalProperties;
+  return extra?.length ? extra.join(', ') : '(root)';
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const id = `${p.key}|${p.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,81 @@
+import type { Multipart } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import type { IncomingFile, PushSource } from '../modules/registry/index.js';
+import { AppError } from '../platform/errors.js';
+import { toFieldErrors } from './field-errors.js';
+import { invalidMultipart, invalidRequest, malformedJson } from './http-errors.js';
+import { PushMetadata } from './schemas/registry.schemas.js';
+
+const checkMetadata = Compile(PushMetadata);
+
+export interface PushLimitsHttp {
+  maxFileBytes: number;
+  maxFilesPerVersion: number;
+  maxJsonBodyBytes: number;
+}
+
+/**
+ * Reads a push upload: a `metadata` JSON field first, then one `file` part per file (the part's filename
+ * is the file's path in the model), then optionally a `digest` field with the root digest the client
+ * computed while sending. Files are handed on as streams, never buffered.
+ */
+export async function readPushUpload(
+  request: FastifyRequest,
+  limits: PushLimitsHttp,
+): Promise<{ metadata: Static<typeof PushMetadata>; source: PushSource }> {
+  if (!request.isMultipart()) throw invalidMultipart('expected a multipart/form-data body');
+  const parts = request.parts({
+    limits: {
+      // One byte over our own limit, so the blob store's precise error fires first.
+      fileSize: limits.maxFileBytes + 1,
+      files: limits.maxFilesPerVersion + 1,
+      fields: 2,
+      fieldSize: limits.maxJsonBodyBytes,
+      headerPairs: 20,
+    },
+  });
+  const iterator = parts[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.value as Multipart | undefined;
+  if (first.done || !head || head.type !== 'field' || head.fieldname !== 'metadata') {
+    throw invalidMultipart('the first part must be the "metadata" field (JSON)');
+  }
+  let metadata: unknown;
+  try {
+    metadata = JSON.parse(String(head.value));
+  } catch {
+    throw malformedJson();
+  }
+  if (!checkMetadata.Check(metadata)) {
+    const base = invalidRequest('metadata');
+    throw new AppError(base.code, base.kind, base.message, {
+      errors: toFieldErrors(checkMetadata.Errors(metadata), 'metadata'),
+    });
+  }
+
+  let expected: string | undefined;
+  async function* files(): AsyncGenerator<IncomingFile> {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      const part = next.value as Multipart;
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') throw invalidMultipart(`unexpected file part "${part.fieldname}"`);
+        if (expected !== undefined) throw invalidMultipart('file parts must come before the "digest" field');
+        yield { path: part.filename, content: part.file };
+      } else if (part.fieldname === 'digest' && expected === undefined) {
+        const m = /^sha256:([0-9a-f]{64})$/.exec(String(part.value));
+        if (!m?.[1]) throw invalidMultipart('the "digest" field must be sha256:<64 hex>');
+        expected = m[1];
+      } else {
+        throw invalidMultipart(`unexpected field "${part.fieldname}"`);
+      }
+    }
+  }
+  return {
+    metadata: metadata as Static<typeof PushMetadata>,
+    source: { files: files(), expectedDigest: () => expected },
+  };
+}

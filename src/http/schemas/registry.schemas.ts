@@ -1,0 +1,209 @@
+import Type from 'typebox';
+import { Digest, Slug, Timestamp } from './common.schemas.js';
+
+const Tags = Type.Array(Slug, { maxItems: 50 });
+
+export const ModelParams = Type.Object(
+  { name: Type.String({ maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export const VersionParams = Type.Object(
+  { name: Type.String({ maxLength: 200 }), ref: Type.String({ maxLength: 100 }) },
+  { additionalProperties: false },
+);
+export const AliasParams = Type.Object(
+  { name: Type.String({ maxLength: 200 }), alias: Type.String({ maxLength: 200 }) },
+  { additionalProperties: false },
+);
+/** The file path is the route's wildcard (`*`), which the router caps at maxParamLength. */
+export const FileParams = Type.Object({
+  name: Type.String({ maxLength: 200 }),
+  ref: Type.String({ maxLength: 100 }),
+});
+
+export const CreateModelBody = Type.Object(
+  {
+    name: Type.String({
+      maxLength: 200,
+      description: 'A slug: lowercase letters, digits and single dashes.',
+    }),
+    description: Type.Optional(Type.String({ maxLength: 10_000 })),
+    owner: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    tags: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateModelBody = Type.Object(
+  {
+    description: Type.Optional(Type.String({ maxLength: 10_000 })),
+    tags: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { maxItems: 50 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ListModelsQuery = Type.Object(
+  {
+    tag: Type.Optional(Slug),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    after: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Model = Type.Object(
+  {
+    name: Type.String(),
+    description: Type.String(),
+    owner: Type.String(),
+    tags: Tags,
+    createdBy: Type.String(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Model' },
+);
+
+export const Alias = Type.Object(
+  {
+    name: Type.String(),
+    version: Type.Integer(),
+    digest: Digest,
+    updatedBy: Type.String(),
+    updatedAt: Timestamp,
+  },
+  { $id: 'Alias' },
+);
+
+export const ModelDetail = Type.Object({
+  name: Type.String(),
+  description: Type.String(),
+  owner: Type.String(),
+  tags: Tags,
+  createdBy: Type.String(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  aliases: Type.Array(Type.Ref('Alias')),
+  latestVersion: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+const TensorSpec = Type.Object({
+  name: Type.String(),
+  dtype: Type.String(),
+  shape: Type.Union([Type.Array(Type.Union([Type.Number(), Type.String(), Type.Null()])), Type.Null()]),
+});
+
+const IoSignature = Type.Union([
+  Type.Object({
+    inputs: Type.Array(TensorSpec),
+    outputs: Type.Array(TensorSpec),
+    irVersion: Type.Union([Type.Integer(), Type.Null()]),
+    opsets: Type.Array(Type.Object({ domain: Type.String(), version: Type.Integer() })),
+    producer: Type.Union([Type.String(), Type.Null()]),
+  }),
+  Type.Null(),
+]);
+
+const VersionSummary = Type.Object({ model: Type.String(), number: Type.Integer(), digest: Digest });
+
+const versionFields = {
+  model: Type.String(),
+  number: Type.Integer(),
+  digest: Digest,
+  kind: Type.Union([Type.Literal('file'), Type.Literal('directory')]),
+  format: Type.String(),
+  size: Type.Integer(),
+  fileCount: Type.Integer(),
+  ioSignature: IoSignature,
+  metrics: Type.Record(Type.String(), Type.Number()),
+  params: Type.Record(Type.String(), Type.Unknown()),
+  metadata: Type.Record(Type.String(), Type.String()),
+  lineage: Type.Object({
+    datasetDigests: Type.Array(Type.String()),
+    trainingRun: Type.Union([Type.String(), Type.Null()]),
+    parent: Type.Union([VersionSummary, Type.Null()]),
+    sourceCommit: Type.Union([Type.String(), Type.Null()]),
+  }),
+  aliases: Type.Array(Type.String()),
+  createdBy: Type.String(),
+  createdAt: Timestamp,
+};
+
+export const Version = Type.Object(versionFields, { $id: 'Version' });
+
+export const VersionDetail = Type.Object({
+  ...versionFields,
+  files: Type.Array(Type.Object({ path: Type.String(), digest: Digest, size: Type.Integer() })),
+  manifest: Type.Object({
+    serialization: Type.Object({
+      method: Type.Literal('files'),
+      hash_type: Type.Literal('sha256'),
+      allow_symlinks: Type.Literal(false),
+    }),
+    resources: Type.Array(
+      Type.Object({ name: Type.String(), algorithm: Type.Literal('sha256'), digest: Type.String() }),
+    ),
+  }),
+});
+
+/** The first multipart part of a push: everything about the version except its bytes. */
+export const PushMetadata = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('file'), Type.Literal('directory')], {
+      description: '"file": a single-file model (manifest resource "."); "directory": a folder of files.',
+    }),
+    format: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,31}$' })),
+    metrics: Type.Optional(
+      Type.Record(Type.String({ maxLength: 100 }), Type.Number(), { maxProperties: 200 }),
+    ),
+    params: Type.Optional(
+      Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 500 }),
+    ),
+    metadata: Type.Optional(
+      Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 4096 }), { maxProperties: 200 }),
+    ),
+    lineage: Type.Optional(
+      Type.Object(
+        {
+          datasetDigests: Type.Optional(Type.Array(Digest, { maxItems: 100 })),
+          trainingRun: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          parent: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+          sourceCommit: Type.Optional(Type.String({ pattern: '^[0-9a-f]{7,64}$' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    aliases: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { maxItems: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SetAliasBody = Type.Object(
+  {
+    version: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ minLength: 1, maxLength: 100 })], {
+      description: 'A version number, a digest (sha256:…) or another alias.',
+    }),
+    reason: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SetAliasResponse = Type.Object({
+  changed: Type.Boolean(),
+  alias: Type.Ref('Alias'),
+  previous: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+export const RemoveAliasQuery = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+);
+
+export const AliasEvent = Type.Object({
+  alias: Type.String(),
+  from: Type.Union([Type.Integer(), Type.Null()]),
+  to: Type.Union([Type.Integer(), Type.Null()]),
+  actor: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  at: Timestamp,
+});

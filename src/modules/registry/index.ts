@@ -1,0 +1,17 @@
+export { type OnnxSignature, readOnnxSignature, type TensorSpec } from './formats/onnx-signature.js';
+export { collectModelFiles } from './manifest/collect-model-files.js';
+export { digestModel } from './manifest/digest-model.js';
+export { compareOmsPaths } from './manifest/path-order.js';
+export { rootDigest } from './manifest/root-digest.js';
+export type { IncomingFile, PushLimits, PushRequest, PushSource } from './push-version.js';
+export * as registryErrors from './registry.errors.js';
+export type { Page, RegistryStore, Stores, UnitOfWork } from './registry.ports.js';
+export {
+  createRegistryService,
+  type RegistryService,
+  type RegistryServiceDeps,
+  sortFiles,
+} from './registry.service.js';
+export type * from './registry.types.js';
+export type * from './registry.views.js';
+export { parseVersionRef, splitModelRef } from './version-ref.js';

@@ -1,0 +1,26 @@
+export {
+  type CollectModelFilesOptions,
+  collectModelFiles,
+  GIT_IGNORE_PATHS,
+  type ModelFile,
+  type ModelFiles,
+  SIGNATURE_FILE_NAME,
+} from './collect-model-files.js';
+export {
+  type DigestModelOptions,
+  digestModel,
+  type ModelDigest,
+  type ModelResource,
+} from './digest-model.js';
+export { type FileDigest, sha256File } from './hash-file.js';
+export {
+  invalidFilePath,
+  modelEmpty,
+  modelFileNameNotUtf8,
+  modelPathNotFound,
+  modelSpecialFile,
+  modelSymlink,
+} from './manifest-errors.js';
+export { compareCodePoints, compareOmsPaths } from './path-order.js';
+export { validateRelativePath } from './relative-path.js';
+export { type ResourceDigest, rootDigest, sortResources } from './root-digest.js';

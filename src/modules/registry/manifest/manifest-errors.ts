@@ -1,0 +1,40 @@
+import { defineError } from '../../../platform/errors.js';
+
+/** JSON-escapes a path for a message (a NUL shows as \u0000) and shortens very long ones. */
+export function quotePath(path: string, max = 300): string {
+  return JSON.stringify(path.length > max ? `${path.slice(0, max)}…` : path);
+}
+
+export const modelPathNotFound = defineError('model_path_not_found', 'not_found', (path: string) => ({
+  message: `No model file or directory at ${quotePath(path)}.`,
+  details: { path },
+}));
+
+export const modelSymlink = defineError('model_symlink', 'invalid', (path: string) => ({
+  message: `${quotePath(path)} is a symbolic link; models must contain only regular files and directories.`,
+  details: { path },
+}));
+
+export const modelSpecialFile = defineError('model_special_file', 'invalid', (path: string) => ({
+  message: `${quotePath(path)} is not a regular file or directory (a pipe, socket or device).`,
+  details: { path },
+}));
+
+export const modelEmpty = defineError('model_empty', 'invalid', (path: string) => ({
+  message: `The model at ${quotePath(path)} contains no files after applying the ignore paths.`,
+  details: { path },
+}));
+
+export const modelFileNameNotUtf8 = defineError('model_file_name_not_utf8', 'invalid', (path: string) => ({
+  message: `A file name in ${quotePath(path)} is not valid UTF-8, so it cannot be named in a manifest.`,
+  details: { path },
+}));
+
+export const invalidFilePath = defineError(
+  'invalid_file_path',
+  'invalid',
+  (reason: string, path: string) => ({
+    message: `Invalid file path ${quotePath(path)}: ${reason}.`,
+    details: { reason, path: path.length > 300 ? `${path.slice(0, 300)}…` : path },
+  }),
+);

@@ -1,0 +1,248 @@
+import type { Clock } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import type { Logger } from '../../platform/logger.js';
+import { createMutex } from '../../platform/mutex.js';
+import { isSlug } from '../../platform/slug.js';
+import { type BlobStaging, type BlobStore, blobTooLarge } from '../artifacts/index.js';
+import { detectFormat } from './detect-format.js';
+import { type OnnxSignature, OnnxSignatureReader } from './formats/onnx-signature.js';
+import { compareOmsPaths } from './manifest/path-order.js';
+import { validateRelativePath } from './manifest/relative-path.js';
+import { rootDigest } from './manifest/root-digest.js';
+import {
+  duplicateFilePath,
+  emptyUpload,
+  invalidName,
+  modelNotFound,
+  parentNotFound,
+  rootDigestMismatch,
+  singleFileMismatch,
+  tooManyFiles,
+  versionExists,
+  versionTooLarge,
+} from './registry.errors.js';
+import type { RegistryStore, Stores, UnitOfWork } from './registry.ports.js';
+import type { Actor, ModelRecord, VersionFile, VersionKind, VersionRecord } from './registry.types.js';
+import { type VersionDetailView, type VersionView, versionDetailView } from './registry.views.js';
+import { resolveVersion } from './resolve-version.js';
+import { parseVersionRef, splitModelRef } from './version-ref.js';
+
+export interface PushLimits {
+  maxFileBytes: number;
+  maxVersionBytes: number;
+  maxFilesPerVersion: number;
+}
+
+export interface PushRequest {
+  kind: VersionKind;
+  format?: string;
+  metrics?: Record<string, number>;
+  params?: Record<string, unknown>;
+  metadata?: Record<string, string>;
+  lineage?: { datasetDigests?: string[]; trainingRun?: string; parent?: string; sourceCommit?: string };
+  /** Aliases to point at the new version once it is published. */
+  aliases?: string[];
+}
+
+export interface IncomingFile {
+  path: string;
+  content: AsyncIterable<Uint8Array>;
+}
+
+export interface PushSource {
+  files: AsyncIterable<IncomingFile>;
+  /** The root digest the client computed while sending (hex), read once every file has been consumed. */
+  expectedDigest(): string | undefined;
+}
+
+interface PushDeps {
+  uow: UnitOfWork;
+  read: Stores;
+  blobs: BlobStore;
+  clock: Clock;
+  logger: Logger;
+  limits: PushLimits;
+  toView(store: RegistryStore, model: ModelRecord, v: VersionRecord): Promise<VersionView>;
+}
+
+interface Received {
+  files: VersionFile[];
+  total: number;
+  onnx: OnnxSignature[];
+}
+
+/**
+ * Builds the push use case. Bytes are staged privately while they stream in; only when every file has
+ * arrived, every limit held and the root digest matched are the blobs published and the version row
+ * written. Any failure before that leaves the registry and the artifact store exactly as they were.
+ */
+export function createPushVersion(deps: PushDeps) {
+  const { uow, read, blobs, clock, logger, limits } = deps;
+  // Publishing (blob rename + version row) is serialized so clean-up after a failed transaction can never
+  // remove a blob another push has just come to reference.
+  const publishLock = createMutex();
+
+  const receive = async (staging: BlobStaging, kind: VersionKind, source: PushSource): Promise<Received> => {
+    const seen = new Set<string>();
+    const out: Received = { files: [], total: 0, onnx: [] };
+    for await (const incoming of source.files) {
+      const path = validateRelativePath(incoming.path);
+      if (seen.has(path)) throw duplicateFilePath(path);
+      seen.add(path);
+      if (seen.size > limits.maxFilesPerVersion) throw tooManyFiles(limits.maxFilesPerVersion);
+      const remaining = limits.maxVersionBytes - out.total;
+      const reader = /\.onnx$/i.test(path) ? new OnnxSignatureReader() : null;
+      try {
+        const staged = await staging.write(incoming.content, {
+          maxBytes: Math.min(limits.maxFileBytes, remaining),
+          ...(reader ? { onChunk: (chunk: Buffer) => reader.push(chunk) } : {}),
+        });
+        if (reader) out.onnx.push(reader.end());
+        out.files.push({ path, digest: staged.digest, size: staged.size });
+        out.total += staged.size;
+      } catch (err) {
+        if (blobTooLarge.is(err) && remaining < limits.maxFileBytes)
+          throw versionTooLarge(limits.maxVersionBytes);
+        if (err instanceof AppError && err.code === 'onnx_unreadable') {
+          throw new AppError(err.code, err.kind, `${path}: ${err.message}`, { path });
+        }
+        throw err;
+      }
+    }
+    if (out.files.length === 0) throw emptyUpload();
+    if (kind === 'file' && (out.files.length !== 1 || out.files[0]?.path.includes('/'))) {
+      throw singleFileMismatch(out.files.length);
+    }
+    out.files.sort((a, b) => compareOmsPaths(a.path, b.path));
+    return out;
+  };
+
+  const resolveParent = async (model: ModelRecord, parent: string | undefined) => {
+    if (!parent) return null;
+    const { model: name, ref } = splitModelRef(parent.includes('@') ? parent : `${model.name}@${parent}`);
+    const owner = name === model.name ? model : await read.registry.findModelByName(name);
+    if (!owner || !ref) throw parentNotFound(parent);
+    try {
+      return await resolveVersion(read.registry, owner, parseVersionRef(ref));
+    } catch {
+      throw parentNotFound(parent);
+    }
+  };
+
+  const removeOrphans = async (digests: string[]) => {
+    for (const digest of digests) {
+      if ((await read.registry.countBlobReferences(digest)) === 0) await blobs.delete(digest);
+    }
+  };
+
+  return async function pushVersion(
+    modelName: string,
+    request: PushRequest,
+    source: PushSource,
+    actor: Actor,
+  ): Promise<VersionDetailView> {
+    for (const alias of request.aliases ?? []) if (!isSlug(alias)) throw invalidName('Alias', alias);
+    const model = await read.registry.findModelByName(modelName);
+    if (!model) throw modelNotFound(modelName);
+    const parent = await resolveParent(model, request.lineage?.parent);
+
+    const staging = await blobs.createStaging();
+    try {
+      const received = await receive(staging, request.kind, source);
+      const digest = rootDigest(received.files.map((f) => ({ name: f.path, digest: f.digest })));
+      const expected = source.expectedDigest();
+      if (expected !== undefined && expected !== digest) throw rootDigestMismatch(expected, digest);
+
+      return await publishLock.run(async () => {
+        const existing = await read.registry.findVersionsByDigestPrefix(model.id, digest);
+        if (existing[0]) throw versionExists(modelName, existing[0].number, digest);
+        const { created } = await staging.commit();
+        try {
+          const view = await uow.run(async ({ registry }) => {
+            await registry.lockModel(model.id);
+            const again = await registry.findVersionsByDigestPrefix(model.id, digest);
+            if (again[0]) throw versionExists(modelName, again[0].number, digest);
+            const version = buildVersion(model, request, received, digest, parent?.id ?? null, actor, clock);
+            version.number = await registry.nextVersionNumber(model.id);
+            await registry.insertVersion(version, received.files);
+            for (const alias of request.aliases ?? []) {
+              const current = await registry.findAlias(model.id, alias);
+              await registry.upsertAlias({
+                modelId: model.id,
+                name: alias,
+                versionId: version.id,
+                updatedBy: actor.id,
+                updatedAt: version.createdAt,
+              });
+              await registry.insertAliasEvent({
+                id: newId(),
+                modelId: model.id,
+                alias,
+                fromVersionId: current?.versionId ?? null,
+                toVersionId: version.id,
+                actor: actor.id,
+                reason: `set on push of version ${version.number}`,
+                at: version.createdAt,
+              });
+            }
+            return versionDetailView(
+              await deps.toView(registry, model, version),
+              version.kind,
+              received.files,
+            );
+          });
+          logger.info(
+            {
+              event: 'version.pushed',
+              actor: actor.id,
+              model: modelName,
+              version: view.number,
+              digest: view.digest,
+            },
+            'version pushed',
+          );
+          return view;
+        } catch (err) {
+          await removeOrphans(created);
+          throw err;
+        }
+      });
+    } finally {
+      await staging.discard();
+    }
+  };
+}
+
+function buildVersion(
+  model: ModelRecord,
+  request: PushRequest,
+  received: Received,
+  digest: string,
+  parentId: string | null,
+  actor: Actor,
+  clock: Clock,
+): VersionRecord {
+  return {
+    id: newId(),
+    modelId: model.id,
+    number: 0,
+    digest,
+    kind: request.kind,
+    format: request.format ?? detectFormat(received.files),
+    size: received.total,
+    fileCount: received.files.length,
+    ioSignature: received.onnx.length === 1 ? (received.onnx[0] ?? null) : null,
+    metrics: request.metrics ?? {},
+    params: request.params ?? {},
+    metadata: request.metadata ?? {},
+    lineage: {
+      datasetDigests: request.lineage?.datasetDigests ?? [],
+      trainingRun: request.lineage?.trainingRun ?? null,
+      parentVersionId: parentId,
+      sourceCommit: request.lineage?.sourceCommit ?? null,
+    },
+    createdBy: actor.id,
+    createdAt: clock.now().toISOString(),
+  };
+}

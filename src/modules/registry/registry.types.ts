@@ -1,0 +1,73 @@
+import type { OnnxSignature } from './formats/onnx-signature.js';
+
+/** Who did something. Until authentication lands every call is made by the local operator. */
+export interface Actor {
+  id: string;
+}
+
+export interface ModelRecord {
+  id: string;
+  name: string;
+  description: string;
+  owner: string;
+  tags: string[];
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Lineage {
+  datasetDigests: string[];
+  trainingRun: string | null;
+  parentVersionId: string | null;
+  sourceCommit: string | null;
+}
+
+export interface VersionFile {
+  path: string;
+  digest: string;
+  size: number;
+}
+
+export type VersionKind = 'file' | 'directory';
+
+export interface VersionRecord {
+  id: string;
+  modelId: string;
+  number: number;
+  /** Root digest of the OpenSSF model-signing v1.0 manifest (hex sha256): the version's identity. */
+  digest: string;
+  kind: VersionKind;
+  format: string;
+  size: number;
+  fileCount: number;
+  ioSignature: OnnxSignature | null;
+  metrics: Record<string, number>;
+  params: Record<string, unknown>;
+  metadata: Record<string, string>;
+  lineage: Lineage;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface AliasRecord {
+  modelId: string;
+  name: string;
+  versionId: string;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface AliasEvent {
+  id: string;
+  modelId: string;
+  alias: string;
+  fromVersionId: string | null;
+  toVersionId: string | null;
+  actor: string;
+  reason: string | null;
+  at: string;
+}
+
+/** How a caller names a version: its number, its root digest, or an alias that points at it. */
+export type VersionRef = { number: number } | { digest: string } | { alias: string };

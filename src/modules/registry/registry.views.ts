@@ -1,0 +1,141 @@
+import type { OnnxSignature } from './formats/onnx-signature.js';
+import type { AliasEvent, ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
+
+/** What the API and CLI show of a model. */
+export interface ModelView {
+  name: string;
+  description: string;
+  owner: string;
+  tags: string[];
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VersionSummary {
+  model: string;
+  number: number;
+  digest: string;
+}
+
+export interface VersionView extends VersionSummary {
+  kind: VersionRecord['kind'];
+  format: string;
+  size: number;
+  fileCount: number;
+  ioSignature: OnnxSignature | null;
+  metrics: Record<string, number>;
+  params: Record<string, unknown>;
+  metadata: Record<string, string>;
+  lineage: {
+    datasetDigests: string[];
+    trainingRun: string | null;
+    parent: VersionSummary | null;
+    sourceCommit: string | null;
+  };
+  aliases: string[];
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface VersionDetailView extends VersionView {
+  files: { path: string; digest: string; size: number }[];
+  /** The OpenSSF model-signing v1.0 resources whose digests make up the root digest, in order. */
+  manifest: {
+    serialization: { method: 'files'; hash_type: 'sha256'; allow_symlinks: false };
+    resources: { name: string; algorithm: 'sha256'; digest: string }[];
+  };
+}
+
+export interface AliasView {
+  name: string;
+  version: number;
+  digest: string;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface AliasEventView {
+  alias: string;
+  from: number | null;
+  to: number | null;
+  actor: string;
+  reason: string | null;
+  at: string;
+}
+
+export const sha = (hex: string): string => `sha256:${hex}`;
+
+export function modelView(m: ModelRecord): ModelView {
+  return {
+    name: m.name,
+    description: m.description,
+    owner: m.owner,
+    tags: m.tags,
+    createdBy: m.createdBy,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+  };
+}
+
+export function versionView(
+  model: string,
+  v: VersionRecord,
+  extra: { aliases: string[]; parent: VersionSummary | null },
+): VersionView {
+  return {
+    model,
+    number: v.number,
+    digest: sha(v.digest),
+    kind: v.kind,
+    format: v.format,
+    size: v.size,
+    fileCount: v.fileCount,
+    ioSignature: v.ioSignature,
+    metrics: v.metrics,
+    params: v.params,
+    metadata: v.metadata,
+    lineage: {
+      datasetDigests: v.lineage.datasetDigests,
+      trainingRun: v.lineage.trainingRun,
+      parent: extra.parent,
+      sourceCommit: v.lineage.sourceCommit,
+    },
+    aliases: extra.aliases,
+    createdBy: v.createdBy,
+    createdAt: v.createdAt,
+  };
+}
+
+export function versionDetailView(
+  view: VersionView,
+  kind: VersionRecord['kind'],
+  files: VersionFile[],
+): VersionDetailView {
+  return {
+    ...view,
+    files: files.map((f) => ({ path: f.path, digest: sha(f.digest), size: f.size })),
+    manifest: {
+      serialization: { method: 'files', hash_type: 'sha256', allow_symlinks: false },
+      resources: files.map((f) => ({
+        name: kind === 'file' ? '.' : f.path,
+        algorithm: 'sha256',
+        digest: f.digest,
+      })),
+    },
+  };
+}
+
+export function aliasEventView(
+  e: AliasEvent,
+  numberOf: (versionId: string | null) => number | null,
+): AliasEventView {
+  return {
+    alias: e.alias,
+    from: numberOf(e.fromVersionId),
+    to: numberOf(e.toVersionId),
+    actor: e.actor,
+    reason: e.reason,
+    at: e.at,
+  };
+}
