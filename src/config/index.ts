@@ -1,3 +1,4 @@
+export { defaultServerUrl, processEnvironment, resolveServerUrl } from './client-config.js';
 export type { Config } from './config.schema.js';
 export { ConfigSchema, configDefaults, envKeys, GiB, MiB } from './config.schema.js';
 export { type ConfigProblem, type ConfigSources, configInvalid, loadConfig } from './load-config.js';

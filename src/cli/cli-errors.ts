@@ -1,0 +1,38 @@
+import { defineError } from '../platform/errors.js';
+
+export const serverUnreachable = defineError(
+  'server_unreachable',
+  'unavailable',
+  (url: string, reason: string) => ({
+    message: `Cannot reach the Warden server at ${url} (${reason}). Start it with \`warden serve\` or pass --url / WARDEN_URL.`,
+    details: { url },
+  }),
+);
+export const unexpectedResponse = defineError('unexpected_response', 'internal', (status: number) => ({
+  message: `The server answered with an unexpected HTTP ${status}.`,
+  details: { status },
+}));
+export const outputNotEmpty = defineError('output_not_empty', 'conflict', (dir: string) => ({
+  message: `${dir} exists and is not empty; choose an empty or new folder, or pass --force to overwrite files in it.`,
+  details: { out: dir },
+}));
+export const pulledFileMismatch = defineError('pulled_file_mismatch', 'integrity', (path: string) => ({
+  message: `The bytes received for ${JSON.stringify(path)} do not match the version's manifest; nothing was written.`,
+  details: { path },
+}));
+export const pulledRootMismatch = defineError('pulled_root_mismatch', 'integrity', (expected: string) => ({
+  message: `The files received do not add up to the version's root digest ${expected}; nothing was written.`,
+  details: { expected },
+}));
+export const fileChangedDuringUpload = defineError(
+  'file_changed_during_upload',
+  'conflict',
+  (path: string) => ({
+    message: `${path} changed while it was being uploaded; nothing was stored. Try again once it is stable.`,
+    details: { path },
+  }),
+);
+export const badOptionValue = defineError('invalid_option', 'invalid', (option: string, reason: string) => ({
+  message: `${option}: ${reason}`,
+  details: { option },
+}));

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { digestModel } from '../../modules/registry/manifest/index.js';
+import type { CliContext } from '../context.js';
+import { printJson } from '../output.js';
+import { startProgress } from '../progress.js';
+
+export interface DigestOptions {
+  ignorePaths?: string[];
+  ignoreGitPaths?: boolean;
+  json?: boolean;
+}
+
+/** Prints the OpenSSF model-signing v1.0 root digest of a file or folder, as `model_signing digest` does. */
+export async function digest(ctx: CliContext, target: string, options: DigestOptions): Promise<void> {
+  let progress: ReturnType<typeof startProgress> | null = null;
+  let last = 0;
+  const result = await digestModel(path.resolve(ctx.cwd, target), {
+    cwd: ctx.cwd,
+    ignorePaths: options.ignorePaths ?? [],
+    ignoreGitPaths: options.ignoreGitPaths ?? true,
+    onProgress: (done, total) => {
+      progress ??= startProgress(ctx.io, 'hashing', total, !options.json);
+      progress.add(done - last);
+      last = done;
+    },
+  });
+  (progress as ReturnType<typeof startProgress> | null)?.stop();
+  if (options.json) {
+    printJson(ctx.io, {
+      digest: `sha256:${result.rootDigest}`,
+      kind: result.kind,
+      size: result.totalSize,
+      ignorePaths: result.ignorePaths,
+      resources: result.resources,
+    });
+  } else {
+    ctx.io.stdout.write(`${result.rootDigest}\n`);
+  }
+}

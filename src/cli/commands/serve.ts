@@ -1,0 +1,45 @@
+import { loadConfig } from '../../config/index.js';
+import { startServer } from '../../server.js';
+import type { CliContext } from '../context.js';
+
+export interface ServeOptions {
+  host?: string;
+  port?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  config?: string;
+  logLevel?: string;
+}
+
+/** Starts the server and runs until SIGINT/SIGTERM, then closes cleanly. */
+export async function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
+  const flags: Record<string, unknown> = {
+    host: options.host,
+    port:
+      options.port === undefined
+        ? undefined
+        : /^\d+$/.test(options.port)
+          ? Number(options.port)
+          : options.port,
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    logLevel: options.logLevel,
+  };
+  const config = loadConfig({
+    env: ctx.env,
+    flags,
+    cwd: ctx.cwd,
+    ...(options.config ? { file: options.config } : {}),
+  });
+  const server = await startServer(config);
+  ctx.io.stdout.write(`Warden is listening on ${server.url} (data: ${config.dataDir})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

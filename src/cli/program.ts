@@ -1,0 +1,144 @@
+import { Command } from 'commander';
+import { wardenVersion } from '../platform/version.js';
+import type { CliContext } from './context.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const withClient = (cmd: Command) =>
+  cmd
+    .option('--url <url>', 'Warden server URL (env WARDEN_URL; default http://127.0.0.1:8080)')
+    .option('--json', 'machine-readable JSON output on stdout');
+
+/**
+ * The command tree. Each action imports its command lazily, so `warden digest` never loads the server,
+ * and every command gets the same context instead of reading globals.
+ */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('warden')
+    .description('Warden: a secure registry of immutable, content-addressed ML model versions.')
+    .version(wardenVersion, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.io.stdout.write(s), writeErr: (s) => ctx.io.stderr.write(s) })
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('Start the Warden server (SQLite + local artifact folder by default)')
+    // Defaults and variables are applied by loadConfig (flags > WARDEN_* > config file > defaults); the help
+    // text names them so `warden serve --help` documents every setting.
+    .option(
+      '--host <host>',
+      'address to listen on, loopback only until authentication exists (default: 127.0.0.1, env: WARDEN_HOST)',
+    )
+    .option('--port <port>', 'TCP port (default: 8080, env: WARDEN_PORT)')
+    .option(
+      '--data-dir <dir>',
+      'folder for the database and artifacts (default: ./warden-data, env: WARDEN_DATA_DIR)',
+    )
+    .option(
+      '--database-url <url>',
+      'postgres:// URL instead of the embedded SQLite (env: WARDEN_DATABASE_URL)',
+    )
+    .option('--config <file>', 'JSON configuration file (env: WARDEN_CONFIG)')
+    .option(
+      '--log-level <level>',
+      'fatal|error|warn|info|debug|trace|silent (default: info, env: WARDEN_LOG_LEVEL)',
+    )
+    .addHelpText(
+      'after',
+      '\nLimits (config file "limits" object, or env): WARDEN_MAX_FILE_BYTES (default 64GiB),\n' +
+        'WARDEN_MAX_VERSION_BYTES (256GiB), WARDEN_MAX_FILES_PER_VERSION (10000), WARDEN_MAX_JSON_BODY_BYTES (1MiB).\n' +
+        'Sizes accept units: 512MiB, 2GB.',
+    )
+    .action(async (opts) => (await import('./commands/serve.js')).serve(ctx, opts));
+
+  program
+    .command('digest')
+    .description('Print the OpenSSF model-signing v1.0 root digest of a file or folder (offline)')
+    .argument('<path>', 'model file or folder')
+    .option('--ignore-paths <path>', 'leave this path out (repeatable)', collect)
+    .option('--no-ignore-git-paths', 'include .git, .gitattributes, .github and .gitignore')
+    .option('--json', 'machine-readable JSON output on stdout')
+    .action(async (target, opts) => (await import('./commands/digest.js')).digest(ctx, target, opts));
+
+  const model = program.command('model').description('Models and their versions');
+  withClient(
+    model.command('create').description('Create a model').argument('<name>', 'a slug, e.g. iris-classifier'),
+  )
+    .option('--description <text>', 'what the model is for')
+    .option('--owner <owner>', 'owning person or team (default: you)')
+    .option('--tag <tag>', 'a tag (repeatable)', collect)
+    .action(async (name, opts) => (await import('./commands/model-read.js')).modelCreate(ctx, name, opts));
+  withClient(model.command('list').description('List models'))
+    .option('--tag <tag>', 'only models with this tag')
+    .option('--limit <n>', 'at most this many', '100')
+    .action(async (opts) => (await import('./commands/model-read.js')).modelList(ctx, opts));
+  withClient(
+    model
+      .command('show')
+      .description('Show a model (NAME) or one version (NAME@VERSION|ALIAS|sha256:…)')
+      .argument('<target>'),
+  ).action(async (target, opts) => (await import('./commands/model-read.js')).modelShow(ctx, target, opts));
+  withClient(
+    model.command('push').description('Push a file or folder as a new immutable version').argument('<path>'),
+  )
+    .requiredOption('--model <name>', 'the model to add the version to')
+    .option('--metrics <file.json>', 'evaluation metrics: a JSON object of numbers')
+    .option('--params <file.json>', 'training parameters: a JSON object')
+    .option('--meta <key=value>', 'free metadata (repeatable)', collect)
+    .option('--format <format>', 'override the detected format (onnx, safetensors, …)')
+    .option('--alias <alias>', 'point this alias at the new version (repeatable)', collect)
+    .option('--dataset <sha256:hex>', 'digest of a dataset it was trained on (repeatable)', collect)
+    .option('--parent <model@version>', 'the version it was derived from')
+    .option('--training-run <id>', 'the training run that produced it')
+    .option('--source-commit <sha>', 'the source commit it was built from')
+    .option('--ignore-paths <path>', 'leave this path out (repeatable)', collect)
+    .action(async (target, opts) =>
+      (await import('./commands/model-transfer.js')).modelPush(ctx, target, opts),
+    );
+  withClient(
+    model
+      .command('pull')
+      .description('Download and verify a version: NAME, NAME@VERSION or NAME@ALIAS')
+      .argument('<target>'),
+  )
+    .requiredOption('--out <dir>', 'folder to write the files into (new or empty)')
+    .option('--force', 'overwrite files in a non-empty folder')
+    .action(async (target, opts) =>
+      (await import('./commands/model-transfer.js')).modelPull(ctx, target, opts),
+    );
+
+  const alias = program.command('alias').description('Aliases (champion, staging, …) and their history');
+  withClient(
+    alias
+      .command('set')
+      .description('Point an alias at a version')
+      .argument('<model>')
+      .argument('<alias>')
+      .argument('<version>', 'number, sha256:… or another alias'),
+  )
+    .option('--reason <text>', 'why (kept in the history)')
+    .action(async (m, a, v, opts) => (await import('./commands/alias.js')).aliasSet(ctx, m, a, v, opts));
+  withClient(alias.command('list').description("List a model's aliases").argument('<model>')).action(
+    async (m, opts) => (await import('./commands/alias.js')).aliasList(ctx, m, opts),
+  );
+  withClient(
+    alias
+      .command('history')
+      .description("Show an alias's moves, newest first")
+      .argument('<model>')
+      .argument('<alias>'),
+  )
+    .option('--limit <n>', 'at most this many', '100')
+    .action(async (m, a, opts) => (await import('./commands/alias.js')).aliasHistory(ctx, m, a, opts));
+  withClient(
+    alias
+      .command('rm')
+      .description('Remove an alias (kept in the history)')
+      .argument('<model>')
+      .argument('<alias>'),
+  )
+    .option('--reason <text>', 'why (kept in the history)')
+    .action(async (m, a, opts) => (await import('./commands/alias.js')).aliasRemove(ctx, m, a, opts));
+
+  return program;
+}

@@ -1,0 +1,87 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import type { ModelFiles } from '../modules/registry/manifest/index.js';
+import { rootDigest } from '../modules/registry/manifest/root-digest.js';
+import { fileChangedDuringUpload } from './cli-errors.js';
+
+const chunkSize = 1024 * 1024;
+
+export interface PushBody {
+  contentType: string;
+  contentLength: number;
+  stream: ReadableStream<Uint8Array>;
+}
+
+/**
+ * Encodes a push as multipart/form-data: the metadata field, one part per file (streamed from disk with
+ * 1 MiB reads and hashed on the way), then the root digest computed from those very bytes, so the server
+ * can refuse the version if anything changed in transit. The length is known in advance, so the server can
+ * refuse an oversize upload before reading it.
+ */
+export function encodePush(metadata: unknown, model: ModelFiles, onBytes: (n: number) => void): PushBody {
+  const boundary = `warden-${randomBytes(16).toString('hex')}`;
+  const enc = (s: string) => Buffer.from(s, 'utf8');
+  const head = enc(
+    `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(metadata)}\r\n`,
+  );
+  const fileHeads = model.files.map((f) =>
+    enc(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''${encodeURIComponent(uploadName(model, f.path, f.absPath))}\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    ),
+  );
+  const digestHead = enc(`--${boundary}\r\nContent-Disposition: form-data; name="digest"\r\n\r\n`);
+  const tail = enc(`\r\n--${boundary}--\r\n`);
+  const digestLength = 'sha256:'.length + 64;
+  const contentLength =
+    head.length +
+    fileHeads.reduce((n, h) => n + h.length + 2, 0) +
+    model.files.reduce((n, f) => n + f.size, 0) +
+    digestHead.length +
+    digestLength +
+    tail.length;
+
+  async function* body(): AsyncGenerator<Uint8Array> {
+    yield head;
+    const digests: string[] = [];
+    for (const [i, file] of model.files.entries()) {
+      yield fileHeads[i] as Buffer;
+      const hash = createHash('sha256');
+      let sent = 0;
+      const handle = await open(file.absPath, 'r');
+      try {
+        for (;;) {
+          const buffer = Buffer.allocUnsafe(chunkSize);
+          const { bytesRead } = await handle.read(buffer, 0, chunkSize, null);
+          if (bytesRead === 0) break;
+          sent += bytesRead;
+          if (sent > file.size) throw fileChangedDuringUpload(file.absPath);
+          const chunk = buffer.subarray(0, bytesRead);
+          hash.update(chunk);
+          onBytes(bytesRead);
+          yield chunk;
+        }
+      } finally {
+        await handle.close();
+      }
+      if (sent !== file.size) throw fileChangedDuringUpload(file.absPath);
+      digests.push(hash.digest('hex'));
+      yield enc('\r\n');
+    }
+    const root = rootDigest(model.files.map((f, i) => ({ name: f.path, digest: digests[i] as string })));
+    yield digestHead;
+    yield enc(`sha256:${root}`);
+    yield tail;
+  }
+
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    contentLength,
+    stream: ReadableStream.from(body()) as ReadableStream<Uint8Array>,
+  };
+}
+
+/** A single-file model's manifest names its one resource "."; the registry keeps the file's own name. */
+function uploadName(model: ModelFiles, manifestPath: string, absPath: string): string {
+  return model.kind === 'file' ? (absPath.split(/[\\/]/).pop() ?? manifestPath) : manifestPath;
+}
