@@ -72,11 +72,3 @@ export function definedErrorCodes(): ReadonlyMap<string, ErrorKind> {
 }
 
 export const internalError = defineError('internal_error', 'internal', () => 'An internal error occurred.');
-export const invalidInput = defineError(
-  'invalid_input',
-  'invalid',
-  (message: string, details?: ErrorDetails) => ({
-    message,
-    ...(details ? { details } : {}),
-  }),
-);

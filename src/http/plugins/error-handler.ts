@@ -9,6 +9,7 @@ import {
   routeNotFound,
   statusOfKind,
   unsupportedMediaType,
+  uploadAborted,
 } from '../http-errors.js';
 
 const titles: Record<number, string> = {
@@ -56,9 +57,14 @@ function translate(
     case 'FST_PARTS_LIMIT':
     case 'FST_FILES_LIMIT':
     case 'FST_FIELDS_LIMIT':
-    case 'FST_MP_PREMATURE_CLOSE':
       return { error: invalidMultipart(err.message.replace(/\.$/, '').toLowerCase()) };
+    case 'FST_MP_PREMATURE_CLOSE':
+    case 'ECONNRESET':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
+      return { error: uploadAborted() };
   }
+  // busboy's own words when the body ends before the closing boundary (a client that went away).
+  if (err.message === 'Unexpected end of form') return { error: uploadAborted() };
   if (err instanceof SyntaxError && err.statusCode === 400) return { error: malformedJson() };
   // Other client errors from Fastify keep their status; their messages describe the request, not us.
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {

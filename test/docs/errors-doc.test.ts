@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { exitCodeOfKind } from '../../src/cli/exit-codes.js';
+import { statusOfKind } from '../../src/http/http-errors.js';
+import { definedErrorCodes, errorKinds } from '../../src/platform/errors.js';
+// Importing the entry points registers every error code the server and the CLI can raise.
+import '../../src/server.js';
+import '../../src/cli/program.js';
+import '../../src/cli/cli-errors.js';
+import '../../src/cli/commands/model-transfer.js';
+import '../../src/cli/commands/model-read.js';
+import '../../src/cli/commands/alias.js';
+import '../../src/cli/commands/digest.js';
+
+const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+
+describe('docs/errors.md', () => {
+  it('lists every error code with its kind, and no code that does not exist', () => {
+    const documented = new Map([...doc.matchAll(/^\| `([a-z0-9_]+)` \| ([a-z_]+) \|/gm)].map((m) => [m[1], m[2]]));
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(definedErrorCodes()));
+  });
+
+  it('gives the HTTP status and CLI exit code of every kind as the code maps them', () => {
+    for (const kind of errorKinds) {
+      expect(doc).toContain(`| ${kind} | ${statusOfKind[kind]} | ${exitCodeOfKind[kind]} |`);
+    }
+  });
+});
