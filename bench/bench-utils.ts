@@ -31,7 +31,11 @@ export interface Run {
 /** Runs a command under /usr/bin/time to get wall time and the child's peak resident memory. */
 export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
   const started = process.hrtime.bigint();
-  const res = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const res = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${res.status}): ${res.stderr}`);
   const kib = Number(res.stderr.trim().split('\n').pop());
@@ -45,15 +49,29 @@ export function median(values: number[]): number {
 }
 
 /** Repeats a measurement, alternating nothing else; returns median seconds and peak memory. */
-export function measure(label: string, runs: number, fn: () => Run): { label: string; seconds: number; maxRssMiB: number } {
+export function measure(
+  label: string,
+  runs: number,
+  fn: () => Run,
+): { label: string; seconds: number; maxRssMiB: number } {
   const results: Run[] = [];
   for (let i = 0; i < runs; i++) results.push(fn());
-  return { label, seconds: median(results.map((r) => r.seconds)), maxRssMiB: Math.max(...results.map((r) => r.maxRssMiB)) };
+  return {
+    label,
+    seconds: median(results.map((r) => r.seconds)),
+    maxRssMiB: Math.max(...results.map((r) => r.maxRssMiB)),
+  };
 }
 
-export function report(bytes: number, rows: { label: string; seconds: number; maxRssMiB: number }[], baseline: string): void {
+export function report(
+  bytes: number,
+  rows: { label: string; seconds: number; maxRssMiB: number }[],
+  baseline: string,
+): void {
   const base = rows.find((r) => r.label === baseline);
-  console.log(`\n${'what'.padEnd(44)} ${'median s'.padStart(9)} ${'MiB/s'.padStart(8)} ${'vs base'.padStart(8)} ${'peak RSS'.padStart(10)}`);
+  console.log(
+    `\n${'what'.padEnd(44)} ${'median s'.padStart(9)} ${'MiB/s'.padStart(8)} ${'vs base'.padStart(8)} ${'peak RSS'.padStart(10)}`,
+  );
   for (const r of rows) {
     const ratio = base ? (r.seconds / base.seconds).toFixed(2) : '-';
     console.log(
@@ -64,9 +82,13 @@ export function report(bytes: number, rows: { label: string; seconds: number; ma
 
 /** Starts `warden serve` on a free port with its own data dir; resolves once it is listening. */
 export async function startWarden(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [wardenBin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [wardenBin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {

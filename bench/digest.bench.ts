@@ -1,6 +1,6 @@
 // `warden digest` on a 1 GiB file against `sha256sum` on the same file, in the same run.
 // Usage: npm run build && npm run bench:digest [-- SIZE_MIB RUNS]
-import { GiB, ensureFile, measure, report, requireBuild, timed, wardenBin } from './bench-utils.js';
+import { ensureFile, GiB, measure, report, requireBuild, timed, wardenBin } from './bench-utils.js';
 
 requireBuild();
 const bytes = Number(process.argv[2] ?? 1024) * 1024 * 1024 || GiB;

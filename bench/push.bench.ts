@@ -1,9 +1,19 @@
 // Push (upload, hash on both sides, stage, fsync, publish) and pull (download, re-verify, write, verify) of a
 // 1 GiB model through a real server, against `sha256sum` of the same file, in the same run.
 // Usage: npm run build && npm run bench:push [-- SIZE_MIB RUNS]
-import { openSync, closeSync, writeSync, rmSync, mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { benchDir, GiB, ensureFile, measure, report, requireBuild, startWarden, timed, wardenBin } from './bench-utils.js';
+import {
+  benchDir,
+  ensureFile,
+  GiB,
+  measure,
+  report,
+  requireBuild,
+  startWarden,
+  timed,
+  wardenBin,
+} from './bench-utils.js';
 
 requireBuild();
 const bytes = Number(process.argv[2] ?? 1024) * 1024 * 1024 || GiB;
@@ -37,7 +47,9 @@ try {
       return r;
     }),
   ];
-  console.log(`push/pull of ${(bytes / 1024 ** 2).toFixed(0)} MiB through a local server, ${runs} runs each, medians`);
+  console.log(
+    `push/pull of ${(bytes / 1024 ** 2).toFixed(0)} MiB through a local server, ${runs} runs each, medians`,
+  );
   console.log('(peak RSS is the CLI process; the server streams with bounded memory too)');
   report(bytes, rows, 'sha256sum FILE (baseline)');
 } finally {

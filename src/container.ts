@@ -3,6 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Logger as PinoLogger } from 'pino';
 import { createFsBlobStore } from './adapters/blob/fs-blob-store.js';
+import { type DataDirLock, lockDataDir } from './adapters/local/data-dir-lock.js';
 import { migrateToLatest, openDatabase } from './adapters/sql/db.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import type { Config } from './config/index.js';
@@ -12,12 +13,17 @@ import { systemClock } from './platform/clock.js';
 /** The composition root: configuration → adapters → services. Nothing else knows both sides. */
 export async function createContainer(config: Readonly<Config>, logger: PinoLogger) {
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let lock: DataDirLock | null = null;
   try {
+    // An embedded database belongs to one process: a second server on the same folder is refused before
+    // it can race the first one's migrations or sweep its uploads in progress.
+    if (!database.capabilities.multiProcess) lock = await lockDataDir(config.dataDir);
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0)
       logger.info({ migrations: applied, database: database.describe }, 'database migrated');
   } catch (err) {
     await database.close();
+    await lock?.release();
     throw err;
   }
   const blobRoot = path.join(config.dataDir, 'blobs');
@@ -51,7 +57,10 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     registry,
     checks,
     describeDatabase: database.describe,
-    close: () => database.close(),
+    close: async () => {
+      await database.close();
+      await lock?.release();
+    },
   };
 }
 

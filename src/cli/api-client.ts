@@ -1,15 +1,20 @@
+import http from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AppError, type ErrorKind, errorKinds } from '../platform/errors.js';
 import { serverUnreachable, unexpectedResponse } from './cli-errors.js';
 
 export interface ApiClient {
   readonly baseUrl: string;
   json<T>(method: string, path: string, body?: unknown): Promise<T>;
-  /** A raw request: the caller reads the body (downloads) or supplies a streaming body (uploads). */
-  raw(
-    method: string,
-    path: string,
-    init?: { body?: ReadableStream<Uint8Array>; headers?: Record<string, string> },
-  ): Promise<Response>;
+  /** A raw request whose body the caller streams (downloads). */
+  raw(method: string, path: string): Promise<Response>;
+  /**
+   * Streams a request body with backpressure (node:http rather than fetch, which buffers a streamed body)
+   * and returns the parsed JSON answer.
+   */
+  upload<T>(path: string, body: AsyncIterable<Uint8Array>, headers: Record<string, string>): Promise<T>;
 }
 
 /** Encodes each segment of a path for a URL (file paths keep their slashes). */
@@ -17,7 +22,7 @@ export const seg = (value: string) => encodeURIComponent(value);
 export const pathSegs = (value: string) => value.split('/').map(seg).join('/');
 
 export function createApiClient(baseUrl: string): ApiClient {
-  const request = async (method: string, path: string, init: RequestInit & { duplex?: 'half' } = {}) => {
+  const request = async (method: string, path: string, init: RequestInit = {}) => {
     try {
       return await fetch(`${baseUrl}${path}`, { method, ...init });
     } catch (err) {
@@ -36,15 +41,47 @@ export function createApiClient(baseUrl: string): ApiClient {
       if (!res.ok) throw await problemOf(res);
       return (res.status === 204 ? undefined : await res.json()) as T;
     },
-    async raw(method, path, init = {}) {
-      const res = await request(method, path, {
-        ...(init.headers ? { headers: init.headers } : {}),
-        ...(init.body ? { body: init.body, duplex: 'half' } : {}),
-      });
+    async raw(method, path) {
+      const res = await request(method, path);
       if (!res.ok) throw await problemOf(res);
       return res;
     },
+    upload: (path, body, headers) => upload(baseUrl, path, body, headers),
   };
+}
+
+async function upload<T>(
+  baseUrl: string,
+  path: string,
+  body: AsyncIterable<Uint8Array>,
+  headers: Record<string, string>,
+): Promise<T> {
+  const url = new URL(`${baseUrl}${path}`);
+  const transport = url.protocol === 'https:' ? https : http;
+  const req = transport.request(url, { method: 'POST', headers });
+  const answer = new Promise<http.IncomingMessage>((resolve, reject) => {
+    req.on('response', resolve);
+    req.on('error', reject);
+  });
+  // The server may answer (an error) before it has read everything; that answer is what matters.
+  const sent = pipeline(Readable.from(body), req).catch((err: unknown) => err);
+  let res: http.IncomingMessage;
+  try {
+    res = await answer;
+  } catch (err) {
+    const sendError = await sent;
+    if (sendError instanceof AppError) throw sendError;
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw serverUnreachable(baseUrl, code);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  const sendError = await Promise.race([sent, Promise.resolve(undefined)]);
+  if (sendError instanceof AppError) throw sendError;
+  const text = Buffer.concat(chunks).toString('utf8');
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status >= 300) throw await problemOf(new Response(text, { status }));
+  return JSON.parse(text) as T;
 }
 
 /** Rebuilds the server's error from its problem+json, so the CLI reports the same code and kind. */

@@ -9,7 +9,7 @@ const chunkSize = 1024 * 1024;
 export interface PushBody {
   contentType: string;
   contentLength: number;
-  stream: ReadableStream<Uint8Array>;
+  stream: AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -77,7 +77,7 @@ export function encodePush(metadata: unknown, model: ModelFiles, onBytes: (n: nu
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     contentLength,
-    stream: ReadableStream.from(body()) as ReadableStream<Uint8Array>,
+    stream: body(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Compile } from 'typebox/compile';
+import { Settings } from 'typebox/system';
 import { defineError } from '../platform/errors.js';
 import { type Config, ConfigSchema, configDefaults, envKeys, numericKeys } from './config.schema.js';
 import { parseSize } from './parse-size.js';
@@ -38,8 +39,9 @@ export function loadConfig(sources: ConfigSources = {}): Readonly<Config> {
   const problems: ConfigProblem[] = [];
   const env = sources.env ?? {};
   const layers: Layer[] = [];
+  const cwd = sources.cwd ?? process.cwd();
   const file = sources.file ?? env.WARDEN_CONFIG;
-  if (file) layers.push(readFileLayer(file, problems));
+  if (file) layers.push(readFileLayer(path.resolve(cwd, file), problems));
   layers.push(envLayer(env, problems));
   layers.push({
     source: 'flag',
@@ -54,14 +56,25 @@ export function loadConfig(sources: ConfigSources = {}): Readonly<Config> {
       origin.set(key, layer.source);
     }
   }
-  for (const err of checker.Errors(merged)) {
+  for (const err of schemaErrors(merged)) {
     const key = err.instancePath.replace(/^\//, '').replaceAll('/', '.') || describeExtra(err.params);
     problems.push({ key, source: origin.get(key) ?? 'default', message: err.message });
   }
   if (problems.length > 0) throw configInvalid(dedupe(problems));
   const config = merged as Config;
-  config.dataDir = path.resolve(sources.cwd ?? process.cwd(), config.dataDir);
+  config.dataDir = path.resolve(cwd, config.dataDir);
   return deepFreeze(config);
+}
+
+/** Every schema error: TypeBox stops at 8 by default, and one bad logLevel alone yields that many. */
+function schemaErrors(value: unknown): ReturnType<typeof checker.Errors> {
+  const { maxErrors } = Settings.Get();
+  Settings.Set({ maxErrors: Number.MAX_SAFE_INTEGER });
+  try {
+    return checker.Errors(value);
+  } finally {
+    Settings.Set({ maxErrors });
+  }
 }
 
 function readFileLayer(file: string, problems: ConfigProblem[]): Layer {
@@ -128,10 +141,16 @@ function setPath(target: Record<string, unknown>, key: string, value: unknown): 
   const parts = key.split('.');
   let node = target;
   for (const part of parts.slice(0, -1)) {
-    if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+    if (!Object.hasOwn(node, part) || typeof node[part] !== 'object' || node[part] === null)
+      defineOwn(node, part, {});
     node = node[part] as Record<string, unknown>;
   }
-  node[parts[parts.length - 1] as string] = value;
+  defineOwn(node, parts[parts.length - 1] as string, value);
+}
+
+// Own data properties only: a "__proto__" key in a config file must become an unknown key, not a prototype.
+function defineOwn(node: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function describeExtra(params: unknown): string {

@@ -5,7 +5,7 @@ import { Compile } from 'typebox/compile';
 import type { IncomingFile, PushSource } from '../modules/registry/index.js';
 import { AppError } from '../platform/errors.js';
 import { toFieldErrors } from './field-errors.js';
-import { invalidMultipart, invalidRequest, malformedJson } from './http-errors.js';
+import { bodyTooLarge, invalidMultipart, invalidRequest, malformedJson } from './http-errors.js';
 import { PushMetadata } from './schemas/registry.schemas.js';
 
 const checkMetadata = Compile(PushMetadata);
@@ -18,14 +18,18 @@ export interface PushLimitsHttp {
 
 /**
  * Reads a push upload: a `metadata` JSON field first, then one `file` part per file (the part's filename
- * is the file's path in the model), then optionally a `digest` field with the root digest the client
- * computed while sending. Files are handed on as streams, never buffered.
+ * is the file's path in the model), then the `digest` field with the root digest the client computed
+ * while sending. Files are handed on as streams, never buffered.
  */
 export async function readPushUpload(
   request: FastifyRequest,
   limits: PushLimitsHttp,
 ): Promise<{ metadata: Static<typeof PushMetadata>; source: PushSource }> {
   if (!request.isMultipart()) throw invalidMultipart('expected a multipart/form-data body');
+  // Without a boundary the parser throws a bare Error, which would surface as a 500.
+  if (!/;\s*boundary="?[^";\s]/i.test(String(request.headers['content-type']))) {
+    throw invalidMultipart('the content type names no boundary');
+  }
   const parts = request.parts({
     limits: {
       // One byte over our own limit, so the blob store's precise error fires first.
@@ -42,6 +46,8 @@ export async function readPushUpload(
   if (first.done || !head || head.type !== 'field' || head.fieldname !== 'metadata') {
     throw invalidMultipart('the first part must be the "metadata" field (JSON)');
   }
+  // The parser cuts a field at fieldSize; the truncated text would otherwise read as malformed JSON.
+  if (head.valueTruncated) throw bodyTooLarge(limits.maxJsonBodyBytes);
   let metadata: unknown;
   try {
     metadata = JSON.parse(String(head.value));
@@ -76,6 +82,18 @@ export async function readPushUpload(
   }
   return {
     metadata: metadata as Static<typeof PushMetadata>,
-    source: { files: files(), expectedDigest: () => expected },
+    source: {
+      files: files(),
+      // Required: the parser silently skips a part whose headers it cannot read, so only the client's own
+      // root digest proves that every file it sent arrived.
+      expectedDigest: () => {
+        if (expected === undefined) {
+          throw invalidMultipart(
+            'the upload must end with the "digest" field: sha256:<root digest of the files sent>',
+          );
+        }
+        return expected;
+      },
+    },
   };
 }

@@ -16,7 +16,9 @@ const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8
 
 describe('docs/errors.md', () => {
   it('lists every error code with its kind, and no code that does not exist', () => {
-    const documented = new Map([...doc.matchAll(/^\| `([a-z0-9_]+)` \| ([a-z_]+) \|/gm)].map((m) => [m[1], m[2]]));
+    const documented = new Map(
+      [...doc.matchAll(/^\| `([a-z0-9_]+)` \| ([a-z_]+) \|/gm)].map((m) => [m[1], m[2]]),
+    );
     expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(definedErrorCodes()));
   });
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { defineError } from '../../platform/errors.js';
 import type { Database } from './database.js';
@@ -11,6 +11,8 @@ import { migrationProvider } from './migrations/index.js';
 export interface SqlCapabilities {
   /** SELECT … FOR UPDATE locks rows until the transaction ends (otherwise transactions are serialized). */
   rowLocks: boolean;
+  /** Several processes may use the database at once (migrations included); otherwise one process owns it. */
+  multiProcess: boolean;
 }
 
 export interface SqlDatabase {
@@ -45,7 +47,12 @@ export function openSqlite(file: string): SqlDatabase {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, capabilities: { rowLocks: false }, describe: `sqlite:${file}`, close: () => db.destroy() };
+  return {
+    db,
+    capabilities: { rowLocks: false, multiProcess: false },
+    describe: `sqlite:${file}`,
+    close: () => db.destroy(),
+  };
 }
 
 export function openPostgres(url: string): SqlDatabase {
@@ -59,20 +66,38 @@ export function openPostgres(url: string): SqlDatabase {
   const parsed = new URL(url);
   return {
     db,
-    capabilities: { rowLocks: true },
+    capabilities: { rowLocks: true, multiProcess: true },
     describe: `postgresql://${parsed.host}${parsed.pathname}`,
     close: () => db.destroy(),
   };
 }
 
-/** Applies pending migrations under Kysely's migration lock; fails without applying a partial step. */
+/**
+ * Applies pending migrations. On PostgreSQL they run in one transaction under Kysely's migration lock, so
+ * concurrent starters are safe and a failure applies nothing; an embedded SQLite file is owned by one
+ * process (the container takes the data-directory lock first).
+ */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Unless told the schema, Kysely looks for its migration tables in every schema of the database, and
+  // skips creating ours when another schema already has them (kysely#1214).
+  const migrationTableSchema = await currentSchema(db);
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed)
     throw Object.assign(migrationFailed(failed?.migrationName ?? 'unknown'), { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The schema unqualified tables land in; null on backends without schemas (SQLite lists none). */
+async function currentSchema(db: Kysely<Database>): Promise<string | null> {
+  if ((await db.introspection.getSchemas()).length === 0) return null;
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? null;
 }
 
 /** True when a database error is a unique-constraint violation, on any supported backend. */

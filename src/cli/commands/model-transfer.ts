@@ -53,11 +53,14 @@ export async function modelPush(ctx: CliContext, target: string, options: PushOp
   const body = encodePush(metadata, model, (n) => progress.add(n));
   let version: VersionDetailView;
   try {
-    const res = await client.raw('POST', `/api/v1/models/${seg(options.model)}/versions`, {
-      body: body.stream,
-      headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) },
-    });
-    version = (await res.json()) as VersionDetailView;
+    version = await client.upload<VersionDetailView>(
+      `/api/v1/models/${seg(options.model)}/versions`,
+      body.stream,
+      {
+        'content-type': body.contentType,
+        'content-length': String(body.contentLength),
+      },
+    );
   } finally {
     progress.stop();
   }

@@ -64,7 +64,7 @@ function translate(
       return { error: uploadAborted() };
   }
   // busboy's own words when the body ends before the closing boundary (a client that went away).
-  if (err.message === 'Unexpected end of form') return { error: uploadAborted() };
+  if (err.message === 'Unexpected end of multipart data') return { error: uploadAborted() };
   if (err instanceof SyntaxError && err.statusCode === 400) return { error: malformedJson() };
   // Other client errors from Fastify keep their status; their messages describe the request, not us.
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {

@@ -2,8 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { bodyTooLarge } from '../http-errors.js';
 import { readPushUpload } from '../multipart-push.js';
-import { PageQuery, pageOf, problemResponses } from '../schemas/common.schemas.js';
-import { FileParams, ModelParams, VersionDetail, VersionParams } from '../schemas/registry.schemas.js';
+import { pageOf, problemResponses } from '../schemas/common.schemas.js';
+import {
+  FileParams,
+  ListVersionsQuery,
+  ModelParams,
+  VersionDetail,
+  VersionParams,
+} from '../schemas/registry.schemas.js';
 import type { RegistryRouteOptions } from './models.routes.js';
 
 export interface VersionRouteOptions extends RegistryRouteOptions {
@@ -56,7 +62,7 @@ export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = asy
         tags,
         summary: 'List versions, newest first',
         params: ModelParams,
-        querystring: PageQuery,
+        querystring: ListVersionsQuery,
         response: { 200: pageOf(Type.Ref('Version')), ...problemResponses },
       },
     },

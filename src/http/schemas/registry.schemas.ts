@@ -42,6 +42,15 @@ export const UpdateModelBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+/** Versions page newest first; the cursor is the last version number seen (anything else is refused). */
+export const ListVersionsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    after: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,8}$' })),
+  },
+  { additionalProperties: false },
+);
+
 export const ListModelsQuery = Type.Object(
   {
     tag: Type.Optional(Slug),

@@ -53,7 +53,7 @@ export interface IncomingFile {
 export interface PushSource {
   files: AsyncIterable<IncomingFile>;
   /** The root digest the client computed while sending (hex), read once every file has been consumed. */
-  expectedDigest(): string | undefined;
+  expectedDigest(): string;
 }
 
 interface PushDeps {
@@ -152,7 +152,7 @@ export function createPushVersion(deps: PushDeps) {
       const received = await receive(staging, request.kind, source);
       const digest = rootDigest(received.files.map((f) => ({ name: f.path, digest: f.digest })));
       const expected = source.expectedDigest();
-      if (expected !== undefined && expected !== digest) throw rootDigestMismatch(expected, digest);
+      if (expected !== digest) throw rootDigestMismatch(expected, digest);
 
       return await publishLock.run(async () => {
         const existing = await read.registry.findVersionsByDigestPrefix(model.id, digest);
@@ -166,7 +166,8 @@ export function createPushVersion(deps: PushDeps) {
             const version = buildVersion(model, request, received, digest, parent?.id ?? null, actor, clock);
             version.number = await registry.nextVersionNumber(model.id);
             await registry.insertVersion(version, received.files);
-            for (const alias of request.aliases ?? []) {
+            // A name given twice must not record a move from the new version to itself.
+            for (const alias of new Set(request.aliases ?? [])) {
               const current = await registry.findAlias(model.id, alias);
               await registry.upsertAlias({
                 modelId: model.id,

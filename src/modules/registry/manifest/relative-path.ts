@@ -6,7 +6,8 @@ const MAX_PATH_BYTES = 4096;
 function hasControlCharacter(p: string): boolean {
   for (let i = 0; i < p.length; i++) {
     const c = p.charCodeAt(i);
-    if (c <= 0x1f || c === 0x7f) return true;
+    // C0, DEL and C1 (U+0080–U+009F, e.g. NEL, which some tools treat as a line break).
+    if (c <= 0x1f || (c >= 0x7f && c <= 0x9f)) return true;
   }
   return false;
 }

@@ -1,0 +1,264 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configDefaults, GiB, MiB } from './config.schema.js';
+import { type ConfigProblem, configInvalid, loadConfig } from './load-config.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'warden-config-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes a config file into the test folder and returns its absolute path. */
+function configFile(name: string, content: unknown): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+function problemsOf(load: () => unknown): ConfigProblem[] {
+  try {
+    load();
+  } catch (err) {
+    if (configInvalid.is(err)) return (err.details as { problems: ConfigProblem[] }).problems;
+    throw err;
+  }
+  throw new Error('expected config_invalid');
+}
+
+const problem = (key: string, source: string | RegExp) =>
+  expect.objectContaining({
+    key,
+    source: typeof source === 'string' ? source : expect.stringMatching(source),
+  });
+
+const cwd = path.resolve(path.sep, 'srv', 'warden');
+
+describe('loadConfig', () => {
+  it('uses the defaults when nothing is set', () => {
+    expect(loadConfig({ env: {}, cwd })).toEqual({
+      ...configDefaults,
+      dataDir: path.join(cwd, 'warden-data'),
+    });
+  });
+
+  it('layers file < environment < flags', () => {
+    const file = configFile('layers.json', {
+      host: '0.0.0.0',
+      port: 1000,
+      logLevel: 'debug',
+      dataDir: 'from-file',
+      limits: { maxFilesPerVersion: 50 },
+    });
+    const config = loadConfig({
+      cwd,
+      file,
+      env: { WARDEN_PORT: '2000', WARDEN_LOG_LEVEL: 'warn' },
+      flags: { port: 3000, host: undefined },
+    });
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.logLevel).toBe('warn');
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe(path.join(cwd, 'from-file'));
+    expect(config.limits).toEqual({ ...configDefaults.limits, maxFilesPerVersion: 50 });
+  });
+
+  it('maps WARDEN_* variables onto their keys', () => {
+    const config = loadConfig({
+      cwd,
+      env: {
+        WARDEN_HOST: '::1',
+        WARDEN_PORT: '9090',
+        WARDEN_DATA_DIR: 'data',
+        WARDEN_DATABASE_URL: 'postgres://warden@db:5432/warden',
+        WARDEN_LOG_LEVEL: 'error',
+        WARDEN_MAX_FILES_PER_VERSION: '20',
+        WARDEN_MAX_JSON_BODY_BYTES: '4096',
+      },
+    });
+    expect(config).toEqual({
+      host: '::1',
+      port: 9090,
+      dataDir: path.join(cwd, 'data'),
+      databaseUrl: 'postgres://warden@db:5432/warden',
+      logLevel: 'error',
+      limits: { ...configDefaults.limits, maxFilesPerVersion: 20, maxJsonBodyBytes: 4096 },
+    });
+  });
+
+  it('ignores empty variables and variables outside WARDEN_*', () => {
+    const config = loadConfig({ cwd, env: { WARDEN_PORT: '', PORT: '1', HOME: '/root', warden_port: 'x' } });
+    expect(config.port).toBe(configDefaults.port);
+  });
+
+  it('reads sizes with units from the environment and the file', () => {
+    const file = configFile('sizes.json', { limits: { maxJsonBodyBytes: '2MiB', maxFilesPerVersion: 7 } });
+    const config = loadConfig({
+      cwd,
+      file,
+      env: { WARDEN_MAX_FILE_BYTES: '512MiB', WARDEN_MAX_VERSION_BYTES: '2GB' },
+    });
+    expect(config.limits).toEqual({
+      maxFileBytes: 512 * MiB,
+      maxVersionBytes: 2_000_000_000,
+      maxFilesPerVersion: 7,
+      maxJsonBodyBytes: 2 * MiB,
+    });
+  });
+
+  it('accepts a postgresql:// URL and a null databaseUrl from the file', () => {
+    expect(loadConfig({ cwd, env: { WARDEN_DATABASE_URL: 'postgresql://h/db' } }).databaseUrl).toBe(
+      'postgresql://h/db',
+    );
+    const file = configFile('null-url.json', { databaseUrl: null });
+    expect(loadConfig({ cwd, file, env: {} }).databaseUrl).toBeNull();
+  });
+
+  it('resolves dataDir against cwd and keeps an absolute one', () => {
+    expect(loadConfig({ cwd, env: {}, flags: { dataDir: '../shared/data' } }).dataDir).toBe(
+      path.resolve(cwd, '../shared/data'),
+    );
+    const absolute = path.join(dir, 'abs-data');
+    expect(loadConfig({ cwd, env: { WARDEN_DATA_DIR: absolute } }).dataDir).toBe(absolute);
+  });
+
+  it('reads the file named by WARDEN_CONFIG, and prefers an explicit file', () => {
+    const fromEnv = configFile('from-env.json', { port: 1111 });
+    const explicit = configFile('explicit.json', { port: 2222 });
+    expect(loadConfig({ cwd, env: { WARDEN_CONFIG: fromEnv } }).port).toBe(1111);
+    expect(loadConfig({ cwd, file: explicit, env: { WARDEN_CONFIG: fromEnv } }).port).toBe(2222);
+  });
+
+  it('finds a relative config file from cwd, not from the process directory', () => {
+    configFile('relative.json', { port: 3333 });
+    expect(loadConfig({ cwd: dir, file: 'relative.json', env: {} }).port).toBe(3333);
+    expect(loadConfig({ cwd: dir, env: { WARDEN_CONFIG: './relative.json' } }).port).toBe(3333);
+  });
+
+  it('returns a deeply frozen object', () => {
+    const config = loadConfig({ cwd, env: {} });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.limits)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      (config.limits as { maxFileBytes: number }).maxFileBytes = 1;
+    }).toThrow(TypeError);
+    expect(configDefaults.limits.maxFileBytes).toBe(64 * GiB);
+    expect(Object.isFrozen(configDefaults)).toBe(false);
+  });
+
+  it('reports every problem together, each with its key and source', () => {
+    const file = configFile('bad.json', { colour: 'red', databaseUrl: 'mysql://x' });
+    let thrown: unknown;
+    try {
+      loadConfig({ cwd, file, env: { WARDEN_PORT: 'abc' }, flags: { 'limits.maxFileBytes': -5 } });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(configInvalid.is(thrown)).toBe(true);
+    expect(thrown).toMatchObject({ code: 'config_invalid', kind: 'invalid' });
+    const problems = (thrown as { details: { problems: ConfigProblem[] } }).details.problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        problem('port', 'env WARDEN_PORT'),
+        problem('colour', `file ${file}`),
+        problem('databaseUrl', `file ${file}`),
+        problem('limits.maxFileBytes', 'flag'),
+      ]),
+    );
+    const message = (thrown as Error).message;
+    for (const key of ['port', 'colour', 'databaseUrl', 'limits.maxFileBytes'])
+      expect(message).toContain(key);
+  });
+
+  it('does not let one key with many schema errors hide the others', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        cwd,
+        env: { WARDEN_LOG_LEVEL: 'loud', WARDEN_DATABASE_URL: 'mysql://x' },
+        flags: { 'limits.maxFileBytes': 0, 'limits.maxVersionBytes': -1, port: 70_000, host: '' },
+      }),
+    );
+    for (const key of [
+      'logLevel',
+      'databaseUrl',
+      'limits.maxFileBytes',
+      'limits.maxVersionBytes',
+      'port',
+      'host',
+    ]) {
+      expect(problems.map((p) => p.key)).toContain(key);
+    }
+  });
+
+  it('reports a port that is not a number, and one out of range', () => {
+    expect(problemsOf(() => loadConfig({ cwd, env: { WARDEN_PORT: '80x' } }))).toEqual(
+      expect.arrayContaining([problem('port', 'env WARDEN_PORT')]),
+    );
+    expect(problemsOf(() => loadConfig({ cwd, env: {}, flags: { port: 65_536 } }))).toEqual([
+      problem('port', 'flag'),
+    ]);
+  });
+
+  it('reports a size that cannot be read', () => {
+    expect(problemsOf(() => loadConfig({ cwd, env: { WARDEN_MAX_FILE_BYTES: 'lots' } }))).toEqual(
+      expect.arrayContaining([problem('limits.maxFileBytes', 'env WARDEN_MAX_FILE_BYTES')]),
+    );
+  });
+
+  it('reports an unknown WARDEN_ variable but allows the client ones', () => {
+    const file = configFile('empty.json', {});
+    expect(problemsOf(() => loadConfig({ cwd, env: { WARDEN_PROT: '80' } }))).toEqual([
+      problem('WARDEN_PROT', 'env WARDEN_PROT'),
+    ]);
+    const config = loadConfig({
+      cwd,
+      env: { WARDEN_URL: 'http://localhost:8080', WARDEN_TOKEN: 'secret', WARDEN_CONFIG: file },
+    });
+    expect(config.port).toBe(configDefaults.port);
+  });
+
+  it('reports a missing config file under the key (file)', () => {
+    const missing = path.join(dir, 'missing.json');
+    expect(problemsOf(() => loadConfig({ cwd, file: missing, env: {} }))).toEqual([
+      { key: '(file)', source: `file ${missing}`, message: 'file not found' },
+    ]);
+  });
+
+  it.each([
+    ['an array', '[1, 2]'],
+    ['a string', '"port: 80"'],
+    ['a number', '42'],
+    ['null', 'null'],
+  ])('reports a config file holding %s under the key (file)', (_what, content) => {
+    const file = configFile('not-object.json', content);
+    expect(problemsOf(() => loadConfig({ cwd, file, env: {} }))).toEqual([
+      { key: '(file)', source: `file ${file}`, message: 'must be a JSON object' },
+    ]);
+  });
+
+  it('reports a file that is not JSON under the key (file), beside other problems', () => {
+    const file = configFile('broken.json', '{ "port": ');
+    expect(problemsOf(() => loadConfig({ cwd, file, env: { WARDEN_PORT: 'abc' } }))).toEqual(
+      expect.arrayContaining([problem('(file)', `file ${file}`), problem('port', 'env WARDEN_PORT')]),
+    );
+  });
+
+  it('reports unknown keys nested in limits', () => {
+    const file = configFile('nested.json', { limits: { maxFileByte: 10 } });
+    expect(problemsOf(() => loadConfig({ cwd, file, env: {} }))).toEqual(
+      expect.arrayContaining([problem('limits.maxFileByte', `file ${file}`)]),
+    );
+  });
+
+  it('treats a __proto__ key in the file as unknown and leaves Object.prototype alone', () => {
+    const file = configFile('proto.json', '{ "__proto__": { "polluted": "yes" }, "port": 1234 }');
+    const problems = problemsOf(() => loadConfig({ cwd, file, env: {} }));
+    expect(problems.map((p) => p.key)).toContain('__proto__');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

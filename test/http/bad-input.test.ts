@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModel, expectProblem, expectUnchanged, push, pushRaw } from '../fixtures/http-helpers.js';
+import { createTestApp, type TestApp } from '../fixtures/test-app.js';
+
+// Backend-independent refusals of JSON bodies, names, references and routes (SQLite only).
+const api = '/api/v1';
+
+describe('bad input to the JSON API', () => {
+  let t: TestApp;
+  let v1: { digest: string };
+  beforeAll(async () => {
+    t = await createTestApp();
+    await createModel(t, 'iris');
+    v1 = await push(t, 'iris', { kind: 'file', metrics: { accuracy: 0.9 } }, [
+      { path: 'm.bin', content: 'v1' },
+    ]);
+  });
+  afterAll(async () => t?.close());
+
+  const send = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+    t.app.inject({
+      method,
+      url: `${api}${url}`,
+      ...(payload === undefined ? {} : { payload }),
+    });
+
+  it('answers malformed JSON with 400 malformed_json', async () => {
+    for (const payload of ['{"name":', '{name: "x"}', '']) {
+      const res = await expectUnchanged(t, () =>
+        t.app.inject({
+          method: 'POST',
+          url: `${api}/models`,
+          payload,
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+      expectProblem(res, 400, 'malformed_json', t);
+    }
+  });
+
+  it('refuses unknown fields in JSON bodies, naming each one', async () => {
+    const cases: [() => ReturnType<typeof send>, string][] = [
+      [() => send('POST', '/models', { name: 'x', evil: true }), 'body/evil'],
+      [() => send('PATCH', '/models/iris', { description: 'd', evil: 1 }), 'body/evil'],
+      [() => send('PUT', '/models/iris/aliases/prod', { version: 1, evil: 'x' }), 'body/evil'],
+    ];
+    for (const [act, path] of cases) {
+      const body = expectProblem(await expectUnchanged(t, act), 400, 'invalid_request', t);
+      expect(body.errors).toContainEqual({ path, message: 'unknown field' });
+    }
+    expect((await send('GET', '/models/x')).statusCode).toBe(404);
+    expect((await send('GET', '/models/iris')).json().description).toBe('');
+  });
+
+  it('refuses a JSON body over limits.maxJsonBodyBytes with 413 body_too_large', async () => {
+    const small = await createTestApp({ limits: { maxJsonBodyBytes: 2048 } });
+    try {
+      const res = await expectUnchanged(small, () =>
+        small.app.inject({
+          method: 'POST',
+          url: `${api}/models`,
+          payload: { name: 'big', description: 'x'.repeat(4096) },
+        }),
+      );
+      expect(expectProblem(res, 413, 'body_too_large', small).details).toEqual({ limit: 2048 });
+      const ok = await small.app.inject({ method: 'POST', url: `${api}/models`, payload: { name: 'fits' } });
+      expect(ok.statusCode).toBe(201);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it.each(['Iris', '-a', 'a--b', '../x', 'a-', '1a', 'a_b', 'a'.repeat(64)])(
+    'refuses model name %j with 400 invalid_name',
+    async (name) => {
+      const res = await expectUnchanged(t, () => send('POST', '/models', { name }));
+      expectProblem(res, 400, 'invalid_name', t);
+    },
+  );
+
+  it('refuses an invalid tag and a duplicate model name', async () => {
+    const tag = await expectUnchanged(t, () =>
+      send('POST', '/models', { name: 'tagged', tags: ['Bad Tag'] }),
+    );
+    expectProblem(tag, 400, 'invalid_name', t);
+    const dup = await expectUnchanged(t, () =>
+      send('POST', '/models', { name: 'iris', description: 'again' }),
+    );
+    expect(expectProblem(dup, 409, 'model_exists', t).details).toEqual({ model: 'iris' });
+    expect((await send('GET', '/models/iris')).json().description).toBe('');
+  });
+
+  it('answers a missing model with 404 model_not_found on every route', async () => {
+    for (const [method, url] of [
+      ['GET', '/models/nope'],
+      ['PATCH', '/models/nope'],
+      ['GET', '/models/nope/versions'],
+      ['GET', '/models/nope/versions/1'],
+      ['GET', '/models/nope/aliases'],
+    ] as const) {
+      const res = await expectUnchanged(t, () =>
+        send(method, url, method === 'PATCH' ? { description: 'd' } : undefined),
+      );
+      expectProblem(res, 404, 'model_not_found', t);
+    }
+    const pushed = await expectUnchanged(t, () =>
+      pushRaw(t, 'nope', { kind: 'file' }, [{ path: 'x', content: 'x' }]),
+    );
+    expectProblem(pushed, 404, 'model_not_found', t);
+  });
+
+  it.each(['99', 'nope', `sha256:${'f'.repeat(64)}`, `sha256:${'f'.repeat(12)}`])(
+    'answers unknown version %s with 404 version_not_found',
+    async (ref) => {
+      const res = await expectUnchanged(t, () => send('GET', `/models/iris/versions/${ref}`));
+      expect(expectProblem(res, 404, 'version_not_found', t).details.model).toBe('iris');
+    },
+  );
+
+  it.each(['0', '-1', '1.5', 'sha256:zz', 'sha256:abc', `sha256:${'A'.repeat(64)}`, 'A%20B', 'Prod'])(
+    'refuses malformed version reference %s with 400 invalid_version_ref',
+    async (ref) => {
+      const res = await expectUnchanged(t, () => send('GET', `/models/iris/versions/${ref}`));
+      expectProblem(res, 400, 'invalid_version_ref', t);
+    },
+  );
+
+  it('refuses PATCH and PUT on a published version with 409 version_immutable', async () => {
+    const before = (await send('GET', '/models/iris/versions/1')).json();
+    for (const method of ['PATCH', 'PUT'] as const) {
+      for (const ref of ['1', v1.digest]) {
+        const res = await expectUnchanged(t, () =>
+          send(method, `/models/iris/versions/${ref}`, { metrics: { accuracy: 1 }, digest: 'sha256:00' }),
+        );
+        expect(expectProblem(res, 409, 'version_immutable', t).details).toEqual({
+          model: 'iris',
+          version: 1,
+        });
+      }
+    }
+    expect((await send('GET', '/models/iris/versions/1')).json()).toEqual(before);
+  });
+
+  it('refuses bad alias requests without recording history', async () => {
+    const name = await expectUnchanged(t, () => send('PUT', '/models/iris/aliases/Prod', { version: 1 }));
+    expectProblem(name, 400, 'invalid_name', t);
+    const target = await expectUnchanged(t, () => send('PUT', '/models/iris/aliases/prod', { version: 7 }));
+    expectProblem(target, 404, 'version_not_found', t);
+    const gone = await expectUnchanged(t, () => send('DELETE', '/models/iris/aliases/prod'));
+    expectProblem(gone, 404, 'alias_not_found', t);
+    expectProblem(await send('GET', '/models/iris/aliases/prod/history'), 404, 'alias_not_found', t);
+  });
+
+  it('answers an unknown route with a 404 route_not_found problem', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here?x=1' });
+    expect(expectProblem(res, 404, 'route_not_found', t).detail).toContain('/api/v1/nothing-here');
+    expectProblem(
+      await t.app.inject({ method: 'DELETE', url: `${api}/models/iris` }),
+      404,
+      'route_not_found',
+      t,
+    );
+  });
+
+  it('answers a file the version does not hold with 404 file_not_in_version, also for traversal', async () => {
+    for (const path of ['missing.bin', 'm.bin/x', '..%2F..%2Fetc%2Fpasswd', '%2Fetc%2Fpasswd', '.', '']) {
+      const res = await send('GET', `/models/iris/versions/1/files/${path}`);
+      expectProblem(res, 404, 'file_not_in_version', t);
+      expect(res.body).not.toContain('root:');
+    }
+  });
+});
+
+// busboy skips a part whose filename holds CR or LF without telling @fastify/multipart, so the server never
+// sees that file. The required client root digest is what catches it: the push is refused, never published
+// without the file.
+describe('a file name with a line break', () => {
+  for (const [label, digest, code] of [
+    ['with the client digest', undefined, 'root_digest_mismatch'],
+    ['without a digest field', null, 'invalid_multipart'],
+  ] as const) {
+    it(`is refused (${label}) and nothing is stored`, async () => {
+      const t = await createTestApp();
+      try {
+        await createModel(t, 'up');
+        const res = await expectUnchanged(t, () =>
+          pushRaw(
+            t,
+            'up',
+            { kind: 'directory' },
+            [
+              { path: 'kept.bin', content: 'kept' },
+              { path: 'a\nb', content: 'dropped' },
+            ],
+            { digest },
+          ),
+        );
+        expectProblem(res, 400, code, t);
+      } finally {
+        await t.close();
+      }
+    });
+  }
+});
