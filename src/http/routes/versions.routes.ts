@@ -34,8 +34,8 @@ export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = asy
         summary: 'Push a new version (multipart: metadata, file…, digest)',
         description:
           'multipart/form-data. Part 1: field `metadata`, JSON (kind, format, metrics, params, metadata, lineage, aliases). ' +
-          'Then one part per file, field name `file`, whose filename is the path inside the model. Optionally a last field ' +
-          '`digest` = sha256:<hex> root digest the client computed; a mismatch stores nothing.',
+          'Then one part per file, field name `file`, whose filename is the path inside the model. Last, the required field ' +
+          '`digest` = sha256:<hex>, the root digest the client computed from the bytes it sent; a mismatch stores nothing.',
         consumes: ['multipart/form-data'],
         params: ModelParams,
         response: { 201: VersionDetail, ...problemResponses },
