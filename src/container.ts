@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Logger as PinoLogger } from 'pino';
@@ -27,6 +27,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     throw err;
   }
   const blobRoot = path.join(config.dataDir, 'blobs');
+  await mkdir(blobRoot, { recursive: true, mode: 0o750 });
   const blobs = createFsBlobStore({ root: blobRoot });
   const swept = await blobs.sweepStaging();
   if (swept > 0) logger.warn({ swept }, 'removed upload staging areas left by an earlier crash');

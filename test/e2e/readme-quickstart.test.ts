@@ -1,0 +1,98 @@
+import { readFileSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type CliResult,
+  childEnv,
+  cleanup,
+  fileRootDigest,
+  freePort,
+  repoRoot,
+  spawnTracked,
+  tempDir,
+  terminate,
+  waitForListening,
+  waitForPortClosed,
+  wardenBin,
+} from './helpers.js';
+
+const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+const marker = '<!-- quickstart-cli';
+
+/** The lines of the first ```bash block after the quickstart marker. */
+function quickstartLines(): string[] {
+  const at = readme.indexOf(marker);
+  expect(at, `README.md has no ${marker} marker`).toBeGreaterThanOrEqual(0);
+  const block = /```bash\n([\s\S]*?)```/.exec(readme.slice(at));
+  expect(block, 'no ```bash block after the quickstart marker').not.toBeNull();
+  return (block?.[1] ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+async function bash(line: string, cwd: string, url: string): Promise<CliResult> {
+  const proc = spawnTracked('bash', ['-c', line], { cwd, env: childEnv({ WARDEN_URL: url }) });
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 120_000);
+  try {
+    const { code } = await proc.exited;
+    return { code, stdout: proc.stdout(), stderr: proc.stderr() };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('README quick start', { timeout: 120_000 }, () => {
+  afterAll(cleanup);
+
+  it('documents how to start the server and run the tests', () => {
+    expect(readme).toContain('```bash\nnpm ci && npm start\n```');
+    expect(readme).toContain('```bash\nnpm test\n```');
+    const lines = quickstartLines();
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^npx warden /);
+    expect(lines.at(-1)).toBe('npx warden digest ./pulled-iris/iris.onnx');
+  });
+
+  it('runs, line by line, against a server started with `npm start`', async () => {
+    // `npm start` takes its port from WARDEN_PORT, which cannot be 0 here: the test must know it.
+    const port = await freePort();
+    const server = spawnTracked('npm', ['start'], {
+      cwd: repoRoot,
+      // Its own process group, so SIGTERM reaches npm's child `node bin/warden.js serve` too.
+      detached: true,
+      env: childEnv({
+        WARDEN_PORT: String(port),
+        WARDEN_DATA_DIR: tempDir('warden-readme-data-'),
+        WARDEN_LOG_LEVEL: 'warn',
+      }),
+    });
+    const { url } = await waitForListening(server);
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+
+    const cwd = tempDir('warden-readme-');
+    symlinkSync(path.join(repoRoot, 'examples'), path.join(cwd, 'examples'));
+    const digest = fileRootDigest(path.join(repoRoot, 'examples', 'iris', 'model', 'iris.onnx'));
+
+    const outputs: { line: string; result: CliResult }[] = [];
+    for (const line of quickstartLines()) {
+      const command = line.replace(/^npx warden /, `node ${JSON.stringify(wardenBin)} `);
+      const result = await bash(command, cwd, url);
+      expect(result.code, `${line}\n${result.stdout}${result.stderr}`).toBe(0);
+      outputs.push({ line, result });
+    }
+
+    const show = outputs.find((o) => o.line.startsWith('npx warden model show '));
+    expect(show?.result.stdout).toContain(digest);
+    expect(show?.result.stdout).toContain('float_input');
+    expect(outputs.at(-1)?.result.stdout.trim()).toBe(digest);
+    expect(readFileSync(path.join(cwd, 'pulled-iris', 'iris.onnx'))).toEqual(
+      readFileSync(path.join(repoRoot, 'examples', 'iris', 'model', 'iris.onnx')),
+    );
+
+    // npm itself dies of the signal; what matters is that its child, the server, is gone.
+    const stopped = await terminate(server, true);
+    expect([0, null]).toContain(stopped.code);
+    await waitForPortClosed(port);
+  });
+});
