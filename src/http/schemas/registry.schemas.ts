@@ -60,18 +60,17 @@ export const ListModelsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const Model = Type.Object(
-  {
-    name: Type.String(),
-    description: Type.String(),
-    owner: Type.String(),
-    tags: Tags,
-    createdBy: Type.String(),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  },
-  { $id: 'Model' },
-);
+const modelFields = {
+  name: Type.String(),
+  description: Type.String(),
+  owner: Type.String(),
+  tags: Tags,
+  createdBy: Type.String(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+};
+
+export const Model = Type.Object(modelFields, { $id: 'Model' });
 
 export const Alias = Type.Object(
   {
@@ -85,13 +84,7 @@ export const Alias = Type.Object(
 );
 
 export const ModelDetail = Type.Object({
-  name: Type.String(),
-  description: Type.String(),
-  owner: Type.String(),
-  tags: Tags,
-  createdBy: Type.String(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  ...modelFields,
   aliases: Type.Array(Type.Ref('Alias')),
   latestVersion: Type.Union([Type.Integer(), Type.Null()]),
 });

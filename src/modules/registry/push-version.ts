@@ -1,10 +1,9 @@
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import type { Logger } from '../../platform/logger.js';
 import { createMutex } from '../../platform/mutex.js';
 import { isSlug } from '../../platform/slug.js';
-import { type BlobStaging, type BlobStore, blobTooLarge } from '../artifacts/index.js';
+import { type BlobStaging, blobTooLarge } from '../artifacts/index.js';
 import { detectFormat } from './detect-format.js';
 import { type OnnxSignature, OnnxSignatureReader } from './formats/onnx-signature.js';
 import { compareOmsPaths } from './manifest/path-order.js';
@@ -22,7 +21,8 @@ import {
   versionExists,
   versionTooLarge,
 } from './registry.errors.js';
-import type { RegistryStore, Stores, UnitOfWork } from './registry.ports.js';
+import type { RegistryStore } from './registry.ports.js';
+import type { RegistryServiceDeps } from './registry.service.js';
 import type { Actor, ModelRecord, VersionFile, VersionKind, VersionRecord } from './registry.types.js';
 import { type VersionDetailView, type VersionView, versionDetailView } from './registry.views.js';
 import { resolveVersion } from './resolve-version.js';
@@ -56,15 +56,9 @@ export interface PushSource {
   expectedDigest(): string;
 }
 
-interface PushDeps {
-  uow: UnitOfWork;
-  read: Stores;
-  blobs: BlobStore;
-  clock: Clock;
-  logger: Logger;
-  limits: PushLimits;
+type PushDeps = Pick<RegistryServiceDeps, 'uow' | 'read' | 'blobs' | 'clock' | 'logger' | 'limits'> & {
   toView(store: RegistryStore, model: ModelRecord, v: VersionRecord): Promise<VersionView>;
-}
+};
 
 interface Received {
   files: VersionFile[];

@@ -1,16 +1,8 @@
 import type { OnnxSignature } from './formats/onnx-signature.js';
 import type { AliasEvent, ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
 
-/** What the API and CLI show of a model. */
-export interface ModelView {
-  name: string;
-  description: string;
-  owner: string;
-  tags: string[];
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** What the API and CLI show of a model: the record without its internal id. */
+export type ModelView = Omit<ModelRecord, 'id'>;
 
 export interface VersionSummary {
   model: string;
@@ -66,16 +58,8 @@ export interface AliasEventView {
 
 export const sha = (hex: string): string => `sha256:${hex}`;
 
-export function modelView(m: ModelRecord): ModelView {
-  return {
-    name: m.name,
-    description: m.description,
-    owner: m.owner,
-    tags: m.tags,
-    createdBy: m.createdBy,
-    createdAt: m.createdAt,
-    updatedAt: m.updatedAt,
-  };
+export function modelView({ id: _id, ...view }: ModelRecord): ModelView {
+  return view;
 }
 
 export function versionView(
