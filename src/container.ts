@@ -3,15 +3,43 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Logger as PinoLogger } from 'pino';
 import { createFsBlobStore } from './adapters/blob/fs-blob-store.js';
+import { loadPolicyEngine } from './adapters/cedar/index.js';
+import { createAdminTokenFileWriter } from './adapters/local/admin-token-file.js';
+import { loadOrCreateAuditKey } from './adapters/local/audit-key.js';
 import { type DataDirLock, lockDataDir } from './adapters/local/data-dir-lock.js';
+import { createJwtVerifier } from './adapters/oidc/jwt-verifier.js';
 import { migrateToLatest, openDatabase } from './adapters/sql/db.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import type { Config } from './config/index.js';
+import { createAuditLog, createAuditQueryService, createAuditRecorder } from './modules/audit/index.js';
+import {
+  createAuthenticator,
+  createIdentityService,
+  ensureBootstrapAdmin,
+  type IdentityEvent,
+  identityAuditEvent,
+} from './modules/identity/index.js';
+import {
+  createAccessGuard,
+  createAuthorizer,
+  describeResource,
+  type ResourceRef,
+} from './modules/policy/index.js';
 import { createRegistryService } from './modules/registry/index.js';
+import type { Stores } from './modules/stores.js';
 import { systemClock } from './platform/clock.js';
 
 /** The composition root: configuration → adapters → services. Nothing else knows both sides. */
 export async function createContainer(config: Readonly<Config>, logger: PinoLogger) {
+  // Policies first: an invalid operator policy stops the start before anything is opened.
+  const { engine: policyEngine, files: policyFiles } = await loadPolicyEngine({
+    extraFiles: [...config.policyFiles],
+  });
+  for (const warning of policyEngine.warnings)
+    logger.warn({ policy: warning }, 'authorization policy warning');
+  logger.debug({ policyFiles }, 'authorization policies loaded');
+  const jwt = config.oidc ? createJwtVerifier(config.oidc) : null;
+
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let lock: DataDirLock | null = null;
   try {
@@ -26,43 +54,127 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     await lock?.release();
     throw err;
   }
-  const blobRoot = path.join(config.dataDir, 'blobs');
-  await mkdir(blobRoot, { recursive: true, mode: 0o750 });
-  const blobs = createFsBlobStore({ root: blobRoot });
-  const swept = await blobs.sweepStaging();
-  if (swept > 0) logger.warn({ swept }, 'removed upload staging areas left by an earlier crash');
-
-  const registry = createRegistryService({
-    uow: createSqlUnitOfWork(database.db, database.capabilities),
-    read: createSqlStores(database.db, database.capabilities),
-    blobs,
-    clock: systemClock,
-    logger,
-    limits: config.limits,
-  });
-
-  const checks = {
-    database: async () => {
-      await sql`select 1`.execute(database.db);
-      return true;
-    },
-    artifacts: async () => {
-      await access(blobRoot, constants.W_OK);
-      return true;
-    },
+  const close = async () => {
+    await database.close();
+    await lock?.release();
   };
 
-  return {
-    config,
-    logger,
-    registry,
-    checks,
-    describeDatabase: database.describe,
-    close: async () => {
-      await database.close();
-      await lock?.release();
-    },
-  };
+  try {
+    const blobRoot = path.join(config.dataDir, 'blobs');
+    await mkdir(blobRoot, { recursive: true, mode: 0o750 });
+    const blobs = createFsBlobStore({ root: blobRoot });
+    const swept = await blobs.sweepStaging();
+    if (swept > 0) logger.warn({ swept }, 'removed upload staging areas left by an earlier crash');
+
+    const uow = createSqlUnitOfWork(database.db, database.capabilities);
+    const read = createSqlStores(database.db, database.capabilities);
+
+    const auditKey = await loadOrCreateAuditKey(config.dataDir);
+    const auditLog = createAuditLog({
+      clock: systemClock,
+      signer: auditKey,
+      retiredVkeys: auditKey.retiredVkeys,
+      origin: 'warden/audit',
+      checkpointEvery: config.audit.checkpointEvery,
+    });
+    const auditRunner = {
+      run: <T>(work: (store: Stores['audit']) => Promise<T>) => uow.run((s) => work(s.audit)),
+    };
+    const recorder = createAuditRecorder({ runner: auditRunner, log: auditLog });
+    const auditQuery = createAuditQueryService({
+      read: read.audit,
+      runner: auditRunner,
+      log: auditLog,
+      retiredVkeys: auditKey.retiredVkeys,
+    });
+
+    const authorizer = createAuthorizer({ engine: policyEngine });
+    const guard = createAccessGuard({
+      authorizer,
+      recordDenial: async ({ context, action, resource, decision }) => {
+        await recorder.record({
+          action,
+          outcome: 'denied',
+          principal: context.principal.id,
+          resource: describeResource(resource),
+          requestId: context.requestId,
+          clientAddress: context.clientAddress,
+          details: {
+            policies: decision.policies.join(',') || '(no permit)',
+            errors: decision.errors.join('; ') || null,
+          },
+        });
+      },
+    });
+
+    const recordIdentityEvent = async (stores: Stores, event: IdentityEvent) => {
+      await auditLog.append(stores.audit, identityAuditEvent(event));
+    };
+    const identity = createIdentityService({
+      uow,
+      read,
+      clock: systemClock,
+      logger,
+      authorize: async (caller, action, r) => {
+        const resource: ResourceRef =
+          r.kind === 'token-list'
+            ? { type: 'Registry' }
+            : 'id' in r
+              ? { type: 'Token', id: r.id, principal: r.principal }
+              : { type: 'Token', principal: r.principal, roles: r.roles, teams: r.teams };
+        await guard.require({ principal: caller, requestId: null, clientAddress: null }, action, resource);
+      },
+      recordEvent: recordIdentityEvent,
+    });
+    const authenticate = createAuthenticator({ tokens: identity, jwt });
+    const boot = await ensureBootstrapAdmin({
+      uow,
+      clock: systemClock,
+      writeAdminToken: createAdminTokenFileWriter(config.dataDir),
+      recordEvent: recordIdentityEvent,
+    });
+
+    const registry = createRegistryService({
+      uow,
+      read,
+      blobs,
+      clock: systemClock,
+      logger,
+      limits: config.limits,
+      access: { guard, audit: auditLog, recorder },
+    });
+
+    const checks = {
+      database: async () => {
+        await sql`select 1`.execute(database.db);
+        return true;
+      },
+      artifacts: async () => {
+        await access(blobRoot, constants.W_OK);
+        return true;
+      },
+    };
+
+    return {
+      config,
+      logger,
+      registry,
+      identity,
+      authenticate,
+      guard,
+      recorder,
+      auditQuery,
+      auditVkey: auditKey.vkey,
+      checks,
+      /** Set on the very first start only: the bootstrap admin token, to be shown once. */
+      firstAdminToken: boot.created ? { token: boot.token, file: boot.file } : null,
+      describeDatabase: database.describe,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

@@ -1,49 +1,23 @@
-import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/index.js';
 import { createContainer } from './container.js';
 import { buildApp } from './http/build-app.js';
-import { defineError } from './platform/errors.js';
 import { createLogger } from './platform/logger.js';
 import { wardenVersion } from './platform/version.js';
-
-export const nonLoopbackRefused = defineError(
-  'non_loopback_refused',
-  'precondition_failed',
-  (host: string) => ({
-    message:
-      `Warden has no authentication yet, so it only listens on loopback addresses (127.0.0.1, ::1, localhost); ` +
-      `refusing to listen on ${host}.`,
-    details: { host },
-  }),
-);
-
-/** True for addresses only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
-}
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+  /** Only on the very first start of a data directory: the bootstrap admin token, to show once. */
+  firstAdminToken: { token: string; file: string } | null;
   close(): Promise<void>;
 }
 
 /** `warden serve`: the one place that listens. */
 export async function startServer(config: Readonly<Config>): Promise<RunningServer> {
-  if (!isLoopback(config.host)) throw nonLoopbackRefused(config.host);
   const logger = createLogger({ level: config.logLevel });
   const container = await createContainer(config, logger);
-  const app = await buildApp({
-    config,
-    logger,
-    version: wardenVersion,
-    registry: container.registry,
-    checks: container.checks,
-  });
+  const app = await buildApp({ ...container, version: wardenVersion });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -63,6 +37,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
   return {
     app,
     url,
+    firstAdminToken: container.firstAdminToken,
     close: () => {
       closing ??= (async () => {
         await app.close();

@@ -21,10 +21,20 @@ export interface ApiClient {
 export const seg = (value: string) => encodeURIComponent(value);
 export const pathSegs = (value: string) => value.split('/').map(seg).join('/');
 
-export function createApiClient(baseUrl: string): ApiClient {
+export interface ApiClientOptions {
+  /** Bearer token sent on every request (json, raw and upload); none when null or absent. */
+  token?: string | null;
+}
+
+export function createApiClient(baseUrl: string, options: ApiClientOptions = {}): ApiClient {
+  const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   const request = async (method: string, path: string, init: RequestInit = {}) => {
     try {
-      return await fetch(`${baseUrl}${path}`, { method, ...init });
+      return await fetch(`${baseUrl}${path}`, {
+        method,
+        ...init,
+        headers: { ...auth, ...(init.headers as Record<string, string> | undefined) },
+      });
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw serverUnreachable(baseUrl, cause?.code ?? cause?.message ?? (err as Error).message);
@@ -46,7 +56,7 @@ export function createApiClient(baseUrl: string): ApiClient {
       if (!res.ok) throw await problemOf(res);
       return res;
     },
-    upload: (path, body, headers) => upload(baseUrl, path, body, headers),
+    upload: (path, body, headers) => upload(baseUrl, path, body, { ...auth, ...headers }),
   };
 }
 
@@ -84,6 +94,8 @@ async function upload<T>(
   return JSON.parse(text) as T;
 }
 
+const loginHint = 'Pass --token, set WARDEN_TOKEN or run `warden login --url URL --token TOKEN`.';
+
 /** Rebuilds the server's error from its problem+json, so the CLI reports the same code and kind. */
 export async function problemOf(res: Response): Promise<AppError> {
   const text = await res.text().catch(() => '');
@@ -99,7 +111,7 @@ export async function problemOf(res: Response): Promise<AppError> {
       return new AppError(
         p.code,
         p.code === 'blob_integrity' ? 'integrity' : kindOfStatus(res.status),
-        p.detail,
+        res.status === 401 ? `${p.detail} ${loginHint}` : p.detail,
         {
           ...(p.details ?? {}),
           ...(p.errors ? { errors: p.errors } : {}),

@@ -1,5 +1,5 @@
-import { resolveServerUrl } from '../config/index.js';
 import { type ApiClient, createApiClient } from './api-client.js';
+import { resolveCredentials } from './credentials.js';
 import type { Io } from './output.js';
 
 /** What every command gets: where it runs, its environment and streams. Commands never read globals. */
@@ -11,9 +11,13 @@ export interface CliContext {
 
 export interface ClientOptions {
   url?: string;
+  /** A bearer token (prefer WARDEN_TOKEN or `warden login`: a flag shows in the process list). */
+  token?: string;
   json?: boolean;
 }
 
+/** A client for the server and token the flags, environment or saved login name (in that order). */
 export function clientFor(ctx: CliContext, options: ClientOptions): ApiClient {
-  return createApiClient(resolveServerUrl(options.url, ctx.env));
+  const { url, token } = resolveCredentials({ url: options.url, token: options.token }, ctx.env);
+  return createApiClient(url, { token });
 }

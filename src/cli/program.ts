@@ -5,7 +5,11 @@ import type { CliContext } from './context.js';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const withClient = (cmd: Command) =>
   cmd
-    .option('--url <url>', 'Warden server URL (env WARDEN_URL; default http://127.0.0.1:8080)')
+    .option(
+      '--url <url>',
+      'Warden server URL (env WARDEN_URL, else the saved login; default http://127.0.0.1:8080)',
+    )
+    .option('--token <token>', 'API token or OIDC JWT (env WARDEN_TOKEN, else the saved login)')
     .option('--json', 'machine-readable JSON output on stdout');
 
 /**
@@ -140,5 +144,95 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--reason <text>', 'why (kept in the history)')
     .action(async (m, a, opts) => (await import('./commands/alias.js')).aliasRemove(ctx, m, a, opts));
 
+  addIdentityCommands(program, ctx);
+  addAuditCommands(program, ctx);
+  addPolicyCommands(program, ctx);
   return program;
+}
+
+function addIdentityCommands(program: Command, ctx: CliContext): void {
+  const token = program.command('token').description('API tokens for service accounts (CI)');
+  withClient(
+    token.command('create').description('Issue a token for a service account; it is shown only once'),
+  )
+    .requiredOption('--name <name>', 'service account; the token acts as service:<name>')
+    .requiredOption('--role <role>', 'viewer|contributor|deployer|approver|admin (repeatable)', collect)
+    .option('--team <team>', 'limit it to this team (repeatable)', collect)
+    .option('--expires <when>', '30d, 12h, 90m, 2026-12-31 or a date-time with zone (default 90d, max 400d)')
+    .action(async (opts) => (await import('./commands/token.js')).tokenCreate(ctx, opts));
+  withClient(token.command('list').description('List API tokens (never their secrets)')).action(
+    async (opts) => (await import('./commands/token.js')).tokenList(ctx, opts),
+  );
+  withClient(
+    token
+      .command('revoke')
+      .description('Revoke an API token')
+      .argument('<id>', 'the 12 characters after wdn_'),
+  ).action(async (id, opts) => (await import('./commands/token.js')).tokenRevoke(ctx, id, opts));
+  withClient(
+    program
+      .command('login')
+      .description('Check a server URL and token, then save them (0600) for later commands'),
+  ).action(async (opts) => (await import('./commands/login.js')).login(ctx, opts));
+}
+
+function addAuditCommands(program: Command, ctx: CliContext): void {
+  const audit = program.command('audit').description('The tamper-evident audit log: search, export, verify');
+  const auditCmd = async () => import('./commands/audit.js');
+  withClient(audit.command('list').description('Search audit entries, newest first'))
+    .option('--principal <id>', 'e.g. user:alice')
+    .option('--action <action>', 'e.g. registry:alias:set')
+    .option('--resource <resource>', 'e.g. model:iris')
+    .option('--since <time>', 'RFC 3339, inclusive')
+    .option('--until <time>', 'RFC 3339, exclusive')
+    .option('--order <order>', 'desc (default) or asc')
+    .option('--limit <n>', 'at most this many', '100')
+    .option('--after <seq>', 'continue after this entry')
+    .action(async (opts) => (await auditCmd()).auditList(ctx, opts));
+  withClient(
+    audit.command('pubkey').description('Print the audit verifier key (then any retired ones)'),
+  ).action(async (opts) => (await auditCmd()).auditPubkey(ctx, opts));
+  withClient(audit.command('export').description('Write the log as JSON Lines ending on a signed checkpoint'))
+    .requiredOption('--out <file>', 'file to write (atomically)')
+    .action(async (opts) => (await auditCmd()).auditExport(ctx, opts));
+  withClient(
+    audit.command('verify').description('Verify the chain and every checkpoint (offline with --file)'),
+  )
+    .option('--file <file>', 'an export to verify offline, without a server')
+    .option('--key <file>', 'verifier key file from `warden audit pubkey` (required with --file)')
+    .option(
+      '--checkpoint <file>',
+      'a checkpoint kept elsewhere: a signed note or an earlier export (repeatable)',
+      collect,
+    )
+    .action(async (opts) => (await auditCmd()).auditVerify(ctx, opts));
+}
+
+function addPolicyCommands(program: Command, ctx: CliContext): void {
+  const policy = program.command('policy').description('Cedar authorization policies (offline)');
+  policy
+    .command('validate')
+    .description('Validate policy files against the schema, beside the built-in roles')
+    .argument('<files...>', 'policy files or folders of *.cedar')
+    .option('--json', 'machine-readable JSON output on stdout')
+    .action(async (files, opts) => (await import('./commands/policy.js')).policyValidate(ctx, files, opts));
+  policy
+    .command('explain')
+    .description('Decide one request offline and name the policies that determined it')
+    .requiredOption('--principal <id>', 'user:NAME or service:NAME')
+    .option('--role <role>', 'a built-in role (repeatable)', collect)
+    .option('--team <team>', 'a team the principal is scoped to (repeatable)', collect)
+    .requiredOption('--action <action>', 'e.g. registry:version:push')
+    .requiredOption(
+      '--resource <resource>',
+      'registry | audit | model:NAME | version:NAME@N | alias:NAME@ALIAS | token:ID',
+    )
+    .option('--owner <team>', "the model's owner (model, version, alias)")
+    .option('--tag <tag>', 'a model tag (repeatable)', collect)
+    .option('--format <format>', "a version's format")
+    .option('--digest <hex>', "a version's digest")
+    .option('--token-principal <id>', 'whom a token resource authenticates as (default: --principal)')
+    .option('--policy <file>', 'an operator policy file or folder to load too (repeatable)', collect)
+    .option('--json', 'the whole decision as JSON on stdout')
+    .action(async (opts) => (await import('./commands/policy.js')).policyExplain(ctx, opts));
 }

@@ -30,6 +30,47 @@ export const ConfigSchema = Type.Object(
       ],
       { description: 'Log level.' },
     ),
+    oidc: Type.Union(
+      [
+        Type.Object(
+          {
+            issuer: Type.String({ minLength: 1, description: 'Expected `iss` of accepted JWTs.' }),
+            audience: Type.String({ minLength: 1, description: 'Expected `aud`.' }),
+            jwksUrl: Type.String({
+              pattern: '^https?://',
+              description: "The issuer's JWKS URL (https, or http on loopback).",
+            }),
+            algorithms: Type.Optional(
+              Type.Array(Type.String({ pattern: '^(RS|PS|ES)(256|384|512)$|^EdDSA$' }), {
+                minItems: 1,
+                uniqueItems: true,
+              }),
+            ),
+            rolesClaim: Type.Optional(
+              Type.String({ minLength: 1, description: 'Claim (dotted path) listing Warden roles.' }),
+            ),
+            roleMap: Type.Optional(Type.Record(Type.String(), Type.String())),
+            teamsClaim: Type.Optional(Type.String({ minLength: 1 })),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ],
+      { description: 'Accept bearer JWTs from this OpenID Connect issuer; null accepts API tokens only.' },
+    ),
+    policyFiles: Type.Array(Type.String({ minLength: 1 }), {
+      description: 'Operator Cedar policy files or folders of *.cedar, added to the built-in role policies.',
+    }),
+    audit: Type.Object(
+      {
+        checkpointEvery: Type.Integer({
+          minimum: 1,
+          maximum: 1_000_000,
+          description: 'Sign a checkpoint every N entries.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     limits: Type.Object(
       {
         maxFileBytes: Size,
@@ -54,6 +95,9 @@ export const configDefaults: Config = {
   dataDir: './warden-data',
   databaseUrl: null,
   logLevel: 'info',
+  oidc: null,
+  policyFiles: [],
+  audit: { checkpointEvery: 100 },
   limits: {
     maxFileBytes: 64 * GiB,
     maxVersionBytes: 256 * GiB,
@@ -69,14 +113,26 @@ export const envKeys = {
   WARDEN_DATA_DIR: 'dataDir',
   WARDEN_DATABASE_URL: 'databaseUrl',
   WARDEN_LOG_LEVEL: 'logLevel',
+  WARDEN_OIDC_ISSUER: 'oidc.issuer',
+  WARDEN_OIDC_AUDIENCE: 'oidc.audience',
+  WARDEN_OIDC_JWKS_URL: 'oidc.jwksUrl',
+  WARDEN_OIDC_ALGORITHMS: 'oidc.algorithms',
+  WARDEN_OIDC_ROLES_CLAIM: 'oidc.rolesClaim',
+  WARDEN_OIDC_TEAMS_CLAIM: 'oidc.teamsClaim',
+  WARDEN_POLICY_FILES: 'policyFiles',
+  WARDEN_AUDIT_CHECKPOINT_EVERY: 'audit.checkpointEvery',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',
   WARDEN_MAX_JSON_BODY_BYTES: 'limits.maxJsonBodyBytes',
 } as const;
 
+/** Keys whose environment value is a comma-separated list. */
+export const listKeys = new Set<string>(['policyFiles', 'oidc.algorithms']);
+
 export const numericKeys = new Set<string>([
   'port',
+  'audit.checkpointEvery',
   'limits.maxFileBytes',
   'limits.maxVersionBytes',
   'limits.maxFilesPerVersion',

@@ -76,6 +76,13 @@ describe('loadConfig', () => {
         WARDEN_LOG_LEVEL: 'error',
         WARDEN_MAX_FILES_PER_VERSION: '20',
         WARDEN_MAX_JSON_BODY_BYTES: '4096',
+        WARDEN_OIDC_ISSUER: 'https://idp.example',
+        WARDEN_OIDC_AUDIENCE: 'warden',
+        WARDEN_OIDC_JWKS_URL: 'https://idp.example/jwks',
+        WARDEN_OIDC_ALGORITHMS: 'RS256, ES256',
+        WARDEN_OIDC_ROLES_CLAIM: 'realm_access.roles',
+        WARDEN_POLICY_FILES: 'extra.cedar,policies.d',
+        WARDEN_AUDIT_CHECKPOINT_EVERY: '50',
       },
     });
     expect(config).toEqual({
@@ -84,6 +91,15 @@ describe('loadConfig', () => {
       dataDir: path.join(cwd, 'data'),
       databaseUrl: 'postgres://warden@db:5432/warden',
       logLevel: 'error',
+      oidc: {
+        issuer: 'https://idp.example',
+        audience: 'warden',
+        jwksUrl: 'https://idp.example/jwks',
+        algorithms: ['RS256', 'ES256'],
+        rolesClaim: 'realm_access.roles',
+      },
+      policyFiles: ['extra.cedar', 'policies.d'],
+      audit: { checkpointEvery: 50 },
       limits: { ...configDefaults.limits, maxFilesPerVersion: 20, maxJsonBodyBytes: 4096 },
     });
   });

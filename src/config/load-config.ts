@@ -3,7 +3,14 @@ import path from 'node:path';
 import { Compile } from 'typebox/compile';
 import { Settings } from 'typebox/system';
 import { defineError } from '../platform/errors.js';
-import { type Config, ConfigSchema, configDefaults, envKeys, numericKeys } from './config.schema.js';
+import {
+  type Config,
+  ConfigSchema,
+  configDefaults,
+  envKeys,
+  listKeys,
+  numericKeys,
+} from './config.schema.js';
 import { parseSize } from './parse-size.js';
 
 export interface ConfigProblem {
@@ -106,7 +113,13 @@ function envLayer(env: Record<string, string | undefined>, problems: ConfigProbl
   for (const [name, key] of Object.entries(envKeys)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    values.set(key, numericKeys.has(key) ? coerceNumber(key, raw, `env ${name}`, problems) : raw);
+    const value = listKeys.has(key)
+      ? raw
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : raw;
+    values.set(key, numericKeys.has(key) ? coerceNumber(key, raw, `env ${name}`, problems) : value);
   }
   for (const name of Object.keys(env)) {
     if (name.startsWith('WARDEN_') && !(name in envKeys) && !clientOnlyEnv.has(name)) {

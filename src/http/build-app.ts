@@ -1,17 +1,29 @@
 import multipart from '@fastify/multipart';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { Config } from '../config/index.js';
-import type { Actor, RegistryService } from '../modules/registry/index.js';
+import type { AuditQueryService, AuditRecorder } from '../modules/audit/index.js';
+import type { Authenticate, CallContext, IdentityService } from '../modules/identity/index.js';
+import {
+  type AccessGuard,
+  isPolicyAction,
+  type PolicyAction,
+  type ResourceRef,
+} from '../modules/policy/index.js';
+import type { RegistryService } from '../modules/registry/index.js';
 import { newId } from '../platform/ids.js';
+import { registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { docsPrefix, registerOpenApi } from './plugins/openapi.js';
 import { enforceRouteActions } from './plugins/route-actions.js';
 import { aliasRoutes } from './routes/aliases.routes.js';
+import { auditRoutes } from './routes/audit.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
+import { tokenRoutes } from './routes/tokens.routes.js';
 import { versionRoutes } from './routes/versions.routes.js';
+import { Checkpoint as AuditCheckpoint, AuditEntry } from './schemas/audit.schemas.js';
 import { Problem } from './schemas/common.schemas.js';
 import { Alias, Model, Version } from './schemas/registry.schemas.js';
 
@@ -20,11 +32,26 @@ export interface AppDeps {
   logger: PinoLogger;
   version: string;
   registry: RegistryService;
+  identity: Pick<IdentityService, 'issueToken' | 'listTokens' | 'revokeToken'>;
+  authenticate: Authenticate;
+  guard: AccessGuard;
+  recorder: AuditRecorder;
+  auditQuery: AuditQueryService;
   checks: Record<string, () => Promise<boolean>>;
 }
 
-// Until identity lands every caller is the operator on this machine (the server only listens on loopback).
-const localOperator: Actor = { id: 'local-operator' };
+/**
+ * Actions on a resource of which there is only one (the audit log, the caller itself) are decided when the
+ * request arrives; actions on models, versions and aliases are decided by the services against the real
+ * resource and its attributes.
+ */
+const singletonResources: Partial<Record<PolicyAction, ResourceRef>> = {
+  'audit:log:read': { type: 'AuditLog' },
+  'audit:log:verify': { type: 'AuditLog' },
+  'audit:log:export': { type: 'AuditLog' },
+  'audit:key:read': { type: 'AuditLog' },
+  'identity:whoami': { type: 'Registry' },
+};
 
 /** Builds the HTTP application without listening: server.ts listens, tests use inject(). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -44,17 +71,52 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerErrorHandler(app, { bodyLimit: config.limits.maxJsonBodyBytes });
   enforceRouteActions(app, { publicPrefixes: [docsPrefix] });
-  for (const schema of [Problem, Model, Version, Alias]) app.addSchema(schema);
+  app.addHook('onRoute', (route) => {
+    const action = route.config?.action;
+    if (action !== undefined && action !== 'public' && !isPolicyAction(action)) {
+      throw new Error(
+        `route ${route.method} ${route.url} declares action "${action}", which the policy schema does not`,
+      );
+    }
+  });
+  registerAuthentication(app, {
+    authenticate: deps.authenticate,
+    // Every refused authentication is on the record, with the reason the caller is never told.
+    onFailure: async (failure) => {
+      await deps.recorder.record({
+        action: 'identity:token:authenticate',
+        outcome: 'failed',
+        principal: null,
+        resource: failure.action,
+        requestId: failure.requestId,
+        clientAddress: failure.clientAddress,
+        details: { reason: failure.reason },
+      });
+    },
+    publicPrefixes: [docsPrefix],
+  });
+  const contextOf = (request: FastifyRequest): CallContext => ({
+    principal: requirePrincipal(request),
+    requestId: String(request.id),
+    clientAddress: request.ip,
+  });
+  app.addHook('preHandler', async (request) => {
+    const action = request.routeOptions.config?.action as PolicyAction | undefined;
+    const resource = action ? singletonResources[action] : undefined;
+    if (action && resource) await deps.guard.require(contextOf(request), action, resource);
+  });
+  for (const schema of [Problem, Model, Version, Alias, AuditEntry, AuditCheckpoint]) app.addSchema(schema);
 
   await registerOpenApi(app, deps.version);
   await app.register(multipart, { preservePath: true, defParamCharset: 'utf8' } as never);
   await app.register(healthRoutes, { checks: deps.checks, version: deps.version });
-  const actorOf = () => localOperator;
   await app.register(
     async (api) => {
-      await api.register(modelRoutes, { registry: deps.registry, actorOf });
-      await api.register(versionRoutes, { registry: deps.registry, actorOf, limits: config.limits });
-      await api.register(aliasRoutes, { registry: deps.registry, actorOf });
+      await api.register(modelRoutes, { registry: deps.registry, contextOf });
+      await api.register(versionRoutes, { registry: deps.registry, contextOf, limits: config.limits });
+      await api.register(aliasRoutes, { registry: deps.registry, contextOf });
+      await api.register(tokenRoutes, { identity: deps.identity, principalOf: requirePrincipal });
+      await api.register(auditRoutes, { audit: deps.auditQuery });
     },
     { prefix: '/api/v1' },
   );

@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
 
+/** Every migration in the tree, in the order they apply. */
+const allMigrations = ['0001-registry', '0002-audit', '0003-identity'];
+
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
 
 describe.each(backends)('migrations (%s)', (name, factory) => {
@@ -31,9 +34,9 @@ describe.each(backends)('migrations (%s)', (name, factory) => {
 
   it('applies every migration to an empty database, then nothing', async () => {
     const database = open();
-    expect(await migrateToLatest(database.db)).toEqual(['0001-registry']);
+    expect(await migrateToLatest(database.db)).toEqual(allMigrations);
     expect(await migrateToLatest(database.db)).toEqual([]);
-    expect(await appliedMigrations(database)).toEqual(['0001-registry']);
+    expect(await appliedMigrations(database)).toEqual(allMigrations);
   });
 
   it('finds its migrations again from a new connection', async () => {
@@ -47,8 +50,8 @@ describe.each(backends)('migrations (%s)', (name, factory) => {
     try {
       await migrateToLatest(other.db);
       const database = open();
-      expect(await migrateToLatest(database.db)).toEqual(['0001-registry']);
-      expect(await appliedMigrations(database)).toEqual(['0001-registry']);
+      expect(await migrateToLatest(database.db)).toEqual(allMigrations);
+      expect(await appliedMigrations(database)).toEqual(allMigrations);
     } finally {
       await other.close();
       await neighbour.cleanup();
@@ -62,8 +65,8 @@ describe.each(backends)('migrations (%s)', (name, factory) => {
     const b = open();
     if (!a.capabilities.multiProcess) return expect(name).toBe('sqlite');
     const [fromA, fromB] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)]);
-    expect([...fromA, ...fromB]).toEqual(['0001-registry']);
-    expect(await appliedMigrations(a)).toEqual(['0001-registry']);
+    expect([...fromA, ...fromB]).toEqual(allMigrations);
+    expect(await appliedMigrations(a)).toEqual(allMigrations);
   });
 
   it('gives every table a primary key', async () => {

@@ -11,6 +11,11 @@ import '../../src/cli/commands/model-transfer.js';
 import '../../src/cli/commands/model-read.js';
 import '../../src/cli/commands/alias.js';
 import '../../src/cli/commands/digest.js';
+import '../../src/cli/commands/token.js';
+import '../../src/cli/commands/login.js';
+import '../../src/cli/commands/audit.js';
+import '../../src/cli/commands/policy.js';
+import '../../src/cli/credentials.js';
 
 const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -196,8 +196,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningWa
     { cwd: options.cwd ?? repoRoot, env: childEnv(options.env) },
   );
   const { url } = await waitForListening(proc);
+  const tokenFile = path.join(dataDir, 'admin-token');
+  if (existsSync(tokenFile)) adminTokens.set(url, readFileSync(tokenFile, 'utf8').trim());
   return { url, dataDir, proc, stop: () => stopGracefully(proc) };
 }
+
+/** The bootstrap admin token of each server these tests started, by URL: the CLI's default credential. */
+const adminTokens = new Map<string, string>();
+
+export const adminTokenOf = (url: string): string | undefined => adminTokens.get(url);
 
 /** Sends SIGTERM (to the whole process group when `group`) and waits, bounded, for the exit. */
 export async function terminate(
@@ -267,14 +274,22 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `node bin/warden.js ARGS` with WARDEN_URL set to `url`, and returns its exit code and output. */
+/**
+ * Runs `node bin/warden.js ARGS` with WARDEN_URL set to `url` (and WARDEN_TOKEN to that server's admin
+ * token unless the caller's env names a token, or `anonymous` is set), and returns its exit code and output.
+ */
 export async function warden(
   args: string[],
-  options: { url?: string; cwd?: string; env?: Record<string, string> } = {},
+  options: { url?: string; cwd?: string; env?: Record<string, string>; anonymous?: boolean } = {},
 ): Promise<CliResult> {
+  const token = options.url && !options.anonymous ? adminTokens.get(options.url) : undefined;
   const proc = spawnTracked(process.execPath, [wardenBin, ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: childEnv({ ...(options.url ? { WARDEN_URL: options.url } : {}), ...options.env }),
+    env: childEnv({
+      ...(options.url ? { WARDEN_URL: options.url } : {}),
+      ...(token ? { WARDEN_TOKEN: token } : {}),
+      ...options.env,
+    }),
   });
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), commandTimeoutMs);
   try {

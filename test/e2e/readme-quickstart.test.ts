@@ -32,7 +32,7 @@ function quickstartLines(): string[] {
 }
 
 async function bash(line: string, cwd: string, url: string): Promise<CliResult> {
-  const proc = spawnTracked('bash', ['-c', line], { cwd, env: childEnv({ WARDEN_URL: url }) });
+  const proc = spawnTracked('bash', ['-ec', line], { cwd, env: childEnv({ WARDEN_URL: url }) });
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), 120_000);
   try {
     const { code } = await proc.exited;
@@ -50,20 +50,23 @@ describe('README quick start', { timeout: 120_000 }, () => {
     expect(readme).toContain('```bash\nnpm test\n```');
     const lines = quickstartLines();
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line).toMatch(/^npx warden /);
+    // The first line takes the admin token the first start wrote; every other line is a warden command.
+    expect(lines[0]).toBe('export WARDEN_TOKEN=$(cat warden-data/admin-token)');
+    for (const line of lines.slice(1)) expect(line).toMatch(/^npx warden /);
     expect(lines.at(-1)).toBe('npx warden digest ./pulled-iris/iris.onnx');
   });
 
   it('runs, line by line, against a server started with `npm start`', async () => {
     // `npm start` takes its port from WARDEN_PORT, which cannot be 0 here: the test must know it.
     const port = await freePort();
+    const dataDir = tempDir('warden-readme-data-');
     const server = spawnTracked('npm', ['start'], {
       cwd: repoRoot,
       // Its own process group, so SIGTERM reaches npm's child `node bin/warden.js serve` too.
       detached: true,
       env: childEnv({
         WARDEN_PORT: String(port),
-        WARDEN_DATA_DIR: tempDir('warden-readme-data-'),
+        WARDEN_DATA_DIR: dataDir,
         WARDEN_LOG_LEVEL: 'warn',
       }),
     });
@@ -72,12 +75,17 @@ describe('README quick start', { timeout: 120_000 }, () => {
 
     const cwd = tempDir('warden-readme-');
     symlinkSync(path.join(repoRoot, 'examples'), path.join(cwd, 'examples'));
+    // The README runs from the repository root, where `npm start` keeps ./warden-data.
+    symlinkSync(dataDir, path.join(cwd, 'warden-data'));
     const digest = fileRootDigest(path.join(repoRoot, 'examples', 'iris', 'model', 'iris.onnx'));
 
     const outputs: { line: string; result: CliResult }[] = [];
+    // As in one terminal: each line runs after the exports before it.
+    const exports: string[] = [];
     for (const line of quickstartLines()) {
       const command = line.replace(/^npx warden /, `node ${JSON.stringify(wardenBin)} `);
-      const result = await bash(command, cwd, url);
+      const result = await bash([...exports, command].join('\n'), cwd, url);
+      if (line.startsWith('export ')) exports.push(line);
       expect(result.code, `${line}\n${result.stdout}${result.stderr}`).toBe(0);
       outputs.push({ line, result });
     }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,13 +49,24 @@ const appliedMigrations = (dataDir: string): string[] => {
 describe('warden serve, as a process', { timeout: 60_000 }, () => {
   afterEach(cleanup);
 
-  it('refuses to listen on a non-loopback address', async () => {
-    const result = await serveExits(['--host', '0.0.0.0', '--port', '0', '--data-dir', tempDir()]);
-    expect(result.code).not.toBe(0);
-    expect(result.code).not.toBeNull();
-    expect(result.stderr).toMatch(/loopback/);
-    expect(result.stderr).toContain('non_loopback_refused');
-    expect(result.stdout).not.toContain('listening');
+  it('creates one admin token on first start: shown once, saved 0600, never again; no anonymous access', async () => {
+    const dataDir = tempDir();
+    const first = await startServer({ dataDir });
+    const tokenFile = path.join(dataDir, 'admin-token');
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    expect(token).toMatch(/^wdn_[0-9A-Za-z]{12}_[0-9A-Za-z]{43}$/);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(first.proc.stdout()).toContain(token);
+    const anonymous = await warden(['model', 'list'], { url: first.url, anonymous: true });
+    expect(anonymous.code).toBe(6);
+    expect(anonymous.stderr).toContain('unauthenticated');
+    expect((await warden(['model', 'list'], { url: first.url })).code).toBe(0);
+    await first.stop();
+
+    const again = await startServer({ dataDir });
+    expect(again.proc.stdout()).not.toContain('wdn_');
+    expect(again.proc.stdout()).not.toContain('First start');
+    await again.stop();
   });
 
   it('reports every bad setting at once and exits 2', async () => {
@@ -77,7 +88,8 @@ describe('warden serve, as a process', { timeout: 60_000 }, () => {
     const expected = path.join(realpathSync(cwd), 'warden-data');
     expect(realpathSync(dataDir)).toBe(expected);
     expect(existsSync(path.join(expected, 'warden.db'))).toBe(true);
-    expect((await warden(['model', 'create', 'here'], { url, cwd })).code).toBe(0);
+    const token = readFileSync(path.join(expected, 'admin-token'), 'utf8').trim();
+    expect((await warden(['model', 'create', 'here'], { url, cwd, env: { WARDEN_TOKEN: token } })).code).toBe(0);
     await stopGracefully(proc);
   });
 

@@ -49,6 +49,7 @@ describe('a client that disconnects mid-upload', () => {
     await new Promise<void>((resolve) => socket.once('connect', resolve));
     socket.write(
       `POST ${api}/models/demo/versions HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+        `Authorization: Bearer ${t.adminToken}\r\n` +
         `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${64 * MiB}\r\n\r\n` +
         `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n{"kind":"directory"}\r\n` +
         `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="done.bin"\r\n\r\n` +

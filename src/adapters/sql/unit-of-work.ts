@@ -1,12 +1,18 @@
 import type { Kysely } from 'kysely';
-import type { Stores, UnitOfWork } from '../../modules/registry/registry.ports.js';
+import type { Stores, UnitOfWork } from '../../modules/stores.js';
+import { createAuditSqlStore } from './audit.sql-store.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
+import { createIdentitySqlStore } from './identity.sql-store.js';
 import { createRegistrySqlStore } from './registry.sql-store.js';
 
 /** Builds every store on one executor (the root connection, or a transaction). */
 export function createSqlStores(db: Kysely<Database>, capabilities: SqlCapabilities): Stores {
-  return { registry: createRegistrySqlStore(db, capabilities) };
+  return {
+    registry: createRegistrySqlStore(db, capabilities),
+    identity: createIdentitySqlStore(db),
+    audit: createAuditSqlStore(db, capabilities),
+  };
 }
 
 export function createSqlUnitOfWork(db: Kysely<Database>, capabilities: SqlCapabilities): UnitOfWork {

@@ -13,7 +13,7 @@ import type { RegistryRouteOptions } from './models.routes.js';
 
 export const aliasRoutes: FastifyPluginAsyncTypebox<RegistryRouteOptions> = async (
   app,
-  { registry, actorOf },
+  { registry, contextOf },
 ) => {
   const tags = ['aliases'];
 
@@ -28,7 +28,7 @@ export const aliasRoutes: FastifyPluginAsyncTypebox<RegistryRouteOptions> = asyn
         response: { 200: Type.Array(Type.Ref('Alias')), ...problemResponses },
       },
     },
-    async (request) => registry.listAliases(request.params.name),
+    async (request) => registry.listAliases(request.params.name, contextOf(request)),
   );
 
   app.put(
@@ -49,7 +49,7 @@ export const aliasRoutes: FastifyPluginAsyncTypebox<RegistryRouteOptions> = asyn
         request.params.name,
         request.params.alias,
         { version: String(version), ...(reason !== undefined ? { reason } : {}) },
-        actorOf(request),
+        contextOf(request),
       );
     },
   );
@@ -72,7 +72,7 @@ export const aliasRoutes: FastifyPluginAsyncTypebox<RegistryRouteOptions> = asyn
         request.params.name,
         request.params.alias,
         reason !== undefined ? { reason } : {},
-        actorOf(request),
+        contextOf(request),
       );
       return reply.code(204).send(null);
     },
@@ -92,10 +92,12 @@ export const aliasRoutes: FastifyPluginAsyncTypebox<RegistryRouteOptions> = asyn
     },
     async (request) => {
       const { limit = 50, after } = request.query;
-      return registry.aliasHistory(request.params.name, request.params.alias, {
-        limit,
-        ...(after ? { after } : {}),
-      });
+      return registry.aliasHistory(
+        request.params.name,
+        request.params.alias,
+        { limit, ...(after ? { after } : {}) },
+        contextOf(request),
+      );
     },
   );
 };

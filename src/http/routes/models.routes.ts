@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import type { Actor, RegistryService } from '../../modules/registry/index.js';
+import type { CallContext } from '../../modules/identity/index.js';
+import type { RegistryService } from '../../modules/registry/index.js';
 import { pageOf, problemResponses } from '../schemas/common.schemas.js';
 import {
   CreateModelBody,
@@ -12,12 +14,13 @@ import {
 
 export interface RegistryRouteOptions {
   registry: RegistryService;
-  actorOf(request: unknown): Actor;
+  /** The authenticated caller of a request (the authentication hook has run on every non-public route). */
+  contextOf(request: FastifyRequest): CallContext;
 }
 
 export const modelRoutes: FastifyPluginAsyncTypebox<RegistryRouteOptions> = async (
   app,
-  { registry, actorOf },
+  { registry, contextOf },
 ) => {
   const tags = ['models'];
 
@@ -33,7 +36,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<RegistryRouteOptions> = asyn
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await registry.createModel(request.body, actorOf(request))),
+      reply.code(201).send(await registry.createModel(request.body, contextOf(request))),
   );
 
   app.get(
@@ -49,7 +52,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox<RegistryRouteOptions> = asyn
     },
     async (request) => {
       const { tag, limit = 50, after } = request.query;
-      return registry.listModels({ limit, ...(tag ? { tag } : {}), ...(after ? { after } : {}) });
+      return registry.listModels(
+        { limit, ...(tag ? { tag } : {}), ...(after ? { after } : {}) },
+        contextOf(request),
+      );
     },
   );
 
@@ -64,7 +70,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<RegistryRouteOptions> = asyn
         response: { 200: ModelDetail, ...problemResponses },
       },
     },
-    async (request) => registry.getModel(request.params.name),
+    async (request) => registry.getModel(request.params.name, contextOf(request)),
   );
 
   app.patch(
@@ -79,6 +85,6 @@ export const modelRoutes: FastifyPluginAsyncTypebox<RegistryRouteOptions> = asyn
         response: { 200: Type.Ref('Model'), ...problemResponses },
       },
     },
-    async (request) => registry.updateModel(request.params.name, request.body),
+    async (request) => registry.updateModel(request.params.name, request.body, contextOf(request)),
   );
 };

@@ -22,7 +22,7 @@ export interface VersionRouteOptions extends RegistryRouteOptions {
 }
 
 export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = async (app, options) => {
-  const { registry, actorOf, limits } = options;
+  const { registry, contextOf, limits } = options;
   const tags = ['versions'];
 
   app.post(
@@ -49,7 +49,7 @@ export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = asy
         throw bodyTooLarge(limits.maxVersionBytes);
       }
       const { metadata, source } = await readPushUpload(request, limits);
-      const view = await registry.pushVersion(request.params.name, metadata, source, actorOf(request));
+      const view = await registry.pushVersion(request.params.name, metadata, source, contextOf(request));
       return reply.code(201).send(view);
     },
   );
@@ -68,7 +68,11 @@ export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = asy
     },
     async (request) => {
       const { limit = 50, after } = request.query;
-      return registry.listVersions(request.params.name, { limit, ...(after ? { after } : {}) });
+      return registry.listVersions(
+        request.params.name,
+        { limit, ...(after ? { after } : {}) },
+        contextOf(request),
+      );
     },
   );
 
@@ -83,7 +87,7 @@ export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = asy
         response: { 200: VersionDetail, ...problemResponses },
       },
     },
-    async (request) => registry.getVersion(request.params.name, request.params.ref),
+    async (request) => registry.getVersion(request.params.name, request.params.ref, contextOf(request)),
   );
 
   for (const method of ['PATCH', 'PUT'] as const) {
@@ -97,7 +101,8 @@ export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = asy
         params: VersionParams,
         response: problemResponses,
       },
-      handler: async (request) => registry.refuseVersionEdit(request.params.name, request.params.ref),
+      handler: async (request) =>
+        registry.refuseVersionEdit(request.params.name, request.params.ref, contextOf(request)),
     });
   }
 
@@ -118,7 +123,7 @@ export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = asy
     async (request, reply) => {
       const { name, ref } = request.params;
       const path = (request.params as { '*'?: string })['*'] ?? '';
-      const opened = await registry.openFile(name, ref, path, actorOf(request));
+      const opened = await registry.openFile(name, ref, path, contextOf(request));
       const base = opened.file.path.split('/').pop() ?? 'file';
       return reply
         .type('application/octet-stream')

@@ -4,6 +4,7 @@ import { newId } from '../../platform/ids.js';
 import { createMutex } from '../../platform/mutex.js';
 import { isSlug } from '../../platform/slug.js';
 import { type BlobStaging, blobTooLarge } from '../artifacts/index.js';
+import type { CallContext } from '../identity/index.js';
 import { detectFormat } from './detect-format.js';
 import { type OnnxSignature, OnnxSignatureReader } from './formats/onnx-signature.js';
 import { compareOmsPaths } from './manifest/path-order.js';
@@ -23,8 +24,9 @@ import {
 } from './registry.errors.js';
 import type { RegistryStore } from './registry.ports.js';
 import type { RegistryServiceDeps } from './registry.service.js';
-import type { Actor, ModelRecord, VersionFile, VersionKind, VersionRecord } from './registry.types.js';
+import type { ModelRecord, VersionFile, VersionKind, VersionRecord } from './registry.types.js';
 import { type VersionDetailView, type VersionView, versionDetailView } from './registry.views.js';
+import { aliasResource, modelResource, successEvent } from './registry-access.js';
 import { resolveVersion } from './resolve-version.js';
 import { parseVersionRef, splitModelRef } from './version-ref.js';
 
@@ -56,7 +58,10 @@ export interface PushSource {
   expectedDigest(): string;
 }
 
-type PushDeps = Pick<RegistryServiceDeps, 'uow' | 'read' | 'blobs' | 'clock' | 'logger' | 'limits'> & {
+type PushDeps = Pick<
+  RegistryServiceDeps,
+  'uow' | 'read' | 'blobs' | 'clock' | 'logger' | 'limits' | 'access'
+> & {
   toView(store: RegistryStore, model: ModelRecord, v: VersionRecord): Promise<VersionView>;
 };
 
@@ -73,6 +78,7 @@ interface Received {
  */
 export function createPushVersion(deps: PushDeps) {
   const { uow, read, blobs, clock, logger, limits } = deps;
+  const { guard, audit } = deps.access;
   // Publishing (blob rename + version row) is serialized so clean-up after a failed transaction can never
   // remove a blob another push has just come to reference.
   const publishLock = createMutex();
@@ -134,11 +140,15 @@ export function createPushVersion(deps: PushDeps) {
     modelName: string,
     request: PushRequest,
     source: PushSource,
-    actor: Actor,
+    ctx: CallContext,
   ): Promise<VersionDetailView> {
-    for (const alias of request.aliases ?? []) if (!isSlug(alias)) throw invalidName('Alias', alias);
+    const aliases = [...new Set(request.aliases ?? [])];
+    for (const alias of aliases) if (!isSlug(alias)) throw invalidName('Alias', alias);
     const model = await read.registry.findModelByName(modelName);
     if (!model) throw modelNotFound(modelName);
+    // Authorized before a single byte of the files is read.
+    await guard.require(ctx, 'registry:version:push', modelResource(model));
+    for (const alias of aliases) await guard.require(ctx, 'registry:alias:set', aliasResource(model, alias));
     const parent = await resolveParent(model, request.lineage?.parent);
 
     const staging = await blobs.createStaging();
@@ -153,21 +163,37 @@ export function createPushVersion(deps: PushDeps) {
         if (existing[0]) throw versionExists(modelName, existing[0].number, digest);
         const { created } = await staging.commit();
         try {
-          const view = await uow.run(async ({ registry }) => {
+          const view = await uow.run(async ({ registry, audit: auditStore }) => {
             await registry.lockModel(model.id);
             const again = await registry.findVersionsByDigestPrefix(model.id, digest);
             if (again[0]) throw versionExists(modelName, again[0].number, digest);
-            const version = buildVersion(model, request, received, digest, parent?.id ?? null, actor, clock);
+            const version = buildVersion(
+              model,
+              request,
+              received,
+              digest,
+              parent?.id ?? null,
+              ctx.principal.id,
+              clock,
+            );
             version.number = await registry.nextVersionNumber(model.id);
             await registry.insertVersion(version, received.files);
-            // A name given twice must not record a move from the new version to itself.
-            for (const alias of new Set(request.aliases ?? [])) {
+            await audit.append(
+              auditStore,
+              successEvent(ctx, 'registry:version:push', `version:${modelName}@${version.number}`, {
+                digest: `sha256:${digest}`,
+                files: received.files.length,
+                size: received.total,
+              }),
+            );
+            for (const alias of aliases) {
               const current = await registry.findAlias(model.id, alias);
+              const previous = current ? await registry.findVersionById(current.versionId) : null;
               await registry.upsertAlias({
                 modelId: model.id,
                 name: alias,
                 versionId: version.id,
-                updatedBy: actor.id,
+                updatedBy: ctx.principal.id,
                 updatedAt: version.createdAt,
               });
               await registry.insertAliasEvent({
@@ -176,10 +202,18 @@ export function createPushVersion(deps: PushDeps) {
                 alias,
                 fromVersionId: current?.versionId ?? null,
                 toVersionId: version.id,
-                actor: actor.id,
+                actor: ctx.principal.id,
                 reason: `set on push of version ${version.number}`,
                 at: version.createdAt,
               });
+              await audit.append(
+                auditStore,
+                successEvent(ctx, 'registry:alias:set', `alias:${modelName}@${alias}`, {
+                  from: previous?.number ?? null,
+                  to: version.number,
+                  reason: `set on push of version ${version.number}`,
+                }),
+              );
             }
             return versionDetailView(
               await deps.toView(registry, model, version),
@@ -190,7 +224,7 @@ export function createPushVersion(deps: PushDeps) {
           logger.info(
             {
               event: 'version.pushed',
-              actor: actor.id,
+              actor: ctx.principal.id,
               model: modelName,
               version: view.number,
               digest: view.digest,
@@ -215,7 +249,7 @@ function buildVersion(
   received: Received,
   digest: string,
   parentId: string | null,
-  actor: Actor,
+  actorId: string,
   clock: Clock,
 ): VersionRecord {
   return {
@@ -237,7 +271,7 @@ function buildVersion(
       parentVersionId: parentId,
       sourceCommit: request.lineage?.sourceCommit ?? null,
     },
-    createdBy: actor.id,
+    createdBy: actorId,
     createdAt: clock.now().toISOString(),
   };
 }

@@ -38,11 +38,4 @@ export interface RegistryStore {
   ): Promise<Page<AliasEvent>>;
 }
 
-export interface Stores {
-  registry: RegistryStore;
-}
-
-/** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */
-export interface UnitOfWork {
-  run<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
-}
+export type { Stores, UnitOfWork } from '../stores.js';

@@ -3,6 +3,8 @@ import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import { isSlug } from '../../platform/slug.js';
 import type { BlobStore } from '../artifacts/index.js';
+import type { CallContext } from '../identity/index.js';
+import type { PolicyAction } from '../policy/index.js';
 import { compareOmsPaths } from './manifest/path-order.js';
 import { createPushVersion, type PushLimits } from './push-version.js';
 import {
@@ -14,7 +16,7 @@ import {
   versionImmutable,
 } from './registry.errors.js';
 import type { Page, RegistryStore, Stores, UnitOfWork } from './registry.ports.js';
-import type { Actor, ModelRecord, VersionRecord } from './registry.types.js';
+import type { ModelRecord, VersionRecord } from './registry.types.js';
 import {
   type AliasEventView,
   type AliasView,
@@ -28,6 +30,13 @@ import {
   versionDetailView,
   versionView,
 } from './registry.views.js';
+import {
+  aliasResource,
+  modelResource,
+  type RegistryAccess,
+  successEvent,
+  versionResource,
+} from './registry-access.js';
 import { resolveVersion } from './resolve-version.js';
 import { parseVersionRef } from './version-ref.js';
 
@@ -39,6 +48,7 @@ export interface RegistryServiceDeps {
   clock: Clock;
   logger: Logger;
   limits: PushLimits;
+  access: RegistryAccess;
 }
 
 export interface CreateModelInput {
@@ -50,15 +60,32 @@ export interface CreateModelInput {
 
 export type RegistryService = ReturnType<typeof createRegistryService>;
 
-/** The model registry's use cases: models, immutable versions, aliases with history, verified reads. */
+/**
+ * The model registry's use cases: models, immutable versions, aliases with history, verified reads. Every
+ * call is authorized against the real resource, and every change is audited in its own transaction.
+ */
 export function createRegistryService(deps: RegistryServiceDeps) {
   const { uow, read, blobs, clock, logger } = deps;
+  const { guard, audit, recorder } = deps.access;
   const now = () => clock.now().toISOString();
 
   const requireModel = async (store: RegistryStore, name: string): Promise<ModelRecord> => {
     const model = await store.findModelByName(name);
     if (!model) throw modelNotFound(name);
     return model;
+  };
+  /** The model, once the caller may perform `action` on it. */
+  const modelFor = async (ctx: CallContext, action: PolicyAction, name: string) => {
+    const model = await requireModel(read.registry, name);
+    await guard.require(ctx, action, modelResource(model));
+    return model;
+  };
+  /** The version a reference names, once the caller may perform `action` on it. */
+  const versionFor = async (ctx: CallContext, action: PolicyAction, name: string, ref: string) => {
+    const model = await requireModel(read.registry, name);
+    const version = await resolveVersion(read.registry, model, parseVersionRef(ref));
+    await guard.require(ctx, action, versionResource(model, version));
+    return { model, version };
   };
 
   const summarize = async (
@@ -83,30 +110,42 @@ export function createRegistryService(deps: RegistryServiceDeps) {
   return {
     pushVersion,
 
-    async createModel(input: CreateModelInput, actor: Actor): Promise<ModelView> {
+    async createModel(input: CreateModelInput, ctx: CallContext): Promise<ModelView> {
       if (!isSlug(input.name)) throw invalidName('Model', input.name);
       const tags = normalizeTags(input.tags);
-      return uow.run(async ({ registry }) => {
+      // A team-scoped caller's model belongs to its (first) team unless it names another of its teams.
+      const owner = input.owner ?? ctx.principal.teams[0] ?? ctx.principal.id;
+      await guard.require(ctx, 'registry:model:create', modelResource({ name: input.name, owner, tags }));
+      return uow.run(async ({ registry, audit: auditStore }) => {
         if (await registry.findModelByName(input.name)) throw modelExists(input.name);
         const at = now();
         const model: ModelRecord = {
           id: newId(),
           name: input.name,
           description: input.description ?? '',
-          owner: input.owner ?? actor.id,
+          owner,
           tags,
-          createdBy: actor.id,
+          createdBy: ctx.principal.id,
           createdAt: at,
           updatedAt: at,
         };
         await registry.insertModel(model);
+        await audit.append(
+          auditStore,
+          successEvent(ctx, 'registry:model:create', `model:${model.name}`, { owner, tags: tags.join(',') }),
+        );
         return modelView(model);
       });
     },
 
-    async updateModel(name: string, patch: { description?: string; tags?: string[] }): Promise<ModelView> {
+    async updateModel(
+      name: string,
+      patch: { description?: string; tags?: string[] },
+      ctx: CallContext,
+    ): Promise<ModelView> {
       const tags = patch.tags ? normalizeTags(patch.tags) : undefined;
-      return uow.run(async ({ registry }) => {
+      await modelFor(ctx, 'registry:model:update', name);
+      return uow.run(async ({ registry, audit: auditStore }) => {
         const model = await requireModel(registry, name);
         const updatedAt = now();
         await registry.updateModel(model.id, {
@@ -114,6 +153,13 @@ export function createRegistryService(deps: RegistryServiceDeps) {
           ...(patch.description !== undefined ? { description: patch.description } : {}),
           ...(tags ? { tags } : {}),
         });
+        await audit.append(
+          auditStore,
+          successEvent(ctx, 'registry:model:update', `model:${name}`, {
+            ...(patch.description !== undefined ? { description: 'changed' } : {}),
+            ...(tags ? { tags: tags.join(','), previousTags: model.tags.join(',') } : {}),
+          }),
+        );
         return modelView({
           ...model,
           updatedAt,
@@ -125,8 +171,9 @@ export function createRegistryService(deps: RegistryServiceDeps) {
 
     async getModel(
       name: string,
+      ctx: CallContext,
     ): Promise<ModelView & { aliases: AliasView[]; latestVersion: number | null }> {
-      const model = await requireModel(read.registry, name);
+      const model = await modelFor(ctx, 'registry:model:read', name);
       const latest = await read.registry.listVersions(model.id, { limit: 1 });
       return {
         ...modelView(model),
@@ -135,75 +182,97 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       };
     },
 
-    async listModels(query: { tag?: string; limit: number; after?: string }): Promise<Page<ModelView>> {
+    /** Models the caller may read, by name (others are left out of the page, not reported). */
+    async listModels(
+      query: { tag?: string; limit: number; after?: string },
+      ctx: CallContext,
+    ): Promise<Page<ModelView>> {
+      await guard.require(ctx, 'registry:model:list', { type: 'Registry' });
       const page = await read.registry.listModels(query);
-      return { items: page.items.map(modelView), next: page.next };
+      const visible = page.items.filter((m) => guard.allows(ctx, 'registry:model:read', modelResource(m)));
+      return { items: visible.map(modelView), next: page.next };
     },
 
-    async listVersions(name: string, query: { limit: number; after?: string }): Promise<Page<VersionView>> {
-      const model = await requireModel(read.registry, name);
+    async listVersions(
+      name: string,
+      query: { limit: number; after?: string },
+      ctx: CallContext,
+    ): Promise<Page<VersionView>> {
+      const model = await modelFor(ctx, 'registry:version:list', name);
       const page = await read.registry.listVersions(model.id, query);
       const items = [];
       for (const v of page.items) items.push(await toView(read.registry, model, v));
       return { items, next: page.next };
     },
 
-    async getVersion(name: string, ref: string): Promise<VersionDetailView> {
-      const model = await requireModel(read.registry, name);
-      const version = await resolveVersion(read.registry, model, parseVersionRef(ref));
+    async getVersion(name: string, ref: string, ctx: CallContext): Promise<VersionDetailView> {
+      const { model, version } = await versionFor(ctx, 'registry:version:read', name, ref);
       const files = sortFiles(await read.registry.listVersionFiles(version.id));
       return versionDetailView(await toView(read.registry, model, version), version.kind, files);
     },
 
     /** A published version never changes: every edit is refused, whatever it asks. */
-    async refuseVersionEdit(name: string, ref: string): Promise<never> {
-      const model = await requireModel(read.registry, name);
-      const version = await resolveVersion(read.registry, model, parseVersionRef(ref));
+    async refuseVersionEdit(name: string, ref: string, ctx: CallContext): Promise<never> {
+      const { version } = await versionFor(ctx, 'registry:version:update', name, ref);
       throw versionImmutable(name, version.number);
     },
 
-    /** Streams one file of a version after re-verifying its bytes against the stored digest. */
-    async openFile(name: string, ref: string, path: string, actor: Actor) {
-      const model = await requireModel(read.registry, name);
-      const version = await resolveVersion(read.registry, model, parseVersionRef(ref));
+    /**
+     * Streams one file of a version after re-verifying its bytes against the stored digest. The download is
+     * on the audit record before a byte leaves: if it cannot be recorded, it is not served.
+     */
+    async openFile(name: string, ref: string, path: string, ctx: CallContext) {
+      const { version } = await versionFor(ctx, 'registry:artifact:read', name, ref);
       const file = (await read.registry.listVersionFiles(version.id)).find((f) => f.path === path);
       if (!file) throw fileNotInVersion(path);
       await blobs.verify(file.digest);
       const opened = await blobs.openVerified(file.digest);
-      logger.info(
-        {
-          event: 'artifact.read',
-          actor: actor.id,
-          model: name,
-          version: version.number,
-          path,
-          digest: sha(file.digest),
-        },
-        'artifact read',
-      );
+      try {
+        await recorder.record(
+          successEvent(ctx, 'registry:artifact:read', `version:${name}@${version.number}`, {
+            path,
+            digest: sha(file.digest),
+          }),
+        );
+      } catch (err) {
+        (opened.stream as { destroy?: () => void }).destroy?.();
+        throw err;
+      }
+      logger.debug({ model: name, version: version.number, path }, 'artifact read');
       return { file, version: version.number, stream: opened.stream };
     },
 
-    async listAliases(name: string): Promise<AliasView[]> {
-      return listAliasViews(read.registry, await requireModel(read.registry, name));
+    async listAliases(name: string, ctx: CallContext): Promise<AliasView[]> {
+      return listAliasViews(read.registry, await modelFor(ctx, 'registry:alias:list', name));
     },
 
-    async setAlias(name: string, alias: string, input: { version: string; reason?: string }, actor: Actor) {
+    async setAlias(
+      name: string,
+      alias: string,
+      input: { version: string; reason?: string },
+      ctx: CallContext,
+    ) {
       if (!isSlug(alias)) throw invalidName('Alias', alias);
       const ref = parseVersionRef(input.version);
-      return uow.run(async ({ registry }) => {
+      await guard.require(
+        ctx,
+        'registry:alias:set',
+        aliasResource(await requireModel(read.registry, name), alias),
+      );
+      return uow.run(async ({ registry, audit: auditStore }) => {
         const model = await requireModel(registry, name);
         await registry.lockModel(model.id);
         const target = await resolveVersion(registry, model, ref);
         const current = await registry.findAlias(model.id, alias);
         const at = now();
         const changed = current?.versionId !== target.id;
+        const previous = current ? await registry.findVersionById(current.versionId) : null;
         if (changed) {
           await registry.upsertAlias({
             modelId: model.id,
             name: alias,
             versionId: target.id,
-            updatedBy: actor.id,
+            updatedBy: ctx.principal.id,
             updatedAt: at,
           });
           await registry.insertAliasEvent({
@@ -212,19 +281,26 @@ export function createRegistryService(deps: RegistryServiceDeps) {
             alias,
             fromVersionId: current?.versionId ?? null,
             toVersionId: target.id,
-            actor: actor.id,
+            actor: ctx.principal.id,
             reason: input.reason ?? null,
             at,
           });
+          await audit.append(
+            auditStore,
+            successEvent(ctx, 'registry:alias:set', `alias:${name}@${alias}`, {
+              from: previous?.number ?? null,
+              to: target.number,
+              reason: input.reason ?? null,
+            }),
+          );
         }
-        const previous = current ? await registry.findVersionById(current.versionId) : null;
         return {
           changed,
           alias: {
             name: alias,
             version: target.number,
             digest: sha(target.digest),
-            updatedBy: changed ? actor.id : (current?.updatedBy ?? actor.id),
+            updatedBy: changed ? ctx.principal.id : (current?.updatedBy ?? ctx.principal.id),
             updatedAt: changed ? at : (current?.updatedAt ?? at),
           } satisfies AliasView,
           previous: previous?.number ?? null,
@@ -232,12 +308,23 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       });
     },
 
-    async removeAlias(name: string, alias: string, input: { reason?: string }, actor: Actor): Promise<void> {
-      await uow.run(async ({ registry }) => {
+    async removeAlias(
+      name: string,
+      alias: string,
+      input: { reason?: string },
+      ctx: CallContext,
+    ): Promise<void> {
+      await guard.require(
+        ctx,
+        'registry:alias:delete',
+        aliasResource(await requireModel(read.registry, name), alias),
+      );
+      await uow.run(async ({ registry, audit: auditStore }) => {
         const model = await requireModel(registry, name);
         await registry.lockModel(model.id);
         const current = await registry.findAlias(model.id, alias);
         if (!current) throw aliasNotFound(name, alias);
+        const previous = await registry.findVersionById(current.versionId);
         await registry.deleteAlias(model.id, alias);
         await registry.insertAliasEvent({
           id: newId(),
@@ -245,10 +332,17 @@ export function createRegistryService(deps: RegistryServiceDeps) {
           alias,
           fromVersionId: current.versionId,
           toVersionId: null,
-          actor: actor.id,
+          actor: ctx.principal.id,
           reason: input.reason ?? null,
           at: now(),
         });
+        await audit.append(
+          auditStore,
+          successEvent(ctx, 'registry:alias:delete', `alias:${name}@${alias}`, {
+            from: previous?.number ?? null,
+            reason: input.reason ?? null,
+          }),
+        );
       });
     },
 
@@ -256,9 +350,11 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       name: string,
       alias: string,
       query: { limit: number; after?: string },
+      ctx: CallContext,
     ): Promise<Page<AliasEventView>> {
       if (!isSlug(alias)) throw invalidName('Alias', alias);
       const model = await requireModel(read.registry, name);
+      await guard.require(ctx, 'registry:alias:history', aliasResource(model, alias));
       const page = await read.registry.listAliasEvents(model.id, alias, query);
       if (page.items.length === 0 && !query.after && !(await read.registry.findAlias(model.id, alias))) {
         throw aliasNotFound(name, alias);

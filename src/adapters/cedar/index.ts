@@ -1,0 +1,14 @@
+export {
+  type CedarPolicyEngine,
+  type CedarPolicyEngineOptions,
+  createCedarPolicyEngine,
+  type LoadedPolicy,
+  type PolicySource,
+} from './cedar-policy-engine.js';
+export {
+  builtinPolicyDir,
+  type LoadedPolicyFiles,
+  type LoadPoliciesOptions,
+  loadPolicies,
+} from './load-policies.js';
+export { type LoadPolicyEngineOptions, loadPolicyEngine } from './load-policy-engine.js';

@@ -1,0 +1,21 @@
+import { type CedarPolicyEngine, createCedarPolicyEngine } from './cedar-policy-engine.js';
+import { type LoadPoliciesOptions, loadPolicies } from './load-policies.js';
+
+export interface LoadPolicyEngineOptions extends LoadPoliciesOptions {
+  cacheSize?: number;
+}
+
+/**
+ * Reads the shipped schema and roles plus the operator's files, and builds the engine: what `warden serve`
+ * does at start-up (refusing to start on `policy_invalid`) and what the offline `warden policy` commands do.
+ */
+export async function loadPolicyEngine(
+  options: LoadPolicyEngineOptions = {},
+): Promise<{ engine: CedarPolicyEngine; files: string[] }> {
+  const loaded = await loadPolicies(options);
+  const engine = createCedarPolicyEngine({
+    ...loaded,
+    ...(options.cacheSize !== undefined ? { cacheSize: options.cacheSize } : {}),
+  });
+  return { engine, files: loaded.policies.map((p) => p.id) };
+}

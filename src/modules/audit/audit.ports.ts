@@ -1,0 +1,32 @@
+import type { Page } from '../registry/index.js';
+import type { AuditEntry, AuditHead, AuditQuery, Checkpoint } from './audit.types.js';
+
+/**
+ * Persistence of the audit chain, bound to one transaction (or the root connection for reads). It is
+ * append-only by construction: there is no method that updates or deletes an entry or a checkpoint.
+ */
+export interface AuditStore {
+  /**
+   * Reads the head and holds it until the transaction ends, so concurrent appenders take turns (a row lock
+   * where the backend has them; elsewhere transactions are already serialized). Null before the first
+   * append on a database whose head row is missing.
+   */
+  lockHead(): Promise<AuditHead | null>;
+  /** Reads the head without locking. */
+  head(): Promise<AuditHead | null>;
+  insert(entry: AuditEntry): Promise<void>;
+  setHead(head: AuditHead): Promise<void>;
+  list(query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Entries from `fromSeq` on, in seq order, read `batch` at a time. */
+  scan(fromSeq: number, batch: number): AsyncIterable<AuditEntry>;
+  count(): Promise<number>;
+  insertCheckpoint(checkpoint: Checkpoint): Promise<void>;
+  /** Every checkpoint, smallest size first. */
+  listCheckpoints(): Promise<Checkpoint[]>;
+  latestCheckpoint(): Promise<Checkpoint | null>;
+}
+
+/** Runs work on one transaction with an audit store bound to it (the unit of work, narrowed). */
+export interface AuditRunner {
+  run<T>(work: (audit: AuditStore) => Promise<T>): Promise<T>;
+}

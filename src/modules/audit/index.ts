@@ -1,0 +1,30 @@
+export * as auditErrors from './audit.errors.js';
+export type { AuditRunner, AuditStore } from './audit.ports.js';
+export type * from './audit.types.js';
+export { auditOutcomes, chainProblems, checkpointReasons } from './audit.types.js';
+export { type AuditLog, type AuditLogDeps, createAuditLog } from './audit-log.js';
+export {
+  type AuditListInput,
+  type AuditQueryService,
+  type AuditQueryServiceDeps,
+  createAuditQueryService,
+} from './audit-query.service.js';
+export { type AuditRecorder, createAuditRecorder } from './audit-recorder.js';
+export { checkpointText, parseCheckpointText } from './checkpoint-note.js';
+export { entryHash, genesisHash } from './entry-hash.js';
+export {
+  checkpointLine,
+  type ExportRecord,
+  entryLine,
+  exportMediaType,
+  parseExportLine,
+} from './export-format.js';
+export {
+  formatVerifierKey,
+  type NoteSigner,
+  type NoteVerifier,
+  openNote,
+  parseVerifierKey,
+  signNote,
+} from './signed-note.js';
+export { type VerifyChainOptions, verifyChain } from './verify-chain.js';

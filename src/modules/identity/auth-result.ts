@@ -1,0 +1,33 @@
+import type { Principal } from './principal.js';
+
+/**
+ * Why an authentication failed. The reason is for the audit log and operators only: every failure answers
+ * the caller with the same `unauthenticated` error.
+ */
+export type AuthFailureReason =
+  | 'missing_credentials'
+  | 'unsupported_scheme'
+  | 'malformed_credentials'
+  | 'unknown_token'
+  | 'secret_mismatch'
+  | 'token_revoked'
+  | 'token_expired'
+  | 'oidc_not_configured'
+  | 'jwt_malformed'
+  | 'jwt_algorithm_not_allowed'
+  | 'jwt_unknown_key'
+  | 'jwt_bad_signature'
+  | 'jwt_expired'
+  | 'jwt_not_yet_valid'
+  | 'jwt_wrong_issuer'
+  | 'jwt_wrong_audience'
+  | 'jwt_missing_claim'
+  | 'jwt_invalid'
+  | 'jwks_unavailable';
+
+export type AuthResult = { ok: true; principal: Principal } | { ok: false; reason: AuthFailureReason };
+
+/** Verifies a bearer JWT from the configured OIDC issuer (adapters/oidc implements it). */
+export interface JwtVerifier {
+  verify(jwt: string): Promise<AuthResult>;
+}

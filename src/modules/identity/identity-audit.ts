@@ -1,0 +1,51 @@
+import type { AuditEvent } from '../audit/index.js';
+import type { IdentityEvent } from './identity.events.js';
+
+const list = (values: string[]) => values.join(',');
+
+/** How an identity change reads in the audit log (never a token or its hash). */
+export function identityAuditEvent(e: IdentityEvent): AuditEvent {
+  const base = { outcome: 'success' as const, principal: e.actor, requestId: null, clientAddress: null };
+  switch (e.type) {
+    case 'identity.token.created':
+      return {
+        ...base,
+        action: 'identity:token:create',
+        resource: `token:${e.tokenId}`,
+        details: {
+          name: e.name,
+          subject: e.principalId,
+          roles: list(e.roles),
+          teams: list(e.teams),
+          expiresAt: e.expiresAt,
+          bootstrap: e.bootstrap,
+        },
+      };
+    case 'identity.token.revoked':
+      return {
+        ...base,
+        action: 'identity:token:revoke',
+        resource: `token:${e.tokenId}`,
+        details: { subject: e.principalId },
+      };
+    case 'identity.principal.created':
+      return {
+        ...base,
+        action: 'identity:principal:create',
+        resource: e.principal.id,
+        details: { roles: list(e.principal.roles), teams: list(e.principal.teams) },
+      };
+    case 'identity.principal.updated':
+      return {
+        ...base,
+        action: 'identity:principal:update',
+        resource: e.principalId,
+        details: {
+          roles: list(e.roles),
+          teams: list(e.teams),
+          previousRoles: list(e.previous.roles),
+          previousTeams: list(e.previous.teams),
+        },
+      };
+  }
+}

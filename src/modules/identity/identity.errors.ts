@@ -1,0 +1,52 @@
+import { defineError } from '../../platform/errors.js';
+import { roles } from './principal.js';
+
+/**
+ * The one answer to every failed authentication, whatever the reason (missing, garbled, unknown, wrong
+ * secret, revoked, expired, bad JWT): the precise reason goes to the audit log only.
+ */
+export const unauthenticated = defineError(
+  'unauthenticated',
+  'unauthenticated',
+  () => 'Authentication required: send a valid bearer token.',
+);
+
+export const invalidRole = defineError('invalid_role', 'invalid', (role: string) => ({
+  message: `${JSON.stringify(role)} is not a Warden role; use one of ${roles.join(', ')}.`,
+  details: { role, allowed: [...roles] },
+}));
+
+export const rolesRequired = defineError(
+  'roles_required',
+  'invalid',
+  () => `A token needs at least one role (${roles.join(', ')}).`,
+);
+
+export const invalidTeam = defineError('invalid_team', 'invalid', (team: string) => ({
+  message: `Team ${JSON.stringify(team)} is not a valid name: use 1-63 lowercase letters, digits and single dashes, starting with a letter.`,
+  details: { team },
+}));
+
+export const invalidAccountName = defineError('invalid_account_name', 'invalid', (name: string) => ({
+  message: `${JSON.stringify(name)} is not a valid service-account name: use 1-63 lowercase letters, digits and single dashes, starting with a letter.`,
+  details: { name },
+}));
+
+export const invalidExpiry = defineError('invalid_expiry', 'invalid', (value: string, reason: string) => ({
+  message: `Expiry ${JSON.stringify(value)} ${reason}.`,
+  details: { expires: value },
+}));
+
+export const tokenNotFound = defineError('token_not_found', 'not_found', (id: string) => ({
+  message: `There is no API token with id ${JSON.stringify(id)}.`,
+  details: { id },
+}));
+
+export const adminTokenFileExists = defineError(
+  'admin_token_file_exists',
+  'precondition_failed',
+  (file: string) => ({
+    message: `The database has no principals yet, but ${file} already exists, so no first admin token was created. If it is left from an earlier installation, delete it and start again.`,
+    details: { file },
+  }),
+);

@@ -1,0 +1,54 @@
+import type { CallContext } from '../identity/index.js';
+import type { PolicyAction } from './actions.js';
+import type { Authorizer } from './authorizer.js';
+import { forbidden } from './policy.errors.js';
+import type { AuthzDecision, ResourceRef } from './policy.ports.js';
+
+export interface AccessDenial {
+  context: CallContext;
+  action: PolicyAction;
+  resource: ResourceRef;
+  decision: AuthzDecision;
+}
+
+export interface AccessGuard {
+  /** Allows, or records the denial (with the caller's request id and address) and throws `forbidden`. */
+  require(context: CallContext, action: PolicyAction, resource: ResourceRef): Promise<void>;
+  /** The decision alone, for filtering lists; records nothing. */
+  allows(context: CallContext, action: PolicyAction, resource: ResourceRef): boolean;
+}
+
+/** Authorization as services use it: a decision against the real resource, and every denial on the record. */
+export function createAccessGuard(deps: {
+  authorizer: Pick<Authorizer, 'authorize'>;
+  recordDenial(denial: AccessDenial): Promise<void>;
+}): AccessGuard {
+  return {
+    async require(context, action, resource) {
+      const decision = deps.authorizer.authorize(context.principal, action, resource);
+      if (decision.allowed) return;
+      await deps.recordDenial({ context, action, resource, decision });
+      throw forbidden();
+    },
+    allows: (context, action, resource) =>
+      deps.authorizer.authorize(context.principal, action, resource).allowed,
+  };
+}
+
+/** How a resource is named in the audit log. */
+export function describeResource(resource: ResourceRef): string {
+  switch (resource.type) {
+    case 'Registry':
+      return 'registry';
+    case 'AuditLog':
+      return 'audit';
+    case 'Model':
+      return `model:${resource.model.name}`;
+    case 'Version':
+      return `version:${resource.model.name}@${resource.version.number}`;
+    case 'Alias':
+      return `alias:${resource.model.name}@${resource.alias}`;
+    case 'Token':
+      return resource.id ? `token:${resource.id}` : `token:(new for ${resource.principal})`;
+  }
+}

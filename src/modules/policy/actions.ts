@@ -1,0 +1,47 @@
+/**
+ * Every action Warden authorizes, the resource type it is decided on and what it guards. The Cedar schema
+ * (policies/warden.cedarschema) declares the same list; a test keeps the two, the routes and docs/policy.md
+ * in step.
+ */
+export const policyActions = {
+  'registry:model:create': { resource: 'Model', guards: 'create a model (decided on the model to be)' },
+  'registry:model:list': { resource: 'Registry', guards: 'list models' },
+  'registry:model:read': { resource: 'Model', guards: 'show a model' },
+  'registry:model:update': { resource: 'Model', guards: "change a model's description or tags" },
+  'registry:version:push': { resource: 'Model', guards: 'push a new version to a model' },
+  'registry:version:list': { resource: 'Model', guards: "list a model's versions" },
+  'registry:version:read': { resource: 'Version', guards: 'show a version' },
+  'registry:version:update': {
+    resource: 'Version',
+    guards: 'edit a version (always refused later: versions are immutable)',
+  },
+  'registry:artifact:read': { resource: 'Version', guards: "download a version's files" },
+  'registry:alias:list': { resource: 'Model', guards: "list a model's aliases" },
+  'registry:alias:history': { resource: 'Alias', guards: "show an alias's moves" },
+  'registry:alias:set': { resource: 'Alias', guards: 'point an alias at a version' },
+  'registry:alias:delete': { resource: 'Alias', guards: 'remove an alias' },
+  'identity:whoami': { resource: 'Registry', guards: 'show the calling principal' },
+  'identity:token:create': {
+    resource: 'Token',
+    guards: 'issue an API token (decided on the token to be, with the roles and teams it grants)',
+  },
+  'identity:token:list': { resource: 'Registry', guards: 'list API tokens' },
+  'identity:token:revoke': { resource: 'Token', guards: 'revoke an API token' },
+  'audit:log:read': { resource: 'AuditLog', guards: 'read audit events' },
+  'audit:log:verify': { resource: 'AuditLog', guards: 'verify the audit chain and its checkpoints' },
+  'audit:log:export': { resource: 'AuditLog', guards: 'export the audit log' },
+  'audit:key:read': { resource: 'AuditLog', guards: "read the audit log's public checkpoint key" },
+  'policy:explain': { resource: 'Registry', guards: 'explain a policy decision' },
+} as const satisfies Record<string, { resource: ResourceType; guards: string }>;
+
+export type PolicyAction = keyof typeof policyActions;
+
+export const resourceTypes = ['Registry', 'Model', 'Version', 'Alias', 'Token', 'AuditLog'] as const;
+export type ResourceType = (typeof resourceTypes)[number];
+
+/** The action groups the schema declares; policies grant them, requests never name them. */
+export const actionGroups = ['read', 'write', 'move-alias', 'administer'] as const;
+
+export function isPolicyAction(action: string): action is PolicyAction {
+  return Object.hasOwn(policyActions, action);
+}

@@ -1,0 +1,41 @@
+export { type AccessDenial, type AccessGuard, createAccessGuard, describeResource } from './access-guard.js';
+export {
+  actionGroups,
+  isPolicyAction,
+  type PolicyAction,
+  policyActions,
+  type ResourceType,
+  resourceTypes,
+} from './actions.js';
+export {
+  type Authorizer,
+  type AuthorizerDeps,
+  createAuthorizer,
+  type DeniedInfo,
+} from './authorizer.js';
+export {
+  actionUid,
+  type CedarEntity,
+  type CedarRequest,
+  type CedarUid,
+  type CedarValue,
+  cedarNamespace,
+  cedarRequest,
+  principalEntity,
+  resourceEntities,
+} from './entities.js';
+export {
+  describeProblem,
+  forbidden,
+  type PolicyProblem,
+  policyFileUnreadable,
+  policyInvalid,
+} from './policy.errors.js';
+export type {
+  AuthzDecision,
+  AuthzRequest,
+  ModelAttributes,
+  PolicyEngine,
+  ResourceRef,
+  VersionAttributes,
+} from './policy.ports.js';

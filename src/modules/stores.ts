@@ -1,0 +1,15 @@
+import type { AuditStore } from './audit/index.js';
+import type { IdentityStore } from './identity/index.js';
+import type { RegistryStore } from './registry/registry.ports.js';
+
+/** Every module's store, each bound to the same transaction (or to the root connection for reads). */
+export interface Stores {
+  registry: RegistryStore;
+  identity: IdentityStore;
+  audit: AuditStore;
+}
+
+/** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */
+export interface UnitOfWork {
+  run<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+}
