@@ -98,7 +98,7 @@ describe('loadConfig', () => {
         algorithms: ['RS256', 'ES256'],
         rolesClaim: 'realm_access.roles',
       },
-      policyFiles: ['extra.cedar', 'policies.d'],
+      policyFiles: [path.join(cwd, 'extra.cedar'), path.join(cwd, 'policies.d')],
       audit: { checkpointEvery: 50 },
       limits: { ...configDefaults.limits, maxFilesPerVersion: 20, maxJsonBodyBytes: 4096 },
     });

@@ -31,7 +31,7 @@ export interface ConfigSources {
   file?: string;
   /** Values from command-line flags, keyed by config key (dot paths for nested keys). */
   flags?: Record<string, unknown>;
-  /** Base folder for relative paths (dataDir); defaults to the current directory. */
+  /** Base folder for relative paths (dataDir, policyFiles); defaults to the current directory. */
   cwd?: string;
 }
 
@@ -70,6 +70,7 @@ export function loadConfig(sources: ConfigSources = {}): Readonly<Config> {
   if (problems.length > 0) throw configInvalid(dedupe(problems));
   const config = merged as Config;
   config.dataDir = path.resolve(cwd, config.dataDir);
+  config.policyFiles = config.policyFiles.map((file) => path.resolve(cwd, file));
   return deepFreeze(config);
 }
 
