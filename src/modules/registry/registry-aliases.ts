@@ -1,0 +1,171 @@
+import { newId } from '../../platform/ids.js';
+import { isSlug } from '../../platform/slug.js';
+import type { CallContext } from '../identity/index.js';
+import type { PolicyAction } from '../policy/index.js';
+import { aliasNotFound, invalidName } from './registry.errors.js';
+import type { Page, RegistryStore } from './registry.ports.js';
+import type { RegistryServiceDeps } from './registry.service.js';
+import type { ModelRecord } from './registry.types.js';
+import { type AliasEventView, type AliasView, aliasEventView, sha } from './registry.views.js';
+import { aliasResource, successEvent } from './registry-access.js';
+import { resolveVersion } from './resolve-version.js';
+import { parseVersionRef } from './version-ref.js';
+
+interface AliasDeps extends Pick<RegistryServiceDeps, 'uow' | 'read' | 'clock' | 'access'> {
+  requireModel(store: RegistryStore, name: string): Promise<ModelRecord>;
+  modelFor(ctx: CallContext, action: PolicyAction, name: string): Promise<ModelRecord>;
+}
+
+/** Aliases: set, remove (each move kept in the alias's history and the audit log), list, history. */
+export function createAliasUseCases(deps: AliasDeps) {
+  const { uow, read, clock, requireModel, modelFor } = deps;
+  const { guard, audit } = deps.access;
+  const now = () => clock.now().toISOString();
+
+  return {
+    async listAliases(name: string, ctx: CallContext): Promise<AliasView[]> {
+      return listAliasViews(read.registry, await modelFor(ctx, 'registry:alias:list', name));
+    },
+
+    async setAlias(
+      name: string,
+      alias: string,
+      input: { version: string; reason?: string },
+      ctx: CallContext,
+    ) {
+      if (!isSlug(alias)) throw invalidName('Alias', alias);
+      const ref = parseVersionRef(input.version);
+      await guard.require(
+        ctx,
+        'registry:alias:set',
+        aliasResource(await requireModel(read.registry, name), alias),
+      );
+      return uow.run(async ({ registry, audit: auditStore }) => {
+        const model = await requireModel(registry, name);
+        await registry.lockModel(model.id);
+        const target = await resolveVersion(registry, model, ref);
+        const current = await registry.findAlias(model.id, alias);
+        const at = now();
+        const changed = current?.versionId !== target.id;
+        const previous = current ? await registry.findVersionById(current.versionId) : null;
+        if (changed) {
+          await registry.upsertAlias({
+            modelId: model.id,
+            name: alias,
+            versionId: target.id,
+            updatedBy: ctx.principal.id,
+            updatedAt: at,
+          });
+          await registry.insertAliasEvent({
+            id: newId(),
+            modelId: model.id,
+            alias,
+            fromVersionId: current?.versionId ?? null,
+            toVersionId: target.id,
+            actor: ctx.principal.id,
+            reason: input.reason ?? null,
+            at,
+          });
+          await audit.append(
+            auditStore,
+            successEvent(ctx, 'registry:alias:set', `alias:${name}@${alias}`, {
+              from: previous?.number ?? null,
+              to: target.number,
+              reason: input.reason ?? null,
+            }),
+          );
+        }
+        return {
+          changed,
+          alias: {
+            name: alias,
+            version: target.number,
+            digest: sha(target.digest),
+            updatedBy: changed ? ctx.principal.id : (current?.updatedBy ?? ctx.principal.id),
+            updatedAt: changed ? at : (current?.updatedAt ?? at),
+          } satisfies AliasView,
+          previous: previous?.number ?? null,
+        };
+      });
+    },
+
+    async removeAlias(
+      name: string,
+      alias: string,
+      input: { reason?: string },
+      ctx: CallContext,
+    ): Promise<void> {
+      await guard.require(
+        ctx,
+        'registry:alias:delete',
+        aliasResource(await requireModel(read.registry, name), alias),
+      );
+      await uow.run(async ({ registry, audit: auditStore }) => {
+        const model = await requireModel(registry, name);
+        await registry.lockModel(model.id);
+        const current = await registry.findAlias(model.id, alias);
+        if (!current) throw aliasNotFound(name, alias);
+        const previous = await registry.findVersionById(current.versionId);
+        await registry.deleteAlias(model.id, alias);
+        await registry.insertAliasEvent({
+          id: newId(),
+          modelId: model.id,
+          alias,
+          fromVersionId: current.versionId,
+          toVersionId: null,
+          actor: ctx.principal.id,
+          reason: input.reason ?? null,
+          at: now(),
+        });
+        await audit.append(
+          auditStore,
+          successEvent(ctx, 'registry:alias:delete', `alias:${name}@${alias}`, {
+            from: previous?.number ?? null,
+            reason: input.reason ?? null,
+          }),
+        );
+      });
+    },
+
+    async aliasHistory(
+      name: string,
+      alias: string,
+      query: { limit: number; after?: string },
+      ctx: CallContext,
+    ): Promise<Page<AliasEventView>> {
+      if (!isSlug(alias)) throw invalidName('Alias', alias);
+      const model = await requireModel(read.registry, name);
+      await guard.require(ctx, 'registry:alias:history', aliasResource(model, alias));
+      const page = await read.registry.listAliasEvents(model.id, alias, query);
+      if (page.items.length === 0 && !query.after && !(await read.registry.findAlias(model.id, alias))) {
+        throw aliasNotFound(name, alias);
+      }
+      const numbers = new Map<string, number>();
+      for (const e of page.items) {
+        for (const id of [e.fromVersionId, e.toVersionId]) {
+          if (id && !numbers.has(id)) numbers.set(id, (await read.registry.findVersionById(id))?.number ?? 0);
+        }
+      }
+      return {
+        items: page.items.map((e) => aliasEventView(e, (id) => (id ? (numbers.get(id) ?? null) : null))),
+        next: page.next,
+      };
+    },
+  };
+}
+
+export async function listAliasViews(store: RegistryStore, model: ModelRecord): Promise<AliasView[]> {
+  const out: AliasView[] = [];
+  for (const a of await store.listAliases(model.id)) {
+    const v = await store.findVersionById(a.versionId);
+    if (v)
+      out.push({
+        name: a.name,
+        version: v.number,
+        digest: sha(v.digest),
+        updatedBy: a.updatedBy,
+        updatedAt: a.updatedAt,
+      });
+  }
+  return out;
+}
