@@ -13,6 +13,7 @@ import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-wor
 import type { Config } from './config/index.js';
 import { createAuditLog, createAuditQueryService, createAuditRecorder } from './modules/audit/index.js';
 import {
+  type CallContext,
   createAuthenticator,
   createIdentityService,
   ensureBootstrapAdmin,
@@ -107,22 +108,22 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       },
     });
 
-    const recordIdentityEvent = async (stores: Stores, event: IdentityEvent) => {
-      await auditLog.append(stores.audit, identityAuditEvent(event));
+    const recordIdentityEvent = async (stores: Stores, event: IdentityEvent, context: CallContext | null) => {
+      await auditLog.append(stores.audit, identityAuditEvent(event, context));
     };
     const identity = createIdentityService({
       uow,
       read,
       clock: systemClock,
       logger,
-      authorize: async (caller, action, r) => {
+      authorize: async (context, action, r) => {
         const resource: ResourceRef =
           r.kind === 'token-list'
             ? { type: 'Registry' }
             : 'id' in r
               ? { type: 'Token', id: r.id, principal: r.principal }
               : { type: 'Token', principal: r.principal, roles: r.roles, teams: r.teams };
-        await guard.require({ principal: caller, requestId: null, clientAddress: null }, action, resource);
+        await guard.require(context, action, resource);
       },
       recordEvent: recordIdentityEvent,
     });
@@ -131,7 +132,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       uow,
       clock: systemClock,
       writeAdminToken: createAdminTokenFileWriter(config.dataDir),
-      recordEvent: recordIdentityEvent,
+      recordEvent: (stores, event) => recordIdentityEvent(stores, event, null),
     });
 
     const registry = createRegistryService({

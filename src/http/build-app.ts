@@ -115,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(modelRoutes, { registry: deps.registry, contextOf });
       await api.register(versionRoutes, { registry: deps.registry, contextOf, limits: config.limits });
       await api.register(aliasRoutes, { registry: deps.registry, contextOf });
-      await api.register(tokenRoutes, { identity: deps.identity, principalOf: requirePrincipal });
+      await api.register(tokenRoutes, { identity: deps.identity, principalOf: requirePrincipal, contextOf });
       await api.register(auditRoutes, { audit: deps.auditQuery });
     },
     { prefix: '/api/v1' },

@@ -89,7 +89,9 @@ describe('warden serve, as a process', { timeout: 60_000 }, () => {
     expect(realpathSync(dataDir)).toBe(expected);
     expect(existsSync(path.join(expected, 'warden.db'))).toBe(true);
     const token = readFileSync(path.join(expected, 'admin-token'), 'utf8').trim();
-    expect((await warden(['model', 'create', 'here'], { url, cwd, env: { WARDEN_TOKEN: token } })).code).toBe(0);
+    expect((await warden(['model', 'create', 'here'], { url, cwd, env: { WARDEN_TOKEN: token } })).code).toBe(
+      0,
+    );
     await stopGracefully(proc);
   });
 

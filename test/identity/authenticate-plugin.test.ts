@@ -6,7 +6,7 @@ import { type AuthFailure, registerAuthentication } from '../../src/http/plugins
 import { registerErrorHandler } from '../../src/http/plugins/error-handler.js';
 import { createAuthenticator } from '../../src/modules/identity/index.js';
 import { newId } from '../../src/platform/ids.js';
-import { adminCaller, type IdentityHarness, identityHarness } from './identity-harness.js';
+import { adminContext, type IdentityHarness, identityHarness } from './identity-harness.js';
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -63,13 +63,13 @@ describe('authentication hook', () => {
   });
 
   it('answers every kind of bad credential with the same 401, telling the audit log the precise reason', async () => {
-    const good = await h.service.issueToken({ name: 'ci-bot', roles: ['contributor'] }, adminCaller);
+    const good = await h.service.issueToken({ name: 'ci-bot', roles: ['contributor'] }, adminContext);
     const expiring = await h.service.issueToken(
       { name: 'short', roles: ['viewer'], expires: '1h' },
-      adminCaller,
+      adminContext,
     );
-    const revoked = await h.service.issueToken({ name: 'gone', roles: ['viewer'] }, adminCaller);
-    await h.service.revokeToken(revoked.id, adminCaller);
+    const revoked = await h.service.issueToken({ name: 'gone', roles: ['viewer'] }, adminContext);
+    await h.service.revokeToken(revoked.id, adminContext);
     h.clock.advance(2 * 60 * 60_000);
     const secret = good.token.slice(17);
     const flipped = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
@@ -143,7 +143,7 @@ describe('authentication hook', () => {
   it('sets request.principal for a valid token', async () => {
     const issued = await h.service.issueToken(
       { name: 'ci-bot', roles: ['contributor'], teams: ['vision'] },
-      adminCaller,
+      adminContext,
     );
     const res = await get(`bearer  ${issued.token}`);
     expect(res.statusCode).toBe(200);
@@ -164,7 +164,7 @@ describe('authentication hook', () => {
     const res = await get(undefined, '/no/such/route');
     expect(res.statusCode).toBe(401);
     expect(failures.map((f) => [f.reason, f.action])).toEqual([['missing_credentials', null]]);
-    const issued = await h.service.issueToken({ name: 'ci-bot', roles: ['viewer'] }, adminCaller);
+    const issued = await h.service.issueToken({ name: 'ci-bot', roles: ['viewer'] }, adminContext);
     expect((await get(`Bearer ${issued.token}`, '/no/such/route')).statusCode).toBe(404);
     expect((await get(undefined, '/docs/../things')).statusCode).toBe(401);
   });

@@ -73,12 +73,16 @@ describe.each(backends)('first-start admin token (%s)', (_name, factory) => {
     await h.service.issueToken(
       { name: 'ci-bot', roles: ['viewer'] },
       {
-        id: 'user:alice',
-        kind: 'user',
-        name: 'alice',
-        roles: ['admin'],
-        teams: [],
-        via: { kind: 'oidc', issuer: 'https://idp.example' },
+        requestId: null,
+        clientAddress: null,
+        principal: {
+          id: 'user:alice',
+          kind: 'user',
+          name: 'alice',
+          roles: ['admin'],
+          teams: [],
+          via: { kind: 'oidc', issuer: 'https://idp.example' },
+        },
       },
     );
     expect(await bootstrap()).toEqual({ created: false });

@@ -3,6 +3,7 @@ import type { Database } from '../../src/adapters/sql/database.js';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
 import { createIdentitySqlStore } from '../../src/adapters/sql/identity.sql-store.js';
 import {
+  type CallContext,
   createIdentityService,
   type IdentityEvent,
   type IdentityStores,
@@ -29,8 +30,21 @@ export const viewerCaller: Principal = {
 };
 
 /** A stand-in for the policy module: admins may do everything, nobody else anything. */
-export async function adminsOnly(caller: Principal): Promise<void> {
-  if (!caller.roles.includes('admin')) throw new AppError('forbidden_test', 'forbidden', 'Not allowed.');
+/** The callers above as the service receives them: with a request id and client address. */
+export const adminContext: CallContext = {
+  principal: adminCaller,
+  requestId: 'req-admin',
+  clientAddress: '127.0.0.1',
+};
+export const viewerContext: CallContext = {
+  principal: viewerCaller,
+  requestId: 'req-viewer',
+  clientAddress: '127.0.0.1',
+};
+
+export async function adminsOnly(context: CallContext): Promise<void> {
+  if (!context.principal.roles.includes('admin'))
+    throw new AppError('forbidden_test', 'forbidden', 'Not allowed.');
 }
 
 export interface FixedClock {

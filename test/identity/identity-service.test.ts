@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/platform/errors.js';
-import { adminCaller, type IdentityHarness, identityHarness, viewerCaller } from './identity-harness.js';
+import { adminContext, type IdentityHarness, identityHarness, viewerContext } from './identity-harness.js';
 
 // Counts constant-time comparisons; the real function still does the work.
 vi.mock('node:crypto', async (importOriginal) => {
@@ -31,7 +31,7 @@ describe('identity service', () => {
   const issue = (overrides: Partial<Parameters<IdentityHarness['service']['issueToken']>[0]> = {}) =>
     h.service.issueToken(
       { name: 'ci-bot', roles: ['contributor'], teams: ['vision'], ...overrides },
-      adminCaller,
+      adminContext,
     );
   const rawRows = async () => {
     const tokens = await sql`select * from api_tokens`.execute(h.database.db);
@@ -70,7 +70,7 @@ describe('identity service', () => {
       expect(stored).not.toContain(secret);
       expect(stored).not.toContain(secret.slice(0, 20));
       expect(JSON.stringify(h.events)).not.toContain(secret);
-      expect(JSON.stringify(await h.service.listTokens(adminCaller))).not.toMatch(/secret|hash|wdn_/i);
+      expect(JSON.stringify(await h.service.listTokens(adminContext))).not.toMatch(/secret|hash|wdn_/i);
     });
 
     it('reuses the account for another token; each token keeps its own grant', async () => {
@@ -103,7 +103,7 @@ describe('identity service', () => {
     });
 
     it('asks the policy first: a caller it refuses creates nothing', async () => {
-      const refused = h.service.issueToken({ name: 'ci-bot', roles: ['admin'] }, viewerCaller);
+      const refused = h.service.issueToken({ name: 'ci-bot', roles: ['admin'] }, viewerContext);
       expect(await codeOf(refused)).toBe('forbidden_test');
       expect(await h.read.identity.isEmpty()).toBe(true);
       expect(h.events).toEqual([]);
@@ -186,7 +186,7 @@ describe('identity service', () => {
       const { token, id } = await issue();
       const before = await rawRows();
       await h.service.authenticateToken(`wdn_${id}_${'0'.repeat(43)}`);
-      await h.service.revokeToken(id, adminCaller);
+      await h.service.revokeToken(id, adminContext);
       const afterRevoke = await rawRows();
       await h.service.authenticateToken(token);
       expect(await rawRows()).toBe(afterRevoke);
@@ -198,19 +198,19 @@ describe('identity service', () => {
     it('revokes a token: it no longer authenticates, and the revocation is recorded once', async () => {
       const { token, id } = await issue();
       h.clock.advance(5_000);
-      const view = await h.service.revokeToken(id, adminCaller);
+      const view = await h.service.revokeToken(id, adminContext);
       expect(view).toMatchObject({ id, revokedAt: '2026-01-10T12:00:05.000Z', revokedBy: 'user:alice' });
       expect(await h.service.authenticateToken(token)).toEqual({ ok: false, reason: 'token_revoked' });
 
       h.clock.advance(5_000);
-      expect(await h.service.revokeToken(id, adminCaller)).toEqual(view);
+      expect(await h.service.revokeToken(id, adminContext)).toEqual(view);
       expect(h.events.filter((e) => e.type === 'identity.token.revoked')).toHaveLength(1);
     });
 
     it('answers token_not_found for an unknown id, and forbidden for a caller the policy refuses', async () => {
       const { token, id } = await issue();
-      expect(await codeOf(h.service.revokeToken('ZZZZZZZZZZZZ', adminCaller))).toBe('token_not_found');
-      expect(await codeOf(h.service.revokeToken(id, viewerCaller))).toBe('forbidden_test');
+      expect(await codeOf(h.service.revokeToken('ZZZZZZZZZZZZ', adminContext))).toBe('token_not_found');
+      expect(await codeOf(h.service.revokeToken(id, viewerContext))).toBe('forbidden_test');
       expect((await h.service.authenticateToken(token)).ok).toBe(true);
     });
   });
@@ -219,8 +219,8 @@ describe('identity service', () => {
     const a = await issue();
     h.clock.advance(1000);
     const b = await issue({ name: 'nightly', roles: ['viewer'], teams: [] });
-    await h.service.revokeToken(a.id, adminCaller);
-    const list = await h.service.listTokens(adminCaller);
+    await h.service.revokeToken(a.id, adminContext);
+    const list = await h.service.listTokens(adminContext);
     expect(list.map((t) => [t.id, t.name, t.principal, t.revokedBy])).toEqual([
       [a.id, 'ci-bot', 'service:ci-bot', 'user:alice'],
       [b.id, 'nightly', 'service:nightly', null],
@@ -240,6 +240,6 @@ describe('identity service', () => {
         'teams',
       ].sort(),
     );
-    expect(await codeOf(h.service.listTokens(viewerCaller))).toBe('forbidden_test');
+    expect(await codeOf(h.service.listTokens(viewerContext))).toBe('forbidden_test');
   });
 });

@@ -45,7 +45,15 @@ describe('token API and CLI', () => {
     });
     await app.register(
       async (api) => {
-        await api.register(tokenRoutes, { identity: h.service, principalOf: requirePrincipal });
+        await api.register(tokenRoutes, {
+          identity: h.service,
+          principalOf: requirePrincipal,
+          contextOf: (request) => ({
+            principal: requirePrincipal(request),
+            requestId: String(request.id),
+            clientAddress: request.ip,
+          }),
+        });
       },
       { prefix: '/api/v1' },
     );

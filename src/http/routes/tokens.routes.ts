@@ -1,19 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import type { IdentityService, Principal } from '../../modules/identity/index.js';
+import type { CallContext, IdentityService, Principal } from '../../modules/identity/index.js';
 import { problemResponses } from '../schemas/common.schemas.js';
 import { CreateTokenBody, IssuedToken, TokenInfo, TokenParams, WhoAmI } from '../schemas/identity.schemas.js';
 
 export interface TokenRouteOptions {
   identity: Pick<IdentityService, 'issueToken' | 'listTokens' | 'revokeToken'>;
   principalOf(request: FastifyRequest): Principal;
+  /** The caller with its request id and address, for authorization and the audit log. */
+  contextOf(request: FastifyRequest): CallContext;
 }
 
 /** API tokens (issue: the only answer that carries a secret; list; revoke) and the caller's own identity. */
 export const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (
   app,
-  { identity, principalOf },
+  { identity, principalOf, contextOf },
 ) => {
   const tags = ['identity'];
 
@@ -32,7 +34,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (
       const { name, roles, teams, expires } = request.body;
       const issued = await identity.issueToken(
         { name, roles, ...(teams ? { teams } : {}), ...(expires !== undefined ? { expires } : {}) },
-        principalOf(request),
+        contextOf(request),
       );
       return reply.code(201).header('cache-control', 'no-store').send(issued);
     },
@@ -48,7 +50,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (
         response: { 200: Type.Array(TokenInfo), ...problemResponses },
       },
     },
-    async (request) => identity.listTokens(principalOf(request)),
+    async (request) => identity.listTokens(contextOf(request)),
   );
 
   app.delete(
@@ -63,7 +65,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (
       },
     },
     async (request, reply) => {
-      await identity.revokeToken(request.params.id, principalOf(request));
+      await identity.revokeToken(request.params.id, contextOf(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,11 +1,17 @@
 import type { AuditEvent } from '../audit/index.js';
+import type { CallContext } from './call-context.js';
 import type { IdentityEvent } from './identity.events.js';
 
 const list = (values: string[]) => values.join(',');
 
-/** How an identity change reads in the audit log (never a token or its hash). */
-export function identityAuditEvent(e: IdentityEvent): AuditEvent {
-  const base = { outcome: 'success' as const, principal: e.actor, requestId: null, clientAddress: null };
+/** How an identity change reads in the audit log (never a token or its hash), with the request that caused it. */
+export function identityAuditEvent(e: IdentityEvent, context: CallContext | null): AuditEvent {
+  const base = {
+    outcome: 'success' as const,
+    principal: e.actor,
+    requestId: context?.requestId ?? null,
+    clientAddress: context?.clientAddress ?? null,
+  };
   switch (e.type) {
     case 'identity.token.created':
       return {

@@ -3,6 +3,7 @@ import type { Logger } from '../../platform/logger.js';
 import { isSlug } from '../../platform/slug.js';
 import { generateApiToken, parseApiToken, secretMatches } from './api-token.js';
 import type { AuthFailureReason, AuthResult } from './auth-result.js';
+import type { CallContext } from './call-context.js';
 import {
   invalidAccountName,
   invalidRole,
@@ -13,7 +14,7 @@ import {
 import type { IdentityEvent } from './identity.events.js';
 import type { IdentityStores, IdentityUnitOfWork, PrincipalRecord, TokenRecord } from './identity.ports.js';
 import { type IssuedToken, type TokenView, tokenView } from './identity.views.js';
-import { roles as allRoles, type Principal, type Role } from './principal.js';
+import { roles as allRoles, type Role } from './principal.js';
 import { resolveTokenExpiry } from './token-expiry.js';
 
 /** How often, at most, a token's last-used time is written: authentication must not write per request. */
@@ -43,27 +44,32 @@ export interface IdentityServiceDeps<S extends IdentityStores> {
   clock: Clock;
   logger: Pick<Logger, 'warn'>;
   /** Throws (forbidden) unless the caller may perform the action; the policy module decides. */
-  authorize(caller: Principal, action: IdentityAction, resource: IdentityResource): Promise<void>;
+  authorize(context: CallContext, action: IdentityAction, resource: IdentityResource): Promise<void>;
   /** Writes an audit event on the use case's transaction. */
-  recordEvent(stores: S, event: IdentityEvent): Promise<void>;
+  recordEvent(stores: S, event: IdentityEvent, context: CallContext | null): Promise<void>;
 }
 
 export type IdentityService = ReturnType<typeof createIdentityService>;
 
 /** Service accounts and their API tokens: issue (secret shown once), list, revoke, authenticate. */
 export function createIdentityService<S extends IdentityStores>(deps: IdentityServiceDeps<S>) {
-  const { uow, read, clock, logger, authorize, recordEvent } = deps;
+  const { uow, read, clock, logger, authorize } = deps;
+  // Events carry the request that caused them (its id and client address) into the audit log.
+  const recorderFor = (context: CallContext) => (stores: S, event: IdentityEvent) =>
+    deps.recordEvent(stores, event, context);
   const fail = (reason: AuthFailureReason): AuthResult => ({ ok: false, reason });
 
   return {
-    async issueToken(input: IssueTokenInput, caller: Principal): Promise<IssuedToken> {
+    async issueToken(input: IssueTokenInput, context: CallContext): Promise<IssuedToken> {
+      const caller = context.principal;
+      const recordEvent = recorderFor(context);
       if (!isSlug(input.name)) throw invalidAccountName(input.name);
       const grant = { roles: normalizeRoles(input.roles), teams: normalizeTeams(input.teams ?? []) };
       const now = clock.now();
       const at = now.toISOString();
       const expiresAt = resolveTokenExpiry(input.expires, now).toISOString();
       const principalId = `service:${input.name}`;
-      await authorize(caller, 'identity:token:create', { kind: 'token', principal: principalId, ...grant });
+      await authorize(context, 'identity:token:create', { kind: 'token', principal: principalId, ...grant });
 
       return uow.run(async (stores) => {
         await upsertServicePrincipal(stores, recordEvent, {
@@ -102,16 +108,18 @@ export function createIdentityService<S extends IdentityStores>(deps: IdentitySe
       });
     },
 
-    async listTokens(caller: Principal): Promise<TokenView[]> {
-      await authorize(caller, 'identity:token:list', { kind: 'token-list' });
+    async listTokens(context: CallContext): Promise<TokenView[]> {
+      await authorize(context, 'identity:token:list', { kind: 'token-list' });
       return (await read.identity.listTokens()).map(tokenView);
     },
 
     /** Revokes a token; revoking one already revoked changes nothing and answers it as it is. */
-    async revokeToken(id: string, caller: Principal): Promise<TokenView> {
+    async revokeToken(id: string, context: CallContext): Promise<TokenView> {
+      const caller = context.principal;
+      const recordEvent = recorderFor(context);
       const existing = await read.identity.findToken(id);
       if (!existing) throw tokenNotFound(id);
-      await authorize(caller, 'identity:token:revoke', {
+      await authorize(context, 'identity:token:revoke', {
         kind: 'token',
         id,
         principal: existing.principalId,
