@@ -2,8 +2,9 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Logger as PinoLogger } from 'pino';
-import { createFsBlobStore } from './adapters/blob/fs-blob-store.js';
+import { createEncryptedFsBlobStore, hasStoredBlobs } from './adapters/blob/encrypted-fs-blob-store.js';
 import { loadPolicyEngine } from './adapters/cedar/index.js';
+import { openLocalKeyProvider } from './adapters/kms/local-key-provider.js';
 import { createAdminTokenFileWriter } from './adapters/local/admin-token-file.js';
 import { loadOrCreateAuditKey } from './adapters/local/audit-key.js';
 import { type DataDirLock, lockDataDir } from './adapters/local/data-dir-lock.js';
@@ -63,7 +64,13 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
   try {
     const blobRoot = path.join(config.dataDir, 'blobs');
     await mkdir(blobRoot, { recursive: true, mode: 0o750 });
-    const blobs = createFsBlobStore({ root: blobRoot });
+    // Every blob is encrypted with its own data key, wrapped by the key-encryption key of the keyring.
+    const keys = await openLocalKeyProvider({
+      dataDir: config.dataDir,
+      masterKey: config.encryption.masterKey,
+      allowCreate: !(await hasStoredBlobs(blobRoot)),
+    });
+    const blobs = createEncryptedFsBlobStore({ root: blobRoot, keys });
     const swept = await blobs.sweepStaging();
     if (swept > 0) logger.warn({ swept }, 'removed upload staging areas left by an earlier crash');
 

@@ -64,6 +64,56 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--json', 'machine-readable JSON output on stdout')
     .action(async (target, opts) => (await import('./commands/digest.js')).digest(ctx, target, opts));
 
+  program
+    .command('keygen')
+    .description('Make an ECDSA key pair for model signing: OUT.pem (0600) and OUT.pub (offline)')
+    .requiredOption('--out <path>', 'file name without extension; writes <path>.pem and <path>.pub')
+    .option('--curve <curve>', 'p256|p384|p521', 'p256')
+    .option('--password-file <file>', 'encrypt the private key with the password in this file')
+    .option('--json', 'machine-readable JSON output on stdout')
+    .action(async (opts) => (await import('./commands/keygen.js')).keygenCommand(ctx, opts));
+
+  program
+    .command('sign')
+    .description('Sign a model file or folder (OpenSSF model signing v1.0, Sigstore bundle; offline)')
+    .argument('<path>', 'model file or folder')
+    .requiredOption('--key <file>', 'ECDSA private key (PEM; P-256, P-384 or P-521)')
+    .option('--password-file <file>', 'password of an encrypted private key')
+    .option('--signature <file>', 'where to write the signature', 'model.sig')
+    .option('--ignore-paths <path>', 'leave this path out (repeatable)', collect)
+    .option('--no-ignore-git-paths', 'include .git, .gitattributes, .github and .gitignore')
+    .option('--method <method>', 'files (default) or shards')
+    .option(
+      '--shard-size <bytes>',
+      'hash files in shards of this size, in parallel (implies --method shards)',
+    )
+    .option('--json', 'machine-readable JSON output on stdout')
+    .action(async (target, opts) => (await import('./commands/sign.js')).signCommand(ctx, target, opts));
+
+  program
+    .command('verify')
+    .description('Verify a model against its signature and public key; exits 0 only when valid (offline)')
+    .argument('<path>', 'model file or folder')
+    .requiredOption('--signature <file>', 'the signature (Sigstore bundle) to check')
+    .requiredOption('--key <file>', 'ECDSA public key (PEM)')
+    .option('--ignore-paths <path>', 'leave this path out too (repeatable)', collect)
+    .option('--ignore-unsigned-files', 'do not fail on files the signature does not cover')
+    .option('--json', 'machine-readable JSON output on stdout')
+    .action(async (target, opts) => (await import('./commands/verify.js')).verifyCommand(ctx, target, opts));
+
+  program
+    .command('scan')
+    .description('Scan pickle-based model files for dangerous imports, without unpickling them (offline)')
+    .argument('<path>', 'model file or folder')
+    .option(
+      '--fail-on <severity>',
+      'critical|high|medium|low|none: fail at or above this (default high; none only reports)',
+    )
+    .option('--ignore-paths <path>', 'leave this path out (repeatable)', collect)
+    .option('--no-ignore-git-paths', 'include .git, .gitattributes, .github and .gitignore')
+    .option('--json', 'the scan attestation as JSON on stdout')
+    .action(async (target, opts) => (await import('./commands/scan.js')).scan(ctx, target, opts));
+
   const model = program.command('model').description('Models and their versions');
   withClient(
     model.command('create').description('Create a model').argument('<name>', 'a slug, e.g. iris-classifier'),
@@ -147,6 +197,7 @@ export function buildProgram(ctx: CliContext): Command {
   addIdentityCommands(program, ctx);
   addAuditCommands(program, ctx);
   addPolicyCommands(program, ctx);
+  addKeyCommands(program, ctx);
   return program;
 }
 
@@ -235,4 +286,30 @@ function addPolicyCommands(program: Command, ctx: CliContext): void {
     .option('--policy <file>', 'an operator policy file or folder to load too (repeatable)', collect)
     .option('--json', 'the whole decision as JSON on stdout')
     .action(async (opts) => (await import('./commands/policy.js')).policyExplain(ctx, opts));
+}
+
+function addKeyCommands(program: Command, ctx: CliContext): void {
+  const keys = program
+    .command('keys')
+    .description('Key-encryption keys of the encrypted artifact store (offline: stop the server first)');
+  const keysCmd = async () => import('./commands/keys.js');
+  const offline = (c: Command) =>
+    c
+      .option('--data-dir <dir>', 'data directory (env WARDEN_DATA_DIR; default ./warden-data)')
+      .option('--config <file>', 'JSON configuration file')
+      .option('--json', 'machine-readable JSON output on stdout');
+  offline(keys.command('list').description('List key-encryption keys and how many blobs each wraps')).action(
+    async (o) => (await keysCmd()).keysList(ctx, o),
+  );
+  offline(
+    keys
+      .command('rotate')
+      .description('Make a new current key, then re-wrap every data key (bodies untouched)'),
+  ).action(async (o) => (await keysCmd()).keysRotate(ctx, o));
+  offline(keys.command('rewrap').description('Finish an interrupted rotation')).action(async (o) =>
+    (await keysCmd()).keysRewrap(ctx, o),
+  );
+  offline(keys.command('retire').description('Destroy an old key that no blob uses').argument('<id>')).action(
+    async (id, o) => (await keysCmd()).keysRetire(ctx, id, o),
+  );
 }

@@ -61,6 +61,15 @@ export const ConfigSchema = Type.Object(
     policyFiles: Type.Array(Type.String({ minLength: 1 }), {
       description: 'Operator Cedar policy files or folders of *.cedar, added to the built-in role policies.',
     }),
+    encryption: Type.Object(
+      {
+        masterKey: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+          description:
+            'Base64 of a 32-byte key-encryption key; null keeps a generated keyring in <dataDir>/keys (a secret: never logged).',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     audit: Type.Object(
       {
         checkpointEvery: Type.Integer({
@@ -97,6 +106,7 @@ export const configDefaults: Config = {
   logLevel: 'info',
   oidc: null,
   policyFiles: [],
+  encryption: { masterKey: null },
   audit: { checkpointEvery: 100 },
   limits: {
     maxFileBytes: 64 * GiB,
@@ -121,6 +131,7 @@ export const envKeys = {
   WARDEN_OIDC_TEAMS_CLAIM: 'oidc.teamsClaim',
   WARDEN_POLICY_FILES: 'policyFiles',
   WARDEN_AUDIT_CHECKPOINT_EVERY: 'audit.checkpointEvery',
+  WARDEN_MASTER_KEY: 'encryption.masterKey',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',

@@ -99,6 +99,7 @@ describe('loadConfig', () => {
         rolesClaim: 'realm_access.roles',
       },
       policyFiles: [path.join(cwd, 'extra.cedar'), path.join(cwd, 'policies.d')],
+      encryption: { masterKey: null },
       audit: { checkpointEvery: 50 },
       limits: { ...configDefaults.limits, maxFilesPerVersion: 20, maxJsonBodyBytes: 4096 },
     });

@@ -16,6 +16,11 @@ import '../../src/cli/commands/login.js';
 import '../../src/cli/commands/audit.js';
 import '../../src/cli/commands/policy.js';
 import '../../src/cli/credentials.js';
+import '../../src/cli/commands/sign.js';
+import '../../src/cli/commands/verify.js';
+import '../../src/cli/commands/keygen.js';
+import '../../src/cli/commands/keys.js';
+import '../../src/cli/commands/scan.js';
 
 const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 

@@ -362,7 +362,8 @@ describe('warden CLI against a real `warden serve`', { timeout: 60_000 }, () => 
       const one = Buffer.alloc(1);
       await handle.read(one, 0, 1, 1000);
       one[0] = (one[0] as number) ^ 0xff;
-      await handle.write(one, 0, 1, 1000);
+      // A byte of the stored (encrypted) body, past the 4 KiB header.
+      await handle.write(one, 0, 1, 4096 + 1000);
     } finally {
       await handle.close();
     }

@@ -1,0 +1,82 @@
+// Upload path of the encrypted store: hash and encrypt in one streaming pass; only ciphertext reaches disk.
+import { createHash, randomBytes } from 'node:crypto';
+import { type FileHandle, open } from 'node:fs/promises';
+import { blobTooLarge, type StagedBlob, type WriteOptions } from '../../modules/artifacts/index.js';
+import type { KeyProvider } from '../../modules/keys/index.js';
+import {
+  encodeHeader,
+  encodePrefix,
+  HEADER_SIZE,
+  SALT,
+  sealChunk,
+  wrapAad,
+} from './encrypted-blob-format.js';
+import { CHUNK, FILE_MODE } from './fs-blob-files.js';
+
+async function writeAt(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
+  let offset = 0;
+  while (offset < buf.length) {
+    const { bytesWritten } = await fh.write(buf, offset, buf.length - offset, position + offset);
+    offset += bytesWritten;
+  }
+}
+
+/**
+ * Encrypts `source` into `file` under a fresh data key. The digest is known only at the end, so the body
+ * goes first (after room for the header) and the header, whose wrapped key is bound to the digest, last.
+ * At most one 1 MiB plaintext chunk is held in memory, and it is wiped afterwards.
+ */
+export async function encryptToFile(
+  source: AsyncIterable<Uint8Array>,
+  file: string,
+  options: WriteOptions,
+  keys: Pick<KeyProvider, 'wrap'>,
+): Promise<StagedBlob> {
+  const fh = await open(file, 'wx', FILE_MODE);
+  const dek = randomBytes(32);
+  const salt = randomBytes(SALT);
+  const hash = createHash('sha256');
+  const pending = Buffer.alloc(CHUNK);
+  let used = 0;
+  let size = 0;
+  let index = 0;
+  let position = HEADER_SIZE;
+  // A full chunk is sealed only once more bytes arrive, so the last chunk is the one marked final.
+  const seal = async (final: boolean) => {
+    const sealed = sealChunk(dek, salt, index, final, pending.subarray(0, used));
+    await writeAt(fh, sealed, position);
+    position += sealed.length;
+    index++;
+    used = 0;
+  };
+  try {
+    for await (const piece of source) {
+      const chunk = Buffer.isBuffer(piece)
+        ? piece
+        : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      size += chunk.length;
+      if (size > options.maxBytes) throw blobTooLarge(options.maxBytes);
+      hash.update(chunk);
+      options.onChunk?.(chunk);
+      let offset = 0;
+      while (offset < chunk.length) {
+        if (used === CHUNK) await seal(false);
+        const n = Math.min(CHUNK - used, chunk.length - offset);
+        chunk.copy(pending, used, offset, offset + n);
+        used += n;
+        offset += n;
+      }
+    }
+    await seal(true);
+    const digest = hash.digest('hex');
+    const prefix = encodePrefix({ chunkSize: CHUNK, size, salt, digest });
+    const { kekId, wrapped } = await keys.wrap(dek, wrapAad(prefix));
+    await writeAt(fh, encodeHeader(prefix, { generation: 1, kekId, wrapped }), 0);
+    await fh.sync();
+    return { digest, size };
+  } finally {
+    dek.fill(0);
+    pending.fill(0);
+    await fh.close();
+  }
+}

@@ -1,0 +1,291 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type FileHandle, mkdir, open, readdir, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  assertSha256Digest,
+  type BlobStaging,
+  type BlobStat,
+  type BlobStore,
+  blobDigestMismatch,
+  blobIntegrity,
+  blobNotFound,
+  sameDigest,
+} from '../../modules/artifacts/index.js';
+import { type KeyProvider, wrappedKeyInvalid } from '../../modules/keys/index.js';
+import { internalError } from '../../platform/errors.js';
+import {
+  chunkCount,
+  encryptedFileSize,
+  HEADER_SIZE,
+  MAGIC,
+  openChunk,
+  type ParsedHeader,
+  parseHeader,
+  TAG,
+  wrapAad,
+} from './encrypted-blob-format.js';
+import { encryptToFile } from './encrypted-blob-writer.js';
+import { DIR_MODE, errCode, place } from './fs-blob-files.js';
+
+export interface EncryptedFsBlobStoreOptions {
+  /** Directory that holds the store, e.g. `<dataDir>/blobs`. */
+  root: string;
+  keys: Pick<KeyProvider, 'wrap' | 'unwrap'>;
+}
+
+/** Where a blob lives under `root`: `sha256/ab/cdef…`, as in the plaintext store. */
+export const encryptedBlobPath = (root: string, digest: string): string => {
+  assertSha256Digest(digest);
+  return join(root, 'sha256', digest.slice(0, 2), digest.slice(2));
+};
+
+async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<number> {
+  let got = 0;
+  while (got < buf.length) {
+    const { bytesRead } = await fh.read(buf, got, buf.length - got, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
+}
+
+/** The header of the blob open in `fh`, checked to be the blob named `digest`; blob_integrity otherwise. */
+export async function readBlobHeader(fh: FileHandle, digest: string): Promise<ParsedHeader> {
+  const buf = Buffer.alloc(HEADER_SIZE);
+  const header = (await readFully(fh, buf, 0)) === HEADER_SIZE ? parseHeader(buf) : null;
+  if (!header || !sameDigest(digest, header.digest)) throw blobIntegrity(digest);
+  return header;
+}
+
+/**
+ * The data key of a blob, from its newest intact key slot that opens. A wrapped key that does not
+ * authenticate means the header was altered or moved to another name: that is the blob's integrity
+ * failing. An unknown or retired key-encryption key is reported as such (master_key_mismatch).
+ */
+export async function unwrapDataKey(
+  keys: Pick<KeyProvider, 'unwrap'>,
+  header: ParsedHeader,
+  digest: string,
+): Promise<{ dek: Buffer; slot: ParsedHeader['slots'][number] }> {
+  let first: unknown = null;
+  for (const slot of header.slots) {
+    try {
+      const dek = await keys.unwrap(slot.kekId, slot.wrapped, wrapAad(header.prefix));
+      if (dek.length === 32) return { dek, slot };
+      first ??= blobIntegrity(digest);
+    } catch (err) {
+      first ??= wrappedKeyInvalid.is(err) ? blobIntegrity(digest) : err;
+    }
+  }
+  throw first;
+}
+
+async function openBlob(root: string, digest: string, mode: 'r' | 'r+' = 'r'): Promise<FileHandle> {
+  try {
+    return await open(encryptedBlobPath(root, digest), mode);
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') throw blobNotFound(digest);
+    throw err;
+  }
+}
+
+/**
+ * A blob store that keeps every blob encrypted under its own data key (AES-256-GCM, 1 MiB authenticated
+ * chunks), the key wrapped by the key provider. Same layout and staging rules as the plaintext fs store.
+ */
+export function createEncryptedFsBlobStore(options: EncryptedFsBlobStoreOptions): BlobStore {
+  const { root, keys } = options;
+  const stagingRoot = join(root, '.staging');
+  const blobPath = (digest: string) => encryptedBlobPath(root, digest);
+
+  async function createStaging(): Promise<BlobStaging> {
+    const dir = join(stagingRoot, randomUUID());
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    const staged = new Map<string, string>();
+    let closed = false;
+    const ensureOpen = () => {
+      if (closed) throw internalError();
+    };
+
+    return {
+      async write(source, writeOptions) {
+        ensureOpen();
+        const expected = writeOptions.expectedDigest;
+        if (expected !== undefined) assertSha256Digest(expected);
+        const temp = join(dir, `${randomUUID()}.part`);
+        let kept = false;
+        try {
+          const blob = await encryptToFile(source, temp, writeOptions, keys);
+          if (expected !== undefined && !sameDigest(expected, blob.digest)) {
+            throw blobDigestMismatch(expected, blob.digest);
+          }
+          if (!staged.has(blob.digest)) {
+            staged.set(blob.digest, temp);
+            kept = true;
+          }
+          return blob;
+        } finally {
+          if (!kept) await rm(temp, { force: true });
+        }
+      },
+
+      async commit(digests) {
+        ensureOpen();
+        const wanted = digests ?? [...staged.keys()];
+        for (const digest of wanted) if (!staged.has(assertSha256Digest(digest))) throw blobNotFound(digest);
+        const created: string[] = [];
+        try {
+          // An already stored blob keeps its own data key; the new copy is dropped with the staging area.
+          for (const digest of new Set(wanted)) {
+            if (await place(staged.get(digest)!, blobPath(digest))) created.push(digest);
+          }
+        } finally {
+          closed = true;
+          await rm(dir, { recursive: true, force: true });
+        }
+        return { created };
+      },
+
+      async discard() {
+        closed = true;
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  async function openVerified(digest: string) {
+    const fh = await openBlob(root, digest);
+    let header: ParsedHeader;
+    let dek: Buffer;
+    try {
+      header = await readBlobHeader(fh, digest);
+      dek = (await unwrapDataKey(keys, header, digest)).dek;
+      // The size is authenticated by the unwrap, so a file of any other length was truncated or padded.
+      if ((await fh.stat()).size !== encryptedFileSize(header.size, header.chunkSize)) {
+        dek.fill(0);
+        throw blobIntegrity(digest);
+      }
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    return {
+      size: header.size,
+      stream: Readable.from(decrypt(fh, header, dek, digest), { objectMode: false }),
+    };
+  }
+
+  return {
+    createStaging,
+    openVerified,
+
+    async stat(digest): Promise<BlobStat | null> {
+      let fh: FileHandle;
+      try {
+        fh = await openBlob(root, digest);
+      } catch (err) {
+        if (blobNotFound.is(err)) return null;
+        throw err;
+      }
+      try {
+        return { digest, size: (await readBlobHeader(fh, digest)).size };
+      } finally {
+        await fh.close();
+      }
+    },
+
+    async verify(digest) {
+      const { size, stream } = await openVerified(digest);
+      for await (const _ of stream) {
+        // Draining is the check: the stream errors instead of ending on a mismatch.
+      }
+      return { digest, size };
+    },
+
+    async delete(digest) {
+      const file = blobPath(digest);
+      // Overwriting the wrapped data key first is the crypto-shredding step; unlinking alone leaves it on disk.
+      try {
+        const fh = await open(file, 'r+');
+        try {
+          await fh.write(Buffer.alloc(HEADER_SIZE), 0, HEADER_SIZE, 0);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await unlink(file);
+      } catch (err) {
+        if (errCode(err) !== 'ENOENT') throw err;
+      }
+    },
+
+    async sweepStaging() {
+      let entries: string[];
+      try {
+        entries = await readdir(stagingRoot);
+      } catch (err) {
+        if (errCode(err) === 'ENOENT') return 0;
+        throw err;
+      }
+      for (const entry of entries) await rm(join(stagingRoot, entry), { recursive: true, force: true });
+      return entries.length;
+    },
+  };
+}
+
+/** Decrypts chunk by chunk; a chunk is emitted only after its tag checks, the last only after the digest does. */
+async function* decrypt(
+  fh: FileHandle,
+  header: ParsedHeader,
+  dek: Buffer,
+  digest: string,
+): AsyncGenerator<Buffer> {
+  const { chunkSize, size, salt } = header;
+  const count = chunkCount(size, chunkSize);
+  const hash = createHash('sha256');
+  try {
+    for (let index = 0; index < count; index++) {
+      const final = index === count - 1;
+      const plainLength = final ? size - (count - 1) * chunkSize : chunkSize;
+      const sealed = Buffer.allocUnsafe(plainLength + TAG);
+      const got = await readFully(fh, sealed, HEADER_SIZE + index * (chunkSize + TAG));
+      const plain = got === sealed.length ? openChunk(dek, salt, index, final, sealed) : null;
+      if (!plain) throw blobIntegrity(digest);
+      hash.update(plain);
+      if (final && !sameDigest(digest, hash.digest('hex'))) throw blobIntegrity(digest);
+      yield plain;
+    }
+  } finally {
+    dek.fill(0);
+    await fh.close();
+  }
+}
+
+/**
+ * Whether any encrypted blob is stored under `root`, so a missing keyring must not be replaced. Blobs of
+ * the plaintext store (no `WDNE` magic) do not count: no key was ever needed for them.
+ */
+export async function hasStoredBlobs(root: string): Promise<boolean> {
+  let fanOut: string[];
+  try {
+    fanOut = await readdir(join(root, 'sha256'));
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+  const magic = Buffer.alloc(MAGIC.length);
+  for (const dir of fanOut) {
+    const names = await readdir(join(root, 'sha256', dir)).catch(() => [] as string[]);
+    for (const name of names) {
+      const fh = await open(join(root, 'sha256', dir, name), 'r').catch(() => null);
+      if (!fh) continue;
+      try {
+        if ((await readFully(fh, magic, 0)) === MAGIC.length && magic.equals(MAGIC)) return true;
+      } finally {
+        await fh.close();
+      }
+    }
+  }
+  return false;
+}

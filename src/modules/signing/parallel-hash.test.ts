@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashRanges } from './parallel-hash.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'warden-phash-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('hashRanges', () => {
+  it('hashes byte ranges across several 1 MiB reads, in task order, on a pool', async () => {
+    const data = Buffer.alloc(3 * 1024 * 1024 + 17);
+    for (let i = 0; i < data.length; i += 999) data[i] = i % 251;
+    await writeFile(join(dir, 'f'), data);
+    const cuts = [0, 1, 1024 * 1024 + 3, 2 * 1024 * 1024, data.length];
+    const tasks = cuts.slice(1).map((end, i) => ({ path: join(dir, 'f'), start: cuts[i] as number, end }));
+    const out = await hashRanges([...tasks, { path: join(dir, 'f'), start: 0, end: -1 }], {
+      algorithm: 'sha256',
+      workers: 3,
+    });
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    expect(out).toEqual([
+      ...tasks.map((t) => ({ digest: sha(data.subarray(t.start, t.end)), size: t.end - t.start })),
+      { digest: sha(data), size: data.length },
+    ]);
+  });
+
+  it('refuses a symlink and a file that shrank', async () => {
+    await writeFile(join(dir, 'f'), 'abc');
+    await symlink(join(dir, 'f'), join(dir, 'l'));
+    await expect(
+      hashRanges([{ path: join(dir, 'l'), start: 0, end: -1 }], { algorithm: 'sha256' }),
+    ).rejects.toMatchObject({
+      code: 'model_symlink',
+    });
+    await expect(
+      hashRanges([{ path: join(dir, 'f'), start: 0, end: 10 }], { algorithm: 'sha256' }),
+    ).rejects.toMatchObject({
+      code: 'model_changed_while_hashing',
+    });
+  });
+});
