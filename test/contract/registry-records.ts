@@ -44,6 +44,7 @@ export function aVersion(
     size: 1234,
     fileCount: 1,
     ioSignature: null,
+    scan: null,
     metrics: {},
     params: {},
     metadata: {},

@@ -33,6 +33,7 @@ export interface VersionsTable {
   size: number;
   file_count: number;
   io_signature: string | null;
+  scan: string | null;
   metrics: string;
   params: string;
   metadata: string;

@@ -117,6 +117,12 @@ function showVersion(ctx: CliContext, v: VersionDetailView): void {
     ['training run', v.lineage.trainingRun],
     ['parent', parent],
     ['source commit', v.lineage.sourceCommit],
+    [
+      'pickle scan',
+      v.scan
+        ? `${v.scan.severity} (${v.scan.files.length} file${v.scan.files.length === 1 ? '' : 's'} scanned)`
+        : 'no file that could hold a pickle',
+    ],
   ]);
   if (v.ioSignature) {
     const fmt = (t: { name: string; dtype: string; shape: unknown[] | null }) =>

@@ -106,6 +106,37 @@ const IoSignature = Type.Union([
   Type.Null(),
 ]);
 
+const ScanFinding = Type.Object({
+  kind: Type.String(),
+  global: Type.Union([Type.String(), Type.Null()]),
+  opcode: Type.Union([Type.String(), Type.Null()]),
+  offset: Type.Integer(),
+  member: Type.Optional(Type.String()),
+  severity: Type.String(),
+  reason: Type.String(),
+});
+
+/** The pickle-scan attestation recorded at push time (null when no file could hold a pickle). */
+const ScanAttestation = Type.Union([
+  Type.Object({
+    scanner: Type.String(),
+    version: Type.Integer(),
+    scannedAt: Timestamp,
+    severity: Type.String({
+      description: 'The highest severity of any finding: none, low, medium, high or critical.',
+    }),
+    files: Type.Array(
+      Type.Object({
+        path: Type.String(),
+        format: Type.String(),
+        severity: Type.String(),
+        findings: Type.Array(ScanFinding),
+      }),
+    ),
+  }),
+  Type.Null(),
+]);
+
 const VersionSummary = Type.Object({ model: Type.String(), number: Type.Integer(), digest: Digest });
 
 const versionFields = {
@@ -117,6 +148,7 @@ const versionFields = {
   size: Type.Integer(),
   fileCount: Type.Integer(),
   ioSignature: IoSignature,
+  scan: ScanAttestation,
   metrics: Type.Record(Type.String(), Type.Number()),
   params: Type.Record(Type.String(), Type.Unknown()),
   metadata: Type.Record(Type.String(), Type.String()),

@@ -5,6 +5,7 @@ import { createMutex } from '../../platform/mutex.js';
 import { isSlug } from '../../platform/slug.js';
 import { type BlobStaging, blobTooLarge } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
+import { buildScanAttestation, createFileScanner, type FileScanResult } from '../scanning/index.js';
 import { detectFormat } from './detect-format.js';
 import { type OnnxSignature, OnnxSignatureReader } from './formats/onnx-signature.js';
 import { compareOmsPaths } from './manifest/path-order.js';
@@ -69,6 +70,7 @@ interface Received {
   files: VersionFile[];
   total: number;
   onnx: OnnxSignature[];
+  scans: FileScanResult[];
 }
 
 /**
@@ -85,7 +87,7 @@ export function createPushVersion(deps: PushDeps) {
 
   const receive = async (staging: BlobStaging, kind: VersionKind, source: PushSource): Promise<Received> => {
     const seen = new Set<string>();
-    const out: Received = { files: [], total: 0, onnx: [] };
+    const out: Received = { files: [], total: 0, onnx: [], scans: [] };
     for await (const incoming of source.files) {
       const path = validateRelativePath(incoming.path);
       if (seen.has(path)) throw duplicateFilePath(path);
@@ -93,12 +95,22 @@ export function createPushVersion(deps: PushDeps) {
       if (seen.size > limits.maxFilesPerVersion) throw tooManyFiles(limits.maxFilesPerVersion);
       const remaining = limits.maxVersionBytes - out.total;
       const reader = /\.onnx$/i.test(path) ? new OnnxSignatureReader() : null;
+      // Pickle-capable files are scanned as their bytes stream past; nothing is ever unpickled.
+      const scanner = createFileScanner(path);
       try {
         const staged = await staging.write(incoming.content, {
           maxBytes: Math.min(limits.maxFileBytes, remaining),
-          ...(reader ? { onChunk: (chunk: Buffer) => reader.push(chunk) } : {}),
+          ...(reader || scanner
+            ? {
+                onChunk: (chunk: Buffer) => {
+                  reader?.push(chunk);
+                  scanner?.push(chunk);
+                },
+              }
+            : {}),
         });
         if (reader) out.onnx.push(reader.end());
+        if (scanner) out.scans.push(await scanner.end());
         out.files.push({ path, digest: staged.digest, size: staged.size });
         out.total += staged.size;
       } catch (err) {
@@ -262,6 +274,7 @@ function buildVersion(
     size: received.total,
     fileCount: received.files.length,
     ioSignature: received.onnx.length === 1 ? (received.onnx[0] ?? null) : null,
+    scan: received.scans.length > 0 ? buildScanAttestation(received.scans, clock.now()) : null,
     metrics: request.metrics ?? {},
     params: request.params ?? {},
     metadata: request.metadata ?? {},

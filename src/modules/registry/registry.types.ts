@@ -1,3 +1,4 @@
+import type { ScanAttestation } from '../scanning/index.js';
 import type { OnnxSignature } from './formats/onnx-signature.js';
 
 /** Who did something. Until authentication lands every call is made by the local operator. */
@@ -42,6 +43,8 @@ export interface VersionRecord {
   size: number;
   fileCount: number;
   ioSignature: OnnxSignature | null;
+  /** What the pickle scanner found in the version's files at push time; null when no file could hold a pickle. */
+  scan: ScanAttestation | null;
   metrics: Record<string, number>;
   params: Record<string, unknown>;
   metadata: Record<string, string>;

@@ -1,3 +1,4 @@
+import type { ScanAttestation } from '../scanning/index.js';
 import type { OnnxSignature } from './formats/onnx-signature.js';
 import type { AliasEvent, ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
 
@@ -16,6 +17,7 @@ export interface VersionView extends VersionSummary {
   size: number;
   fileCount: number;
   ioSignature: OnnxSignature | null;
+  scan: ScanAttestation | null;
   metrics: Record<string, number>;
   params: Record<string, unknown>;
   metadata: Record<string, string>;
@@ -76,6 +78,7 @@ export function versionView(
     size: v.size,
     fileCount: v.fileCount,
     ioSignature: v.ioSignature,
+    scan: v.scan,
     metrics: v.metrics,
     params: v.params,
     metadata: v.metadata,

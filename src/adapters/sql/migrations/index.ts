@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-registry.js';
 import * as m0002 from './0002-audit.js';
 import * as m0003 from './0003-identity.js';
+import * as m0004 from './0004-version-scan.js';
 
 /** The one migration tree for every dialect, listed statically so it works from source and from dist. */
 const migrations: Record<string, Migration> = {
   '0001-registry': m0001,
   '0002-audit': m0002,
   '0003-identity': m0003,
+  '0004-version-scan': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {
