@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(new URL('..', import.meta.url).pathname);
@@ -80,8 +80,13 @@ export function report(
   }
 }
 
-/** Starts `warden serve` on a free port with its own data dir; resolves once it is listening. */
-export async function startWarden(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * Starts `warden serve` on a free port with its own data dir; resolves once it is listening, with the
+ * bootstrap admin token the first start wrote.
+ */
+export async function startWarden(
+  dataDir: string,
+): Promise<{ url: string; token: string; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
     [wardenBin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
@@ -100,6 +105,7 @@ export async function startWarden(dataDir: string): Promise<{ url: string; stop(
   });
   return {
     url,
+    token: readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim(),
     stop: () =>
       new Promise<void>((resolve) => {
         child.on('exit', () => resolve());

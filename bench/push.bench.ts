@@ -1,5 +1,5 @@
-// Push (upload, hash on both sides, stage, fsync, publish) and pull (download, re-verify, write, verify) of a
-// 1 GiB model through a real server, against `sha256sum` of the same file, in the same run.
+// Push (upload, hash on both sides, encrypt, stage, fsync, publish) and pull (download, decrypt, re-verify,
+// write, verify) of a 1 GiB model through a real server, against `sha256sum` of the same file, in the same run.
 // Usage: npm run build && npm run bench:push [-- SIZE_MIB RUNS]
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -21,7 +21,7 @@ const runs = Number(process.argv[3] ?? 3);
 const file = ensureFile(`push-${bytes}.bin`, bytes);
 const dataDir = mkdtempSync(path.join(benchDir, 'data-'));
 const server = await startWarden(dataDir);
-const env = { ...process.env, WARDEN_URL: server.url };
+const env = { ...process.env, WARDEN_URL: server.url, WARDEN_TOKEN: server.token };
 const cli = (...args: string[]) => timed(process.execPath, [wardenBin, ...args], env);
 
 try {
