@@ -146,8 +146,19 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--training-run <id>', 'the training run that produced it')
     .option('--source-commit <sha>', 'the source commit it was built from')
     .option('--ignore-paths <path>', 'leave this path out (repeatable)', collect)
+    .option('--signature <model.sig>', 'a model-signing bundle to verify and attach with the version')
     .action(async (target, opts) =>
       (await import('./commands/model-transfer.js')).modelPush(ctx, target, opts),
+    );
+  withClient(
+    model
+      .command('attach-signature')
+      .description('Attach a signature to a version; the server verifies it against a trusted signer')
+      .argument('<target>', 'NAME@VERSION, NAME@ALIAS or NAME@sha256:…'),
+  )
+    .requiredOption('--signature <model.sig>', 'the model-signing bundle (from warden sign)')
+    .action(async (target, opts) =>
+      (await import('./commands/signer.js')).modelAttachSignature(ctx, target, opts),
     );
   withClient(
     model
@@ -195,10 +206,26 @@ export function buildProgram(ctx: CliContext): Command {
     .action(async (m, a, opts) => (await import('./commands/alias.js')).aliasRemove(ctx, m, a, opts));
 
   addIdentityCommands(program, ctx);
+  addSignerCommands(program, ctx);
   addAuditCommands(program, ctx);
   addPolicyCommands(program, ctx);
   addKeyCommands(program, ctx);
   return program;
+}
+
+function addSignerCommands(program: Command, ctx: CliContext): void {
+  const signer = program.command('signer').description('Trusted signers of model versions (admins)');
+  const signerCmd = async () => import('./commands/signer.js');
+  withClient(signer.command('add').description('Trust a signer by its public key').argument('<name>'))
+    .requiredOption('--key <key.pub>', 'the ECDSA public key (PEM)')
+    .option('--env <environment>', 'an environment it may sign for (repeatable)', collect)
+    .action(async (name, opts) => (await signerCmd()).signerAdd(ctx, name, opts));
+  withClient(signer.command('list').description('List trusted signers, revoked ones included')).action(
+    async (opts) => (await signerCmd()).signerList(ctx, opts),
+  );
+  withClient(signer.command('revoke').description('Revoke a signer').argument('<name>')).action(
+    async (name, opts) => (await signerCmd()).signerRevoke(ctx, name, opts),
+  );
 }
 
 function addIdentityCommands(program: Command, ctx: CliContext): void {

@@ -21,6 +21,7 @@ import { aliasRoutes } from './routes/aliases.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
+import { signatureRoutes } from './routes/signatures.routes.js';
 import { tokenRoutes } from './routes/tokens.routes.js';
 import { versionRoutes } from './routes/versions.routes.js';
 import { Checkpoint as AuditCheckpoint, AuditEntry } from './schemas/audit.schemas.js';
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(modelRoutes, { registry: deps.registry, contextOf });
       await api.register(versionRoutes, { registry: deps.registry, contextOf, limits: config.limits });
       await api.register(aliasRoutes, { registry: deps.registry, contextOf });
+      await api.register(signatureRoutes, { registry: deps.registry, contextOf });
       await api.register(tokenRoutes, { identity: deps.identity, principalOf: requirePrincipal, contextOf });
       await api.register(auditRoutes, { audit: deps.auditQuery });
     },

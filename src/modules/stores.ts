@@ -1,12 +1,14 @@
 import type { AuditStore } from './audit/index.js';
 import type { IdentityStore } from './identity/index.js';
 import type { RegistryStore } from './registry/registry.ports.js';
+import type { SignatureStore } from './registry/signature.types.js';
 
 /** Every module's store, each bound to the same transaction (or to the root connection for reads). */
 export interface Stores {
   registry: RegistryStore;
   identity: IdentityStore;
   audit: AuditStore;
+  signatures: SignatureStore;
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */

@@ -4,7 +4,7 @@ import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js'
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
 
 /** Every migration in the tree, in the order they apply. */
-const allMigrations = ['0001-registry', '0002-audit', '0003-identity', '0004-version-scan'];
+const allMigrations = ['0001-registry', '0002-audit', '0003-identity', '0004-version-scan', '0005-signers'];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
 

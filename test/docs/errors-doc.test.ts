@@ -21,6 +21,7 @@ import '../../src/cli/commands/verify.js';
 import '../../src/cli/commands/keygen.js';
 import '../../src/cli/commands/keys.js';
 import '../../src/cli/commands/scan.js';
+import '../../src/cli/commands/signer.js';
 
 const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 

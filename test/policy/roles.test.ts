@@ -23,6 +23,7 @@ const write: PolicyAction[] = [
   'registry:version:update',
   'registry:alias:set',
   'registry:alias:delete',
+  'registry:signature:attach',
 ];
 
 /** What each built-in role may do, as docs/policy.md states it. */

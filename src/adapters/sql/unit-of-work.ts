@@ -5,6 +5,7 @@ import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
 import { createIdentitySqlStore } from './identity.sql-store.js';
 import { createRegistrySqlStore } from './registry.sql-store.js';
+import { createSignatureSqlStore } from './signature.sql-store.js';
 
 /** Builds every store on one executor (the root connection, or a transaction). */
 export function createSqlStores(db: Kysely<Database>, capabilities: SqlCapabilities): Stores {
@@ -12,6 +13,7 @@ export function createSqlStores(db: Kysely<Database>, capabilities: SqlCapabilit
     registry: createRegistrySqlStore(db, capabilities),
     identity: createIdentitySqlStore(db),
     audit: createAuditSqlStore(db, capabilities),
+    signatures: createSignatureSqlStore(db),
   };
 }
 

@@ -123,6 +123,14 @@ function showVersion(ctx: CliContext, v: VersionDetailView): void {
         ? `${v.scan.severity} (${v.scan.files.length} file${v.scan.files.length === 1 ? '' : 's'} scanned)`
         : 'no file that could hold a pickle',
     ],
+    [
+      'signatures',
+      v.signatures.length
+        ? v.signatures
+            .map((s) => `${s.signer}: ${s.status}${s.status === 'verified' ? '' : ` (${s.detail})`}`)
+            .join('; ')
+        : 'none',
+    ],
   ]);
   if (v.ioSignature) {
     const fmt = (t: { name: string; dtype: string; shape: unknown[] | null }) =>

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ModelView, Page, VersionDetailView, VersionView } from '../../modules/registry/index.js';
 import { splitModelRef } from '../../modules/registry/index.js';
 import { collectModelFiles } from '../../modules/registry/manifest/index.js';
+import { readFileOr, signatureNotFound } from '../../modules/signing/index.js';
 import { seg } from '../api-client.js';
 import { badOptionValue } from '../cli-errors.js';
 import { type CliContext, type ClientOptions, clientFor } from '../context.js';
@@ -23,6 +24,8 @@ export interface PushOptions extends ClientOptions {
   trainingRun?: string;
   sourceCommit?: string;
   ignorePaths?: string[];
+  /** A model-signing bundle (model.sig) to verify and attach with the version. */
+  signature?: string;
 }
 
 /** Pushes a file or folder as a new immutable version of a model. */
@@ -39,6 +42,13 @@ export async function modelPush(ctx: CliContext, target: string, options: PushOp
     ...(options.params ? { params: await readJsonObject(ctx, '--params', options.params) } : {}),
     ...(options.meta?.length ? { metadata: parseMeta(options.meta) } : {}),
     ...(options.alias?.length ? { aliases: options.alias } : {}),
+    ...(options.signature
+      ? {
+          signature: (await readFileOr(path.resolve(ctx.cwd, options.signature), signatureNotFound)).toString(
+            'utf8',
+          ),
+        }
+      : {}),
     lineage: {
       ...(options.dataset?.length ? { datasetDigests: options.dataset } : {}),
       ...(options.parent ? { parent: options.parent } : {}),
@@ -68,6 +78,18 @@ export async function modelPush(ctx: CliContext, target: string, options: PushOp
   ctx.io.stdout.write(
     `Pushed ${version.model}@${version.number} ${version.digest} (${version.fileCount} file${version.fileCount === 1 ? '' : 's'}, ${humanBytes(version.size)}, ${version.format})\n`,
   );
+  for (const s of version.signatures)
+    ctx.io.stdout.write(`Signature by ${s.signer}: ${s.status} (${s.detail})\n`);
+}
+
+/** A warning line naming a version's signature state, or null when at least one signature verifies (or none exist). */
+export function signatureWarning(
+  version: Pick<VersionView, 'model' | 'number' | 'signatures'>,
+): string | null {
+  const sigs = version.signatures;
+  if (sigs.length === 0 || sigs.some((s) => s.status === 'verified')) return null;
+  const states = sigs.map((s) => `${s.signer}: ${s.status}`).join(', ');
+  return `warning: ${version.model}@${version.number} has no valid signature (${states})\n`;
 }
 
 /** Pulls a version's files into a folder, verifying every digest before anything takes its final name. */
@@ -91,6 +113,9 @@ export async function modelPull(
     'GET',
     `/api/v1/models/${seg(model)}/versions/${seg(resolved)}`,
   );
+  // The files are still served: the warning says, on stderr, that no signature vouches for them.
+  const warning = signatureWarning(version);
+  if (warning) ctx.io.stderr.write(warning);
   const progress = startProgress(ctx.io, 'downloading', version.size, !options.json);
   const result = await pullVersion(client, version, path.resolve(ctx.cwd, options.out), {
     force: options.force ?? false,

@@ -33,7 +33,7 @@ export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = asy
         tags,
         summary: 'Push a new version (multipart: metadata, file…, digest)',
         description:
-          'multipart/form-data. Part 1: field `metadata`, JSON (kind, format, metrics, params, metadata, lineage, aliases). ' +
+          'multipart/form-data. Part 1: field `metadata`, JSON (kind, format, metrics, params, metadata, lineage, aliases, signature). ' +
           'Then one part per file, field name `file`, whose filename is the path inside the model. Last, the required field ' +
           '`digest` = sha256:<hex>, the root digest the client computed from the bytes it sent; a mismatch stores nothing.',
         consumes: ['multipart/form-data'],
@@ -132,6 +132,7 @@ export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = asy
         .header('etag', `"sha256:${opened.file.digest}"`)
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(base)}`)
         .header('cache-control', 'private, no-transform')
+        .header('x-warden-signatures', opened.signatures)
         .send(opened.stream);
     },
   );

@@ -137,6 +137,17 @@ const ScanAttestation = Type.Union([
   Type.Null(),
 ]);
 
+/** A signature on a version, re-checked whenever it is shown. */
+export const SignatureView = Type.Object({
+  signer: Type.String(),
+  status: Type.Union([Type.Literal('verified'), Type.Literal('failed'), Type.Literal('revoked')], {
+    description: 'verified; failed (does not, or no longer, verify); revoked (its signer was revoked since).',
+  }),
+  detail: Type.String(),
+  attachedAt: Timestamp,
+  attachedBy: Type.String(),
+});
+
 const VersionSummary = Type.Object({ model: Type.String(), number: Type.Integer(), digest: Digest });
 
 const versionFields = {
@@ -159,6 +170,7 @@ const versionFields = {
     sourceCommit: Type.Union([Type.String(), Type.Null()]),
   }),
   aliases: Type.Array(Type.String()),
+  signatures: Type.Array(SignatureView),
   createdBy: Type.String(),
   createdAt: Timestamp,
 };
@@ -208,6 +220,14 @@ export const PushMetadata = Type.Object(
       ),
     ),
     aliases: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { maxItems: 20 })),
+    signature: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 65_536,
+        description:
+          'A model-signing bundle (the JSON text of model.sig) to verify and attach with the version.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -240,4 +260,46 @@ export const AliasEvent = Type.Object({
   actor: Type.String(),
   reason: Type.Union([Type.String(), Type.Null()]),
   at: Timestamp,
+});
+
+export const AttachSignatureBody = Type.Object(
+  {
+    bundle: Type.String({
+      minLength: 1,
+      maxLength: 65_536,
+      description: 'The model-signing bundle JSON text.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const SignerParams = Type.Object(
+  { name: Type.String({ maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+export const CreateSignerBody = Type.Object(
+  {
+    name: Type.String({ maxLength: 200, description: 'A slug naming the signer (a team, a CI pipeline).' }),
+    publicKey: Type.String({
+      minLength: 1,
+      maxLength: 16_384,
+      description: 'The ECDSA P-256/P-384/P-521 public key, PEM (-----BEGIN PUBLIC KEY-----).',
+    }),
+    environments: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Signer = Type.Object({
+  name: Type.String(),
+  keyHint: Type.String({
+    description: 'Hex SHA-256 of the public key PEM, as model-signing bundles name it.',
+  }),
+  publicKeyPem: Type.String(),
+  environments: Type.Array(Type.String()),
+  createdBy: Type.String(),
+  createdAt: Timestamp,
+  revokedAt: Type.Union([Timestamp, Type.Null()]),
+  revokedBy: Type.Union([Type.String(), Type.Null()]),
 });

@@ -20,6 +20,16 @@ export const policyActions = {
   'registry:alias:history': { resource: 'Alias', guards: "show an alias's moves" },
   'registry:alias:set': { resource: 'Alias', guards: 'point an alias at a version' },
   'registry:alias:delete': { resource: 'Alias', guards: 'remove an alias' },
+  'registry:signature:attach': {
+    resource: 'Version',
+    guards: 'attach a model signature to a version (verified against a trusted signer)',
+  },
+  'signing:signer:create': {
+    resource: 'Registry',
+    guards: 'add a trusted signer (public key) to the keyring',
+  },
+  'signing:signer:list': { resource: 'Registry', guards: 'list trusted signers, revoked ones included' },
+  'signing:signer:revoke': { resource: 'Registry', guards: 'revoke a trusted signer' },
   'identity:whoami': { resource: 'Registry', guards: 'show the calling principal' },
   'identity:token:create': {
     resource: 'Token',

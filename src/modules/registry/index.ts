@@ -14,4 +14,5 @@ export {
 } from './registry.service.js';
 export type * from './registry.types.js';
 export type * from './registry.views.js';
+export type * from './signature.types.js';
 export { parseVersionRef, splitModelRef } from './version-ref.js';

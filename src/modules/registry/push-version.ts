@@ -23,12 +23,15 @@ import {
   versionExists,
   versionTooLarge,
 } from './registry.errors.js';
-import type { RegistryStore } from './registry.ports.js';
+import type { Stores } from './registry.ports.js';
 import type { RegistryServiceDeps } from './registry.service.js';
 import type { ModelRecord, VersionFile, VersionKind, VersionRecord } from './registry.types.js';
 import { type VersionDetailView, type VersionView, versionDetailView } from './registry.views.js';
-import { aliasResource, modelResource, successEvent } from './registry-access.js';
+import { aliasResource, modelResource, successEvent, versionResource } from './registry-access.js';
+import { attachVerified } from './registry-signatures.js';
 import { resolveVersion } from './resolve-version.js';
+import { signatureMismatch, signatureUntrusted } from './signature.errors.js';
+import { checkSignature } from './verify-signature.js';
 import { parseVersionRef, splitModelRef } from './version-ref.js';
 
 export interface PushLimits {
@@ -46,6 +49,8 @@ export interface PushRequest {
   lineage?: { datasetDigests?: string[]; trainingRun?: string; parent?: string; sourceCommit?: string };
   /** Aliases to point at the new version once it is published. */
   aliases?: string[];
+  /** A model-signing bundle (JSON) over the version's files, verified and attached with the version. */
+  signature?: string;
 }
 
 export interface IncomingFile {
@@ -63,7 +68,7 @@ type PushDeps = Pick<
   RegistryServiceDeps,
   'uow' | 'read' | 'blobs' | 'clock' | 'logger' | 'limits' | 'access'
 > & {
-  toView(store: RegistryStore, model: ModelRecord, v: VersionRecord): Promise<VersionView>;
+  toView(stores: Stores, model: ModelRecord, v: VersionRecord): Promise<VersionView>;
 };
 
 interface Received {
@@ -148,6 +153,36 @@ export function createPushVersion(deps: PushDeps) {
     }
   };
 
+  /**
+   * Authorizes and checks a signature sent with a push before anything is published, so an untrusted or
+   * mismatched one costs no blob. It is verified again, and recorded, in the version's transaction.
+   */
+  const precheckSignature = async (
+    model: ModelRecord,
+    request: PushRequest,
+    received: Received,
+    digest: string,
+    ctx: CallContext,
+  ) => {
+    const number = await read.registry.nextVersionNumber(model.id);
+    const format = request.format ?? detectFormat(received.files);
+    const prospective = {
+      ...buildVersion(model, request, received, digest, null, ctx.principal.id, clock),
+      number,
+      format,
+    };
+    await guard.require(ctx, 'registry:signature:attach', versionResource(model, prospective));
+    const check = checkSignature(request.signature ?? '', await read.signatures.listSigners(), {
+      digest,
+      resources: received.files.map((f) => ({
+        name: request.kind === 'file' ? '.' : f.path,
+        digest: f.digest,
+      })),
+    });
+    if (!check.ok && check.reason === 'untrusted') throw signatureUntrusted();
+    if (!check.ok && check.reason === 'mismatch') throw signatureMismatch(model.name, number, check.detail);
+  };
+
   return async function pushVersion(
     modelName: string,
     request: PushRequest,
@@ -169,13 +204,15 @@ export function createPushVersion(deps: PushDeps) {
       const digest = rootDigest(received.files.map((f) => ({ name: f.path, digest: f.digest })));
       const expected = source.expectedDigest();
       if (expected !== digest) throw rootDigestMismatch(expected, digest);
+      if (request.signature !== undefined) await precheckSignature(model, request, received, digest, ctx);
 
       return await publishLock.run(async () => {
         const existing = await read.registry.findVersionsByDigestPrefix(model.id, digest);
         if (existing[0]) throw versionExists(modelName, existing[0].number, digest);
         const { created } = await staging.commit();
         try {
-          const view = await uow.run(async ({ registry, audit: auditStore }) => {
+          const view = await uow.run(async (stores) => {
+            const { registry, audit: auditStore } = stores;
             await registry.lockModel(model.id);
             const again = await registry.findVersionsByDigestPrefix(model.id, digest);
             if (again[0]) throw versionExists(modelName, again[0].number, digest);
@@ -198,6 +235,16 @@ export function createPushVersion(deps: PushDeps) {
                 size: received.total,
               }),
             );
+            if (request.signature !== undefined) {
+              const bundle = request.signature;
+              const at = version.createdAt;
+              await attachVerified(
+                stores,
+                ctx,
+                { model, version, files: received.files, bundle, at },
+                deps.access,
+              );
+            }
             for (const alias of aliases) {
               const current = await registry.findAlias(model.id, alias);
               const previous = current ? await registry.findVersionById(current.versionId) : null;
@@ -227,11 +274,7 @@ export function createPushVersion(deps: PushDeps) {
                 }),
               );
             }
-            return versionDetailView(
-              await deps.toView(registry, model, version),
-              version.kind,
-              received.files,
-            );
+            return versionDetailView(await deps.toView(stores, model, version), version.kind, received.files);
           });
           logger.info(
             {

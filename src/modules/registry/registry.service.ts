@@ -20,6 +20,7 @@ import {
   type AliasView,
   type ModelView,
   modelView,
+  type SignatureView,
   sha,
   type VersionDetailView,
   type VersionSummary,
@@ -29,6 +30,7 @@ import {
 } from './registry.views.js';
 import { modelResource, type RegistryAccess, successEvent, versionResource } from './registry-access.js';
 import { createAliasUseCases, listAliasViews } from './registry-aliases.js';
+import { createSignatureUseCases, listSignatureViews } from './registry-signatures.js';
 import { resolveVersion } from './resolve-version.js';
 import { parseVersionRef } from './version-ref.js';
 
@@ -90,11 +92,16 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     return v && m ? { model: m.name, number: v.number, digest: sha(v.digest) } : null;
   };
 
-  const toView = async (store: RegistryStore, model: ModelRecord, v: VersionRecord): Promise<VersionView> => {
+  const toView = async (stores: Stores, model: ModelRecord, v: VersionRecord): Promise<VersionView> => {
+    const store = stores.registry;
     const aliases = (await store.listAliases(model.id))
       .filter((a) => a.versionId === v.id)
       .map((a) => a.name);
-    return versionView(model.name, v, { aliases, parent: await summarize(store, v.lineage.parentVersionId) });
+    return versionView(model.name, v, {
+      aliases,
+      parent: await summarize(store, v.lineage.parentVersionId),
+      signatures: await listSignatureViews(stores, v),
+    });
   };
 
   const pushVersion = createPushVersion({ ...deps, toView });
@@ -102,6 +109,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
   return {
     pushVersion,
     ...createAliasUseCases({ ...deps, requireModel, modelFor }),
+    ...createSignatureUseCases({ ...deps, versionFor }),
 
     async createModel(input: CreateModelInput, ctx: CallContext): Promise<ModelView> {
       if (!isSlug(input.name)) throw invalidName('Model', input.name);
@@ -194,14 +202,14 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       const model = await modelFor(ctx, 'registry:version:list', name);
       const page = await read.registry.listVersions(model.id, query);
       const items = [];
-      for (const v of page.items) items.push(await toView(read.registry, model, v));
+      for (const v of page.items) items.push(await toView(read, model, v));
       return { items, next: page.next };
     },
 
     async getVersion(name: string, ref: string, ctx: CallContext): Promise<VersionDetailView> {
       const { model, version } = await versionFor(ctx, 'registry:version:read', name, ref);
       const files = sortFiles(await read.registry.listVersionFiles(version.id));
-      return versionDetailView(await toView(read.registry, model, version), version.kind, files);
+      return versionDetailView(await toView(read, model, version), version.kind, files);
     },
 
     /** A published version never changes: every edit is refused, whatever it asks. */
@@ -219,12 +227,15 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       const file = (await read.registry.listVersionFiles(version.id)).find((f) => f.path === path);
       if (!file) throw fileNotInVersion(path);
       await blobs.verify(file.digest);
+      // Signatures are re-checked as the bytes leave: the result travels with the download.
+      const signatures = signatureState(await listSignatureViews(read, version));
       const opened = await blobs.openVerified(file.digest);
       try {
         await recorder.record(
           successEvent(ctx, 'registry:artifact:read', `version:${name}@${version.number}`, {
             path,
             digest: sha(file.digest),
+            ...(signatures === 'none' ? {} : { signatures }),
           }),
         );
       } catch (err) {
@@ -232,9 +243,19 @@ export function createRegistryService(deps: RegistryServiceDeps) {
         throw err;
       }
       logger.debug({ model: name, version: version.number, path }, 'artifact read');
-      return { file, version: version.number, stream: opened.stream };
+      return { file, version: version.number, signatures, stream: opened.stream };
     },
   };
+}
+
+/**
+ * One word for a version's signatures: `none`, `verified` when at least one verifies, else `revoked` when
+ * every signer was revoked, else `failed`.
+ */
+export function signatureState(views: readonly SignatureView[]): 'none' | 'verified' | 'failed' | 'revoked' {
+  if (views.length === 0) return 'none';
+  if (views.some((v) => v.status === 'verified')) return 'verified';
+  return views.every((v) => v.status === 'revoked') ? 'revoked' : 'failed';
 }
 
 function normalizeTags(tags: string[] | undefined): string[] {

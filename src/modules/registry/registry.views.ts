@@ -1,6 +1,7 @@
 import type { ScanAttestation } from '../scanning/index.js';
 import type { OnnxSignature } from './formats/onnx-signature.js';
 import type { AliasEvent, ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
+import type { SignerRecord } from './signature.types.js';
 
 /** What the API and CLI show of a model: the record without its internal id. */
 export type ModelView = Omit<ModelRecord, 'id'>;
@@ -28,8 +29,35 @@ export interface VersionView extends VersionSummary {
     sourceCommit: string | null;
   };
   aliases: string[];
+  /** Attached signatures, re-checked whenever they are shown. */
+  signatures: SignatureView[];
   createdBy: string;
   createdAt: string;
+}
+
+/** A signature as shown: `revoked` once its signer is revoked, `failed` when it does not (or no longer) verify. */
+export interface SignatureView {
+  signer: string;
+  status: 'verified' | 'failed' | 'revoked';
+  detail: string;
+  attachedAt: string;
+  attachedBy: string;
+}
+
+/** A trusted signer as shown: never its key material beyond the public key's hint. */
+export interface SignerView {
+  name: string;
+  keyHint: string;
+  publicKeyPem: string;
+  environments: string[];
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}
+
+export function signerView({ id: _id, ...view }: SignerRecord): SignerView {
+  return view;
 }
 
 export interface VersionDetailView extends VersionView {
@@ -67,7 +95,7 @@ export function modelView({ id: _id, ...view }: ModelRecord): ModelView {
 export function versionView(
   model: string,
   v: VersionRecord,
-  extra: { aliases: string[]; parent: VersionSummary | null },
+  extra: { aliases: string[]; parent: VersionSummary | null; signatures: SignatureView[] },
 ): VersionView {
   return {
     model,
@@ -89,6 +117,7 @@ export function versionView(
       sourceCommit: v.lineage.sourceCommit,
     },
     aliases: extra.aliases,
+    signatures: extra.signatures,
     createdBy: v.createdBy,
     createdAt: v.createdAt,
   };

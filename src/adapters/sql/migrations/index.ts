@@ -3,6 +3,7 @@ import * as m0001 from './0001-registry.js';
 import * as m0002 from './0002-audit.js';
 import * as m0003 from './0003-identity.js';
 import * as m0004 from './0004-version-scan.js';
+import * as m0005 from './0005-signers.js';
 
 /** The one migration tree for every dialect, listed statically so it works from source and from dist. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-audit': m0002,
   '0003-identity': m0003,
   '0004-version-scan': m0004,
+  '0005-signers': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
