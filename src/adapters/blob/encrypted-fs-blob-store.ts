@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir, rm, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { type FileHandle, open, readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -7,13 +7,11 @@ import {
   type BlobStaging,
   type BlobStat,
   type BlobStore,
-  blobDigestMismatch,
   blobIntegrity,
   blobNotFound,
   sameDigest,
 } from '../../modules/artifacts/index.js';
 import { type KeyProvider, wrappedKeyInvalid } from '../../modules/keys/index.js';
-import { internalError } from '../../platform/errors.js';
 import {
   chunkCount,
   encryptedFileSize,
@@ -26,7 +24,8 @@ import {
   wrapAad,
 } from './encrypted-blob-format.js';
 import { encryptToFile } from './encrypted-blob-writer.js';
-import { DIR_MODE, errCode, place } from './fs-blob-files.js';
+import { errCode } from './fs-blob-files.js';
+import { createStagingArea } from './staging-area.js';
 
 export interface EncryptedFsBlobStoreOptions {
   /** Directory that holds the store, e.g. `<dataDir>/blobs`. */
@@ -99,60 +98,12 @@ export function createEncryptedFsBlobStore(options: EncryptedFsBlobStoreOptions)
   const stagingRoot = join(root, '.staging');
   const blobPath = (digest: string) => encryptedBlobPath(root, digest);
 
-  async function createStaging(): Promise<BlobStaging> {
-    const dir = join(stagingRoot, randomUUID());
-    await mkdir(dir, { recursive: true, mode: DIR_MODE });
-    const staged = new Map<string, string>();
-    let closed = false;
-    const ensureOpen = () => {
-      if (closed) throw internalError();
-    };
-
-    return {
-      async write(source, writeOptions) {
-        ensureOpen();
-        const expected = writeOptions.expectedDigest;
-        if (expected !== undefined) assertSha256Digest(expected);
-        const temp = join(dir, `${randomUUID()}.part`);
-        let kept = false;
-        try {
-          const blob = await encryptToFile(source, temp, writeOptions, keys);
-          if (expected !== undefined && !sameDigest(expected, blob.digest)) {
-            throw blobDigestMismatch(expected, blob.digest);
-          }
-          if (!staged.has(blob.digest)) {
-            staged.set(blob.digest, temp);
-            kept = true;
-          }
-          return blob;
-        } finally {
-          if (!kept) await rm(temp, { force: true });
-        }
-      },
-
-      async commit(digests) {
-        ensureOpen();
-        const wanted = digests ?? [...staged.keys()];
-        for (const digest of wanted) if (!staged.has(assertSha256Digest(digest))) throw blobNotFound(digest);
-        const created: string[] = [];
-        try {
-          // An already stored blob keeps its own data key; the new copy is dropped with the staging area.
-          for (const digest of new Set(wanted)) {
-            if (await place(staged.get(digest)!, blobPath(digest))) created.push(digest);
-          }
-        } finally {
-          closed = true;
-          await rm(dir, { recursive: true, force: true });
-        }
-        return { created };
-      },
-
-      async discard() {
-        closed = true;
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  }
+  const createStaging = (): Promise<BlobStaging> =>
+    createStagingArea({
+      stagingRoot,
+      blobPath,
+      writeFile: (source, temp, writeOptions) => encryptToFile(source, temp, writeOptions, keys),
+    });
 
   async function openVerified(digest: string) {
     const fh = await openBlob(root, digest);

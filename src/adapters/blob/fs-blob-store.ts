@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { type FileHandle, open, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, Transform } from 'node:stream';
 import {
@@ -7,13 +7,12 @@ import {
   type BlobStaging,
   type BlobStat,
   type BlobStore,
-  blobDigestMismatch,
   blobIntegrity,
   blobNotFound,
   sameDigest,
 } from '../../modules/artifacts/index.js';
-import { internalError } from '../../platform/errors.js';
-import { CHUNK, DIR_MODE, errCode, place, streamToFile } from './fs-blob-files.js';
+import { CHUNK, errCode, streamToFile } from './fs-blob-files.js';
+import { createStagingArea } from './staging-area.js';
 
 export interface FsBlobStoreOptions {
   /** Directory that holds the store, e.g. `<dataDir>/blobs`. */
@@ -28,59 +27,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     return join(options.root, 'sha256', digest.slice(0, 2), digest.slice(2));
   };
 
-  async function createStaging(): Promise<BlobStaging> {
-    const dir = join(stagingRoot, randomUUID());
-    await mkdir(dir, { recursive: true, mode: DIR_MODE });
-    const staged = new Map<string, string>();
-    let closed = false;
-    const ensureOpen = () => {
-      if (closed) throw internalError();
-    };
-
-    return {
-      async write(source, writeOptions) {
-        ensureOpen();
-        const expected = writeOptions.expectedDigest;
-        if (expected !== undefined) assertSha256Digest(expected);
-        const temp = join(dir, `${randomUUID()}.part`);
-        let kept = false;
-        try {
-          const blob = await streamToFile(source, temp, writeOptions);
-          if (expected !== undefined && !sameDigest(expected, blob.digest)) {
-            throw blobDigestMismatch(expected, blob.digest);
-          }
-          if (!staged.has(blob.digest)) {
-            staged.set(blob.digest, temp);
-            kept = true;
-          }
-          return blob;
-        } finally {
-          if (!kept) await rm(temp, { force: true });
-        }
-      },
-
-      async commit(digests) {
-        ensureOpen();
-        const wanted = digests ?? [...staged.keys()];
-        for (const digest of wanted) if (!staged.has(assertSha256Digest(digest))) throw blobNotFound(digest);
-        const created: string[] = [];
-        try {
-          for (const digest of new Set(wanted)) {
-            if (await place(staged.get(digest)!, blobPath(digest))) created.push(digest);
-          }
-        } finally {
-          closed = true;
-          await rm(dir, { recursive: true, force: true });
-        }
-        return { created };
-      },
-
-      async discard() {
-        closed = true;
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  }
+  const createStaging = (): Promise<BlobStaging> =>
+    createStagingArea({ stagingRoot, blobPath, writeFile: streamToFile });
 
   async function openVerified(digest: string) {
     const file = blobPath(digest);
