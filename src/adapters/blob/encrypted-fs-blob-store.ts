@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type FileHandle, open, readdir, rm, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -25,7 +25,7 @@ import {
 } from './encrypted-blob-format.js';
 import { encryptToFile } from './encrypted-blob-writer.js';
 import { errCode } from './fs-blob-files.js';
-import { createStagingArea } from './staging-area.js';
+import { createStagingArea, sweepStagingAreas } from './staging-area.js';
 
 export interface EncryptedFsBlobStoreOptions {
   /** Directory that holds the store, e.g. `<dataDir>/blobs`. */
@@ -171,17 +171,7 @@ export function createEncryptedFsBlobStore(options: EncryptedFsBlobStoreOptions)
       }
     },
 
-    async sweepStaging() {
-      let entries: string[];
-      try {
-        entries = await readdir(stagingRoot);
-      } catch (err) {
-        if (errCode(err) === 'ENOENT') return 0;
-        throw err;
-      }
-      for (const entry of entries) await rm(join(stagingRoot, entry), { recursive: true, force: true });
-      return entries.length;
-    },
+    sweepStaging: () => sweepStagingAreas(stagingRoot),
   };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type FileHandle, open, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, open, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, Transform } from 'node:stream';
 import {
@@ -12,7 +12,7 @@ import {
   sameDigest,
 } from '../../modules/artifacts/index.js';
 import { CHUNK, errCode, streamToFile } from './fs-blob-files.js';
-import { createStagingArea } from './staging-area.js';
+import { createStagingArea, sweepStagingAreas } from './staging-area.js';
 
 export interface FsBlobStoreOptions {
   /** Directory that holds the store, e.g. `<dataDir>/blobs`. */
@@ -91,16 +91,6 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
       });
     },
 
-    async sweepStaging() {
-      let entries: string[];
-      try {
-        entries = await readdir(stagingRoot);
-      } catch (err) {
-        if (errCode(err) === 'ENOENT') return 0;
-        throw err;
-      }
-      for (const entry of entries) await rm(join(stagingRoot, entry), { recursive: true, force: true });
-      return entries.length;
-    },
+    sweepStaging: () => sweepStagingAreas(stagingRoot),
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   assertSha256Digest,
@@ -11,7 +11,7 @@ import {
   type WriteOptions,
 } from '../../modules/artifacts/index.js';
 import { internalError } from '../../platform/errors.js';
-import { DIR_MODE, place } from './fs-blob-files.js';
+import { DIR_MODE, errCode, place } from './fs-blob-files.js';
 
 export interface StagingAreaOptions {
   /** `<root>/.staging`: one private folder per upload lives here. */
@@ -80,4 +80,17 @@ export async function createStagingArea(options: StagingAreaOptions): Promise<Bl
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Removes every staging folder under `stagingRoot` (uploads a crash left behind); returns how many. */
+export async function sweepStagingAreas(stagingRoot: string): Promise<number> {
+  let entries: string[];
+  try {
+    entries = await readdir(stagingRoot);
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') return 0;
+    throw err;
+  }
+  for (const entry of entries) await rm(join(stagingRoot, entry), { recursive: true, force: true });
+  return entries.length;
 }
