@@ -25,6 +25,12 @@ export interface HashModelOptions {
   cwd?: string;
   /** Hash only files with these paths (verify --ignore-unsigned-files); others are left out. */
   onlyPaths?: ReadonlySet<string>;
+  /**
+   * Signing: refuse, before hashing, a model no verifier could check. A path with `:` cannot be a shard
+   * name (`path:start:end`): the reference verifier (manifest.py, `_ShardSerialization.new_item`) rejects
+   * the whole signature, and so does Warden's.
+   */
+  forSigning?: boolean;
   workers?: number;
   onProgress?(bytesDone: number, bytesTotal: number): void;
 }
@@ -81,6 +87,11 @@ export async function hashModel(modelPath: string, options: HashModelOptions): P
     if (!Number.isSafeInteger(shardSize) || shardSize <= 0)
       throw serializationUnsupported(`shard_size ${shardSize}`);
     serialization.shard_size = shardSize;
+    const unnamable = options.forSigning ? files.find((f) => f.path.includes(':')) : undefined;
+    if (unnamable)
+      throw serializationUnsupported(
+        `shards of ${JSON.stringify(unnamable.path)}: a path with ':' cannot be named path:start:end, so no verifier could check the signature; sign with --method files`,
+      );
     const abs = new Map(files.map((f) => [f.path, f.absPath]));
     const shards: Shard[] = files.flatMap((f) => fileShards(f.path, f.size, shardSize)).sort(compareShards);
     names = shards.map(shardName);

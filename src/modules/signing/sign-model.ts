@@ -41,6 +41,7 @@ export async function signModel(input: SignModelInput): Promise<SignedModel> {
     ignorePaths: [...(input.ignorePaths ?? []), path.resolve(cwd, input.signaturePath)],
     ignoreGitPaths: input.ignoreGitPaths ?? true,
     cwd,
+    forSigning: true,
     ...(input.workers ? { workers: input.workers } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
