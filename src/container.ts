@@ -3,6 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Logger as PinoLogger } from 'pino';
 import { createEncryptedFsBlobStore, hasStoredBlobs } from './adapters/blob/encrypted-fs-blob-store.js';
+import { encryptLegacyBlobs } from './adapters/blob/legacy-plaintext-migration.js';
 import { loadPolicyEngine } from './adapters/cedar/index.js';
 import { openLocalKeyProvider } from './adapters/kms/local-key-provider.js';
 import { createAdminTokenFileWriter } from './adapters/local/admin-token-file.js';
@@ -73,6 +74,12 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     const blobs = createEncryptedFsBlobStore({ root: blobRoot, keys });
     const swept = await blobs.sweepStaging();
     if (swept > 0) logger.warn({ swept }, 'removed upload staging areas left by an earlier crash');
+    // A data directory from before encryption holds plaintext blobs at the same paths: encrypt them in place.
+    const legacy = await encryptLegacyBlobs({ root: blobRoot, keys, logger });
+    if (legacy.encrypted > 0)
+      logger.info({ event: 'blobs.encrypted_legacy', count: legacy.encrypted }, 'encrypted plaintext blobs');
+    for (const skip of legacy.skipped)
+      logger.warn({ event: 'blobs.legacy_skipped', ...skip }, 'blob left untouched and unencrypted');
 
     const uow = createSqlUnitOfWork(database.db, database.capabilities);
     const read = createSqlStores(database.db, database.capabilities);

@@ -13,7 +13,7 @@ export function errCode(err: unknown): string | undefined {
 }
 
 /** Makes a rename or link durable: the new directory entry survives a crash once this returns. */
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   // Windows cannot open a directory for fsync; NTFS journals the metadata change itself.
   if (process.platform === 'win32') return;
   const fh = await open(dir, 'r');
