@@ -158,6 +158,14 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       limits: config.limits,
       access: { guard, audit: auditLog, recorder },
     });
+    // Blob destructions a crash interrupted (a version deleted, its clean-up not finished) end here.
+    const collected = await registry.collectPendingBlobs();
+    if (collected.destroyed.length + collected.failed.length > 0) {
+      logger.warn(
+        { destroyed: collected.destroyed.length, failed: collected.failed.length },
+        'finished blob destructions left by an earlier stop',
+      );
+    }
 
     const checks = {
       database: async () => {

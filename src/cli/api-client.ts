@@ -132,6 +132,7 @@ function kindOfStatus(status: number): ErrorKind {
     403: 'forbidden',
     404: 'not_found',
     409: 'conflict',
+    410: 'gone',
     412: 'precondition_failed',
     413: 'too_large',
     429: 'rate_limited',

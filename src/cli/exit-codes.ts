@@ -5,6 +5,7 @@ export const exitCodeOfKind: Record<ErrorKind, number> = {
   internal: 1,
   invalid: 2,
   not_found: 3,
+  gone: 3,
   conflict: 4,
   precondition_failed: 4,
   integrity: 5,

@@ -131,7 +131,22 @@ export function buildProgram(ctx: CliContext): Command {
       .command('show')
       .description('Show a model (NAME) or one version (NAME@VERSION|ALIAS|sha256:…)')
       .argument('<target>'),
-  ).action(async (target, opts) => (await import('./commands/model-read.js')).modelShow(ctx, target, opts));
+  )
+    .option('--deleted', 'list deleted versions (tombstones) too')
+    .action(async (target, opts) => (await import('./commands/model-read.js')).modelShow(ctx, target, opts));
+  withClient(
+    model
+      .command('delete')
+      .description(
+        "Delete a version (admin): a tombstone stays, its files' bytes are destroyed unless another live version holds them",
+      )
+      .argument('<target>', 'NAME@VERSION or NAME@sha256:… (a version an alias points at is refused)'),
+  )
+    .requiredOption('--reason <text>', 'why (kept on the tombstone and in the audit log)')
+    .option('--yes', 'confirm: there is no undo')
+    .action(async (target, opts) =>
+      (await import('./commands/model-delete.js')).modelDelete(ctx, target, opts),
+    );
   withClient(
     model.command('push').description('Push a file or folder as a new immutable version').argument('<path>'),
   )

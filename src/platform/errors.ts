@@ -8,6 +8,7 @@ export const errorKinds = [
   'unauthenticated',
   'forbidden',
   'not_found',
+  'gone',
   'conflict',
   'precondition_failed',
   'rate_limited',

@@ -4,7 +4,14 @@ import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js'
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
 
 /** Every migration in the tree, in the order they apply. */
-const allMigrations = ['0001-registry', '0002-audit', '0003-identity', '0004-version-scan', '0005-signers'];
+const allMigrations = [
+  '0001-registry',
+  '0002-audit',
+  '0003-identity',
+  '0004-version-scan',
+  '0005-signers',
+  '0006-version-deletion',
+];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
 
@@ -81,6 +88,7 @@ describe.each(backends)('migrations (%s)', (name, factory) => {
         'version_files',
         'aliases',
         'alias_events',
+        'blobs',
       ]),
     );
     expect(tables.filter((r) => !r.hasPrimaryKey).map((r) => r.table)).toEqual([]);

@@ -51,6 +51,7 @@ export function aVersion(
     lineage: { datasetDigests: [], trainingRun: null, parentVersionId: null, sourceCommit: null },
     createdBy: 'alice',
     createdAt: at(number),
+    deleted: null,
     ...overrides,
   };
 }

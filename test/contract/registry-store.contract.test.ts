@@ -264,9 +264,62 @@ describe.each(backends)('RegistryStore contract (%s)', (_name, factory) => {
       ]);
       await store.insertVersion(aVersion(a, 2), [{ path: 'w.bin', digest: shared, size: 10 }]);
       await store.insertVersion(aVersion(b, 1), [{ path: 'model.onnx', digest: shared, size: 10 }]);
-      expect(await store.countBlobReferences(shared)).toBe(4);
-      expect(await store.countBlobReferences(sha256('other'))).toBe(1);
-      expect(await store.countBlobReferences(sha256('nothing'))).toBe(0);
+      expect(await store.countLiveBlobReferences(shared)).toBe(4);
+      expect(await store.countLiveBlobReferences(sha256('other'))).toBe(1);
+      expect(await store.countLiveBlobReferences(sha256('nothing'))).toBe(0);
+    });
+  });
+
+  describe('deletion and blob bookkeeping', () => {
+    it('turns a version into a tombstone that keeps its record and files but no longer counts as a reference', async () => {
+      const m = await insertModel();
+      const shared = sha256('shared');
+      const v1 = aVersion(m, 1);
+      const v2 = aVersion(m, 2);
+      await store.insertVersion(v1, [
+        { path: 'a.bin', digest: shared, size: 6 },
+        { path: 'b.bin', digest: sha256('only v1'), size: 7 },
+      ]);
+      await store.insertVersion(v2, [{ path: 'a.bin', digest: shared, size: 6 }]);
+      const deletion = { at: at(50), by: 'carol', reason: 'trained on revoked data' };
+      await store.markVersionDeleted(v1.id, deletion);
+
+      expect(await store.findVersionById(v1.id)).toEqual({ ...v1, deleted: deletion });
+      expect(await store.findVersionByNumber(m.id, 1)).toEqual({ ...v1, deleted: deletion });
+      expect(await store.findVersionsByDigestPrefix(m.id, v1.digest)).toEqual([{ ...v1, deleted: deletion }]);
+      expect((await store.listVersionFiles(v1.id)).map((f) => f.path).sort()).toEqual(['a.bin', 'b.bin']);
+      expect(await store.countLiveBlobReferences(shared)).toBe(1);
+      expect(await store.countLiveBlobReferences(sha256('only v1'))).toBe(0);
+      expect((await store.listVersions(m.id, { limit: 10 })).items.map((v) => v.number)).toEqual([2]);
+      const all = await store.listVersions(m.id, { limit: 10, includeDeleted: true });
+      expect(all.items.map((v) => [v.number, v.deleted?.by ?? null])).toEqual([
+        [2, null],
+        [1, 'carol'],
+      ]);
+      // Numbers are never reused: the tombstone still holds 1.
+      await store.markVersionDeleted(v2.id, deletion);
+      expect(await store.nextVersionNumber(m.id)).toBe(3);
+    });
+
+    it('records collection requests, clears them when a push claims the blob, and forgets destroyed blobs', async () => {
+      const [d1, d2, d3] = [sha256('one'), sha256('two'), sha256('three')];
+      expect(await store.lockBlob(d1)).toBeNull();
+      await store.claimBlobs([d2, d1, d1]);
+      expect(await store.lockBlob(d1)).toEqual({ collectRequestedAt: null });
+      await store.requestBlobCollection([d1, d3], at(10));
+      expect(await store.lockBlob(d1)).toEqual({ collectRequestedAt: at(10) });
+      expect(await store.lockBlob(d3)).toEqual({ collectRequestedAt: at(10) });
+      expect(await store.listBlobsAwaitingCollection(10)).toEqual([d1, d3].sort());
+      expect(await store.listBlobsAwaitingCollection(1)).toEqual([[d1, d3].sort()[0]]);
+
+      await store.claimBlobs([d3]);
+      expect(await store.lockBlob(d3)).toEqual({ collectRequestedAt: null });
+      await store.settleBlob(d1, 'destroyed');
+      expect(await store.lockBlob(d1)).toBeNull();
+      await store.requestBlobCollection([d2], at(20));
+      await store.settleBlob(d2, 'kept');
+      expect(await store.lockBlob(d2)).toEqual({ collectRequestedAt: null });
+      expect(await store.listBlobsAwaitingCollection(10)).toEqual([]);
     });
   });
 

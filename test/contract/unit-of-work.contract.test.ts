@@ -73,7 +73,7 @@ describe.each(backends)('UnitOfWork contract (%s)', (_name, factory) => {
     expect(await store.findModelByName(m.name)).toBeNull();
     expect(await store.findVersionById(v.id)).toBeNull();
     expect(await store.listVersionFiles(v.id)).toEqual([]);
-    expect(await store.countBlobReferences(files[0]?.digest ?? '')).toBe(0);
+    expect(await store.countLiveBlobReferences(files[0]?.digest ?? '')).toBe(0);
     expect(await store.listModels({ tag: 't', limit: 10 })).toEqual({ items: [], next: null });
   });
 

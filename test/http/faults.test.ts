@@ -119,6 +119,27 @@ describe('stored bytes that change on disk', () => {
     ]);
   });
 
+  it('serves a large file in one pass and cuts the response short at the first chunk that fails to authenticate', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 5, 7);
+    await push(t, 'demo', { kind: 'file' }, [{ path: 'w.bin', content: big }]);
+    const file = blobFile(t, sha256(big));
+    const bytes = readFileSync(file);
+    // Second 1 MiB chunk (4 KiB header, chunks of 1 MiB + 16-byte tag): flip one ciphertext byte.
+    const at = 4096 + (1024 * 1024 + 16) + 500;
+    bytes[at] = (bytes[at] ?? 0) ^ 0x01;
+    writeFileSync(file, bytes);
+
+    // Headers went out with the first, authenticated chunk; the response is destroyed at the damaged one,
+    // so the client sees a body shorter than its content-length, never an unauthenticated byte.
+    await expect(download()).rejects.toThrow(/destroyed before completion/);
+    // Put right, the same file streams whole, in one pass.
+    bytes[at] = (bytes[at] ?? 0) ^ 0x01;
+    writeFileSync(file, bytes);
+    const whole = await download();
+    expect(whole.statusCode).toBe(200);
+    expect(whole.rawPayload.equals(big)).toBe(true);
+  });
+
   it('refuses a truncated or extended blob the same way', async () => {
     await push(t, 'demo', { kind: 'file' }, [{ path: 'w.bin', content: secret }]);
     const file = blobFile(t, sha256(secret));

@@ -262,7 +262,7 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
         '/api/v1/models': ['get', 'post'],
         '/api/v1/models/{name}': ['get', 'patch'],
         '/api/v1/models/{name}/versions': ['get', 'post'],
-        '/api/v1/models/{name}/versions/{ref}': ['get', 'patch', 'put'],
+        '/api/v1/models/{name}/versions/{ref}': ['delete', 'get', 'patch', 'put'],
         '/api/v1/models/{name}/aliases': ['get'],
         '/api/v1/models/{name}/aliases/{alias}': ['delete', 'put'],
         '/api/v1/models/{name}/aliases/{alias}/history': ['get'],

@@ -121,13 +121,18 @@ export function createEncryptedFsBlobStore(options: EncryptedFsBlobStoreOptions)
       await fh.close();
       throw err;
     }
+    // The first chunk is authenticated before the caller gets the stream, so a damaged small blob is refused
+    // before a response starts; every later chunk is checked before it is emitted.
+    const chunks = decrypt(fh, header, dek, digest);
+    const first = await chunks.next();
     return {
       size: header.size,
-      stream: Readable.from(decrypt(fh, header, dek, digest), { objectMode: false }),
+      stream: Readable.from(startingWith(first, chunks), { objectMode: false }),
     };
   }
 
   return {
+    releasesOnlyVerifiedBytes: true,
     createStaging,
     openVerified,
 
@@ -173,6 +178,20 @@ export function createEncryptedFsBlobStore(options: EncryptedFsBlobStoreOptions)
 
     sweepStaging: () => sweepStagingAreas(stagingRoot),
   };
+}
+
+/** `first` (already taken from `rest`), then the rest; ending early still closes `rest`. */
+async function* startingWith(
+  first: IteratorResult<Buffer>,
+  rest: AsyncGenerator<Buffer>,
+): AsyncGenerator<Buffer> {
+  try {
+    if (first.done) return;
+    yield first.value;
+    yield* rest;
+  } finally {
+    await rest.return(undefined);
+  }
 }
 
 /** Decrypts chunk by chunk; a chunk is emitted only after its tag checks, the last only after the digest does. */
@@ -222,6 +241,8 @@ export async function hasStoredBlobs(root: string): Promise<boolean> {
       const fh = await open(join(root, 'sha256', dir, name), 'r').catch(() => null);
       if (!fh) continue;
       try {
+        // A directory under a blob's name opens on POSIX but cannot be read; it is no blob.
+        if (!(await fh.stat()).isFile()) continue;
         if ((await readFully(fh, magic, 0)) === MAGIC.length && magic.equals(MAGIC)) return true;
       } finally {
         await fh.close();

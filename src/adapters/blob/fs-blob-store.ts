@@ -64,6 +64,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
   }
 
   return {
+    // A mismatch shows only once the whole blob has been read: downloads verify it first.
+    releasesOnlyVerifiedBytes: false,
     createStaging,
     openVerified,
 

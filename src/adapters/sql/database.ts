@@ -6,6 +6,7 @@ export interface Database {
   version_files: VersionFilesTable;
   aliases: AliasesTable;
   alias_events: AliasEventsTable;
+  blobs: BlobsTable;
 }
 
 export interface ModelsTable {
@@ -43,6 +44,9 @@ export interface VersionsTable {
   source_commit: string | null;
   created_by: string;
   created_at: string;
+  deleted_at: string | null;
+  deleted_by: string | null;
+  delete_reason: string | null;
 }
 
 export interface VersionFilesTable {
@@ -69,4 +73,11 @@ export interface AliasEventsTable {
   actor: string;
   reason: string | null;
   at: string;
+}
+
+/** One row per stored blob: the row a push and the collector lock on a digest. */
+export interface BlobsTable {
+  digest: string;
+  /** Set when the blob may have lost its last live reference; the collector destroys it or clears this. */
+  collect_requested_at: string | null;
 }

@@ -147,8 +147,9 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
       return row ? toVersion(row) : null;
     },
 
-    async listVersions(modelId, { limit, after }) {
+    async listVersions(modelId, { limit, after, includeDeleted = false }) {
       let q = db.selectFrom('versions').selectAll().where('model_id', '=', modelId);
+      if (!includeDeleted) q = q.where('deleted_at', 'is', null);
       if (after) q = q.where('number', '<', Number(after));
       const rows = await q
         .orderBy('number', 'desc')
@@ -166,13 +167,74 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
       return rows.map((r) => ({ path: r.path, digest: r.digest, size: Number(r.size) }));
     },
 
-    async countBlobReferences(digest) {
+    async markVersionDeleted(id, deletion) {
+      await db
+        .updateTable('versions')
+        .set({ deleted_at: deletion.at, deleted_by: deletion.by, delete_reason: deletion.reason })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async countLiveBlobReferences(digest) {
       const row = await db
         .selectFrom('version_files')
+        .innerJoin('versions', 'versions.id', 'version_files.version_id')
         .select((eb) => eb.fn.countAll().as('n'))
-        .where('digest', '=', digest)
+        .where('version_files.digest', '=', digest)
+        .where('versions.deleted_at', 'is', null)
         .executeTakeFirst();
       return Number(row?.n ?? 0);
+    },
+
+    async claimBlobs(digests) {
+      // In one order, so two claimers never wait on each other crosswise; the no-op update takes the row lock.
+      for (const digest of [...new Set(digests)].sort()) {
+        await db
+          .insertInto('blobs')
+          .values({ digest, collect_requested_at: null })
+          .onConflict((oc) => oc.column('digest').doUpdateSet({ collect_requested_at: null }))
+          .execute();
+      }
+    },
+
+    async requestBlobCollection(digests, at) {
+      for (const digest of [...new Set(digests)].sort()) {
+        await db
+          .insertInto('blobs')
+          .values({ digest, collect_requested_at: at })
+          .onConflict((oc) => oc.column('digest').doUpdateSet({ collect_requested_at: at }))
+          .execute();
+      }
+    },
+
+    async lockBlob(digest) {
+      let q = db.selectFrom('blobs').select('collect_requested_at').where('digest', '=', digest);
+      if (capabilities.rowLocks) q = q.forUpdate();
+      const row = await q.executeTakeFirst();
+      return row ? { collectRequestedAt: row.collect_requested_at } : null;
+    },
+
+    async settleBlob(digest, outcome) {
+      if (outcome === 'destroyed') {
+        await db.deleteFrom('blobs').where('digest', '=', digest).execute();
+      } else {
+        await db
+          .updateTable('blobs')
+          .set({ collect_requested_at: null })
+          .where('digest', '=', digest)
+          .execute();
+      }
+    },
+
+    async listBlobsAwaitingCollection(limit) {
+      const rows = await db
+        .selectFrom('blobs')
+        .select('digest')
+        .where('collect_requested_at', 'is not', null)
+        .orderBy('digest')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.digest);
     },
 
     async findAlias(modelId, name) {
@@ -289,6 +351,9 @@ function fromVersion(v: VersionRecord): VersionsTable {
     source_commit: v.lineage.sourceCommit,
     created_by: v.createdBy,
     created_at: v.createdAt,
+    deleted_at: v.deleted?.at ?? null,
+    deleted_by: v.deleted?.by ?? null,
+    delete_reason: v.deleted?.reason ?? null,
   };
 }
 
@@ -315,6 +380,10 @@ function toVersion(row: Selectable<VersionsTable>): VersionRecord {
     },
     createdBy: row.created_by,
     createdAt: row.created_at,
+    deleted:
+      row.deleted_at !== null
+        ? { at: row.deleted_at, by: row.deleted_by ?? '', reason: row.delete_reason ?? '' }
+        : null,
   };
 }
 

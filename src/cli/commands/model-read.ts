@@ -45,7 +45,11 @@ export async function modelList(
 }
 
 /** `model show NAME` shows the model and its recent versions; `model show NAME@REF` one version in full. */
-export async function modelShow(ctx: CliContext, target: string, options: ClientOptions): Promise<void> {
+export async function modelShow(
+  ctx: CliContext,
+  target: string,
+  options: ClientOptions & { deleted?: boolean },
+): Promise<void> {
   const client = clientFor(ctx, options);
   const { model, ref } = splitModelRef(target);
   if (ref) {
@@ -62,7 +66,7 @@ export async function modelShow(ctx: CliContext, target: string, options: Client
   );
   const versions = await client.json<Page<VersionView>>(
     'GET',
-    `/api/v1/models/${seg(model)}/versions?limit=20`,
+    `/api/v1/models/${seg(model)}/versions?limit=20${options.deleted ? '&deleted=include' : ''}`,
   );
   if (options.json) return printJson(ctx.io, { ...m, versions: versions.items });
   printFields(ctx.io, [
@@ -83,7 +87,7 @@ export async function modelShow(ctx: CliContext, target: string, options: Client
       v.format,
       humanBytes(v.size),
       v.fileCount,
-      v.aliases.join(','),
+      v.deleted ? `(deleted ${v.deleted.at})` : v.aliases.join(','),
       v.createdAt,
     ]),
   );
@@ -100,6 +104,10 @@ function showVersion(ctx: CliContext, v: VersionDetailView): void {
     ['size', `${humanBytes(v.size)} (${v.size} bytes)`],
     ['aliases', v.aliases.join(', ')],
     ['created', `${v.createdAt} by ${v.createdBy}`],
+    [
+      'deleted',
+      v.deleted ? `${v.deleted.at} by ${v.deleted.by}: ${v.deleted.reason} (files destroyed)` : null,
+    ],
     [
       'metrics',
       Object.entries(v.metrics)

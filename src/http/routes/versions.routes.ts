@@ -4,9 +4,11 @@ import { bodyTooLarge } from '../http-errors.js';
 import { readPushUpload } from '../multipart-push.js';
 import { pageOf, problemResponses } from '../schemas/common.schemas.js';
 import {
+  DeleteVersionQuery,
   FileParams,
   ListVersionsQuery,
   ModelParams,
+  VersionDeletion,
   VersionDetail,
   VersionParams,
 } from '../schemas/registry.schemas.js';
@@ -67,10 +69,10 @@ export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = asy
       },
     },
     async (request) => {
-      const { limit = 50, after } = request.query;
+      const { limit = 50, after, deleted } = request.query;
       return registry.listVersions(
         request.params.name,
-        { limit, ...(after ? { after } : {}) },
+        { limit, ...(after ? { after } : {}), includeDeleted: deleted === 'include' },
         contextOf(request),
       );
     },
@@ -88,6 +90,32 @@ export const versionRoutes: FastifyPluginAsyncTypebox<VersionRouteOptions> = asy
       },
     },
     async (request) => registry.getVersion(request.params.name, request.params.ref, contextOf(request)),
+  );
+
+  app.delete(
+    '/models/:name/versions/:ref',
+    {
+      config: { action: 'registry:version:delete' },
+      schema: {
+        tags,
+        summary: "Delete a version: a tombstone stays, its files' bytes are destroyed",
+        description:
+          'The version record stays (number, digest, manifest, signatures, lineage, alias history) and is shown ' +
+          'with `deleted`; its number and digest are never reused in the model. Every file whose bytes no live ' +
+          'version still holds is destroyed: the data key is overwritten, then the file removed. Refused with ' +
+          '409 version_aliased while an alias points at the version. The reason is required.',
+        params: VersionParams,
+        querystring: DeleteVersionQuery,
+        response: { 200: VersionDeletion, ...problemResponses },
+      },
+    },
+    async (request) =>
+      registry.deleteVersion(
+        request.params.name,
+        request.params.ref,
+        request.query.reason,
+        contextOf(request),
+      ),
   );
 
   for (const method of ['PATCH', 'PUT'] as const) {

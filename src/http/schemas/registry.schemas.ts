@@ -47,7 +47,19 @@ export const ListVersionsQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     after: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,8}$' })),
+    deleted: Type.Optional(
+      Type.Union([Type.Literal('exclude'), Type.Literal('include')], {
+        default: 'exclude',
+        description: '"include" lists deleted versions (tombstones) too.',
+      }),
+    ),
   },
+  { additionalProperties: false },
+);
+
+/** Deleting a version asks why: the reason stays on the tombstone and in the audit log. */
+export const DeleteVersionQuery = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
 );
 
@@ -173,6 +185,10 @@ const versionFields = {
   signatures: Type.Array(SignatureView),
   createdBy: Type.String(),
   createdAt: Timestamp,
+  deleted: Type.Union([
+    Type.Object({ at: Timestamp, by: Type.String(), reason: Type.String() }),
+    Type.Null(),
+  ]),
 };
 
 export const Version = Type.Object(versionFields, { $id: 'Version' });
@@ -190,6 +206,20 @@ export const VersionDetail = Type.Object({
       Type.Object({ name: Type.String(), algorithm: Type.Literal('sha256'), digest: Type.String() }),
     ),
   }),
+});
+
+export const VersionDeletion = Type.Object({
+  version: Type.Ref('Version'),
+  blobs: Type.Object(
+    {
+      destroyed: Type.Integer({ description: 'Files whose stored bytes were destroyed (data key erased).' }),
+      retained: Type.Integer({
+        description: 'Files kept because another live version holds the same bytes.',
+      }),
+      pending: Type.Integer({ description: 'Files whose destruction failed; retried at the next start.' }),
+    },
+    { additionalProperties: false },
+  ),
 });
 
 /** The first multipart part of a push: everything about the version except its bytes. */

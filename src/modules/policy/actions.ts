@@ -15,6 +15,10 @@ export const policyActions = {
     resource: 'Version',
     guards: 'edit a version (always refused later: versions are immutable)',
   },
+  'registry:version:delete': {
+    resource: 'Version',
+    guards: 'delete a version (a tombstone stays; its files are destroyed once no live version uses them)',
+  },
   'registry:artifact:read': { resource: 'Version', guards: "download a version's files" },
   'registry:alias:list': { resource: 'Model', guards: "list a model's aliases" },
   'registry:alias:history': { resource: 'Alias', guards: "show an alias's moves" },

@@ -14,5 +14,6 @@ export {
 } from './registry.service.js';
 export type * from './registry.types.js';
 export type * from './registry.views.js';
+export type { DeletionResult } from './registry-deletion.js';
 export type * from './signature.types.js';
 export { parseVersionRef, splitModelRef } from './version-ref.js';

@@ -6,17 +6,20 @@ import { isSlug } from '../../platform/slug.js';
 import { type BlobStaging, blobTooLarge } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
 import { buildScanAttestation, createFileScanner, type FileScanResult } from '../scanning/index.js';
+import type { BlobCollector } from './blob-collector.js';
 import { detectFormat } from './detect-format.js';
 import { type OnnxSignature, OnnxSignatureReader } from './formats/onnx-signature.js';
 import { compareOmsPaths } from './manifest/path-order.js';
 import { validateRelativePath } from './manifest/relative-path.js';
 import { rootDigest } from './manifest/root-digest.js';
 import {
+  contentDeleted,
   duplicateFilePath,
   emptyUpload,
   invalidName,
   modelNotFound,
   parentNotFound,
+  pushConflict,
   rootDigestMismatch,
   singleFileMismatch,
   tooManyFiles,
@@ -69,6 +72,7 @@ type PushDeps = Pick<
   'uow' | 'read' | 'blobs' | 'clock' | 'logger' | 'limits' | 'access'
 > & {
   toView(stores: Stores, model: ModelRecord, v: VersionRecord): Promise<VersionView>;
+  collector: BlobCollector;
 };
 
 interface Received {
@@ -147,9 +151,25 @@ export function createPushVersion(deps: PushDeps) {
     }
   };
 
+  /** A push that committed blobs and then failed gives them back; the collector keeps any that another version uses. */
   const removeOrphans = async (digests: string[]) => {
-    for (const digest of digests) {
-      if ((await read.registry.countBlobReferences(digest)) === 0) await blobs.delete(digest);
+    await deps.collector.release(digests, clock.now().toISOString());
+  };
+
+  const refuseExisting = (modelName: string, existing: VersionRecord | undefined, digest: string) => {
+    if (existing?.deleted) throw contentDeleted(modelName, existing.number, digest);
+    if (existing) throw versionExists(modelName, existing.number, digest);
+  };
+
+  /**
+   * Claims every blob the version relies on (the row the collector locks too), then checks that the ones
+   * this push found already stored are still there: a deletion may have destroyed one since.
+   */
+  const claimBlobs = async (stores: Stores, modelName: string, files: VersionFile[], created: string[]) => {
+    await stores.registry.claimBlobs(files.map((f) => f.digest));
+    const fresh = new Set(created);
+    for (const file of files) {
+      if (!fresh.has(file.digest) && !(await blobs.stat(file.digest))) throw pushConflict(modelName);
     }
   };
 
@@ -207,15 +227,22 @@ export function createPushVersion(deps: PushDeps) {
       if (request.signature !== undefined) await precheckSignature(model, request, received, digest, ctx);
 
       return await publishLock.run(async () => {
-        const existing = await read.registry.findVersionsByDigestPrefix(model.id, digest);
-        if (existing[0]) throw versionExists(modelName, existing[0].number, digest);
+        refuseExisting(
+          modelName,
+          (await read.registry.findVersionsByDigestPrefix(model.id, digest))[0],
+          digest,
+        );
         const { created } = await staging.commit();
         try {
           const view = await uow.run(async (stores) => {
             const { registry, audit: auditStore } = stores;
             await registry.lockModel(model.id);
-            const again = await registry.findVersionsByDigestPrefix(model.id, digest);
-            if (again[0]) throw versionExists(modelName, again[0].number, digest);
+            refuseExisting(
+              modelName,
+              (await registry.findVersionsByDigestPrefix(model.id, digest))[0],
+              digest,
+            );
+            await claimBlobs(stores, modelName, received.files, created);
             const version = buildVersion(
               model,
               request,
@@ -329,5 +356,6 @@ function buildVersion(
     },
     createdBy: actorId,
     createdAt: clock.now().toISOString(),
+    deleted: null,
   };
 }

@@ -2,7 +2,7 @@ import { newId } from '../../platform/ids.js';
 import { isSlug } from '../../platform/slug.js';
 import type { CallContext } from '../identity/index.js';
 import type { PolicyAction } from '../policy/index.js';
-import { aliasNotFound, invalidName } from './registry.errors.js';
+import { aliasNotFound, invalidName, versionDeleted } from './registry.errors.js';
 import type { Page, RegistryStore } from './registry.ports.js';
 import type { RegistryServiceDeps } from './registry.service.js';
 import type { ModelRecord } from './registry.types.js';
@@ -44,6 +44,7 @@ export function createAliasUseCases(deps: AliasDeps) {
         const model = await requireModel(registry, name);
         await registry.lockModel(model.id);
         const target = await resolveVersion(registry, model, ref);
+        if (target.deleted) throw versionDeleted(name, target.number, target.deleted);
         const current = await registry.findAlias(model.id, alias);
         const at = now();
         const changed = current?.versionId !== target.id;

@@ -5,7 +5,7 @@ import type { ResourceRef } from '../policy/index.js';
 import { loadPublicKey, publicKeyHint, publicKeyPem } from '../signing/index.js';
 import type { Stores } from '../stores.js';
 import { compareOmsPaths } from './manifest/path-order.js';
-import { invalidName } from './registry.errors.js';
+import { invalidName, versionDeleted } from './registry.errors.js';
 import type { RegistryServiceDeps } from './registry.service.js';
 import type { ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
 import { type SignatureView, type SignerView, sha, signerView } from './registry.views.js';
@@ -189,6 +189,10 @@ export function createSignatureUseCases(deps: SignatureDeps) {
     ): Promise<SignatureView> {
       const { model, version } = await versionFor(ctx, 'registry:signature:attach', name, ref);
       return uow.run(async (stores) => {
+        // Serialized with deletion: a signature is never attached to a version being deleted.
+        await stores.registry.lockModel(model.id);
+        const deleted = (await stores.registry.findVersionById(version.id))?.deleted;
+        if (deleted) throw versionDeleted(name, version.number, deleted);
         const files = (await stores.registry.listVersionFiles(version.id)).sort((a, b) =>
           compareOmsPaths(a.path, b.path),
         );

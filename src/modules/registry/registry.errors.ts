@@ -86,3 +86,35 @@ export const parentNotFound = defineError('parent_version_not_found', 'invalid',
   message: `Lineage names parent version ${ref}, which does not exist.`,
   details: { parent: ref },
 }));
+export const versionDeleted = defineError(
+  'version_deleted',
+  'gone',
+  (model: string, number: number, deletion: { at: string; by: string }) => ({
+    message: `Version ${number} of "${model}" was deleted (${deletion.at} by ${deletion.by}); its files were destroyed.`,
+    details: { model, version: number, deletedAt: deletion.at, deletedBy: deletion.by },
+  }),
+);
+export const contentDeleted = defineError(
+  'content_deleted',
+  'conflict',
+  (model: string, number: number, digest: string) => ({
+    message: `Model "${model}" held this content as version ${number}, which was deleted; deleted content is not accepted again in the same model (sha256:${digest}).`,
+    details: { model, version: number, digest: `sha256:${digest}` },
+  }),
+);
+export const versionAliased = defineError(
+  'version_aliased',
+  'conflict',
+  (model: string, number: number, aliases: string[]) => ({
+    message: `Version ${number} of "${model}" is the target of ${aliases.length === 1 ? 'alias' : 'aliases'} ${aliases.join(', ')}; move or remove ${aliases.length === 1 ? 'it' : 'them'} first.`,
+    details: { model, version: number, aliases },
+  }),
+);
+export const pushConflict = defineError('push_conflict', 'conflict', (model: string) => ({
+  message: `A file of this push to "${model}" was destroyed by a version deletion that ran at the same time; nothing was published. Push again.`,
+  details: { model },
+}));
+export const invalidReason = defineError('invalid_reason', 'invalid', (max: number) => ({
+  message: `A reason is required: 1 to ${max} characters of text, without control characters.`,
+  details: { max },
+}));

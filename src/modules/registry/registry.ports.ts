@@ -1,4 +1,11 @@
-import type { AliasEvent, AliasRecord, ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
+import type {
+  AliasEvent,
+  AliasRecord,
+  ModelRecord,
+  VersionDeletion,
+  VersionFile,
+  VersionRecord,
+} from './registry.types.js';
 
 export interface Page<T> {
   items: T[];
@@ -21,10 +28,27 @@ export interface RegistryStore {
   findVersionByNumber(modelId: string, number: number): Promise<VersionRecord | null>;
   findVersionsByDigestPrefix(modelId: string, prefix: string): Promise<VersionRecord[]>;
   findVersionById(id: string): Promise<VersionRecord | null>;
-  listVersions(modelId: string, query: { limit: number; after?: string }): Promise<Page<VersionRecord>>;
+  /** Newest first; deleted versions only when asked for. */
+  listVersions(
+    modelId: string,
+    query: { limit: number; after?: string; includeDeleted?: boolean },
+  ): Promise<Page<VersionRecord>>;
   listVersionFiles(versionId: string): Promise<VersionFile[]>;
-  /** How many stored version files name this blob (any model). */
-  countBlobReferences(digest: string): Promise<number>;
+  /** Turns a version into a tombstone: its record, files and history stay. */
+  markVersionDeleted(id: string, deletion: VersionDeletion): Promise<void>;
+  /** How many files of live (not deleted) versions name this blob, in any model. */
+  countLiveBlobReferences(digest: string): Promise<number>;
+
+  // Blob bookkeeping: one row per stored blob, locked by whoever is about to rely on it or destroy it.
+  /** Records that a version about to be published relies on these blobs, cancelling any pending collection (locks their rows). */
+  claimBlobs(digests: string[]): Promise<void>;
+  /** Marks blobs that may have lost their last live reference, for the collector. */
+  requestBlobCollection(digests: string[], at: string): Promise<void>;
+  /** Locks one blob's row (where the backend has row locks); null when no row exists. */
+  lockBlob(digest: string): Promise<{ collectRequestedAt: string | null } | null>;
+  /** Ends a collection: `destroyed` forgets the row, `kept` clears the request. */
+  settleBlob(digest: string, outcome: 'destroyed' | 'kept'): Promise<void>;
+  listBlobsAwaitingCollection(limit: number): Promise<string[]>;
 
   findAlias(modelId: string, name: string): Promise<AliasRecord | null>;
   listAliases(modelId: string): Promise<AliasRecord[]>;

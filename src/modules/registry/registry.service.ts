@@ -5,6 +5,7 @@ import { isSlug } from '../../platform/slug.js';
 import type { BlobStore } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
 import type { PolicyAction } from '../policy/index.js';
+import { createBlobCollector } from './blob-collector.js';
 import { compareOmsPaths } from './manifest/path-order.js';
 import { createPushVersion, type PushLimits } from './push-version.js';
 import {
@@ -12,6 +13,7 @@ import {
   invalidName,
   modelExists,
   modelNotFound,
+  versionDeleted,
   versionImmutable,
 } from './registry.errors.js';
 import type { Page, RegistryStore, Stores, UnitOfWork } from './registry.ports.js';
@@ -30,6 +32,7 @@ import {
 } from './registry.views.js';
 import { modelResource, type RegistryAccess, successEvent, versionResource } from './registry-access.js';
 import { createAliasUseCases, listAliasViews } from './registry-aliases.js';
+import { createDeletionUseCases } from './registry-deletion.js';
 import { createSignatureUseCases, listSignatureViews } from './registry-signatures.js';
 import { resolveVersion } from './resolve-version.js';
 import { parseVersionRef } from './version-ref.js';
@@ -104,10 +107,14 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     });
   };
 
-  const pushVersion = createPushVersion({ ...deps, toView });
+  const collector = createBlobCollector({ uow, blobs, logger });
+  const pushVersion = createPushVersion({ ...deps, toView, collector });
 
   return {
     pushVersion,
+    ...createDeletionUseCases({ ...deps, collector, versionFor, toView }),
+    /** Finishes blob destructions a crash interrupted (called at start-up). */
+    collectPendingBlobs: () => collector.collectPending(),
     ...createAliasUseCases({ ...deps, requireModel, modelFor }),
     ...createSignatureUseCases({ ...deps, versionFor }),
 
@@ -196,7 +203,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
 
     async listVersions(
       name: string,
-      query: { limit: number; after?: string },
+      query: { limit: number; after?: string; includeDeleted?: boolean },
       ctx: CallContext,
     ): Promise<Page<VersionView>> {
       const model = await modelFor(ctx, 'registry:version:list', name);
@@ -224,9 +231,12 @@ export function createRegistryService(deps: RegistryServiceDeps) {
      */
     async openFile(name: string, ref: string, path: string, ctx: CallContext) {
       const { version } = await versionFor(ctx, 'registry:artifact:read', name, ref);
+      if (version.deleted) throw versionDeleted(name, version.number, version.deleted);
       const file = (await read.registry.listVersionFiles(version.id)).find((f) => f.path === path);
       if (!file) throw fileNotInVersion(path);
-      await blobs.verify(file.digest);
+      // One pass where the store authenticates every chunk before releasing it (the encrypted store);
+      // otherwise the whole blob is re-hashed before a byte is sent.
+      if (!blobs.releasesOnlyVerifiedBytes) await blobs.verify(file.digest);
       // Signatures are re-checked as the bytes leave: the result travels with the download.
       const signatures = signatureState(await listSignatureViews(read, version));
       const opened = await blobs.openVerified(file.digest);

@@ -51,6 +51,14 @@ export interface VersionRecord {
   lineage: Lineage;
   createdBy: string;
   createdAt: string;
+  /** Set once the version is deleted: its record stays (a tombstone), its bytes are destroyed. */
+  deleted: VersionDeletion | null;
+}
+
+export interface VersionDeletion {
+  at: string;
+  by: string;
+  reason: string;
 }
 
 export interface AliasRecord {

@@ -1,6 +1,12 @@
 import type { ScanAttestation } from '../scanning/index.js';
 import type { OnnxSignature } from './formats/onnx-signature.js';
-import type { AliasEvent, ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
+import type {
+  AliasEvent,
+  ModelRecord,
+  VersionDeletion,
+  VersionFile,
+  VersionRecord,
+} from './registry.types.js';
 import type { SignerRecord } from './signature.types.js';
 
 /** What the API and CLI show of a model: the record without its internal id. */
@@ -33,6 +39,8 @@ export interface VersionView extends VersionSummary {
   signatures: SignatureView[];
   createdBy: string;
   createdAt: string;
+  /** When, by whom and why the version was deleted; null while it is live. */
+  deleted: VersionDeletion | null;
 }
 
 /** A signature as shown: `revoked` once its signer is revoked, `failed` when it does not (or no longer) verify. */
@@ -120,6 +128,7 @@ export function versionView(
     signatures: extra.signatures,
     createdBy: v.createdBy,
     createdAt: v.createdAt,
+    deleted: v.deleted,
   };
 }
 

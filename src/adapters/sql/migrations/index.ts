@@ -4,6 +4,7 @@ import * as m0002 from './0002-audit.js';
 import * as m0003 from './0003-identity.js';
 import * as m0004 from './0004-version-scan.js';
 import * as m0005 from './0005-signers.js';
+import * as m0006 from './0006-version-deletion.js';
 
 /** The one migration tree for every dialect, listed statically so it works from source and from dist. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-identity': m0003,
   '0004-version-scan': m0004,
   '0005-signers': m0005,
+  '0006-version-deletion': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {
