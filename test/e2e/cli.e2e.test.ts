@@ -419,61 +419,37 @@ describe('warden CLI against a real `warden serve`', { timeout: 60_000 }, () => 
       '--alias',
       'live',
     ]);
+    const target = `retired@${pushed.number}`;
+    const remove = (...args: string[]) => cli(['model', 'delete', ...args]);
 
-    const unconfirmed = await cli([
-      'model',
-      'delete',
-      `retired@${pushed.number}`,
-      '--reason',
-      'gdpr request',
-    ]);
+    const unconfirmed = await remove(target, '--reason', 'gdpr request');
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toContain('--yes');
-    const noVersion = await cli(['model', 'delete', 'retired', '--reason', 'x', '--yes']);
+    const noVersion = await remove('retired', '--reason', 'x', '--yes');
     expect(noVersion.code).toBe(2);
-    const noReason = await cli(['model', 'delete', `retired@${pushed.number}`, '--yes']);
+    const noReason = await remove(target, '--yes');
     expect(noReason.code).toBe(2);
-    const aliased = await cli([
-      'model',
-      'delete',
-      `retired@${pushed.number}`,
-      '--reason',
-      'gdpr request',
-      '--yes',
-    ]);
+    const aliased = await remove(target, '--reason', 'gdpr request', '--yes');
     expect(aliased.code).toBe(4);
     expect(aliased.stderr).toContain('version_aliased');
 
     expect((await cli(['alias', 'rm', 'retired', 'live'])).code).toBe(0);
-    const deleted = await cli([
-      'model',
-      'delete',
-      `retired@${pushed.number}`,
-      '--reason',
-      'gdpr request',
-      '--yes',
-    ]);
+    const deleted = await remove(target, '--reason', 'gdpr request', '--yes');
     expect(deleted.code, deleted.stderr).toBe(0);
-    expect(deleted.stdout).toContain(`Deleted retired@${pushed.number}`);
+    expect(deleted.stdout).toContain(`Deleted ${target}`);
     expect(deleted.stdout).toContain('1 file destroyed');
 
-    const shown = await cli(['model', 'show', `retired@${pushed.number}`]);
+    const shown = await cli(['model', 'show', target]);
     expect(shown.stdout).toMatch(/deleted:\s+.* by service:admin: gdpr request \(files destroyed\)/);
     const listed = await cli(['model', 'show', 'retired']);
     expect(listed.stdout).not.toContain(pushed.digest.slice(7, 19));
     const withDeleted = await cli(['model', 'show', 'retired', '--deleted']);
     expect(withDeleted.stdout).toContain('(deleted ');
 
-    const pull = await cli([
-      'model',
-      'pull',
-      `retired@${pushed.number}`,
-      '--out',
-      path.join(work, 'retired-out'),
-    ]);
+    const pull = await cli(['model', 'pull', target, '--out', path.join(work, 'retired-out')]);
     expect(pull.code).toBe(3);
     expect(pull.stderr).toContain('version_deleted');
-    const twice = await cli(['model', 'delete', `retired@${pushed.number}`, '--reason', 'again', '--yes']);
+    const twice = await remove(target, '--reason', 'again', '--yes');
     expect(twice.code).toBe(3);
   });
 

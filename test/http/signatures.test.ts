@@ -62,8 +62,14 @@ describe('signatures in the registry', () => {
       { path: 'iris.onnx', content: iris },
     ]);
     expect(version.signatures).toEqual([
-      expect.objectContaining({ signer: 'release-team', status: 'verified', attachedBy: expect.any(String) }),
+      expect.objectContaining({
+        signer: 'release-team',
+        status: 'verified',
+        environments: ['production'],
+        attachedBy: expect.any(String),
+      }),
     ]);
+    expect(version.signedFor).toEqual(['production']);
     const read = await t.app.inject({ method: 'GET', url: `/api/v1/models/iris/versions/${version.number}` });
     expect(read.json().signatures[0].status).toBe('verified');
     const pulled = await t.app.inject({
@@ -176,7 +182,7 @@ describe('signatures in the registry', () => {
     const added = await t.app.inject({
       method: 'POST',
       url: '/api/v1/signers',
-      payload: { name: 'ops', publicKey: ops.publicPem },
+      payload: { name: 'ops', publicKey: ops.publicPem, environments: ['staging', 'canary'] },
     });
     expect(added.statusCode, added.body).toBe(201);
     await createModel(t, 'revoked-demo');
@@ -185,6 +191,7 @@ describe('signatures in the registry', () => {
       { path: 'iris.onnx', content: iris },
     ]);
     expect(version.signatures[0]).toMatchObject({ signer: 'ops', status: 'verified' });
+    expect(version.signedFor).toEqual(['canary', 'staging']);
 
     const revoke = await t.app.inject({ method: 'DELETE', url: '/api/v1/signers/ops' });
     expect(revoke.statusCode, revoke.body).toBe(200);
@@ -202,6 +209,8 @@ describe('signatures in the registry', () => {
 
     const detail = await t.app.inject({ method: 'GET', url: '/api/v1/models/revoked-demo/versions/1' });
     expect(detail.json().signatures[0]).toMatchObject({ signer: 'ops', status: 'revoked' });
+    // A revoked signer vouches for no environment any more.
+    expect(detail.json().signedFor).toEqual([]);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/models/revoked-demo/versions' });
     expect(list.json().items[0].signatures[0].status).toBe('revoked');
     const pulled = await t.app.inject({

@@ -1,12 +1,10 @@
 // Key rotation for the encrypted fs store: re-wrap every data key under the current KEK, in place.
-import { open, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { isSha256Digest } from '../../modules/artifacts/index.js';
+import { open } from 'node:fs/promises';
 import { type KeyProvider, kekInUse } from '../../modules/keys/index.js';
 import { AppError } from '../../platform/errors.js';
 import { encodeSlot, SLOT_SIZE, slotOffset, wrapAad } from './encrypted-blob-format.js';
 import { encryptedBlobPath, readBlobHeader, unwrapDataKey } from './encrypted-fs-blob-store.js';
-import { errCode } from './fs-blob-files.js';
+import { errCode, storedDigests } from './fs-blob-files.js';
 
 export interface RewrapFailure {
   digest: string;
@@ -23,21 +21,6 @@ export interface RewrapResult {
 interface RotationDeps {
   root: string;
   keys: KeyProvider;
-}
-
-/** Every stored blob's digest, from the `sha256/ab/cdef…` layout; stray names are skipped. */
-export async function* storedDigests(root: string): AsyncGenerator<string> {
-  let fanOut: string[];
-  try {
-    fanOut = (await readdir(join(root, 'sha256'))).sort();
-  } catch (err) {
-    if (errCode(err) === 'ENOENT') return;
-    throw err;
-  }
-  for (const dir of fanOut) {
-    const names = await readdir(join(root, 'sha256', dir)).catch(() => [] as string[]);
-    for (const name of names.sort()) if (isSha256Digest(dir + name)) yield dir + name;
-  }
 }
 
 const describe = (digest: string, err: unknown): RewrapFailure =>

@@ -24,7 +24,7 @@ import {
   wrapAad,
 } from './encrypted-blob-format.js';
 import { encryptToFile } from './encrypted-blob-writer.js';
-import { errCode } from './fs-blob-files.js';
+import { errCode, readFully } from './fs-blob-files.js';
 import { createStagingArea, sweepStagingAreas } from './staging-area.js';
 
 export interface EncryptedFsBlobStoreOptions {
@@ -38,16 +38,6 @@ export const encryptedBlobPath = (root: string, digest: string): string => {
   assertSha256Digest(digest);
   return join(root, 'sha256', digest.slice(0, 2), digest.slice(2));
 };
-
-async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<number> {
-  let got = 0;
-  while (got < buf.length) {
-    const { bytesRead } = await fh.read(buf, got, buf.length - got, position + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  return got;
-}
 
 /** The header of the blob open in `fh`, checked to be the blob named `digest`; blob_integrity otherwise. */
 export async function readBlobHeader(fh: FileHandle, digest: string): Promise<ParsedHeader> {

@@ -1,8 +1,13 @@
 // Filesystem steps of the fs blob store: streaming a blob into staging and placing it durably.
 import { createHash } from 'node:crypto';
-import { type FileHandle, link, mkdir, open, rename, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { blobTooLarge, type StagedBlob, type WriteOptions } from '../../modules/artifacts/index.js';
+import { type FileHandle, link, mkdir, open, readdir, rename, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  blobTooLarge,
+  isSha256Digest,
+  type StagedBlob,
+  type WriteOptions,
+} from '../../modules/artifacts/index.js';
 
 export const CHUNK = 1024 * 1024;
 export const FILE_MODE = 0o640;
@@ -102,5 +107,32 @@ async function exists(file: string): Promise<boolean> {
   } catch (err) {
     if (errCode(err) === 'ENOENT') return false;
     throw err;
+  }
+}
+
+/** Reads until `buf` is full or the file ends; returns how many bytes were read. */
+export async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<number> {
+  let got = 0;
+  while (got < buf.length) {
+    const { bytesRead } = await fh.read(buf, got, buf.length - got, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
+}
+
+/** Every blob digest under `root`, from the `sha256/ab/cdef…` layout, sorted; other names are skipped. */
+export async function* storedDigests(root: string): AsyncGenerator<string> {
+  let fanOut: string[];
+  try {
+    fanOut = (await readdir(join(root, 'sha256'))).sort();
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') return;
+    throw err;
+  }
+  for (const dir of fanOut) {
+    if (dir.length !== 2) continue;
+    const names = await readdir(join(root, 'sha256', dir)).catch(() => [] as string[]);
+    for (const name of names.sort()) if (isSha256Digest(dir + name)) yield dir + name;
   }
 }

@@ -1,14 +1,15 @@
 // Start-up upgrade of data directories from before encryption: their blobs are plaintext, at the same paths.
 import { randomUUID } from 'node:crypto';
-import { constants, type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { constants, type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { isSha256Digest, sameDigest } from '../../modules/artifacts/index.js';
+import { sameDigest } from '../../modules/artifacts/index.js';
 import type { KeyProvider } from '../../modules/keys/index.js';
 import { AppError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import { HEADER_SIZE, MAGIC, parseHeader } from './encrypted-blob-format.js';
 import { encryptToFile } from './encrypted-blob-writer.js';
-import { CHUNK, DIR_MODE, errCode, fsyncDir } from './fs-blob-files.js';
+import { encryptedBlobPath } from './encrypted-fs-blob-store.js';
+import { CHUNK, DIR_MODE, errCode, fsyncDir, readFully, storedDigests } from './fs-blob-files.js';
 
 /**
  * Why a blob was left as it was: its bytes do not hash to its name (`digest_mismatch`), it starts like an
@@ -35,38 +36,8 @@ export interface LegacyMigrationDeps {
   logger?: Pick<Logger, 'info'>;
 }
 
-const FAN_OUT = /^[0-9a-f]{2}$/;
 // Windows has no O_NOFOLLOW; a link there is still refused by the regular-file check on the handle.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
-
-/** Every `sha256/ab/<62 hex>` entry under `root`; other names are not blobs and are left alone. */
-async function* candidates(root: string): AsyncGenerator<{ digest: string; file: string }> {
-  let fanOut: string[];
-  try {
-    fanOut = (await readdir(join(root, 'sha256'))).sort();
-  } catch (err) {
-    if (errCode(err) === 'ENOENT') return;
-    throw err;
-  }
-  for (const dir of fanOut) {
-    if (!FAN_OUT.test(dir)) continue;
-    const names = await readdir(join(root, 'sha256', dir)).catch(() => [] as string[]);
-    for (const name of names.sort()) {
-      if (name.length === 62 && isSha256Digest(dir + name))
-        yield { digest: dir + name, file: join(root, 'sha256', dir, name) };
-    }
-  }
-}
-
-async function readAt(fh: FileHandle, buf: Buffer, position: number): Promise<number> {
-  let got = 0;
-  while (got < buf.length) {
-    const { bytesRead } = await fh.read(buf, got, buf.length - got, position + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  return got;
-}
 
 /**
  * The file's bytes in 1 MiB reads from one buffer, wiped at the end. Reusing it is safe because the
@@ -76,7 +47,7 @@ async function* readPlaintext(fh: FileHandle): AsyncGenerator<Buffer> {
   const buf = Buffer.allocUnsafe(CHUNK);
   try {
     for (let position = 0; ; ) {
-      const got = await readAt(fh, buf, position);
+      const got = await readFully(fh, buf, position);
       if (got === 0) return;
       yield buf.subarray(0, got);
       position += got;
@@ -111,7 +82,7 @@ async function migrateOne(
   try {
     if (!(await fh.stat()).isFile()) return 'not_a_file';
     const head = Buffer.alloc(HEADER_SIZE);
-    const got = await readAt(fh, head, 0);
+    const got = await readFully(fh, head, 0);
     const header = got === HEADER_SIZE ? parseHeader(head) : null;
     if (header && sameDigest(digest, header.digest)) return 'unchanged';
     // A magic without a valid header is most likely a damaged encrypted blob. It is hashed all the same:
@@ -160,7 +131,8 @@ export async function encryptLegacyBlobs(deps: LegacyMigrationDeps): Promise<Leg
     return join(workDir, `${randomUUID()}.part`);
   };
   try {
-    for await (const { digest, file } of candidates(deps.root)) {
+    for await (const digest of storedDigests(deps.root)) {
+      const file = encryptedBlobPath(deps.root, digest);
       // One blob that cannot be migrated (unreadable, disk full) must not keep the rest, or the server, down.
       try {
         const outcome = await migrateOne(deps, digest, file, temp);

@@ -131,11 +131,15 @@ function showVersion(ctx: CliContext, v: VersionDetailView): void {
         ? `${v.scan.severity} (${v.scan.files.length} file${v.scan.files.length === 1 ? '' : 's'} scanned)`
         : 'no file that could hold a pickle',
     ],
+    ['signed for', v.signedFor.length ? v.signedFor.join(', ') : null],
     [
       'signatures',
       v.signatures.length
         ? v.signatures
-            .map((s) => `${s.signer}: ${s.status}${s.status === 'verified' ? '' : ` (${s.detail})`}`)
+            .map(
+              (s) =>
+                `${s.signer}: ${s.status}${s.status === 'verified' ? '' : ` (${s.detail})`}${s.environments.length ? ` [${s.environments.join(', ')}]` : ''}`,
+            )
             .join('; ')
         : 'none',
     ],

@@ -152,6 +152,7 @@ const ScanAttestation = Type.Union([
 /** A signature on a version, re-checked whenever it is shown. */
 export const SignatureView = Type.Object({
   signer: Type.String(),
+  environments: Type.Array(Type.String(), { description: 'The environments its signer may sign for.' }),
   status: Type.Union([Type.Literal('verified'), Type.Literal('failed'), Type.Literal('revoked')], {
     description: 'verified; failed (does not, or no longer, verify); revoked (its signer was revoked since).',
   }),
@@ -183,6 +184,9 @@ const versionFields = {
   }),
   aliases: Type.Array(Type.String()),
   signatures: Type.Array(SignatureView),
+  signedFor: Type.Array(Type.String(), {
+    description: 'Environments vouched for by at least one verified signature (its signer’s environments).',
+  }),
   createdBy: Type.String(),
   createdAt: Timestamp,
   deleted: Type.Union([

@@ -91,7 +91,12 @@ export function signatureViewOf(
   signer: SignerRecord,
   digest: string,
 ): SignatureView {
-  const base = { signer: signer.name, attachedAt: record.attachedAt, attachedBy: record.attachedBy };
+  const base = {
+    signer: signer.name,
+    environments: signer.environments,
+    attachedAt: record.attachedAt,
+    attachedBy: record.attachedBy,
+  };
   if (signer.revokedAt !== null)
     return { ...base, status: 'revoked', detail: `signer ${signer.name} was revoked at ${signer.revokedAt}` };
   if (record.status === 'failed') return { ...base, status: 'failed', detail: record.detail };

@@ -37,6 +37,8 @@ export interface VersionView extends VersionSummary {
   aliases: string[];
   /** Attached signatures, re-checked whenever they are shown. */
   signatures: SignatureView[];
+  /** The environments a verified signature vouches for: the union of its signers' environments. */
+  signedFor: string[];
   createdBy: string;
   createdAt: string;
   /** When, by whom and why the version was deleted; null while it is live. */
@@ -46,6 +48,8 @@ export interface VersionView extends VersionSummary {
 /** A signature as shown: `revoked` once its signer is revoked, `failed` when it does not (or no longer) verify. */
 export interface SignatureView {
   signer: string;
+  /** The environments the signer may sign for (its keyring entry, as it is now). */
+  environments: string[];
   status: 'verified' | 'failed' | 'revoked';
   detail: string;
   attachedAt: string;
@@ -126,10 +130,18 @@ export function versionView(
     },
     aliases: extra.aliases,
     signatures: extra.signatures,
+    signedFor: signedFor(extra.signatures),
     createdBy: v.createdBy,
     createdAt: v.createdAt,
     deleted: v.deleted,
   };
+}
+
+/** Environments covered by at least one verified signature; a revoked or failing one vouches for none. */
+export function signedFor(signatures: readonly SignatureView[]): string[] {
+  const out = new Set<string>();
+  for (const s of signatures) if (s.status === 'verified') for (const env of s.environments) out.add(env);
+  return [...out].sort();
 }
 
 export function versionDetailView(
