@@ -98,3 +98,6 @@ export const opcodes: ReadonlyMap<number, OpInfo> = new Map(
 
 export const PROTO = 0x80;
 export const HIGHEST_PROTOCOL = 5;
+
+/** The bytes break the pickle format: the scanner reads no further. */
+export class PickleFormatError extends Error {}

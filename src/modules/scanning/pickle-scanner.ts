@@ -1,76 +1,25 @@
-import { HIGHEST_PROTOCOL, type OpInfo, opcodes, PROTO } from './pickle-opcodes.js';
-import { decodeLatin1, decodeRawUnicodeEscape, decodeStringRepr, decodeUtf8 } from './pickle-strings.js';
+import { type Arg, PickleInterpreter, stringOps } from './pickle-interpreter.js';
+import { MAX_LINE, MAX_TRACKED_STRING } from './pickle-limits.js';
+import { type OpInfo, opcodes, PickleFormatError, PROTO } from './pickle-opcodes.js';
+import { PickleScanRecorder, type PickleScanResult } from './pickle-scan-result.js';
 
-export type ImportOpcode = 'GLOBAL' | 'INST' | 'STACK_GLOBAL';
+export type {
+  ImportOpcode,
+  PickleAnomaly,
+  PickleAnomalyKind,
+  PickleImport,
+  PickleScanResult,
+} from './pickle-scan-result.js';
 
-/** One global the pickle would import (`module.name`), at the first offset it appears; `count` is how often. */
-export interface PickleImport {
-  module: string;
-  name: string;
-  opcode: ImportOpcode;
-  offset: number;
-  count: number;
-}
-
-export type PickleAnomalyKind = 'unresolved-global' | 'extension-code' | 'limit';
-
-export interface PickleAnomaly {
-  kind: PickleAnomalyKind;
-  opcode: string | null;
-  offset: number;
-  detail: string;
-}
-
-export interface PickleScanResult {
-  /** `not-pickle`: the first byte is no pickle opcode. `unparseable`: malformed or cut off; `reason` says where. */
-  status: 'ok' | 'unparseable' | 'not-pickle';
-  reason: string | null;
-  /** Where parsing stopped, for `unparseable`. */
-  failedAt: number | null;
-  /** The highest protocol a PROTO opcode announced; null for protocol 0/1 pickles, which have none. */
-  protocol: number | null;
-  /** Pickles read to their STOP (PyTorch's legacy format concatenates several). */
-  pickles: number;
-  opcodes: number;
-  /** REDUCE, BUILD, NEWOBJ, NEWOBJ_EX, OBJ and INST: the opcodes that run code of an imported global. */
-  calls: number;
-  bytes: number;
-  /** Bytes after the last pickle that do not start another one (PyTorch legacy files keep raw tensors there). */
-  trailingBytes: number;
-  imports: PickleImport[];
-  anomalies: PickleAnomaly[];
-}
-
-// Bounds on what a hostile file can make the scanner hold. Anything larger is skipped (counted, not kept),
-// so a multi-GiB payload costs no more than a small one.
-const MAX_TRACKED_STRING = 1024;
-const MAX_LINE = 4096;
-const MAX_STACK = 100_000;
-const MAX_MEMO_STRINGS = 100_000;
-const MAX_MEMO_CHARS = 8 * 1024 * 1024;
-const MAX_SPARSE_MEMO_KEYS = 100_000;
-const MAX_IMPORTS = 10_000;
-const MAX_ANOMALIES = 1_000;
-
-const OTHER = Symbol('other');
-const MARK = Symbol('mark');
-type Slot = string | typeof OTHER | typeof MARK;
-type Arg = number | (Uint8Array | null)[] | Uint8Array | null;
 type Phase = 'opcode' | 'fixed' | 'line' | 'payload' | 'halted';
-
-const stringOps = new Set(['BINSTRING', 'SHORT_BINSTRING', 'BINUNICODE', 'SHORT_BINUNICODE', 'BINUNICODE8']);
-const pushesOther = new Set([
-  ...['FLOAT', 'INT', 'LONG', 'BININT', 'BININT1', 'BININT2', 'BINFLOAT', 'LONG1', 'LONG4', 'NONE'],
-  ...['NEWTRUE', 'NEWFALSE', 'EMPTY_DICT', 'EMPTY_LIST', 'EMPTY_TUPLE', 'EMPTY_SET', 'NEXT_BUFFER'],
-  ...['BINBYTES', 'SHORT_BINBYTES', 'BINBYTES8', 'BYTEARRAY8', 'PERSID'],
-]);
-
-class PickleFormatError extends Error {}
 
 /**
  * Push-based pickle opcode scanner: feed every chunk in order, then call end(). It never unpickles: it
  * walks the opcodes and models only what resolves an import (strings on the stack and in the memo), so
  * memory is bounded whatever the file's size, and the result is the same for any chunking.
+ *
+ * This class reads the bytes: it finds each opcode and its argument, across chunk boundaries, and hands
+ * them to a PickleInterpreter, which runs them against the stack-and-memo model.
  */
 export class PickleScanner {
   private phase: Phase = 'opcode';
@@ -86,32 +35,12 @@ export class PickleScanner {
   private lines: (Uint8Array | null)[] = [];
   private payloadLeft = 0;
   private held: Uint8Array | null = null;
-  private stack: Slot[] = [];
-  private floorLost = false;
-  private memo = new Map<number, string>();
-  private memoChars = 0;
-  private memoDense = 0;
-  private memoSparse = new Set<number>();
-  private memoCountLost = false;
-  private inPickle = false;
   private pickleStart = 0;
   private trailingFrom: number | null = null;
   private ended = false;
-  private readonly result: PickleScanResult = {
-    status: 'ok',
-    reason: null,
-    failedAt: null,
-    protocol: null,
-    pickles: 0,
-    opcodes: 0,
-    calls: 0,
-    bytes: 0,
-    trailingBytes: 0,
-    imports: [],
-    anomalies: [],
-  };
-  private readonly imports = new Map<string, PickleImport>();
-  private importsCapped = false;
+  private readonly out = new PickleScanRecorder();
+  private readonly result = this.out.result;
+  private readonly interpreter = new PickleInterpreter(this.out);
 
   push(chunk: Uint8Array): void {
     if (this.ended) throw new Error('PickleScanner used after end()');
@@ -130,14 +59,12 @@ export class PickleScanner {
   end(): PickleScanResult {
     if (!this.ended) {
       this.ended = true;
-      if (this.phase !== 'halted' && (this.inPickle || this.phase !== 'opcode')) {
+      if (this.phase !== 'halted' && (this.interpreter.inPickle || this.phase !== 'opcode')) {
         this.halt(`the data ends inside a pickle, after ${this.offset} bytes`, this.offset);
       } else if (this.phase !== 'halted' && this.result.opcodes === 0) {
-        this.result.status = 'not-pickle';
-        this.result.reason = 'the file is empty';
+        this.out.notPickle('the file is empty');
       }
-      if (this.trailingFrom !== null) this.result.trailingBytes = this.result.bytes - this.trailingFrom;
-      this.result.imports = [...this.imports.values()];
+      this.out.finish(this.trailingFrom);
     }
     return this.result;
   }
@@ -188,21 +115,20 @@ export class PickleScanner {
 
   private onOpcode(byte: number): void {
     this.opOffset = this.offset - 1;
-    if (!this.inPickle) {
+    if (!this.interpreter.inPickle) {
       // Past the first pickle only another protocol-2+ pickle counts; anything else is trailing data.
       if (this.result.pickles > 0 && byte !== PROTO) {
         this.trailingFrom = this.opOffset;
         this.phase = 'halted';
         return;
       }
-      this.inPickle = true;
+      this.interpreter.inPickle = true;
       this.pickleStart = this.opOffset;
     }
     const info = opcodes.get(byte);
     if (!info) {
       if (this.result.opcodes === 0) {
-        this.result.status = 'not-pickle';
-        this.result.reason = `byte 0x${byte.toString(16).padStart(2, '0')} is not a pickle opcode`;
+        this.out.notPickle(`byte 0x${byte.toString(16).padStart(2, '0')} is not a pickle opcode`);
         this.phase = 'halted';
         return;
       }
@@ -266,255 +192,11 @@ export class PickleScanner {
     if (op.arg.kind === 'line' && this.lines.length === op.arg.lines) this.execute(this.lines);
   }
 
+  /** The current opcode's argument is complete: run the opcode, then read the next one. */
   private execute(arg: Arg): void {
     this.phase = 'opcode';
     this.held = null;
-    const name = this.op!.name;
-    if (pushesOther.has(name)) {
-      this.push1(OTHER);
-      return;
-    }
-    if (stringOps.has(name)) {
-      const bytes = arg as Uint8Array | null;
-      const utf8 = name.includes('UNICODE');
-      this.push1(bytes === null ? OTHER : utf8 ? decodeUtf8(bytes) : decodeLatin1(bytes));
-      return;
-    }
-    switch (name) {
-      case 'MARK':
-        this.push1(MARK);
-        return;
-      case 'STOP':
-        this.pop1();
-        this.stack = [];
-        this.floorLost = false;
-        this.resetMemo();
-        this.inPickle = false;
-        this.result.pickles++;
-        return;
-      case 'POP':
-        if (this.stack[this.stack.length - 1] === MARK) this.stack.pop();
-        else this.pop1();
-        return;
-      case 'POP_MARK':
-      case 'APPENDS':
-      case 'SETITEMS':
-      case 'ADDITEMS':
-        this.popMark();
-        return;
-      case 'DUP':
-        this.push1(this.peek());
-        return;
-      case 'BINPERSID':
-      case 'TUPLE1':
-        this.pop1();
-        this.push1(OTHER);
-        return;
-      case 'TUPLE2':
-      case 'REDUCE':
-      case 'NEWOBJ':
-        this.popN(2, name !== 'TUPLE2');
-        return;
-      case 'TUPLE3':
-      case 'NEWOBJ_EX':
-        this.popN(3, name === 'NEWOBJ_EX');
-        return;
-      case 'BUILD':
-        this.pop1();
-        this.peek();
-        this.result.calls++;
-        return;
-      case 'APPEND':
-        this.pop1();
-        this.peek();
-        return;
-      case 'SETITEM':
-        this.pop1();
-        this.pop1();
-        this.peek();
-        return;
-      case 'DICT':
-      case 'LIST':
-      case 'TUPLE':
-      case 'FROZENSET':
-        this.popMark();
-        this.push1(OTHER);
-        return;
-      case 'OBJ':
-        this.popMark();
-        this.push1(OTHER);
-        this.result.calls++;
-        return;
-      case 'STRING':
-      case 'UNICODE':
-        this.push1(this.decodeLineString(name, (arg as (Uint8Array | null)[])[0] ?? null));
-        return;
-      case 'GLOBAL':
-      case 'INST':
-        this.onLineGlobal(name, arg as (Uint8Array | null)[]);
-        return;
-      case 'STACK_GLOBAL': {
-        const qualname = this.pop1();
-        const module = this.pop1();
-        if (typeof module === 'string' && typeof qualname === 'string') {
-          this.recordImport(module, qualname, 'STACK_GLOBAL');
-        } else {
-          this.anomaly('unresolved-global', 'its module and name are not strings the scanner could follow');
-        }
-        this.push1(OTHER);
-        return;
-      }
-      case 'GET':
-      case 'BINGET':
-      case 'LONG_BINGET':
-        this.push1(this.memo.get(this.index(arg)) ?? OTHER);
-        return;
-      case 'PUT':
-      case 'BINPUT':
-      case 'LONG_BINPUT':
-        this.memoPut(this.index(arg), this.peek());
-        return;
-      case 'MEMOIZE':
-        if (this.memoCountLost) this.peek();
-        else this.memoPut(this.memoDense + this.memoSparse.size, this.peek());
-        return;
-      case 'PROTO': {
-        const version = arg as number;
-        if (version > HIGHEST_PROTOCOL) {
-          throw new PickleFormatError(`unsupported pickle protocol ${version} at offset ${this.opOffset}`);
-        }
-        this.result.protocol = Math.max(this.result.protocol ?? 0, version);
-        return;
-      }
-      case 'EXT1':
-      case 'EXT2':
-      case 'EXT4':
-        this.anomaly('extension-code', `copyreg extension code ${arg as number} names a global by number`);
-        this.push1(OTHER);
-        return;
-      case 'READONLY_BUFFER':
-        this.peek();
-        return;
-      default:
-        // FRAME only announces the length of the opcodes that follow, which are read as usual.
-        return;
-    }
-  }
-
-  private decodeLineString(name: string, line: Uint8Array | null): Slot {
-    if (line === null) return OTHER;
-    const text = decodeLatin1(line);
-    if (name === 'UNICODE') return decodeRawUnicodeEscape(text);
-    const value = decodeStringRepr(text.trimEnd());
-    if (value === null) throw new PickleFormatError(`STRING at offset ${this.opOffset} is not quoted`);
-    return value;
-  }
-
-  private onLineGlobal(name: 'GLOBAL' | 'INST', lines: (Uint8Array | null)[]): void {
-    const [module, qualname] = lines;
-    if (module && qualname) this.recordImport(decodeUtf8(module), decodeUtf8(qualname), name);
-    else this.anomaly('unresolved-global', `its module or name is longer than ${MAX_LINE} bytes`);
-    if (name === 'INST') {
-      this.popMark();
-      this.result.calls++;
-    }
-    this.push1(OTHER);
-  }
-
-  private index(arg: Arg): number {
-    if (typeof arg === 'number') return arg;
-    const line = (arg as (Uint8Array | null)[])[0];
-    const text = line ? decodeLatin1(line).trim() : '';
-    if (!/^\d{1,15}$/.test(text)) throw new PickleFormatError(`bad memo index at offset ${this.opOffset}`);
-    return Number(text);
-  }
-
-  private recordImport(module: string, name: string, opcode: ImportOpcode): void {
-    const key = `${module}\n${name}`;
-    const known = this.imports.get(key);
-    if (known) known.count++;
-    else if (this.imports.size < MAX_IMPORTS) {
-      this.imports.set(key, { module, name, opcode, offset: this.opOffset, count: 1 });
-    } else if (!this.importsCapped) {
-      this.importsCapped = true;
-      this.anomaly('limit', `more than ${MAX_IMPORTS} distinct globals; the rest are not listed`);
-    }
-  }
-
-  private anomaly(kind: PickleAnomaly['kind'], detail: string): void {
-    const list = this.result.anomalies;
-    if (list.length < MAX_ANOMALIES)
-      list.push({ kind, opcode: this.op?.name ?? null, offset: this.opOffset, detail });
-  }
-
-  private push1(slot: Slot): void {
-    if (this.stack.length >= MAX_STACK) {
-      // Deep values are never what an import reads, so the bottom half goes; popping into it yields OTHER.
-      this.stack = this.stack.slice(MAX_STACK / 2);
-      this.floorLost = true;
-    }
-    this.stack.push(slot);
-  }
-
-  private peek(): Slot {
-    const top = this.stack[this.stack.length - 1];
-    if (top === undefined) {
-      if (this.floorLost) return OTHER;
-      throw new PickleFormatError(`${this.op?.name} at offset ${this.opOffset} finds the stack empty`);
-    }
-    if (top === MARK) throw new PickleFormatError(`${this.op?.name} at offset ${this.opOffset} finds a MARK`);
-    return top;
-  }
-
-  private pop1(): Slot {
-    const top = this.peek();
-    this.stack.pop();
-    return top;
-  }
-
-  private popN(n: number, isCall: boolean): void {
-    for (let k = 0; k < n; k++) this.pop1();
-    this.push1(OTHER);
-    if (isCall) this.result.calls++;
-  }
-
-  private popMark(): void {
-    const at = this.stack.lastIndexOf(MARK);
-    if (at === -1 && !this.floorLost) {
-      throw new PickleFormatError(`${this.op?.name} at offset ${this.opOffset} has no MARK`);
-    }
-    this.stack.length = Math.max(at, 0);
-  }
-
-  private memoPut(index: number, value: Slot): void {
-    if (index >= this.memoDense && !this.memoSparse.has(index)) {
-      if (index === this.memoDense) {
-        this.memoDense++;
-        while (this.memoSparse.delete(this.memoDense)) this.memoDense++;
-      } else if (this.memoSparse.size < MAX_SPARSE_MEMO_KEYS) {
-        this.memoSparse.add(index);
-      } else {
-        this.memoCountLost = true;
-      }
-    }
-    const old = this.memo.get(index);
-    if (old !== undefined) {
-      this.memo.delete(index);
-      this.memoChars -= old.length;
-    }
-    if (typeof value !== 'string') return;
-    if (this.memo.size < MAX_MEMO_STRINGS && this.memoChars + value.length <= MAX_MEMO_CHARS) {
-      this.memo.set(index, value);
-      this.memoChars += value.length;
-    }
-  }
-
-  private resetMemo(): void {
-    this.memo = new Map();
-    this.memoChars = 0;
-    this.memoDense = 0;
-    this.memoSparse = new Set();
-    this.memoCountLost = false;
+    this.interpreter.execute(this.op!.name, this.opOffset, arg);
   }
 
   private halt(reason: string, at = this.opOffset): void {
@@ -524,8 +206,6 @@ export class PickleScanner {
       this.trailingFrom ??= this.pickleStart;
       return;
     }
-    this.result.status = 'unparseable';
-    this.result.reason = reason;
-    this.result.failedAt = at;
+    this.out.unparseable(reason, at);
   }
 }
