@@ -16,6 +16,14 @@ export const outputNotEmpty = defineError('output_not_empty', 'conflict', (dir: 
   message: `${dir} exists and is not empty; choose an empty or new folder, or pass --force to overwrite files in it.`,
   details: { out: dir },
 }));
+export const signatureRequired = defineError(
+  'signature_required',
+  'precondition_failed',
+  (target: string, why: string) => ({
+    message: `${target}: ${why}; nothing was written (--require-signature).`,
+    details: { target },
+  }),
+);
 export const pulledFileMismatch = defineError('pulled_file_mismatch', 'integrity', (path: string) => ({
   message: `The bytes received for ${JSON.stringify(path)} do not match the version's manifest; nothing was written.`,
   details: { path },

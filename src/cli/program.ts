@@ -183,6 +183,10 @@ export function buildProgram(ctx: CliContext): Command {
   )
     .requiredOption('--out <dir>', 'folder to write the files into (new or empty)')
     .option('--force', 'overwrite files in a non-empty folder')
+    .option(
+      '--require-signature [environment]',
+      'refuse unless a signature verifies (by a signer for ENVIRONMENT, when given); nothing is written otherwise',
+    )
     .action(async (target, opts) =>
       (await import('./commands/model-transfer.js')).modelPull(ctx, target, opts),
     );

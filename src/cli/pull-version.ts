@@ -5,7 +5,7 @@ import { sameDigest } from '../modules/artifacts/index.js';
 import type { VersionDetailView } from '../modules/registry/index.js';
 import { rootDigest } from '../modules/registry/manifest/root-digest.js';
 import { type ApiClient, pathSegs, seg } from './api-client.js';
-import { outputNotEmpty, pulledFileMismatch, pulledRootMismatch } from './cli-errors.js';
+import { outputNotEmpty, pulledFileMismatch, pulledRootMismatch, signatureRequired } from './cli-errors.js';
 
 export interface PullResult {
   out: string;
@@ -21,7 +21,12 @@ export async function pullVersion(
   client: ApiClient,
   version: VersionDetailView,
   outDir: string,
-  options: { force: boolean; onBytes(n: number): void },
+  options: {
+    force: boolean;
+    onBytes(n: number): void;
+    /** Refuse any file the server does not answer with `x-warden-signatures: verified` (re-checked per file). */
+    requireVerifiedSignature?: boolean;
+  },
 ): Promise<PullResult> {
   const out = path.resolve(outDir);
   const existing = await readdir(out).catch((err: NodeJS.ErrnoException) => {
@@ -42,6 +47,14 @@ export async function pullVersion(
         'GET',
         `/api/v1/models/${seg(version.model)}/versions/${version.number}/files/${pathSegs(file.path)}`,
       );
+      const signatures = res.headers.get('x-warden-signatures');
+      if (options.requireVerifiedSignature && signatures !== 'verified') {
+        await res.body?.cancel();
+        throw signatureRequired(
+          `${version.model}@${version.number}`,
+          `the server reports its signatures as ${signatures ?? 'unknown'} while downloading ${file.path}`,
+        );
+      }
       const got = await writeHashed(res, target, options.onBytes);
       if (!sameDigest(got.digest, bare(file.digest)) || got.size !== file.size)
         throw pulledFileMismatch(file.path);

@@ -5,7 +5,7 @@ import { splitModelRef } from '../../modules/registry/index.js';
 import { collectModelFiles } from '../../modules/registry/manifest/index.js';
 import { readFileOr, signatureNotFound } from '../../modules/signing/index.js';
 import { seg } from '../api-client.js';
-import { badOptionValue } from '../cli-errors.js';
+import { badOptionValue, signatureRequired } from '../cli-errors.js';
 import { type CliContext, type ClientOptions, clientFor } from '../context.js';
 import { humanBytes, printJson } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -92,11 +92,27 @@ export function signatureWarning(
   return `warning: ${version.model}@${version.number} has no valid signature (${states})\n`;
 }
 
+/** --require-signature [ENV]: a signature must verify now (and, with ENV, one whose signer may sign for ENV). */
+function checkRequiredSignature(version: VersionView, env: true | string): void {
+  const target = `${version.model}@${version.number}`;
+  if (!version.signatures.some((s) => s.status === 'verified')) {
+    const states = version.signatures.map((s) => `${s.signer}: ${s.status}`).join(', ');
+    throw signatureRequired(target, states ? `no signature verifies (${states})` : 'it has no signature');
+  }
+  if (env !== true && !version.signedFor.includes(env)) {
+    const vouched = version.signedFor.length ? version.signedFor.join(', ') : 'no environment';
+    throw signatureRequired(
+      target,
+      `no verified signature is by a signer for "${env}" (signed for ${vouched})`,
+    );
+  }
+}
+
 /** Pulls a version's files into a folder, verifying every digest before anything takes its final name. */
 export async function modelPull(
   ctx: CliContext,
   target: string,
-  options: ClientOptions & { out: string; force?: boolean },
+  options: ClientOptions & { out: string; force?: boolean; requireSignature?: boolean | string },
 ): Promise<void> {
   const client = clientFor(ctx, options);
   const { model, ref } = splitModelRef(target);
@@ -113,13 +129,17 @@ export async function modelPull(
     'GET',
     `/api/v1/models/${seg(model)}/versions/${seg(resolved)}`,
   );
-  // The files are still served: the warning says, on stderr, that no signature vouches for them.
+  const required = options.requireSignature;
+  if (required !== undefined && required !== false) checkRequiredSignature(version, required);
+  // Without --require-signature the files are still pulled: the warning says, on stderr, that no
+  // signature vouches for them.
   const warning = signatureWarning(version);
   if (warning) ctx.io.stderr.write(warning);
   const progress = startProgress(ctx.io, 'downloading', version.size, !options.json);
   const result = await pullVersion(client, version, path.resolve(ctx.cwd, options.out), {
     force: options.force ?? false,
     onBytes: (n) => progress.add(n),
+    requireVerifiedSignature: required !== undefined && required !== false,
   }).finally(() => progress.stop());
   if (options.json)
     return printJson(ctx.io, { model, version: version.number, digest: version.digest, ...result });
