@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Logger as PinoLogger } from 'pino';
 import { createEncryptedFsBlobStore, hasStoredBlobs } from './adapters/blob/encrypted-fs-blob-store.js';
-import { encryptLegacyBlobs } from './adapters/blob/legacy-plaintext-migration.js';
+import { encryptLegacyBlobsOnce } from './adapters/blob/legacy-plaintext-migration.js';
 import { loadPolicyEngine } from './adapters/cedar/index.js';
 import { openLocalKeyProvider } from './adapters/kms/local-key-provider.js';
 import { createAdminTokenFileWriter } from './adapters/local/admin-token-file.js';
@@ -75,7 +75,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     const swept = await blobs.sweepStaging();
     if (swept > 0) logger.warn({ swept }, 'removed upload staging areas left by an earlier crash');
     // A data directory from before encryption holds plaintext blobs at the same paths: encrypt them in place.
-    const legacy = await encryptLegacyBlobs({ root: blobRoot, keys, logger });
+    const legacy = await encryptLegacyBlobsOnce({ root: blobRoot, keys, logger });
     if (legacy.encrypted > 0)
       logger.info({ event: 'blobs.encrypted_legacy', count: legacy.encrypted }, 'encrypted plaintext blobs');
     for (const skip of legacy.skipped)

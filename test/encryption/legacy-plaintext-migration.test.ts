@@ -8,7 +8,11 @@ import {
   createEncryptedFsBlobStore,
   hasStoredBlobs,
 } from '../../src/adapters/blob/encrypted-fs-blob-store.js';
-import { encryptLegacyBlobs } from '../../src/adapters/blob/legacy-plaintext-migration.js';
+import {
+  encryptLegacyBlobs,
+  encryptLegacyBlobsOnce,
+  LEGACY_DONE_MARKER,
+} from '../../src/adapters/blob/legacy-plaintext-migration.js';
 import { keyringPath, openLocalKeyProvider } from '../../src/adapters/kms/local-key-provider.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createContainer } from '../../src/container.js';
@@ -173,6 +177,37 @@ describe('legacy plaintext blobs are encrypted in place at start-up', () => {
       expect((await readVerified(store, digest)).emitted.equals(data)).toBe(true);
   });
 
+  it('runs at start-up until a pass leaves nothing behind, then not again unless its marker is removed', async () => {
+    const good = legacyBytes(2048);
+    const bad = legacyBytes(100);
+    await writeLegacy(root, good);
+    const badName = await writeLegacy(root, bad, sha256(Buffer.from('another content')));
+    await start();
+    const marker = join(root, LEGACY_DONE_MARKER);
+
+    // A pass that skipped a blob leaves no marker: the blob is reported again at the next start.
+    expect(await encryptLegacyBlobsOnce({ root, keys })).toMatchObject({
+      encrypted: 1,
+      skipped: [{ digest: badName }],
+    });
+    await expect(stat(marker)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await encryptLegacyBlobsOnce({ root, keys })).skipped).toHaveLength(1);
+
+    // Once dealt with, the next pass is clean and writes the marker; later starts read no blob.
+    await rm(blobFile(root, badName));
+    expect(await encryptLegacyBlobsOnce({ root, keys })).toEqual({ encrypted: 0, skipped: [] });
+    expect((await stat(marker)).isFile()).toBe(true);
+    const late = legacyBytes(300);
+    const lateName = await writeLegacy(root, late);
+    expect(await encryptLegacyBlobsOnce({ root, keys })).toEqual({ encrypted: 0, skipped: [] });
+    expect((await readFile(blobFile(root, lateName))).equals(late)).toBe(true);
+
+    // Removing the marker (say, after restoring blob files from an old backup) asks for a new pass.
+    await rm(marker);
+    expect(await encryptLegacyBlobsOnce({ root, keys })).toEqual({ encrypted: 1, skipped: [] });
+    expect((await readVerified(store, lateName)).emitted.equals(late)).toBe(true);
+  });
+
   it('reports a blob it cannot migrate with the error, leaves it as it was, and goes on', async () => {
     const data = legacyBytes(900);
     const digest = await writeLegacy(root, data);
@@ -265,6 +300,8 @@ describe('upgrading a data directory written before encryption', () => {
       }
       expect(plain.get(sha256(secret))?.equals(secret)).toBe(true);
       await rm(join(db.dataDir, 'keys'), { recursive: true });
+      // An older Warden never wrote the marker of a finished pass.
+      await rm(join(blobRoot, LEGACY_DONE_MARKER));
       expect(await hasStoredBlobs(blobRoot)).toBe(false);
 
       // Restart, capturing the log.

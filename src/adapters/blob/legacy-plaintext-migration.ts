@@ -1,6 +1,6 @@
 // Start-up upgrade of data directories from before encryption: their blobs are plaintext, at the same paths.
 import { randomUUID } from 'node:crypto';
-import { constants, type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
+import { access, constants, type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sameDigest } from '../../modules/artifacts/index.js';
 import type { KeyProvider } from '../../modules/keys/index.js';
@@ -145,6 +145,34 @@ export async function encryptLegacyBlobs(deps: LegacyMigrationDeps): Promise<Leg
     }
   } finally {
     if (workDir) await rm(workDir, { recursive: true, force: true });
+  }
+  return result;
+}
+
+/** Written once a pass left nothing unencrypted; its presence lets later starts skip the pass. */
+export const LEGACY_DONE_MARKER = '.legacy-encryption-done';
+
+/**
+ * Runs the legacy pass until it once leaves nothing behind, then never again: a marker in `root` records
+ * it, so later starts do not read every blob's header. A pass that skipped blobs writes no marker, so
+ * they are reported (and retried) at every start until dealt with. Deleting the marker asks for a new
+ * pass, e.g. after restoring blob files from a backup taken before the upgrade.
+ */
+export async function encryptLegacyBlobsOnce(deps: LegacyMigrationDeps): Promise<LegacyMigrationResult> {
+  const marker = join(deps.root, LEGACY_DONE_MARKER);
+  try {
+    await access(marker);
+    return { encrypted: 0, skipped: [] };
+  } catch (err) {
+    if (errCode(err) !== 'ENOENT') throw err;
+  }
+  const result = await encryptLegacyBlobs(deps);
+  if (result.skipped.length === 0) {
+    await writeFile(marker, `${JSON.stringify({ version: 1, at: new Date().toISOString() })}\n`, {
+      mode: 0o640,
+      flush: true,
+    });
+    await fsyncDir(deps.root);
   }
   return result;
 }

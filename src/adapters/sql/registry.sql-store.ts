@@ -6,6 +6,7 @@ import type {
   ModelRecord,
   VersionRecord,
 } from '../../modules/registry/registry.types.js';
+import { createBlobBookkeepingSql } from './blob-bookkeeping.sql-store.js';
 import type { Database, VersionsTable } from './database.js';
 import type { SqlCapabilities } from './db.js';
 
@@ -34,6 +35,8 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
   };
 
   return {
+    ...createBlobBookkeepingSql(db, capabilities),
+
     async insertModel(m) {
       await db
         .insertInto('models')
@@ -173,68 +176,6 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
         .set({ deleted_at: deletion.at, deleted_by: deletion.by, delete_reason: deletion.reason })
         .where('id', '=', id)
         .execute();
-    },
-
-    async countLiveBlobReferences(digest) {
-      const row = await db
-        .selectFrom('version_files')
-        .innerJoin('versions', 'versions.id', 'version_files.version_id')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('version_files.digest', '=', digest)
-        .where('versions.deleted_at', 'is', null)
-        .executeTakeFirst();
-      return Number(row?.n ?? 0);
-    },
-
-    async claimBlobs(digests) {
-      // In one order, so two claimers never wait on each other crosswise; the no-op update takes the row lock.
-      for (const digest of [...new Set(digests)].sort()) {
-        await db
-          .insertInto('blobs')
-          .values({ digest, collect_requested_at: null })
-          .onConflict((oc) => oc.column('digest').doUpdateSet({ collect_requested_at: null }))
-          .execute();
-      }
-    },
-
-    async requestBlobCollection(digests, at) {
-      for (const digest of [...new Set(digests)].sort()) {
-        await db
-          .insertInto('blobs')
-          .values({ digest, collect_requested_at: at })
-          .onConflict((oc) => oc.column('digest').doUpdateSet({ collect_requested_at: at }))
-          .execute();
-      }
-    },
-
-    async lockBlob(digest) {
-      let q = db.selectFrom('blobs').select('collect_requested_at').where('digest', '=', digest);
-      if (capabilities.rowLocks) q = q.forUpdate();
-      const row = await q.executeTakeFirst();
-      return row ? { collectRequestedAt: row.collect_requested_at } : null;
-    },
-
-    async settleBlob(digest, outcome) {
-      if (outcome === 'destroyed') {
-        await db.deleteFrom('blobs').where('digest', '=', digest).execute();
-      } else {
-        await db
-          .updateTable('blobs')
-          .set({ collect_requested_at: null })
-          .where('digest', '=', digest)
-          .execute();
-      }
-    },
-
-    async listBlobsAwaitingCollection(limit) {
-      const rows = await db
-        .selectFrom('blobs')
-        .select('digest')
-        .where('collect_requested_at', 'is not', null)
-        .orderBy('digest')
-        .limit(limit)
-        .execute();
-      return rows.map((r) => r.digest);
     },
 
     async findAlias(modelId, name) {
