@@ -32,16 +32,18 @@ export async function serve(ctx: CliContext, options: ServeOptions): Promise<voi
     ...(options.config ? { file: options.config } : {}),
   });
   const server = await startServer(config);
-  ctx.io.stdout.write(`Warden is listening on ${server.url} (data: ${config.dataDir})\n`);
+  const listening = `Warden is listening on ${server.url} (data: ${config.dataDir})\n`;
   const first = server.firstAdminToken;
-  if (first) {
-    // Shown this once, on stdout only (never logged); the 0600 file keeps it for the operator.
-    ctx.io.stdout.write(
-      `\nFirst start: created an admin API token, saved to ${first.file} (mode 0600). It is shown only this once:\n\n` +
-        `  ${first.token}\n\n` +
-        `Use it: export WARDEN_TOKEN=$(cat ${first.file})   or   warden login --url ${server.url} --token <token>\n\n`,
-    );
-  }
+  // The first start's token is shown this once, on stdout only (never logged); the 0600 file keeps it for
+  // the operator. One write with the listening line: a pipe delivers it whole (it is under PIPE_BUF), so
+  // whoever waits for "listening" has the token too.
+  ctx.io.stdout.write(
+    first
+      ? `${listening}\nFirst start: created an admin API token, saved to ${first.file} (mode 0600). It is shown only this once:\n\n` +
+          `  ${first.token}\n\n` +
+          `Use it: export WARDEN_TOKEN=$(cat ${first.file})   or   warden login --url ${server.url} --token <token>\n\n`
+      : listening,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
