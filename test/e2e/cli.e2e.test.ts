@@ -437,7 +437,7 @@ describe('warden CLI against a real `warden serve`', { timeout: 60_000 }, () => 
     const deleted = await remove(target, '--reason', 'gdpr request', '--yes');
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(deleted.stdout).toContain(`Deleted ${target}`);
-    expect(deleted.stdout).toContain('1 file destroyed');
+    expect(deleted.stdout).toContain('1 blob destroyed');
 
     const shown = await cli(['model', 'show', target]);
     expect(shown.stdout).toMatch(/deleted:\s+.* by service:admin: gdpr request \(files destroyed\)/);

@@ -34,9 +34,10 @@ export async function modelDelete(
   );
   if (options.json) return printJson(ctx.io, result);
   const { version, blobs } = result;
+  // Counted per stored blob (distinct file contents), as the store keeps them.
   const kept = blobs.retained > 0 ? `, ${blobs.retained} kept (same bytes in another live version)` : '';
   const pending = blobs.pending > 0 ? `, ${blobs.pending} to be destroyed at the next server start` : '';
   ctx.io.stdout.write(
-    `Deleted ${version.model}@${version.number} (${version.digest}): ${blobs.destroyed} file${blobs.destroyed === 1 ? '' : 's'} destroyed${kept}${pending}\n`,
+    `Deleted ${version.model}@${version.number} (${version.digest}): ${blobs.destroyed} blob${blobs.destroyed === 1 ? '' : 's'} destroyed${kept}${pending}\n`,
   );
 }

@@ -216,11 +216,15 @@ export const VersionDeletion = Type.Object({
   version: Type.Ref('Version'),
   blobs: Type.Object(
     {
-      destroyed: Type.Integer({ description: 'Files whose stored bytes were destroyed (data key erased).' }),
-      retained: Type.Integer({
-        description: 'Files kept because another live version holds the same bytes.',
+      destroyed: Type.Integer({
+        description: 'Stored blobs (distinct file contents) destroyed: data key erased, file removed.',
       }),
-      pending: Type.Integer({ description: 'Files whose destruction failed; retried at the next start.' }),
+      retained: Type.Integer({
+        description: 'Stored blobs kept because another live version holds the same bytes.',
+      }),
+      pending: Type.Integer({
+        description: 'Stored blobs whose destruction failed; retried at the next start.',
+      }),
     },
     { additionalProperties: false },
   ),
