@@ -90,8 +90,9 @@ interface Received {
 export function createPushVersion(deps: PushDeps) {
   const { uow, read, blobs, clock, logger, limits } = deps;
   const { guard, audit } = deps.access;
-  // Publishing (blob rename + version row) is serialized so clean-up after a failed transaction can never
-  // remove a blob another push has just come to reference.
+  // Safety against destroying a blob under a version being published comes from the blob rows (claimed in
+  // the publishing transaction, locked by the collector), in any process. Serializing this process's
+  // publishing on top spares its pushes the retryable push_conflict a failed neighbour's clean-up could cause.
   const publishLock = createMutex();
 
   const receive = async (staging: BlobStaging, kind: VersionKind, source: PushSource): Promise<Received> => {
