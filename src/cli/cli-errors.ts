@@ -44,3 +44,27 @@ export const badOptionValue = defineError('invalid_option', 'invalid', (option: 
   message: `${option}: ${reason}`,
   details: { option },
 }));
+export const unsafeVersionPath = defineError(
+  'unsafe_version_path',
+  'integrity',
+  (target: string, problem: string, details: Record<string, unknown>) => ({
+    message: `${target} cannot be written safely: ${problem} Nothing was written.`,
+    details: { target, ...details },
+  }),
+);
+export const unsafePullTarget = defineError(
+  'unsafe_pull_target',
+  'conflict',
+  (where: string, why: string) => ({
+    message: `${where} ${why}; the pull never writes through a symbolic link or over a folder, so nothing was written.`,
+    details: { path: where },
+  }),
+);
+export const pullWriteFailed = defineError(
+  'pull_write_failed',
+  'internal',
+  (where: string, reason: string) => ({
+    message: `Cannot write ${where} (${reason}); the pull stopped and its staging folder was removed.`,
+    details: { path: where },
+  }),
+);

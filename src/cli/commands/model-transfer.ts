@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelView, Page, VersionDetailView, VersionView } from '../../modules/registry/index.js';
 import { splitModelRef } from '../../modules/registry/index.js';
-import { collectModelFiles } from '../../modules/registry/manifest/index.js';
+import { collectModelFiles, validateVersionPaths } from '../../modules/registry/manifest/index.js';
 import { readFileOr, signatureNotFound } from '../../modules/signing/index.js';
 import { seg } from '../api-client.js';
 import { badOptionValue, signatureRequired } from '../cli-errors.js';
@@ -35,6 +35,8 @@ export async function modelPush(ctx: CliContext, target: string, options: PushOp
     cwd: ctx.cwd,
     ignorePaths: options.ignorePaths ?? [],
   });
+  // The server's path rules, applied before anything is sent: a single file goes by its own name.
+  validateVersionPaths(model.kind === 'file' ? [path.basename(model.root)] : model.files.map((f) => f.path));
   const metadata = {
     kind: model.kind,
     ...(options.format ? { format: options.format } : {}),

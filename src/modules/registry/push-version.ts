@@ -9,7 +9,9 @@ import { buildScanAttestation, createFileScanner, type FileScanResult } from '..
 import type { BlobCollector } from './blob-collector.js';
 import { detectFormat } from './detect-format.js';
 import { type OnnxSignature, OnnxSignatureReader } from './formats/onnx-signature.js';
+import { conflictingFilePaths } from './manifest/manifest-errors.js';
 import { compareOmsPaths } from './manifest/path-order.js';
+import { createPathSet } from './manifest/path-rules.js';
 import { validateRelativePath } from './manifest/relative-path.js';
 import { rootDigest } from './manifest/root-digest.js';
 import {
@@ -97,11 +99,15 @@ export function createPushVersion(deps: PushDeps) {
 
   const receive = async (staging: BlobStaging, kind: VersionKind, source: PushSource): Promise<Received> => {
     const seen = new Set<string>();
+    // Refused as each file arrives, before its bytes are read: names that clash on some user's disk.
+    const pathSet = createPathSet();
     const out: Received = { files: [], total: 0, onnx: [], scans: [] };
     for await (const incoming of source.files) {
       const path = validateRelativePath(incoming.path);
       if (seen.has(path)) throw duplicateFilePath(path);
       seen.add(path);
+      const clash = pathSet.add(path);
+      if (clash) throw conflictingFilePaths(clash.rule, clash.reason, clash.path, clash.other);
       if (seen.size > limits.maxFilesPerVersion) throw tooManyFiles(limits.maxFilesPerVersion);
       const remaining = limits.maxVersionBytes - out.total;
       const reader = /\.onnx$/i.test(path) ? new OnnxSignatureReader() : null;

@@ -14,6 +14,7 @@ export {
 } from './digest-model.js';
 export { type FileDigest, sha256File } from './hash-file.js';
 export {
+  conflictingFilePaths,
   invalidFilePath,
   modelEmpty,
   modelFileNameNotUtf8,
@@ -22,5 +23,16 @@ export {
   modelSymlink,
 } from './manifest-errors.js';
 export { compareCodePoints, compareOmsPaths } from './path-order.js';
-export { validateRelativePath } from './relative-path.js';
+export {
+  checkPath,
+  checkPaths,
+  createPathSet,
+  type PathConflict,
+  type PathRule,
+  type PathSet,
+  type PathSetRule,
+  type PathViolation,
+  pathKey,
+} from './path-rules.js';
+export { validateRelativePath, validateVersionPaths } from './relative-path.js';
 export { type ResourceDigest, rootDigest, sortResources } from './root-digest.js';

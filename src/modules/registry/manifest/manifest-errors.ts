@@ -30,11 +30,22 @@ export const modelFileNameNotUtf8 = defineError('model_file_name_not_utf8', 'inv
   details: { path },
 }));
 
+/** A path that breaks one of the path rules (path-rules.ts); `rule` is the stable id of the rule. */
 export const invalidFilePath = defineError(
   'invalid_file_path',
   'invalid',
-  (reason: string, path: string) => ({
-    message: `Invalid file path ${quotePath(path)}: ${reason}.`,
-    details: { reason, path: path.length > 300 ? `${path.slice(0, 300)}…` : path },
+  (reason: string, path: string, rule?: string) => ({
+    message: `Invalid file path ${quotePath(path)}: ${reason}${rule ? ` (rule: ${rule})` : ''}.`,
+    details: { reason, path: path.length > 300 ? `${path.slice(0, 300)}…` : path, ...(rule ? { rule } : {}) },
+  }),
+);
+
+/** Two paths of one version that cannot both exist on a user's disk. */
+export const conflictingFilePaths = defineError(
+  'conflicting_file_paths',
+  'invalid',
+  (rule: string, reason: string, path: string, other: string) => ({
+    message: `File paths ${quotePath(other)} and ${quotePath(path)} ${reason} (rule: ${rule}).`,
+    details: { rule, reason, path, other },
   }),
 );
