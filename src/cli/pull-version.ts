@@ -85,7 +85,7 @@ async function pullInto(
   const parent = existing ? out : path.dirname(out);
   await mkdir(parent, { recursive: true });
   const staging = path.join(parent, `.warden-pull-${randomBytes(6).toString('hex')}`);
-  await mkdir(staging, 0o700);
+  await mkdir(staging);
   try {
     for (const file of version.files) {
       const target = path.join(staging, ...file.path.split('/'));

@@ -43,6 +43,7 @@ describe('checkPath', () => {
     ['.git::$INDEX_ALLOCATION/config', 'git_component'],
     ['\uff0egit/config', 'git_component'], // fullwidth full stop: NFKC `.git`
     ['.\uff27\uff29\uff34', 'git_component'], // fullwidth GIT
+    ['.g\u0131t/config', 'git_component'], // dotless i: upper-cases to I, so NTFS's upcase table reads .GIT
     ['.g\u200cit/config', 'format_character'], // HFS+ ignores U+200C: `.git` there
     ['\ufeff.git', 'format_character'],
     // Control characters.
