@@ -89,7 +89,7 @@ async function pullInto(
   try {
     for (const file of version.files) {
       const target = path.join(staging, ...file.path.split('/'));
-      // The staging folder is new and private, and the paths passed the rules: no clash, nothing to follow.
+      // The staging folder is new and randomly named, and the paths passed the rules: no clash, nothing to follow.
       await mkdir(path.dirname(target), { recursive: true });
       const res = await client.raw(
         'GET',
