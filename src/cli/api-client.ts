@@ -33,6 +33,9 @@ export interface ApiClientOptions {
  * `127.0.0.1:8080` not at all, which used to surface as "cannot reach the server".
  */
 export function checkServerUrl(url: string): void {
+  if (url.trim() !== url) throw serverUrlInvalid(url, 'has spaces around it');
+  if (/^https?:(?!\/\/)/i.test(url))
+    throw serverUrlInvalid(url, 'is malformed: write it as http://HOST:PORT or https://HOST');
   const suggestion = `add http:// or https://, e.g. http://${url.replace(/^\/+/, '')}`;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw serverUrlInvalid(url, `has no scheme: ${suggestion}`);
   let parsed: URL;
