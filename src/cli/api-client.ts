@@ -3,7 +3,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, type ErrorKind, errorKinds } from '../platform/errors.js';
-import { serverUnreachable, unexpectedResponse } from './cli-errors.js';
+import { serverUnreachable, serverUrlInvalid, unexpectedResponse } from './cli-errors.js';
 
 export interface ApiClient {
   readonly baseUrl: string;
@@ -24,10 +24,40 @@ export const pathSegs = (value: string) => value.split('/').map(seg).join('/');
 export interface ApiClientOptions {
   /** Bearer token sent on every request (json, raw and upload); none when null or absent. */
   token?: string | null;
+  /** Where the token came from (`--token`, `WARDEN_TOKEN`, the saved login), named when it is refused. */
+  tokenSource?: string;
+}
+
+/**
+ * Refuses a server URL that fetch would misread: `localhost:8080` parses as the scheme "localhost:", and
+ * `127.0.0.1:8080` not at all, which used to surface as "cannot reach the server".
+ */
+export function checkServerUrl(url: string): void {
+  if (url.trim() !== url) throw serverUrlInvalid(url, 'has spaces around it');
+  if (/^https?:(?!\/\/)/i.test(url))
+    throw serverUrlInvalid(url, 'is malformed: write it as http://HOST:PORT or https://HOST');
+  const suggestion = `add http:// or https://, e.g. http://${url.replace(/^\/+/, '')}`;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw serverUrlInvalid(url, `has no scheme: ${suggestion}`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw serverUrlInvalid(url, 'is not a valid URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw serverUrlInvalid(
+      url,
+      `uses ${parsed.protocol.slice(0, -1)}:// where Warden speaks http:// or https://`,
+    );
 }
 
 export function createApiClient(baseUrl: string, options: ApiClientOptions = {}): ApiClient {
+  checkServerUrl(baseUrl);
   const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  const refusal: RefusalContext = {
+    baseUrl,
+    token: options.token ? (options.tokenSource ?? 'the token given') : null,
+  };
   const request = async (method: string, path: string, init: RequestInit = {}) => {
     try {
       return await fetch(`${baseUrl}${path}`, {
@@ -48,15 +78,15 @@ export function createApiClient(baseUrl: string, options: ApiClientOptions = {})
           ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
           : {}),
       });
-      if (!res.ok) throw await problemOf(res);
+      if (!res.ok) throw await problemOf(res, refusal);
       return (res.status === 204 ? undefined : await res.json()) as T;
     },
     async raw(method, path) {
       const res = await request(method, path);
-      if (!res.ok) throw await problemOf(res);
+      if (!res.ok) throw await problemOf(res, refusal);
       return res;
     },
-    upload: (path, body, headers) => upload(baseUrl, path, body, { ...auth, ...headers }),
+    upload: (path, body, headers) => upload(baseUrl, path, body, { ...auth, ...headers }, refusal),
   };
 }
 
@@ -65,6 +95,7 @@ async function upload<T>(
   path: string,
   body: AsyncIterable<Uint8Array>,
   headers: Record<string, string>,
+  refusal: RefusalContext,
 ): Promise<T> {
   const url = new URL(`${baseUrl}${path}`);
   const transport = url.protocol === 'https:' ? https : http;
@@ -90,14 +121,36 @@ async function upload<T>(
   if (sendError instanceof AppError) throw sendError;
   const text = Buffer.concat(chunks).toString('utf8');
   const status = res.statusCode ?? 0;
-  if (status < 200 || status >= 300) throw await problemOf(new Response(text, { status }));
+  if (status < 200 || status >= 300) throw await problemOf(new Response(text, { status }), refusal);
   return JSON.parse(text) as T;
 }
 
 const loginHint = 'Pass --token, set WARDEN_TOKEN or run `warden login --url URL --token TOKEN`.';
 
+/** What a 401 means depends on whether a token was sent, and from where. */
+interface RefusalContext {
+  baseUrl: string;
+  /** Where the token sent came from; null when none was sent. */
+  token: string | null;
+}
+
+/**
+ * The server gives one answer for every authentication failure (its reason goes to the audit log only);
+ * the CLI knows whether it sent a token, so it says which of the two happened.
+ */
+function unauthenticatedMessage(refusal: RefusalContext | undefined, detail: string): string {
+  if (!refusal) return `${detail} ${loginHint}`;
+  if (refusal.token === null)
+    return `The server at ${refusal.baseUrl} needs a token and none was given (HTTP 401). ${loginHint}`;
+  return (
+    `The server at ${refusal.baseUrl} refused the token from ${refusal.token} (HTTP 401): it is unknown, ` +
+    'revoked, expired or malformed, or was issued by another server. Check it, or get a new one from an ' +
+    'admin (`warden token create`) and pass it with --token, WARDEN_TOKEN or `warden login`.'
+  );
+}
+
 /** Rebuilds the server's error from its problem+json, so the CLI reports the same code and kind. */
-export async function problemOf(res: Response): Promise<AppError> {
+export async function problemOf(res: Response, refusal?: RefusalContext): Promise<AppError> {
   const text = await res.text().catch(() => '');
   try {
     const p = JSON.parse(text) as {
@@ -111,7 +164,7 @@ export async function problemOf(res: Response): Promise<AppError> {
       return new AppError(
         p.code,
         p.code === 'blob_integrity' ? 'integrity' : kindOfStatus(res.status),
-        res.status === 401 ? `${p.detail} ${loginHint}` : p.detail,
+        res.status === 401 ? unauthenticatedMessage(refusal, p.detail) : p.detail,
         {
           ...(p.details ?? {}),
           ...(p.errors ? { errors: p.errors } : {}),

@@ -8,6 +8,14 @@ export const serverUnreachable = defineError(
     details: { url },
   }),
 );
+export const serverUrlInvalid = defineError(
+  'server_url_invalid',
+  'invalid',
+  (url: string, reason: string) => ({
+    message: `The server URL ${JSON.stringify(url)} ${reason} (set by --url, WARDEN_URL or the saved login).`,
+    details: { url },
+  }),
+);
 export const unexpectedResponse = defineError('unexpected_response', 'internal', (status: number) => ({
   message: `The server answered with an unexpected HTTP ${status}.`,
   details: { status },

@@ -19,5 +19,12 @@ export interface ClientOptions {
 /** A client for the server and token the flags, environment or saved login name (in that order). */
 export function clientFor(ctx: CliContext, options: ClientOptions): ApiClient {
   const { url, token } = resolveCredentials({ url: options.url, token: options.token }, ctx.env);
-  return createApiClient(url, { token });
+  return createApiClient(url, { token, tokenSource: tokenSource(ctx, options) });
+}
+
+/** Where resolveCredentials took the token from, in its order, to name it when the server refuses it. */
+function tokenSource(ctx: CliContext, options: ClientOptions): string {
+  if (options.token) return '--token';
+  if (ctx.env.WARDEN_TOKEN) return 'WARDEN_TOKEN';
+  return 'the saved login (`warden login`)';
 }

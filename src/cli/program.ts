@@ -12,11 +12,16 @@ const withClient = (cmd: Command) =>
     .option('--token <token>', 'API token or OIDC JWT (env WARDEN_TOKEN, else the saved login)')
     .option('--json', 'machine-readable JSON output on stdout');
 
+export interface ProgramOptions {
+  /** Shown after `warden serve --help`'s options: every setting, generated from the config schema. */
+  serveSettingsHelp?: string;
+}
+
 /**
  * The command tree. Each action imports its command lazily, so `warden digest` never loads the server,
  * and every command gets the same context instead of reading globals.
  */
-export function buildProgram(ctx: CliContext): Command {
+export function buildProgram(ctx: CliContext, options: ProgramOptions = {}): Command {
   const program = new Command('warden')
     .description('Warden: a secure registry of immutable, content-addressed ML model versions.')
     .version(wardenVersion, '-V, --version')
@@ -24,15 +29,12 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => ctx.io.stdout.write(s), writeErr: (s) => ctx.io.stderr.write(s) })
     .exitOverride();
 
-  program
+  const serve = program
     .command('serve')
     .description('Start the Warden server (SQLite + local artifact folder by default)')
-    // Defaults and variables are applied by loadConfig (flags > WARDEN_* > config file > defaults); the help
-    // text names them so `warden serve --help` documents every setting.
-    .option(
-      '--host <host>',
-      'address to listen on, loopback only until authentication exists (default: 127.0.0.1, env: WARDEN_HOST)',
-    )
+    // Defaults and variables are applied by loadConfig (flags > WARDEN_* > config file > defaults); the
+    // settings list after the options is generated from the config schema (run-cli.ts).
+    .option('--host <host>', 'address to listen on (default: 127.0.0.1, env: WARDEN_HOST)')
     .option('--port <port>', 'TCP port (default: 8080, env: WARDEN_PORT)')
     .option(
       '--data-dir <dir>',
@@ -47,13 +49,8 @@ export function buildProgram(ctx: CliContext): Command {
       '--log-level <level>',
       'fatal|error|warn|info|debug|trace|silent (default: info, env: WARDEN_LOG_LEVEL)',
     )
-    .addHelpText(
-      'after',
-      '\nLimits (config file "limits" object, or env): WARDEN_MAX_FILE_BYTES (default 64GiB),\n' +
-        'WARDEN_MAX_VERSION_BYTES (256GiB), WARDEN_MAX_FILES_PER_VERSION (10000), WARDEN_MAX_JSON_BODY_BYTES (1MiB).\n' +
-        'Sizes accept units: 512MiB, 2GB.',
-    )
     .action(async (opts) => (await import('./commands/serve.js')).serve(ctx, opts));
+  if (options.serveSettingsHelp) serve.addHelpText('after', options.serveSettingsHelp);
 
   program
     .command('digest')

@@ -6,7 +6,11 @@ import { buildProgram } from './program.js';
 
 /** Runs one CLI invocation and returns its exit status; the one place errors become exit codes. */
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
-  const program = buildProgram(ctx);
+  // `serve`'s help lists every setting from the config schema, which no other command needs to load.
+  const serveSettingsHelp = argv.includes('serve')
+    ? (await import('./serve-settings-help.js')).serveSettingsHelp()
+    : undefined;
+  const program = buildProgram(ctx, serveSettingsHelp ? { serveSettingsHelp } : {});
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 
-const Size = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+const Size = (description: string) =>
+  Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
 
 /** The one description of Warden's configuration: the file, WARDEN_* variables and flags all land here. */
 export const ConfigSchema = Type.Object(
@@ -44,13 +45,24 @@ export const ConfigSchema = Type.Object(
               Type.Array(Type.String({ pattern: '^(RS|PS|ES)(256|384|512)$|^EdDSA$' }), {
                 minItems: 1,
                 uniqueItems: true,
+                description:
+                  'Accepted JWT algorithms (unset: RS256, ES256, EdDSA); none and HS* are refused.',
               }),
             ),
             rolesClaim: Type.Optional(
-              Type.String({ minLength: 1, description: 'Claim (dotted path) listing Warden roles.' }),
+              Type.String({
+                minLength: 1,
+                description: 'Claim (dotted path) listing Warden roles (unset: warden_roles).',
+              }),
             ),
-            roleMap: Type.Optional(Type.Record(Type.String(), Type.String())),
-            teamsClaim: Type.Optional(Type.String({ minLength: 1 })),
+            roleMap: Type.Optional(
+              Type.Record(Type.String(), Type.String(), {
+                description: 'Claim value → Warden role (config file only); unset: role names as they are.',
+              }),
+            ),
+            teamsClaim: Type.Optional(
+              Type.String({ minLength: 1, description: "Claim (dotted path) listing the user's teams." }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -59,7 +71,8 @@ export const ConfigSchema = Type.Object(
       { description: 'Accept bearer JWTs from this OpenID Connect issuer; null accepts API tokens only.' },
     ),
     policyFiles: Type.Array(Type.String({ minLength: 1 }), {
-      description: 'Operator Cedar policy files or folders of *.cedar, added to the built-in role policies.',
+      description:
+        'Operator Cedar policy files or folders of *.cedar (comma-separated in the variable), added to the built-in role policies.',
     }),
     encryption: Type.Object(
       {
@@ -82,10 +95,18 @@ export const ConfigSchema = Type.Object(
     ),
     limits: Type.Object(
       {
-        maxFileBytes: Size,
-        maxVersionBytes: Size,
-        maxFilesPerVersion: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-        maxJsonBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
+        maxFileBytes: Size('Largest single file in a version.'),
+        maxVersionBytes: Size('Largest version, all files together.'),
+        maxFilesPerVersion: Type.Integer({
+          minimum: 1,
+          maximum: 1_000_000,
+          description: 'Most files in one version.',
+        }),
+        maxJsonBodyBytes: Type.Integer({
+          minimum: 1024,
+          maximum: 64 * 1024 * 1024,
+          description: 'Largest JSON request body, and the metadata part of a push.',
+        }),
       },
       { additionalProperties: false },
     ),

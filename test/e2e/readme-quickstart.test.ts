@@ -1,4 +1,4 @@
-import { readFileSync, symlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,6 @@ import {
   terminate,
   waitForListening,
   waitForPortClosed,
-  wardenBin,
 } from './helpers.js';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
@@ -50,10 +49,33 @@ describe('README quick start', { timeout: 120_000 }, () => {
     expect(readme).toContain('```bash\nnpm test\n```');
     const lines = quickstartLines();
     expect(lines.length).toBeGreaterThan(0);
-    // The first line takes the admin token the first start wrote; every other line is a warden command.
+    // The first line takes the admin token the first start wrote, the second puts bin/ on PATH (no npx
+    // start-up per call); every other line is a warden command.
     expect(lines[0]).toBe('export WARDEN_TOKEN=$(cat warden-data/admin-token)');
-    for (const line of lines.slice(1)) expect(line).toMatch(/^npx warden /);
-    expect(lines.at(-1)).toBe('npx warden digest ./pulled-iris/iris.onnx');
+    expect(lines[1]).toBe('export PATH="$PWD/bin:$PATH"');
+    for (const line of lines.slice(2)) expect(line).toMatch(/^warden /);
+    expect(lines.at(-1)).toBe('warden digest ./pulled-iris/iris.onnx');
+  });
+
+  it('keeps the command on PATH executable, and the demo output out of git', () => {
+    // `export PATH="$PWD/bin:$PATH"` finds bin/warden: a link to the published entry point, which git
+    // must keep executable (mode 100755) with its node shebang.
+    expect(readlinkSync(path.join(repoRoot, 'bin', 'warden'))).toBe('warden.js');
+    const entry = path.join(repoRoot, 'bin', 'warden.js');
+    expect(statSync(entry).mode & 0o111).toBe(0o111);
+    expect(readFileSync(entry, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const ignored = readFileSync(path.join(repoRoot, '.gitignore'), 'utf8').split('\n');
+    expect(ignored).toContain('pulled-*/');
+  });
+
+  it('still runs through npx from the repository folder', async () => {
+    const proc = spawnTracked('npx', ['warden', '--version'], { cwd: repoRoot, env: childEnv() });
+    const { code } = await proc.exited;
+    expect(code, proc.stderr()).toBe(0);
+    expect(proc.stdout().trim()).toBe(
+      JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version,
+    );
+    expect(proc.stderr()).not.toMatch(/npm warn/i);
   });
 
   it('runs, line by line, against a server started with `npm start`', async () => {
@@ -75,6 +97,7 @@ describe('README quick start', { timeout: 120_000 }, () => {
 
     const cwd = tempDir('warden-readme-');
     symlinkSync(path.join(repoRoot, 'examples'), path.join(cwd, 'examples'));
+    symlinkSync(path.join(repoRoot, 'bin'), path.join(cwd, 'bin'));
     // The README runs from the repository root, where `npm start` keeps ./warden-data.
     symlinkSync(dataDir, path.join(cwd, 'warden-data'));
     const digest = fileRootDigest(path.join(repoRoot, 'examples', 'iris', 'model', 'iris.onnx'));
@@ -83,14 +106,16 @@ describe('README quick start', { timeout: 120_000 }, () => {
     // As in one terminal: each line runs after the exports before it.
     const exports: string[] = [];
     for (const line of quickstartLines()) {
-      const command = line.replace(/^npx warden /, `node ${JSON.stringify(wardenBin)} `);
-      const result = await bash([...exports, command].join('\n'), cwd, url);
+      // Each line runs as written: `warden` must be the one the PATH line put first.
+      const result = await bash([...exports, line].join('\n'), cwd, url);
       if (line.startsWith('export ')) exports.push(line);
       expect(result.code, `${line}\n${result.stdout}${result.stderr}`).toBe(0);
       outputs.push({ line, result });
     }
 
-    const show = outputs.find((o) => o.line.startsWith('npx warden model show '));
+    const which = await bash([...exports, 'command -v warden'].join('\n'), cwd, url);
+    expect(which.stdout.trim()).toBe(path.join(cwd, 'bin', 'warden'));
+    const show = outputs.find((o) => o.line.startsWith('warden model show '));
     expect(show?.result.stdout).toContain(digest);
     expect(show?.result.stdout).toContain('float_input');
     expect(outputs.at(-1)?.result.stdout.trim()).toBe(digest);

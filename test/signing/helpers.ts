@@ -1,10 +1,11 @@
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { CliContext } from '../../src/cli/context.js';
 import { exitCodeOfKind } from '../../src/cli/exit-codes.js';
 import { AppError } from '../../src/platform/errors.js';
+import { modelSigningVectors } from '../fixtures/interop/model-signing-vectors.js';
 
-export const interop = fileURLToPath(new URL('../../../shared/interop/model-signing/', import.meta.url));
+/** The reference model_signing vectors, committed under test/fixtures/interop/. */
+export const interop = modelSigningVectors;
 export const V110_ROOT = '92745110b1ab4368471cbe31664e10174e954b113a3df333db860317b2c6dec4';
 
 /** A CLI context on in-memory streams, and what was written to them. */

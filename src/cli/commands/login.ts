@@ -1,6 +1,6 @@
 import { defaultServerUrl } from '../../config/index.js';
 import type { Principal } from '../../modules/identity/index.js';
-import { createApiClient } from '../api-client.js';
+import { checkServerUrl, createApiClient } from '../api-client.js';
 import { badOptionValue } from '../cli-errors.js';
 import type { CliContext, ClientOptions } from '../context.js';
 import { credentialsPath, credentialsPathUnknown, writeCredentialsFile } from '../credentials.js';
@@ -16,9 +16,14 @@ export async function login(ctx: CliContext, options: ClientOptions): Promise<vo
   if (!token) throw badOptionValue('--token', 'give the token with --token or WARDEN_TOKEN');
   const file = credentialsPath(ctx.env);
   if (!file) throw credentialsPathUnknown();
+  checkServerUrl(url);
   if (!isSafeTransport(url))
     ctx.io.stderr.write(`warning: ${url} is plain http: the token would cross the network unencrypted\n`);
-  const principal = await createApiClient(url, { token }).json<Principal>('GET', '/api/v1/whoami');
+  const tokenSource = options.token ? '--token' : 'WARDEN_TOKEN';
+  const principal = await createApiClient(url, { token, tokenSource }).json<Principal>(
+    'GET',
+    '/api/v1/whoami',
+  );
   writeCredentialsFile(file, { url, token });
   if (options.json) return printJson(ctx.io, { url, principal, file });
   ctx.io.stdout.write(

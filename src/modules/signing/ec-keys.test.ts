@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { modelSigningVectors } from '../../../test/fixtures/interop/model-signing-vectors.js';
 import { loadPrivateKey, loadPublicKey, publicKeyHint } from './ec-keys.js';
 import { generateKeyPair } from './keygen.js';
 
-const pub = fileURLToPath(
-  new URL('../../../../shared/interop/model-signing/signing-key-pub.pem', import.meta.url),
-);
+const pub = `${modelSigningVectors}signing-key-pub.pem`;
 
 describe('ec keys', () => {
   it('reads a public key PEM preceded by a certtool text dump; the hint matches the reference bundle', () => {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { modelSigningVectors } from '../../../../test/fixtures/interop/model-signing-vectors.js';
 import { digestModel } from './digest-model.js';
 
-const interop = fileURLToPath(new URL('../../../../../shared/interop/model-signing/', import.meta.url));
+const interop = modelSigningVectors;
 
 interface Statement {
   subject: { name: string; digest: { sha256: string } }[];
