@@ -20,6 +20,9 @@ export const redactPaths = [
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',
+  // @fastify/multipart logs the request headers it hands busboy (at trace level).
+  '*.headers.authorization',
+  '*.headers.cookie',
   '*.authorization',
   '*.token',
   '*.password',
