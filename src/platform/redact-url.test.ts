@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialQueryParameter, redactUrl, scrubSecrets } from './redact-url.js';
+import { credentialQueryParameter, redactUrl, redactUrlsIn, scrubSecrets } from './redact-url.js';
 
 describe('credentialQueryParameter', () => {
   it.each([
@@ -49,7 +49,21 @@ describe('redactUrl', () => {
   });
 });
 
+describe('redactUrlsIn', () => {
+  it('redacts each absolute URL quoted in a message', () => {
+    expect(
+      redactUrlsIn('cannot be constructed from http://ops:pw@127.0.0.1:1/api/v1/models?limit=100&key=k.'),
+    ).toBe('cannot be constructed from http://127.0.0.1:1/api/v1/models?limit=100&key=[redacted].');
+  });
+});
+
 describe('scrubSecrets', () => {
+  it('drops user-info from URLs in text', () => {
+    expect(scrubSecrets('{"msg":"connect postgres://warden:pw@db:5432/warden failed"}')).toBe(
+      '{"msg":"connect postgres://db:5432/warden failed"}',
+    );
+  });
+
   it('removes token secrets, bearer values and credential pairs from text', () => {
     const text =
       'GET /x?token=abc&limit=1 Authorization: Bearer eyJa.b.c wdn_0123456789ABCDEF_secretsecret sig=zz password=p';

@@ -100,6 +100,13 @@ function safeDecode(value: string): string {
   }
 }
 
+/** Every absolute URL inside `text` passed through redactUrl (library messages quote the URL they failed on). */
+export function redactUrlsIn(text: string): string {
+  // Sentence punctuation right after a URL is kept outside it.
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>\\]*[^\s"'<>\\.,;:)]/gi, (url) => redactUrl(url));
+}
+
+const userInfo = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'\\]*@/gi;
 const tokenSecret = /\b(wdn_[0-9A-Za-z]+_)[0-9A-Za-z]+/g;
 const bearerValue = /\b(Bearer|Basic)\s+[^\s"'\\,;]+/gi;
 // name=value inside free text: any parameter that names a credential or a signature, whatever the case.
@@ -107,12 +114,13 @@ const secretPair =
   /([?&;\s"](?:access[-_]?token|id[-_]?token|refresh[-_]?token|token|jwt|auth|authorization|api[-_]?key|apikey|key|password|passwd|pwd|secret|client[-_]?secret|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&\s"'\\#]*/gi;
 
 /**
- * Last line of defence over text already written for a log or a terminal: Warden token secrets (the id
- * stays, so an operator can still tell which token it was), bearer/basic credentials and credential-like
- * `name=value` pairs lose their values.
+ * Last line of defence over text already written for a log or a terminal: URL user-info, Warden token
+ * secrets (the id stays, so an operator can still tell which token it was), bearer/basic credentials and
+ * credential-like `name=value` pairs lose their values.
  */
 export function scrubSecrets(text: string): string {
   return text
+    .replace(userInfo, '$1')
     .replace(tokenSecret, `$1${REDACTED}`)
     .replace(bearerValue, `$1 ${REDACTED}`)
     .replace(secretPair, `$1${REDACTED}`);
