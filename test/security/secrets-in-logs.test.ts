@@ -76,8 +76,14 @@ describe('no log line carries a secret', () => {
     secrets.set('forged JWT', jwt);
     const basic = Buffer.from('operator:correct-horse-battery-staple').toString('base64');
     secrets.set('basic password', 'correct-horse-battery-staple');
+    const cookie = randomBytes(24).toString('hex');
+    secrets.set('session cookie', cookie);
     for (const authorization of [`Bearer ${wrong}`, `Bearer ${jwt}`, `Basic ${basic}`]) {
-      const res = await t.rawApp.inject({ method: 'GET', url: '/api/v1/models', headers: { authorization } });
+      const res = await t.rawApp.inject({
+        method: 'GET',
+        url: '/api/v1/models',
+        headers: { authorization, cookie: `session=${cookie}` },
+      });
       expect(res.statusCode).toBe(401);
     }
 
