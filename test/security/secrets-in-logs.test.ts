@@ -105,6 +105,12 @@ describe('no log line carries a secret', () => {
       expect(res.body).not.toContain(inQuery);
       expect(res.body).not.toContain(ciToken);
     }
+    // Refused before authentication: without any header it is a 400, not a 401 — the token is never tried.
+    expectProblem(
+      await t.rawApp.inject({ method: 'GET', url: `/api/v1/models?token=${wrong}` }),
+      400,
+      'credentials_in_query',
+    );
     // Signature-bearing parameters (presigned URLs) are not credentials to refuse, but are never logged.
     const signature = randomBytes(32).toString('hex');
     secrets.set('presigned signature', signature);
