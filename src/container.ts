@@ -9,6 +9,7 @@ import { openLocalKeyProvider } from './adapters/kms/local-key-provider.js';
 import { createAdminTokenFileWriter } from './adapters/local/admin-token-file.js';
 import { loadOrCreateAuditKey } from './adapters/local/audit-key.js';
 import { type DataDirLock, lockDataDir } from './adapters/local/data-dir-lock.js';
+import { secureDataDir } from './adapters/local/data-dir-permissions.js';
 import { createJwtVerifier } from './adapters/oidc/jwt-verifier.js';
 import { migrateToLatest, openDatabase } from './adapters/sql/db.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
@@ -43,6 +44,13 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
   logger.debug({ policyFiles }, 'authorization policies loaded');
   const jwt = config.oidc ? createJwtVerifier(config.oidc) : null;
 
+  // Before anything is opened or created inside it: the data directory and its secrets are private.
+  for (const open of await secureDataDir(config.dataDir, config.dataDirPermissions))
+    logger.warn(
+      { event: 'data_dir.insecure', path: open.path, mode: open.mode, fix: open.fix },
+      `${open.path} is open to group or others (mode ${open.mode}); run \`${open.fix}\``,
+    );
+
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let lock: DataDirLock | null = null;
   try {
@@ -64,7 +72,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
 
   try {
     const blobRoot = path.join(config.dataDir, 'blobs');
-    await mkdir(blobRoot, { recursive: true, mode: 0o750 });
+    await mkdir(blobRoot, { recursive: true, mode: 0o700 });
     // Every blob is encrypted with its own data key, wrapped by the key-encryption key of the keyring.
     const keys = await openLocalKeyProvider({
       dataDir: config.dataDir,

@@ -1,11 +1,13 @@
 import { defineError } from '../platform/errors.js';
+import { redactUrl, redactUrlsIn } from '../platform/redact-url.js';
 
 export const serverUnreachable = defineError(
   'server_unreachable',
   'unavailable',
+  // The URL may carry user-info or a query a user pasted with a credential in it: show where, not what.
   (url: string, reason: string) => ({
-    message: `Cannot reach the Warden server at ${url} (${reason}). Start it with \`warden serve\` or pass --url / WARDEN_URL.`,
-    details: { url },
+    message: `Cannot reach the Warden server at ${redactUrl(url)} (${redactUrlsIn(reason)}). Start it with \`warden serve\` or pass --url / WARDEN_URL.`,
+    details: { url: redactUrl(url) },
   }),
 );
 export const serverUrlInvalid = defineError(

@@ -16,6 +16,10 @@ export const ConfigSchema = Type.Object(
       minLength: 1,
       description: 'Folder for the embedded database and artifact store.',
     }),
+    dataDirPermissions: Type.Union([Type.Literal('refuse'), Type.Literal('warn')], {
+      description:
+        'When the data directory (0700) or its database and key files (0600) are open to group or others: refuse to start, or start and log a warning.',
+    }),
     databaseUrl: Type.Union([Type.String({ pattern: '^postgres(ql)?://' }), Type.Null()], {
       description: 'PostgreSQL URL; null uses the SQLite file in the data directory.',
     }),
@@ -123,6 +127,7 @@ export const configDefaults: Config = {
   host: '127.0.0.1',
   port: 8080,
   dataDir: './warden-data',
+  dataDirPermissions: 'refuse',
   databaseUrl: null,
   logLevel: 'info',
   oidc: null,
@@ -142,6 +147,7 @@ export const envKeys = {
   WARDEN_HOST: 'host',
   WARDEN_PORT: 'port',
   WARDEN_DATA_DIR: 'dataDir',
+  WARDEN_DATA_DIR_PERMISSIONS: 'dataDirPermissions',
   WARDEN_DATABASE_URL: 'databaseUrl',
   WARDEN_LOG_LEVEL: 'logLevel',
   WARDEN_OIDC_ISSUER: 'oidc.issuer',

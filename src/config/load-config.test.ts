@@ -72,6 +72,7 @@ describe('loadConfig', () => {
         WARDEN_HOST: '::1',
         WARDEN_PORT: '9090',
         WARDEN_DATA_DIR: 'data',
+        WARDEN_DATA_DIR_PERMISSIONS: 'warn',
         WARDEN_DATABASE_URL: 'postgres://warden@db:5432/warden',
         WARDEN_LOG_LEVEL: 'error',
         WARDEN_MAX_FILES_PER_VERSION: '20',
@@ -89,6 +90,7 @@ describe('loadConfig', () => {
       host: '::1',
       port: 9090,
       dataDir: path.join(cwd, 'data'),
+      dataDirPermissions: 'warn',
       databaseUrl: 'postgres://warden@db:5432/warden',
       logLevel: 'error',
       oidc: {

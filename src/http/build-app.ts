@@ -16,6 +16,7 @@ import { newId } from '../platform/ids.js';
 import { registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { docsPrefix, registerOpenApi } from './plugins/openapi.js';
+import { refuseQueryCredentials } from './plugins/query-credentials.js';
 import { enforceRouteActions } from './plugins/route-actions.js';
 import { aliasRoutes } from './routes/aliases.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
@@ -70,6 +71,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
   });
+  // Before authentication and every other hook: a token in the URL is refused, never tried.
+  refuseQueryCredentials(app);
   registerErrorHandler(app, { bodyLimit: config.limits.maxJsonBodyBytes });
   enforceRouteActions(app, { publicPrefixes: [docsPrefix] });
   app.addHook('onRoute', (route) => {

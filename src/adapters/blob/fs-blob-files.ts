@@ -10,8 +10,8 @@ import {
 } from '../../modules/artifacts/index.js';
 
 export const CHUNK = 1024 * 1024;
-export const FILE_MODE = 0o640;
-export const DIR_MODE = 0o750;
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
 
 export function errCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;

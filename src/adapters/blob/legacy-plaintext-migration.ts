@@ -169,7 +169,7 @@ export async function encryptLegacyBlobsOnce(deps: LegacyMigrationDeps): Promise
   const result = await encryptLegacyBlobs(deps);
   if (result.skipped.length === 0) {
     await writeFile(marker, `${JSON.stringify({ version: 1, at: new Date().toISOString() })}\n`, {
-      mode: 0o640,
+      mode: 0o600,
       flush: true,
     });
     await fsyncDir(deps.root);

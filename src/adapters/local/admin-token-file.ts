@@ -10,7 +10,7 @@ export const adminTokenFileName = 'admin-token';
  */
 export function createAdminTokenFileWriter(dataDir: string): (token: string) => Promise<string> {
   return async (token) => {
-    await mkdir(dataDir, { recursive: true, mode: 0o750 });
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const file = path.join(dataDir, adminTokenFileName);
     let handle: Awaited<ReturnType<typeof open>>;
     try {

@@ -35,7 +35,7 @@ export async function loadOrCreateAuditKey(
 ): Promise<AuditKey> {
   const keyName = options.keyName ?? 'warden-audit';
   const file = path.join(dataDir, auditKeyFile);
-  await mkdir(dataDir, { recursive: true, mode: 0o750 });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   let privateKey = await readKey(file);
   if (!privateKey) {
     await createKey(file);

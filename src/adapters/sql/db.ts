@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -36,11 +36,12 @@ export interface DatabaseOptions {
 /** Opens PostgreSQL when a URL is configured, else the embedded SQLite file under the data directory. */
 export function openDatabase(options: DatabaseOptions): SqlDatabase {
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o750 });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   return openSqlite(path.join(options.dataDir, 'warden.db'));
 }
 
 export function openSqlite(file: string): SqlDatabase {
+  createPrivately(file);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -53,6 +54,25 @@ export function openSqlite(file: string): SqlDatabase {
     describe: `sqlite:${file}`,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * SQLite would create the file 0644 narrowed by the umask (0644 under `umask 000`); an empty file made
+ * here first is a valid empty database, and SQLite gives its -wal and -shm files the database file's mode.
+ */
+function createPrivately(file: string): void {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw err;
+  }
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function openPostgres(url: string): SqlDatabase {

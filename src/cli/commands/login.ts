@@ -1,5 +1,6 @@
 import { defaultServerUrl } from '../../config/index.js';
 import type { Principal } from '../../modules/identity/index.js';
+import { redactUrl } from '../../platform/redact-url.js';
 import { checkServerUrl, createApiClient } from '../api-client.js';
 import { badOptionValue } from '../cli-errors.js';
 import type { CliContext, ClientOptions } from '../context.js';
@@ -18,7 +19,9 @@ export async function login(ctx: CliContext, options: ClientOptions): Promise<vo
   if (!file) throw credentialsPathUnknown();
   checkServerUrl(url);
   if (!isSafeTransport(url))
-    ctx.io.stderr.write(`warning: ${url} is plain http: the token would cross the network unencrypted\n`);
+    ctx.io.stderr.write(
+      `warning: ${redactUrl(url)} is plain http: the token would cross the network unencrypted\n`,
+    );
   const tokenSource = options.token ? '--token' : 'WARDEN_TOKEN';
   const principal = await createApiClient(url, { token, tokenSource }).json<Principal>(
     'GET',
@@ -27,7 +30,7 @@ export async function login(ctx: CliContext, options: ClientOptions): Promise<vo
   writeCredentialsFile(file, { url, token });
   if (options.json) return printJson(ctx.io, { url, principal, file });
   ctx.io.stdout.write(
-    `Logged in to ${url} as ${principal.id} (roles: ${principal.roles.join(', ') || 'none'}); credentials saved to ${file}\n`,
+    `Logged in to ${redactUrl(url)} as ${principal.id} (roles: ${principal.roles.join(', ') || 'none'}); credentials saved to ${file}\n`,
   );
 }
 
