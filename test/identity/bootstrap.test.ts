@@ -81,7 +81,8 @@ describe.each(backends)('first-start admin token (%s)', (_name, factory) => {
           name: 'alice',
           roles: ['admin'],
           teams: [],
-          via: { kind: 'oidc', issuer: 'https://idp.example' },
+          unscoped: true,
+          via: { kind: 'oidc', issuer: 'https://idp.example', subject: 'alice', jti: null },
         },
       },
     );

@@ -107,6 +107,8 @@ function principalOf(options: PolicyExplainOptions): Principal {
     name: m[2],
     roles: given as Role[],
     teams: options.team ?? [],
+    // As for an API token's grant: no --team is the explicit unscoped grant.
+    unscoped: (options.team ?? []).length === 0,
     via: { kind: 'token', tokenId: 'explain' },
   };
 }
