@@ -108,12 +108,14 @@ describe('JWT verifier (real JWKS on loopback)', () => {
       expect(await verifier().verify(jwt)).toEqual({
         ok: true,
         principal: {
-          id: 'user:alice-123',
+          id: `oidc:${issuer}#alice-123`,
           kind: 'user',
           name: 'alice',
           roles: ['contributor'],
+          // No teams claim configured: no teams, and not unscoped (fails closed).
           teams: [],
-          via: { kind: 'oidc', issuer },
+          unscoped: false,
+          via: { kind: 'oidc', issuer, subject: 'alice-123', jti: null },
         },
       });
     });

@@ -29,12 +29,16 @@ export type TeamsClaim =
   | { ok: true; teams: string[] }
   | { ok: false; problem: 'missing' | 'wrong_type' | 'invalid_value' | 'too_many' };
 
+/** A longer value is no group name of any issuer: the claim is refused as malformed. */
+const maxClaimValueLength = 1024;
+
 /**
- * Reads a teams claim strictly. Accepted: an array of team names, or one string of space-separated names
- * (as `scope` is written). Anything else (null, a number, an object, an array holding a non-string or an
- * invalid name, more than `maxTeamsPerToken` names) is a problem, never a partial list: an issuer that
- * sends a malformed claim has a bug or is attacked, and its tokens get no teams. An empty array or string
- * is valid and names no team.
+ * Reads a teams claim strictly. Accepted: an array of strings, or one string of space-separated names (as
+ * `scope` is written). Strings that are not team names (slugs) are skipped: an issuer's groups claim also
+ * names other applications' groups ("/Engineering/ML"), and skipping one can only narrow access. Anything
+ * else (null, a number, an object, an array holding a non-string, a value over 1,024 characters, more
+ * than `maxTeamsPerToken` values) is malformed, never a partial list: the token gets no teams. An empty
+ * array or string is valid and names no team.
  */
 export function teamsClaimOf(value: unknown): TeamsClaim {
   if (value === undefined) return { ok: false, problem: 'missing' };
@@ -44,8 +48,8 @@ export function teamsClaimOf(value: unknown): TeamsClaim {
   else return { ok: false, problem: 'wrong_type' };
   if (items.length > maxTeamsPerToken) return { ok: false, problem: 'too_many' };
   for (const item of items) {
-    if (typeof item !== 'string' || !isSlug(item))
+    if (typeof item !== 'string' || item.length > maxClaimValueLength)
       return { ok: false, problem: 'invalid_value' };
   }
-  return { ok: true, teams: [...new Set(items as string[])].sort() };
+  return { ok: true, teams: [...new Set((items as string[]).filter(isSlug))].sort() };
 }
