@@ -178,6 +178,25 @@ describe('audit trail of successful actions, through the full app', () => {
     expect(revoked?.requestId).toBe(revokedBy);
   });
 
+  it('a token named "admin" is not the admin: its entries name its own id and credential', async () => {
+    const impostor = await issueWorkingToken(t, { name: 'admin', roles: ['contributor'] });
+    const res = await t.rawApp.inject({
+      method: 'POST',
+      url: `${api}/models`,
+      payload: { name: 'named-like-admin' },
+      headers: { authorization: bearer(impostor.token) },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const entry = await auditEntryOf(t, 'registry:model:create', res);
+    expect(entry).toMatchObject({
+      principal: `token:${impostor.id}`,
+      actorName: 'admin',
+      credential: { kind: 'token', tokenId: impostor.id },
+    });
+    expect(entry.principal).not.toBe(t.adminId);
+    expect(res.json().createdBy).toBe(`token:${impostor.id}`);
+  });
+
   it('the chain those entries form verifies', async () => {
     await expectIntactChain(t);
   });
