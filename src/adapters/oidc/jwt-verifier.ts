@@ -125,7 +125,8 @@ function toPrincipal(payload: JWTPayload, s: Settings): AuthResult {
   const scope = scopeOf(payload, values, s);
   if (!scope) return { ok: false, reason: 'jwt_teams_required' };
   const preferred = payload.preferred_username;
-  const jti = typeof payload.jti === 'string' && payload.jti !== '' && payload.jti.length <= 255 ? payload.jti : null;
+  const jti =
+    typeof payload.jti === 'string' && payload.jti !== '' && payload.jti.length <= 255 ? payload.jti : null;
   return {
     ok: true,
     principal: {
@@ -152,7 +153,8 @@ function scopeOf(
   const claim = s.teamsClaim ? teamsClaimOf(claimAt(payload, s.teamsClaim)) : null;
   const named = claim?.ok ? claim.teams : [];
   const unscoped =
-    roleValues.some((v) => s.unscopedRoles.has(v)) || (s.unscopedTeam !== null && named.includes(s.unscopedTeam));
+    roleValues.some((v) => s.unscopedRoles.has(v)) ||
+    (s.unscopedTeam !== null && named.includes(s.unscopedTeam));
   if (unscoped) return { teams: [], unscoped: true };
   const teams = named.filter((t) => t !== s.unscopedTeam);
   if (s.requireTeams && teams.length === 0) return null;

@@ -79,7 +79,8 @@ export function createAuditSqlStore(executor: Kysely<Database>, capabilities: Sq
     async list({ teams, principal, action, resource, since, until, limit, after, order }) {
       let q = db.selectFrom('audit_entries').selectAll();
       // A scoped view with no team sees nothing; `in ()` is not valid SQL, so say it another way.
-      if (teams !== undefined) q = teams.length ? q.where('team', 'in', [...teams]) : q.where(sql<boolean>`1 = 0`);
+      if (teams !== undefined)
+        q = teams.length ? q.where('team', 'in', [...teams]) : q.where(sql<boolean>`1 = 0`);
       if (principal !== undefined) q = q.where('principal', '=', principal);
       if (action !== undefined) q = q.where('action', '=', action);
       if (resource !== undefined) q = q.where('resource', '=', resource);

@@ -35,7 +35,9 @@ export const AuditEntry = Type.Object(
     resource: Type.Union([Type.String(), Type.Null()]),
     requestId: Type.Union([Type.String(), Type.Null()]),
     clientAddress: Type.Union([Type.String(), Type.Null()]),
-    actorName: Type.Optional(Type.String({ description: 'Display name of the principal (not an identifier).' })),
+    actorName: Type.Optional(
+      Type.String({ description: 'Display name of the principal (not an identifier).' }),
+    ),
     credential: Type.Optional(
       Type.Union([
         Type.Object({ kind: Type.Literal('token'), tokenId: Type.String() }, { additionalProperties: false }),

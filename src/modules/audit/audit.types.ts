@@ -38,7 +38,10 @@ export interface AuditEvent {
 }
 
 /** Who is asking and from where: what a route hands a service so its events can name the caller. */
-export type AuditContext = Pick<AuditEvent, 'principal' | 'requestId' | 'clientAddress' | 'actorName' | 'credential'>;
+export type AuditContext = Pick<
+  AuditEvent,
+  'principal' | 'requestId' | 'clientAddress' | 'actorName' | 'credential'
+>;
 
 /** One link of the chain, as stored and exported. `hash` covers every other field. */
 export interface AuditEntry extends AuditEvent {

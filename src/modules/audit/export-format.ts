@@ -81,7 +81,8 @@ export function parseExportLine(line: string, lineNo: number): ExportRecord {
   if (r.credential !== undefined) {
     const c = r.credential;
     if (typeof c !== 'object' || c === null || Array.isArray(c)) throw fail('credential is not an object');
-    if (Object.values(c).some((v) => v !== null && typeof v !== 'string')) throw fail('bad credential fields');
+    if (Object.values(c).some((v) => v !== null && typeof v !== 'string'))
+      throw fail('bad credential fields');
   }
   if (r.details !== undefined) {
     const d = r.details;

@@ -114,7 +114,9 @@ export function createIdentityService<S extends IdentityStores>(deps: IdentitySe
       // A team-scoped administrator lists only the tokens it could have issued or may revoke: those whose
       // teams are all among its own. Unscoped tokens and other teams' stay out of its sight.
       const { unscoped, teams } = context.principal;
-      const visible = unscoped ? all : all.filter((t) => t.teams.length > 0 && t.teams.every((x) => teams.includes(x)));
+      const visible = unscoped
+        ? all
+        : all.filter((t) => t.teams.length > 0 && t.teams.every((x) => teams.includes(x)));
       return visible.map(tokenView);
     },
 

@@ -9,7 +9,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('audit_entries').addColumn('actor_name', 'text').execute();
   await db.schema.alterTable('audit_entries').addColumn('credential', 'text').execute();
   await db.schema.alterTable('audit_entries').addColumn('team', 'text').execute();
-  await db.schema.createIndex('audit_entries_team_idx').on('audit_entries').columns(['team', 'seq']).execute();
+  await db.schema
+    .createIndex('audit_entries_team_idx')
+    .on('audit_entries')
+    .columns(['team', 'seq'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
