@@ -331,6 +331,14 @@ describe('JWT verifier (real JWKS on loopback)', () => {
       expect(refusal({ jwksUrl: url })).toMatch(why);
     });
 
+    it('refuses requireTeams without a teams claim, and an unscoped team value that is no team name', () => {
+      expect(refusal({ requireTeams: true })).toMatch(/requireTeams needs teamsClaim/);
+      expect(refusal({ teamsClaim: 'groups', unscopedTeam: 'All Teams' })).toMatch(/unscopedTeam/);
+      expect(refusal({ teamsClaim: 'groups', requireTeams: true, unscopedTeam: 'all-teams' })).toBe(
+        'accepted',
+      );
+    });
+
     it('allows https anywhere and plain http on loopback', () => {
       expect(refusal({ jwksUrl: 'https://idp.example/.well-known/jwks.json' })).toBe('accepted');
       expect(refusal({ jwksUrl: 'http://localhost:8081/jwks' })).toBe('accepted');
