@@ -35,6 +35,7 @@ const who = (id: string, roles: Role[], teams: string[]): Principal => ({
   name: id,
   roles,
   teams,
+  unscoped: teams.length === 0,
   via: { kind: 'token', tokenId: id },
 });
 const principals = [

@@ -16,6 +16,7 @@ import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-wor
 import type { Config } from './config/index.js';
 import { createAuditLog, createAuditQueryService, createAuditRecorder } from './modules/audit/index.js';
 import {
+  auditActor,
   type CallContext,
   createAuthenticator,
   createIdentityService,
@@ -28,6 +29,7 @@ import {
   createAuthorizer,
   describeResource,
   type ResourceRef,
+  resourceTeam,
 } from './modules/policy/index.js';
 import { createRegistryService } from './modules/registry/index.js';
 import type { Stores } from './modules/stores.js';
@@ -118,10 +120,9 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
         await recorder.record({
           action,
           outcome: 'denied',
-          principal: context.principal.id,
+          ...auditActor(context),
           resource: describeResource(resource),
-          requestId: context.requestId,
-          clientAddress: context.clientAddress,
+          team: resourceTeam(resource),
           details: {
             policies: decision.policies.join(',') || '(no permit)',
             errors: decision.errors.join('; ') || null,
@@ -143,7 +144,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
           r.kind === 'token-list'
             ? { type: 'Registry' }
             : 'id' in r
-              ? { type: 'Token', id: r.id, principal: r.principal }
+              ? { type: 'Token', id: r.id, principal: r.principal, roles: r.roles, teams: r.teams }
               : { type: 'Token', principal: r.principal, roles: r.roles, teams: r.teams };
         await guard.require(context, action, resource);
       },

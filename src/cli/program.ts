@@ -313,9 +313,9 @@ function addPolicyCommands(program: Command, ctx: CliContext): void {
   policy
     .command('explain')
     .description('Decide one request offline and name the policies that determined it')
-    .requiredOption('--principal <id>', 'user:NAME or service:NAME')
+    .requiredOption('--principal <id>', 'token:ID, oidc:ISSUER#SUBJECT or service:ID')
     .option('--role <role>', 'a built-in role (repeatable)', collect)
-    .option('--team <team>', 'a team the principal is scoped to (repeatable)', collect)
+    .option('--team <team>', 'a team the principal is scoped to (repeatable; none: unscoped)', collect)
     .requiredOption('--action <action>', 'e.g. registry:version:push')
     .requiredOption(
       '--resource <resource>',

@@ -65,7 +65,25 @@ export const ConfigSchema = Type.Object(
               }),
             ),
             teamsClaim: Type.Optional(
-              Type.String({ minLength: 1, description: "Claim (dotted path) listing the user's teams." }),
+              Type.String({
+                minLength: 1,
+                description:
+                  'Claim (dotted path) listing team names. Missing or malformed: no teams, access to no team-owned model.',
+              }),
+            ),
+            requireTeams: Type.Optional(
+              Type.Boolean({ description: 'Refuse (401) tokens whose teams claim names no team.' }),
+            ),
+            unscopedRoles: Type.Optional(
+              Type.Array(Type.String({ minLength: 1 }), {
+                description: "Roles-claim values that grant access to every team's models (unscoped).",
+              }),
+            ),
+            unscopedTeam: Type.Optional(
+              Type.String({
+                minLength: 1,
+                description: "A teams-claim value that grants access to every team's models (unscoped).",
+              }),
             ),
           },
           { additionalProperties: false },
@@ -156,6 +174,8 @@ export const envKeys = {
   WARDEN_OIDC_ALGORITHMS: 'oidc.algorithms',
   WARDEN_OIDC_ROLES_CLAIM: 'oidc.rolesClaim',
   WARDEN_OIDC_TEAMS_CLAIM: 'oidc.teamsClaim',
+  WARDEN_OIDC_UNSCOPED_ROLES: 'oidc.unscopedRoles',
+  WARDEN_OIDC_UNSCOPED_TEAM: 'oidc.unscopedTeam',
   WARDEN_POLICY_FILES: 'policyFiles',
   WARDEN_AUDIT_CHECKPOINT_EVERY: 'audit.checkpointEvery',
   WARDEN_MASTER_KEY: 'encryption.masterKey',
@@ -166,7 +186,7 @@ export const envKeys = {
 } as const;
 
 /** Keys whose environment value is a comma-separated list. */
-export const listKeys = new Set<string>(['policyFiles', 'oidc.algorithms']);
+export const listKeys = new Set<string>(['policyFiles', 'oidc.algorithms', 'oidc.unscopedRoles']);
 
 export const numericKeys = new Set<string>([
   'port',

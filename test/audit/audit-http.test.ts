@@ -101,6 +101,19 @@ describe.each(backends)('audit API and CLI (%s)', (_name, factory) => {
     registerErrorHandler(app, { bodyLimit: 1024 * 1024 });
     declared = enforceRouteActions(app, { publicPrefixes: [] });
     for (const schema of [Problem, AuditEntry, Checkpoint]) app.addSchema(schema);
+    // The app's authentication hook, reduced to its result: an unscoped administrator.
+    app.decorateRequest('principal', undefined);
+    app.addHook('onRequest', async (request) => {
+      request.principal = {
+        id: 'token:auditadmin01',
+        kind: 'service',
+        name: 'audit-admin',
+        roles: ['admin'],
+        teams: [],
+        unscoped: true,
+        via: { kind: 'token', tokenId: 'auditadmin01' },
+      };
+    });
     await app.register(auditRoutes, { prefix: '/api/v1', audit });
     await app.ready();
     dir = mkdtempSync(path.join(tmpdir(), 'warden-audit-http-'));

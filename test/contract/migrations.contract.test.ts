@@ -11,6 +11,7 @@ const allMigrations = [
   '0004-version-scan',
   '0005-signers',
   '0006-version-deletion',
+  '0007-audit-actor',
 ];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);

@@ -440,7 +440,7 @@ describe('warden CLI against a real `warden serve`', { timeout: 60_000 }, () => 
     expect(deleted.stdout).toContain('1 blob destroyed');
 
     const shown = await cli(['model', 'show', target]);
-    expect(shown.stdout).toMatch(/deleted:\s+.* by service:admin: gdpr request \(files destroyed\)/);
+    expect(shown.stdout).toMatch(/deleted:\s+.* by token:[0-9A-Za-z]{12}: gdpr request \(files destroyed\)/);
     const listed = await cli(['model', 'show', 'retired']);
     expect(listed.stdout).not.toContain(pushed.digest.slice(7, 19));
     const withDeleted = await cli(['model', 'show', 'retired', '--deleted']);

@@ -34,9 +34,9 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
 
     it('creates, lists (paged, by tag), shows and patches models', async () => {
       const alpha = await createModel(t, 'alpha', { tags: ['vision', 'nlp', 'nlp'], description: 'first' });
-      expect(alpha).toMatchObject({ name: 'alpha', description: 'first', owner: 'service:admin' });
+      expect(alpha).toMatchObject({ name: 'alpha', description: 'first', owner: t.adminId });
       expect(alpha.tags).toEqual(['nlp', 'vision']);
-      expect(alpha.createdBy).toBe('service:admin');
+      expect(alpha.createdBy).toBe(t.adminId);
       await createModel(t, 'beta', { tags: ['vision'], owner: 'team-a' });
       await createModel(t, 'gamma');
 
@@ -194,7 +194,7 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       expect(set2).toMatchObject({
         changed: true,
         previous: 1,
-        alias: { version: 2, updatedBy: 'service:admin' },
+        alias: { version: 2, updatedBy: t.adminId },
       });
       const same = await setAlias('aliased', 'champion', { version: 2, reason: 'again' });
       expect(same).toMatchObject({ changed: false, previous: 2, alias: { version: 2 } });
@@ -205,10 +205,10 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       expect(history.items[0]).toMatchObject({
         from: 1,
         to: 2,
-        actor: 'service:admin',
+        actor: t.adminId,
         reason: 'better accuracy',
       });
-      expect(history.items[1]).toMatchObject({ from: null, to: 1, actor: 'service:admin', reason: null });
+      expect(history.items[1]).toMatchObject({ from: null, to: 1, actor: t.adminId, reason: null });
       expect((await get('/models/aliased/versions/2')).aliases).toEqual(['champion']);
       expect((await get('/models/aliased/versions/1')).aliases).toEqual([]);
       expect((await get('/models/aliased')).aliases).toMatchObject([{ name: 'champion', version: 2 }]);

@@ -71,7 +71,7 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       expect(body.version).toMatchObject({
         number: v1.number,
         digest: v1.digest,
-        deleted: { by: 'service:admin', reason: 'trained on data we must forget', at: expect.any(String) },
+        deleted: { by: t.adminId, reason: 'trained on data we must forget', at: expect.any(String) },
       });
       expect(existsSync(file)).toBe(false);
       expect(existsSync(blobFile(t, sha256('{"layers":2}')))).toBe(false);
@@ -106,7 +106,7 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       expect(events).toEqual([
         expect.objectContaining({
           outcome: 'success',
-          principal: 'service:admin',
+          principal: t.adminId,
           resource: `version:iris@${v1.number}`,
           details: expect.objectContaining({
             digest: v1.digest,
@@ -170,7 +170,9 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       const denied = await expectUnchanged(t, () => del('iris', String(v.number), 'tidy up', contributor));
       expectProblem(denied, 403, 'forbidden', t);
       const denials = await auditOf('registry:version:delete');
-      expect(denials).toEqual([expect.objectContaining({ outcome: 'denied', principal: 'service:ci' })]);
+      expect(denials).toEqual([
+        expect.objectContaining({ outcome: 'denied', principal: `token:${contributor.split('_')[1]}` }),
+      ]);
 
       // Once the alias moves away, the admin may delete it.
       const removed = await t.app.inject({ method: 'DELETE', url: '/api/v1/models/iris/aliases/production' });

@@ -149,11 +149,12 @@ describe('authentication hook', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       principal: {
-        id: 'service:ci-bot',
+        id: `token:${issued.id}`,
         kind: 'service',
         name: 'ci-bot',
         roles: ['contributor'],
         teams: ['vision'],
+        unscoped: false,
         via: { kind: 'token', tokenId: issued.id },
       },
     });

@@ -42,11 +42,12 @@ describe.each(backends)('first-start admin token (%s)', (_name, factory) => {
     expect(auth).toEqual({
       ok: true,
       principal: {
-        id: 'service:admin',
+        id: `token:${result.tokenId}`,
         kind: 'service',
         name: 'admin',
         roles: ['admin'],
         teams: [],
+        unscoped: true,
         via: { kind: 'token', tokenId: result.tokenId },
       },
     });
@@ -81,7 +82,8 @@ describe.each(backends)('first-start admin token (%s)', (_name, factory) => {
           name: 'alice',
           roles: ['admin'],
           teams: [],
-          via: { kind: 'oidc', issuer: 'https://idp.example' },
+          unscoped: true,
+          via: { kind: 'oidc', issuer: 'https://idp.example', subject: 'alice', jti: null },
         },
       },
     );

@@ -19,7 +19,8 @@ export const adminCaller: Principal = {
   name: 'alice',
   roles: ['admin'],
   teams: [],
-  via: { kind: 'oidc', issuer: 'https://idp.example' },
+  unscoped: true,
+  via: { kind: 'oidc', issuer: 'https://idp.example', subject: 'alice', jti: null },
 };
 
 export const viewerCaller: Principal = {

@@ -116,11 +116,13 @@ describe('identity service', () => {
       expect(await h.service.authenticateToken(issued.token)).toEqual({
         ok: true,
         principal: {
-          id: 'service:ci-bot',
+          // The token itself, not the account's name: a token named "admin" is no "service:admin".
+          id: `token:${issued.id}`,
           kind: 'service',
           name: 'ci-bot',
           roles: ['contributor'],
           teams: ['vision'],
+          unscoped: false,
           via: { kind: 'token', tokenId: issued.id },
         },
       });

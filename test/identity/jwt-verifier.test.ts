@@ -108,12 +108,14 @@ describe('JWT verifier (real JWKS on loopback)', () => {
       expect(await verifier().verify(jwt)).toEqual({
         ok: true,
         principal: {
-          id: 'user:alice-123',
+          id: `oidc:${issuer}#alice-123`,
           kind: 'user',
           name: 'alice',
           roles: ['contributor'],
+          // No teams claim configured: no teams, and not unscoped (fails closed).
           teams: [],
-          via: { kind: 'oidc', issuer },
+          unscoped: false,
+          via: { kind: 'oidc', issuer, subject: 'alice-123', jti: null },
         },
       });
     });
@@ -327,6 +329,14 @@ describe('JWT verifier (real JWKS on loopback)', () => {
       ['not a url', /not a URL/],
     ])('refuses the JWKS URL %s', (url, why) => {
       expect(refusal({ jwksUrl: url })).toMatch(why);
+    });
+
+    it('refuses requireTeams without a teams claim, and an unscoped team value that is no team name', () => {
+      expect(refusal({ requireTeams: true })).toMatch(/requireTeams needs teamsClaim/);
+      expect(refusal({ teamsClaim: 'groups', unscopedTeam: 'All Teams' })).toMatch(/unscopedTeam/);
+      expect(refusal({ teamsClaim: 'groups', requireTeams: true, unscopedTeam: 'all-teams' })).toBe(
+        'accepted',
+      );
     });
 
     it('allows https anywhere and plain http on loopback', () => {

@@ -88,11 +88,12 @@ describe('token API and CLI', () => {
       );
       const who = await call('GET', '/whoami', issued.token);
       expect(who.json()).toEqual({
-        id: 'service:ci-bot',
+        id: `token:${issued.id}`,
         kind: 'service',
         name: 'ci-bot',
         roles: ['contributor'],
         teams: ['vision'],
+        unscoped: false,
         via: { kind: 'token', tokenId: issued.id },
       });
     });
@@ -229,7 +230,7 @@ describe('token API and CLI', () => {
     it('login checks the token, saves it 0600 without printing it, and later commands use it', async () => {
       const out = await run({ HOME: home }, (ctx) => login(ctx, { url, token: adminToken }));
       expect(out.error).toBeUndefined();
-      expect(out.stdout).toContain('service:admin');
+      expect(out.stdout).toMatch(/ as admin \(token:[0-9A-Za-z]{12}; roles: admin\)/);
       expect(out.stdout + out.stderr).not.toContain(adminToken);
       const file = path.join(home, '.config', 'warden', 'credentials.json');
       expect(statSync(file).mode & 0o777).toBe(0o600);

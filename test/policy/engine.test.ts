@@ -90,6 +90,7 @@ when { resource.principal == principal };`,
       'role-approver permit builtin:roles.cedar',
       'role-admin permit builtin:roles.cedar',
       'token-scope forbid builtin:roles.cedar',
+      'global-objects forbid builtin:roles.cedar',
       'team-scope forbid builtin:roles.cedar',
     ]);
     expect(engineWith().warnings).toEqual([]);

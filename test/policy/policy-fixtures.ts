@@ -27,6 +27,7 @@ export function principal(roles: Role[], teams: string[] = [], id = 'service:ci-
     name: id.slice(id.indexOf(':') + 1),
     roles,
     teams,
+    unscoped: teams.length === 0,
     via: { kind: 'token', tokenId: 'tok_1' },
   };
 }

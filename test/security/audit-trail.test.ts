@@ -19,12 +19,15 @@ import {
 describe('audit trail of successful actions, through the full app', () => {
   let t: TestApp;
   let bot: string;
-  const principal = 'service:ci-bot';
+  // The token itself, never its name: "token:<id>".
+  let principal: string;
   const weights = Buffer.from(`resnet weights ${'x'.repeat(4096)}`);
 
   beforeAll(async () => {
     t = await createTestApp();
-    bot = (await issueWorkingToken(t, { name: 'ci-bot', roles: ['contributor'] })).token;
+    const issued = await issueWorkingToken(t, { name: 'ci-bot', roles: ['contributor'] });
+    bot = issued.token;
+    principal = `token:${issued.id}`;
   });
   afterAll(async () => t?.close());
 
@@ -59,6 +62,9 @@ describe('audit trail of successful actions, through the full app', () => {
     action,
     outcome: 'success',
     principal,
+    // Who, exactly: the display name beside the id, and the credential that proved it.
+    actorName: 'ci-bot',
+    credential: { kind: 'token', tokenId: principal.slice('token:'.length) },
     resource,
     requestId,
     clientAddress: '127.0.0.1',
@@ -149,12 +155,14 @@ describe('audit trail of successful actions, through the full app', () => {
     const [created] = (await auditPage(t, { action: 'identity:token:create', resource })).items;
     expect(created).toMatchObject({
       outcome: 'success',
-      principal: 'service:admin',
+      principal: t.adminId,
+      actorName: 'admin',
+      credential: { kind: 'token', tokenId: t.adminId.slice('token:'.length) },
       details: { name: 'short-lived', subject: 'service:short-lived', roles: 'viewer' },
     });
     const entries = (await auditPage(t, { action: 'identity:token:revoke', resource })).items;
     expect(entries).toEqual([
-      expect.objectContaining({ outcome: 'success', principal: 'service:admin', resource }),
+      expect.objectContaining({ outcome: 'success', principal: t.adminId, resource }),
     ]);
     // The secret the answer carried is nowhere in the log.
     expect((await auditPage(t)).text).not.toContain(token);
@@ -168,6 +176,25 @@ describe('audit trail of successful actions, through the full app', () => {
       .items;
     expect(created?.requestId).toBe(createdBy);
     expect(revoked?.requestId).toBe(revokedBy);
+  });
+
+  it('a token named "admin" is not the admin: its entries name its own id and credential', async () => {
+    const impostor = await issueWorkingToken(t, { name: 'admin', roles: ['contributor'] });
+    const res = await t.rawApp.inject({
+      method: 'POST',
+      url: `${api}/models`,
+      payload: { name: 'named-like-admin' },
+      headers: { authorization: bearer(impostor.token) },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const entry = await auditEntryOf(t, 'registry:model:create', res);
+    expect(entry).toMatchObject({
+      principal: `token:${impostor.id}`,
+      actorName: 'admin',
+      credential: { kind: 'token', tokenId: impostor.id },
+    });
+    expect(entry.principal).not.toBe(t.adminId);
+    expect(res.json().createdBy).toBe(`token:${impostor.id}`);
   });
 
   it('the chain those entries form verifies', async () => {

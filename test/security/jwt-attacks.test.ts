@@ -38,7 +38,13 @@ describe('attack: forged and misdirected JWTs against the full app', () => {
     [rsa, rogue] = await Promise.all([makeKey('RS256', 'rsa-1'), makeKey('RS256', 'rogue')]);
     jwks = await serveJwks([rsa]);
     t = await createTestApp({
-      oidc: { ...claims, jwksUrl: jwks.url, rolesClaim: 'warden_roles', teamsClaim: 'groups' },
+      oidc: {
+        ...claims,
+        jwksUrl: jwks.url,
+        rolesClaim: 'warden_roles',
+        teamsClaim: 'groups',
+        unscopedTeam: 'all-teams',
+      },
     });
     await createModel(t, 'iris');
     await createModel(t, 'nlp-bert', { owner: 'nlp' });
@@ -65,13 +71,14 @@ describe('attack: forged and misdirected JWTs against the full app', () => {
   };
   const denied = async (request: InjectOptions, jwt: string, action: string, resource: string) => {
     const a = await attempt(t, request, 403, jwt);
-    expectDenialEntry(a, 'user:alice-123', action, resource);
+    expectDenialEntry(a, 'oidc:https://idp.test#alice-123', action, resource);
     expect(a.entry.requestId).toBe(a.res.headers['x-request-id']);
     forbidden.push(a.body);
   };
 
   it('a valid RS256 viewer JWT reads (200) but cannot push (403, denied on record)', async () => {
-    const jwt = await signJwt(rsa, claims, { warden_roles: ['viewer'] });
+    // Unscoped only because its groups name the configured unscoped value.
+    const jwt = await signJwt(rsa, claims, { warden_roles: ['viewer'], groups: ['all-teams'] });
     const read = await t.rawApp.inject(as(jwt, listModels));
     expect(read.statusCode, read.body).toBe(200);
     expect(read.json().items.map((m: { name: string }) => m.name)).toEqual(['iris', 'nlp-bert']);
@@ -123,7 +130,7 @@ describe('attack: forged and misdirected JWTs against the full app', () => {
   });
 
   it('a genuine JWT that names no Warden role is authenticated, then denied even reads', async () => {
-    const jwt = await signJwt(rsa, claims, { warden_roles: ['root', 'superuser'] });
+    const jwt = await signJwt(rsa, claims, { warden_roles: ['root', 'superuser'], groups: ['all-teams'] });
     await denied(as(jwt, listModels), jwt, 'registry:model:list', 'registry');
     await denied(
       as(jwt, { method: 'GET', url: `${api}/models/iris` }),

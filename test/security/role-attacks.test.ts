@@ -21,6 +21,8 @@ describe('attack: roles reaching past their grant, against the full app', () => 
   let adminId: string;
   let contributor: string;
   let viewer: string;
+  let contributorId: string;
+  let viewerId: string;
   const bodies: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
@@ -29,8 +31,14 @@ describe('attack: roles reaching past their grant, against the full app', () => 
     await createModel(t, 'iris');
     await push(t, 'iris', { kind: 'directory', aliases: ['prod'] }, [{ path: 'model.bin', content: 'v1' }]);
     await push(t, 'iris', { kind: 'directory' }, [{ path: 'model.bin', content: 'v2' }]);
-    contributor = (await issueWorkingToken(t, { name: 'ci-bot', roles: ['contributor'] })).token;
-    viewer = (await issueWorkingToken(t, { name: 'dashboard', roles: ['viewer'] })).token;
+    const bot = await issueWorkingToken(t, { name: 'ci-bot', roles: ['contributor'] });
+    const dashboard = await issueWorkingToken(t, { name: 'dashboard', roles: ['viewer'] });
+    [contributor, contributorId, viewer, viewerId] = [
+      bot.token,
+      `token:${bot.id}`,
+      dashboard.token,
+      `token:${dashboard.id}`,
+    ];
   });
   afterAll(async () => t?.close());
 
@@ -52,13 +60,17 @@ describe('attack: roles reaching past their grant, against the full app', () => 
   };
 
   describe('a contributor tries admin actions', () => {
-    const principal = 'service:ci-bot';
+    const principal = () => contributorId;
 
     it('issuing itself an admin token (identity:token:create)', async () => {
       const a = await denied(
         contributor,
         { method: 'POST', url: `${api}/tokens`, payload: { name: 'escalate', roles: ['admin'] } },
-        { principal, action: 'identity:token:create', resource: 'token:(new for service:escalate)' },
+        {
+          principal: principal(),
+          action: 'identity:token:create',
+          resource: 'token:(new for service:escalate)',
+        },
       );
       expect(a.res.headers['cache-control']).not.toBe('no-store');
     });
@@ -67,7 +79,7 @@ describe('attack: roles reaching past their grant, against the full app', () => 
       await denied(
         contributor,
         { method: 'GET', url: `${api}/tokens` },
-        { principal, action: 'identity:token:list', resource: 'registry' },
+        { principal: principal(), action: 'identity:token:list', resource: 'registry' },
       );
     });
 
@@ -75,7 +87,7 @@ describe('attack: roles reaching past their grant, against the full app', () => 
       await denied(
         contributor,
         { method: 'DELETE', url: `${api}/tokens/${adminId}` },
-        { principal, action: 'identity:token:revoke', resource: `token:${adminId}` },
+        { principal: principal(), action: 'identity:token:revoke', resource: `token:${adminId}` },
       );
     });
 
@@ -83,7 +95,7 @@ describe('attack: roles reaching past their grant, against the full app', () => 
       const a = await denied(
         contributor,
         { method: 'GET', url: `${api}/audit?limit=500` },
-        { principal, action: 'audit:log:read', resource: 'audit' },
+        { principal: principal(), action: 'audit:log:read', resource: 'audit' },
       );
       expect(a.entry.requestId).toBe(a.res.headers['x-request-id']);
     });
@@ -96,7 +108,7 @@ describe('attack: roles reaching past their grant, against the full app', () => 
   });
 
   describe('a viewer tries to change the registry', () => {
-    const principal = 'service:dashboard';
+    const principal = () => viewerId;
 
     it('pushing a version: refused before a byte is staged or stored', async () => {
       const bytes = `viewer payload ${Math.random()}`;
@@ -104,7 +116,7 @@ describe('attack: roles reaching past their grant, against the full app', () => 
         viewer,
         pushAs(bearer(viewer), 'iris', [{ path: 'model.bin', content: bytes }]),
         {
-          principal,
+          principal: principal(),
           action: 'registry:version:push',
           resource: 'model:iris',
         },
@@ -118,7 +130,7 @@ describe('attack: roles reaching past their grant, against the full app', () => 
       await denied(
         viewer,
         pushAs(bearer(viewer), 'iris', [{ path: 'model.bin', content: 'v3' }], { aliases: ['prod'] }),
-        { principal, action: 'registry:version:push', resource: 'model:iris' },
+        { principal: principal(), action: 'registry:version:push', resource: 'model:iris' },
       );
     });
 
@@ -126,7 +138,7 @@ describe('attack: roles reaching past their grant, against the full app', () => 
       await denied(
         viewer,
         { method: 'POST', url: `${api}/models`, payload: { name: 'evil' } },
-        { principal, action: 'registry:model:create', resource: 'model:evil' },
+        { principal: principal(), action: 'registry:model:create', resource: 'model:evil' },
       );
     });
 
@@ -134,7 +146,7 @@ describe('attack: roles reaching past their grant, against the full app', () => 
       await denied(
         viewer,
         { method: 'PUT', url: `${api}/models/iris/aliases/prod`, payload: { version: 2 } },
-        { principal, action: 'registry:alias:set', resource: 'alias:iris@prod' },
+        { principal: principal(), action: 'registry:alias:set', resource: 'alias:iris@prod' },
       );
     });
 
@@ -142,12 +154,12 @@ describe('attack: roles reaching past their grant, against the full app', () => 
       await denied(
         viewer,
         { method: 'DELETE', url: `${api}/models/iris/aliases/prod` },
-        { principal, action: 'registry:alias:delete', resource: 'alias:iris@prod' },
+        { principal: principal(), action: 'registry:alias:delete', resource: 'alias:iris@prod' },
       );
       await denied(
         viewer,
         { method: 'PATCH', url: `${api}/models/iris`, payload: { description: 'defaced' } },
-        { principal, action: 'registry:model:update', resource: 'model:iris' },
+        { principal: principal(), action: 'registry:model:update', resource: 'model:iris' },
       );
     });
 

@@ -19,6 +19,9 @@ export interface AuditEntryView {
   resource: string | null;
   requestId: string | null;
   clientAddress: string | null;
+  actorName?: string;
+  credential?: Record<string, string | null>;
+  team?: string;
   details?: Record<string, string | number | boolean | null>;
 }
 
@@ -41,6 +44,7 @@ const failureReasons = [
   'jwt_wrong_issuer',
   'jwt_wrong_audience',
   'jwt_missing_claim',
+  'jwt_teams_required',
   'jwt_invalid',
   'jwks_unavailable',
 ];

@@ -20,6 +20,9 @@ describe("attack: a token from one team reaching another team's model, against t
   let t: TestApp;
   let vision: string;
   let visionAdmin: string;
+  // A token authenticates as itself ("token:<id>"), never as its name.
+  let visionId: string;
+  let visionAdminId: string;
   const bodies: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
@@ -33,10 +36,14 @@ describe("attack: a token from one team reaching another team's model, against t
       ]);
       await push(t, name, { kind: 'directory' }, [{ path: 'weights.bin', content: `${name} v2` }]);
     }
-    vision = (await issueWorkingToken(t, { name: 'vision-ci', roles: ['contributor'], teams: ['vision'] }))
-      .token;
-    visionAdmin = (await issueWorkingToken(t, { name: 'vision-lead', roles: ['admin'], teams: ['vision'] }))
-      .token;
+    const ci = await issueWorkingToken(t, { name: 'vision-ci', roles: ['contributor'], teams: ['vision'] });
+    const lead = await issueWorkingToken(t, { name: 'vision-lead', roles: ['admin'], teams: ['vision'] });
+    [vision, visionId, visionAdmin, visionAdminId] = [
+      ci.token,
+      `token:${ci.id}`,
+      lead.token,
+      `token:${lead.id}`,
+    ];
   });
   afterAll(async () => t?.close());
 
@@ -57,9 +64,8 @@ describe("attack: a token from one team reaching another team's model, against t
   };
 
   describe("a vision contributor on the nlp team's model", () => {
-    const principal = 'service:vision-ci';
     const scoped = (action: string, resource: string) => ({
-      principal,
+      principal: visionId,
       action,
       resource,
       policy: 'team-scope',
@@ -120,7 +126,7 @@ describe("attack: a token from one team reaching another team's model, against t
         pushAs(bearer(vision), 'vision-net', [{ path: 'weights.bin', content: 'vision-net v3' }]),
       );
       expect(pushed.statusCode, pushed.body).toBe(201);
-      expect(pushed.json()).toMatchObject({ number: 3, createdBy: principal });
+      expect(pushed.json()).toMatchObject({ number: 3, createdBy: visionId });
       const moved = await t.rawApp.inject(
         as(vision, { method: 'PUT', url: `${api}/models/vision-net/aliases/prod`, payload: { version: 3 } }),
       );
@@ -130,14 +136,13 @@ describe("attack: a token from one team reaching another team's model, against t
   });
 
   describe('a vision admin issuing tokens', () => {
-    const principal = 'service:vision-lead';
     const issue = (payload: Record<string, unknown>): InjectOptions => ({
       method: 'POST',
       url: `${api}/tokens`,
       payload,
     });
     const scoped = (resource: string) => ({
-      principal,
+      principal: visionAdminId,
       action: 'identity:token:create',
       resource,
       policy: 'token-scope',
@@ -168,7 +173,12 @@ describe("attack: a token from one team reaching another team's model, against t
       await denied(
         visionAdmin,
         { method: 'PUT', url: `${api}/models/nlp-bert/aliases/prod`, payload: { version: 2 } },
-        { principal, action: 'registry:alias:set', resource: 'alias:nlp-bert@prod', policy: 'team-scope' },
+        {
+          principal: visionAdminId,
+          action: 'registry:alias:set',
+          resource: 'alias:nlp-bert@prod',
+          policy: 'team-scope',
+        },
       );
     });
 

@@ -121,7 +121,7 @@ describe('attack: bad API tokens against the full app', () => {
     expectSameBodies(bodies);
     // The admin token, the one target of several attempts, still works and still holds everything.
     const who = await t.app.inject({ method: 'GET', url: `${api}/whoami` });
-    expect(who.json()).toMatchObject({ id: 'service:admin', roles: ['admin'] });
+    expect(who.json()).toMatchObject({ id: t.adminId, name: 'admin', roles: ['admin'], unscoped: true });
     const prod = await t.app.inject({ method: 'GET', url: `${api}/models/iris/versions/prod` });
     expect(prod.json()).toMatchObject({ number: 2 });
     await expectIntactChain(t);

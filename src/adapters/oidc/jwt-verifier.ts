@@ -1,10 +1,10 @@
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { AuthFailureReason, AuthResult, JwtVerifier } from '../../modules/identity/auth-result.js';
-import { type Role, roles as wardenRoles } from '../../modules/identity/principal.js';
+import { oidcPrincipalId, type Role, roles as wardenRoles } from '../../modules/identity/principal.js';
 import { type Clock, systemClock } from '../../platform/clock.js';
 import { defineError } from '../../platform/errors.js';
 import { isSlug } from '../../platform/slug.js';
-import { claimAt, stringsOf } from './claims.js';
+import { claimAt, stringsOf, teamsClaimOf } from './claims.js';
 
 export const oidcConfigInvalid = defineError('oidc_config_invalid', 'invalid', (problem: string) => ({
   message: `The OIDC configuration is invalid: ${problem}.`,
@@ -40,8 +40,18 @@ export interface JwtVerifierOptions {
   rolesClaim?: string;
   /** Claim value → Warden role. Without it, claim values that are Warden role names are taken as they are. */
   roleMap?: Record<string, string>;
-  /** Dotted path of a claim carrying team names (slugs); none when unset. */
+  /**
+   * Dotted path of a claim carrying team names (an array of slugs, or one space-separated string). Unset,
+   * no token carries teams. A missing or malformed claim gives no teams: team-scoped access to nothing.
+   */
   teamsClaim?: string;
+  /** Refuse (401 `oidc_teams_required`) a token whose teams claim is missing, malformed or empty, unless
+   * it is unscoped by `unscopedRoles` or `unscopedTeam`. */
+  requireTeams?: boolean;
+  /** Roles-claim values (as the issuer writes them, before `roleMap`) that make a principal unscoped. */
+  unscopedRoles?: string[];
+  /** A teams-claim value that makes a principal unscoped (e.g. "all-teams"); it is not itself a team. */
+  unscopedTeam?: string;
   /** Leeway for exp and nbf, in seconds (default 30). */
   clockToleranceSec?: number;
   /** Minimum time between two JWKS fetches triggered by an unknown `kid` (default 30). */
@@ -58,6 +68,9 @@ interface Settings {
   rolesClaim: string;
   roleMap: Map<string, Role> | null;
   teamsClaim: string | null;
+  requireTeams: boolean;
+  unscopedRoles: Set<string>;
+  unscopedTeam: string | null;
   clockToleranceSec: number;
 }
 
@@ -109,21 +122,43 @@ function toPrincipal(payload: JWTPayload, s: Settings): AuthResult {
         : undefined;
     if (role) granted.add(role);
   }
-  const teams = s.teamsClaim
-    ? [...new Set(stringsOf(claimAt(payload, s.teamsClaim)).filter(isSlug))].sort()
-    : [];
+  const scope = scopeOf(payload, values, s);
+  if (!scope) return { ok: false, reason: 'jwt_teams_required' };
   const preferred = payload.preferred_username;
+  const jti =
+    typeof payload.jti === 'string' && payload.jti !== '' && payload.jti.length <= 255 ? payload.jti : null;
   return {
     ok: true,
     principal: {
-      id: `user:${sub}`,
+      id: oidcPrincipalId(s.issuer, sub),
       kind: 'user',
       name: typeof preferred === 'string' && preferred !== '' && preferred.length <= 200 ? preferred : sub,
       roles: wardenRoles.filter((r) => granted.has(r)),
-      teams,
-      via: { kind: 'oidc', issuer: s.issuer },
+      ...scope,
+      via: { kind: 'oidc', issuer: s.issuer, subject: sub, jti },
     },
   };
+}
+
+/**
+ * The principal's scope, failing closed: unscoped only when a configured roles value or teams value says
+ * so; otherwise the valid teams of the claim, or none when it is missing or malformed. Null when
+ * `requireTeams` refuses the token.
+ */
+function scopeOf(
+  payload: JWTPayload,
+  roleValues: string[],
+  s: Settings,
+): { teams: string[]; unscoped: boolean } | null {
+  const claim = s.teamsClaim ? teamsClaimOf(claimAt(payload, s.teamsClaim)) : null;
+  const named = claim?.ok ? claim.teams : [];
+  const unscoped =
+    roleValues.some((v) => s.unscopedRoles.has(v)) ||
+    (s.unscopedTeam !== null && named.includes(s.unscopedTeam));
+  if (unscoped) return { teams: [], unscoped: true };
+  const teams = named.filter((t) => t !== s.unscopedTeam);
+  if (s.requireTeams && teams.length === 0) return null;
+  return { teams, unscoped: false };
 }
 
 /** jose's error → the audit reason; the caller hears only "unauthenticated" whatever it is. */
@@ -194,8 +229,23 @@ function validate(o: JwtVerifierOptions): Settings {
     rolesClaim: claimPath(o.rolesClaim ?? 'warden_roles', 'rolesClaim'),
     roleMap,
     teamsClaim: o.teamsClaim === undefined ? null : claimPath(o.teamsClaim, 'teamsClaim'),
+    requireTeams: requireTeams(o),
+    unscopedRoles: new Set(o.unscopedRoles ?? []),
+    unscopedTeam: unscopedTeam(o.unscopedTeam),
     clockToleranceSec: tolerance,
   };
+}
+
+function requireTeams(o: JwtVerifierOptions): boolean {
+  if (o.requireTeams && o.teamsClaim === undefined)
+    throw oidcConfigInvalid('requireTeams needs teamsClaim (the claim that names the teams)');
+  return o.requireTeams === true;
+}
+
+function unscopedTeam(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!isSlug(value)) throw oidcConfigInvalid('unscopedTeam must be a team-name slug');
+  return value;
 }
 
 function parseJwksUrl(raw: string): URL {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AuditEntry, AuditStore, Checkpoint } from '../../modules/audit/index.js';
 import type { Page } from '../../modules/registry/index.js';
 import type { Database } from './database.js';
@@ -22,6 +22,10 @@ export type AuditEntriesTable = {
   request_id: string | null;
   client_address: string | null;
   details: string | null;
+  /** Migration 0007: null in older entries, and then left out of the entry (and its hash). */
+  actor_name: string | null;
+  credential: string | null;
+  team: string | null;
   prev_hash: string;
   hash: string;
 };
@@ -55,6 +59,9 @@ export function createAuditSqlStore(executor: Kysely<Database>, capabilities: Sq
           request_id: e.requestId,
           client_address: e.clientAddress,
           details: e.details === undefined ? null : JSON.stringify(e.details),
+          actor_name: e.actorName ?? null,
+          credential: e.credential == null ? null : JSON.stringify(e.credential),
+          team: e.team ?? null,
           prev_hash: e.prevHash,
           hash: e.hash,
         })
@@ -69,8 +76,11 @@ export function createAuditSqlStore(executor: Kysely<Database>, capabilities: Sq
         .execute();
     },
 
-    async list({ principal, action, resource, since, until, limit, after, order }) {
+    async list({ teams, principal, action, resource, since, until, limit, after, order }) {
       let q = db.selectFrom('audit_entries').selectAll();
+      // A scoped view with no team sees nothing; `in ()` is not valid SQL, so say it another way.
+      if (teams !== undefined)
+        q = teams.length ? q.where('team', 'in', [...teams]) : q.where(sql<boolean>`1 = 0`);
       if (principal !== undefined) q = q.where('principal', '=', principal);
       if (action !== undefined) q = q.where('action', '=', action);
       if (resource !== undefined) q = q.where('resource', '=', resource);
@@ -146,6 +156,9 @@ function toEntry(row: Selectable<AuditEntriesTable>): AuditEntry {
     resource: row.resource,
     requestId: row.request_id,
     clientAddress: row.client_address,
+    ...(row.actor_name === null ? {} : { actorName: row.actor_name }),
+    ...(row.credential === null ? {} : { credential: JSON.parse(row.credential) }),
+    ...(row.team === null ? {} : { team: row.team }),
     ...(row.details === null ? {} : { details: JSON.parse(row.details) }),
     prevHash: row.prev_hash,
     hash: row.hash,

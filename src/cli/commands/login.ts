@@ -30,7 +30,7 @@ export async function login(ctx: CliContext, options: ClientOptions): Promise<vo
   writeCredentialsFile(file, { url, token });
   if (options.json) return printJson(ctx.io, { url, principal, file });
   ctx.io.stdout.write(
-    `Logged in to ${redactUrl(url)} as ${principal.id} (roles: ${principal.roles.join(', ') || 'none'}); credentials saved to ${file}\n`,
+    `Logged in to ${redactUrl(url)} as ${principal.name} (${principal.id}; roles: ${principal.roles.join(', ') || 'none'}); credentials saved to ${file}\n`,
   );
 }
 

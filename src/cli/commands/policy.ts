@@ -95,18 +95,21 @@ function explainText(engine: CedarPolicyEngine, decision: AuthzDecision, options
 }
 
 function principalOf(options: PolicyExplainOptions): Principal {
-  const m = /^(user|service):(.+)$/.exec(options.principal);
-  if (!m?.[1] || !m[2]) throw badOptionValue('--principal', 'expected user:NAME or service:NAME');
+  const m = /^(token|oidc|service|user):(.+)$/.exec(options.principal);
+  if (!m?.[1] || !m[2])
+    throw badOptionValue('--principal', 'expected token:ID, oidc:ISSUER#SUBJECT, service:ID or user:NAME');
   const given = options.role ?? [];
   const unknown = given.find((r) => !(roles as readonly string[]).includes(r));
   if (unknown !== undefined)
     throw badOptionValue('--role', `unknown role "${unknown}" (one of ${roles.join(', ')})`);
   return {
     id: options.principal,
-    kind: m[1] as Principal['kind'],
+    kind: m[1] === 'oidc' || m[1] === 'user' ? 'user' : 'service',
     name: m[2],
     roles: given as Role[],
     teams: options.team ?? [],
+    // As for an API token's grant: no --team is the explicit unscoped grant.
+    unscoped: (options.team ?? []).length === 0,
     via: { kind: 'token', tokenId: 'explain' },
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { unauthenticated } from '../../modules/identity/identity.errors.js';
+import { oidcTeamsRequired, unauthenticated } from '../../modules/identity/identity.errors.js';
 import type { AuthFailureReason, AuthResult, Principal } from '../../modules/identity/index.js';
 import { sendProblem } from './error-handler.js';
 
@@ -58,7 +58,8 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
     }
     reply.header('www-authenticate', 'Bearer realm="warden"');
     reply.header('cache-control', 'no-store');
-    return sendProblem(reply, request, unauthenticated());
+    const error = result.reason === 'jwt_teams_required' ? oidcTeamsRequired() : unauthenticated();
+    return sendProblem(reply, request, error);
   });
 }
 

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { type AuditQueryService, exportMediaType } from '../../modules/audit/index.js';
+import { requirePrincipal } from '../plugins/authenticate.js';
 import { AuditListQuery, AuditPubkey, VerifyReport } from '../schemas/audit.schemas.js';
 import { pageOf, problemResponses } from '../schemas/common.schemas.js';
 
@@ -24,7 +25,10 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (
         response: { 200: pageOf(Type.Ref('AuditEntry')), ...problemResponses },
       },
     },
-    async (request) => audit.list(request.query),
+    async (request) => {
+      const { unscoped, teams } = requirePrincipal(request);
+      return audit.list(request.query, unscoped ? { unscoped } : { unscoped, teams });
+    },
   );
 
   app.get(

@@ -35,6 +35,24 @@ export const AuditEntry = Type.Object(
     resource: Type.Union([Type.String(), Type.Null()]),
     requestId: Type.Union([Type.String(), Type.Null()]),
     clientAddress: Type.Union([Type.String(), Type.Null()]),
+    actorName: Type.Optional(
+      Type.String({ description: 'Display name of the principal (not an identifier).' }),
+    ),
+    credential: Type.Optional(
+      Type.Union([
+        Type.Object({ kind: Type.Literal('token'), tokenId: Type.String() }, { additionalProperties: false }),
+        Type.Object(
+          {
+            kind: Type.Literal('oidc'),
+            issuer: Type.String(),
+            subject: Type.String(),
+            jti: Type.Union([Type.String(), Type.Null()]),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
+    ),
+    team: Type.Optional(Type.String({ description: 'The team owning what the entry is about.' })),
     details: Type.Optional(
       Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
     ),

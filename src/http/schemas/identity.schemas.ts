@@ -71,9 +71,18 @@ export const WhoAmI = Type.Object(
     name: Type.String(),
     roles: Type.Array(Role),
     teams: Type.Array(Type.String()),
+    unscoped: Type.Boolean({ description: "True when the principal reaches every team's resources." }),
     via: Type.Union([
       Type.Object({ kind: Type.Literal('token'), tokenId: Type.String() }, { additionalProperties: false }),
-      Type.Object({ kind: Type.Literal('oidc'), issuer: Type.String() }, { additionalProperties: false }),
+      Type.Object(
+        {
+          kind: Type.Literal('oidc'),
+          issuer: Type.String(),
+          subject: Type.String(),
+          jti: Type.Union([Type.String(), Type.Null()]),
+        },
+        { additionalProperties: false },
+      ),
     ]),
   },
   { additionalProperties: false },

@@ -4,6 +4,7 @@ import { newId } from '../../platform/ids.js';
 import { auditEventInvalid } from './audit.errors.js';
 import type { AuditStore } from './audit.ports.js';
 import {
+  type AuditCredential,
   type AuditEntry,
   type AuditEvent,
   type AuditHead,
@@ -104,6 +105,11 @@ function eventFields(event: AuditEvent): AuditEvent {
     requestId: event.requestId ?? null,
     clientAddress: event.clientAddress ?? null,
   };
+  // Added after the first entries were written: present only when set, so an older entry (or one with
+  // nothing to say) hashes exactly as before and the whole chain keeps verifying.
+  if (event.actorName != null) fields.actorName = event.actorName;
+  if (event.credential != null) fields.credential = credentialOf(event.credential);
+  if (event.team != null) fields.team = event.team;
   if (event.details !== undefined) {
     for (const [key, value] of Object.entries(event.details)) {
       if (SECRET_KEY.test(key)) throw auditEventInvalid(`details.${key} looks like a secret`);
@@ -118,4 +124,11 @@ function eventFields(event: AuditEvent): AuditEvent {
     throw err;
   }
   return fields;
+}
+
+/** Exactly the credential's own fields: nothing else (a secret, say) can ride along into the chain. */
+function credentialOf(c: AuditCredential): AuditCredential {
+  if (c.kind === 'token') return { kind: 'token', tokenId: c.tokenId };
+  if (c.kind === 'oidc') return { kind: 'oidc', issuer: c.issuer, subject: c.subject, jti: c.jti ?? null };
+  throw auditEventInvalid('unknown credential kind');
 }

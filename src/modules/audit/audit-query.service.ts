@@ -1,7 +1,7 @@
 import type { Page } from '../registry/index.js';
 import { auditQueryInvalid } from './audit.errors.js';
 import type { AuditRunner, AuditStore } from './audit.ports.js';
-import type { AuditEntry, AuditQuery, Checkpoint, VerifyReport } from './audit.types.js';
+import type { AuditEntry, AuditQuery, AuditScope, Checkpoint, VerifyReport } from './audit.types.js';
 import type { AuditLog } from './audit-log.js';
 import { checkpointLine, entryLine } from './export-format.js';
 
@@ -38,9 +38,13 @@ export function createAuditQueryService(deps: AuditQueryServiceDeps) {
   const retired = deps.retiredVkeys ?? [];
 
   return {
-    /** A page of entries matching the filters, newest first unless `order` is "asc". */
-    async list(input: AuditListInput): Promise<Page<AuditEntry>> {
+    /**
+     * A page of entries matching the filters, newest first unless `order` is "asc". A team-scoped caller
+     * sees only the entries attributed to its teams: global entries and other teams' stay out.
+     */
+    async list(input: AuditListInput, scope: AuditScope): Promise<Page<AuditEntry>> {
       const query: AuditQuery = {
+        ...(scope.unscoped ? {} : { teams: [...scope.teams] }),
         limit: input.limit ?? 50,
         order: input.order ?? 'desc',
         ...(input.principal !== undefined ? { principal: input.principal } : {}),

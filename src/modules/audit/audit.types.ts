@@ -5,13 +5,31 @@ export type AuditOutcome = (typeof auditOutcomes)[number];
 /** Extra facts about an event: flat, JSON-exact values only, and never a secret or token. */
 export type AuditDetails = Record<string, string | number | boolean | null>;
 
+/** The credential a request proved itself with: an API token's id, or an OIDC JWT's issuer, subject, jti. */
+export type AuditCredential =
+  | { kind: 'token'; tokenId: string }
+  | { kind: 'oidc'; issuer: string; subject: string; jti: string | null };
+
 /** What a module reports: who did what to which resource, and how it ended. */
 export interface AuditEvent {
   /** The authorization action, e.g. "registry:version:push" or "identity:token:authenticate". */
   action: string;
   outcome: AuditOutcome;
-  /** The principal id ("user:…", "service:…"); null when the caller could not be identified. */
+  /**
+   * The kind-qualified principal id ("token:<id>", "oidc:<issuer>#<subject>", "service:<id>", "system");
+   * null when the caller could not be identified.
+   */
   principal: string | null;
+  /** The principal's display name, never used to identify it. Absent in entries older than it. */
+  actorName?: string | null;
+  /** The credential used. Absent for actions no request made (start-up) and in older entries. */
+  credential?: AuditCredential | null;
+  /**
+   * The team owning what the entry is about (a model's owner, a single-team token's team); absent for
+   * global objects (signers, unscoped tokens, the log itself) and in older entries. Team-scoped
+   * administrators see only entries of their teams.
+   */
+  team?: string | null;
   /** What was acted on, e.g. "model:iris@3"; null when the action has no single resource. */
   resource: string | null;
   requestId: string | null;
@@ -20,7 +38,10 @@ export interface AuditEvent {
 }
 
 /** Who is asking and from where: what a route hands a service so its events can name the caller. */
-export type AuditContext = Pick<AuditEvent, 'principal' | 'requestId' | 'clientAddress'>;
+export type AuditContext = Pick<
+  AuditEvent,
+  'principal' | 'requestId' | 'clientAddress' | 'actorName' | 'credential'
+>;
 
 /** One link of the chain, as stored and exported. `hash` covers every other field. */
 export interface AuditEntry extends AuditEvent {
@@ -52,7 +73,12 @@ export interface Checkpoint {
   at: string;
 }
 
+/** Whose view of the log a query is: everything, or only the entries of some teams. */
+export type AuditScope = { unscoped: true } | { unscoped: false; teams: readonly string[] };
+
 export interface AuditQuery {
+  /** Entries of these teams only (team-scoped administrators); absent: every entry. */
+  teams?: readonly string[];
   principal?: string;
   action?: string;
   resource?: string;

@@ -30,6 +30,9 @@ const entryKeys = new Set([
   'resource',
   'requestId',
   'clientAddress',
+  'actorName',
+  'credential',
+  'team',
   'details',
   'prevHash',
   'hash',
@@ -73,6 +76,14 @@ export function parseExportLine(line: string, lineNo: number): ExportRecord {
     ['principal', 'resource', 'requestId', 'clientAddress'].every(isStrOrNull) &&
     auditOutcomes.includes(r.outcome as never);
   if (!fieldsOk) throw fail('bad entry fields');
+  // Optional since migration 0007: absent in older entries, present and well-formed in newer ones.
+  if (!['actorName', 'team'].every((k) => r[k] === undefined || isStr(k))) throw fail('bad entry fields');
+  if (r.credential !== undefined) {
+    const c = r.credential;
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) throw fail('credential is not an object');
+    if (Object.values(c).some((v) => v !== null && typeof v !== 'string'))
+      throw fail('bad credential fields');
+  }
   if (r.details !== undefined) {
     const d = r.details;
     if (typeof d !== 'object' || d === null || Array.isArray(d)) throw fail('details is not an object');

@@ -2,7 +2,8 @@ import type { Principal } from './principal.js';
 
 /**
  * Why an authentication failed. The reason is for the audit log and operators only: every failure answers
- * the caller with the same `unauthenticated` error.
+ * the caller with the same `unauthenticated` error, except `jwt_teams_required`: that token is genuine, so
+ * the caller is told precisely what its issuer must add (`oidc_teams_required`).
  */
 export type AuthFailureReason =
   | 'missing_credentials'
@@ -22,6 +23,8 @@ export type AuthFailureReason =
   | 'jwt_wrong_issuer'
   | 'jwt_wrong_audience'
   | 'jwt_missing_claim'
+  /** A valid token refused because `oidc.requireTeams` is set and its teams claim names no team. */
+  | 'jwt_teams_required'
   | 'jwt_invalid'
   | 'jwks_unavailable';
 

@@ -1,16 +1,16 @@
 import type { AuditEvent } from '../audit/index.js';
-import type { CallContext } from './call-context.js';
+import { auditActor, auditTeamOf, type CallContext } from './call-context.js';
 import type { IdentityEvent } from './identity.events.js';
 
 const list = (values: string[]) => values.join(',');
 
 /** How an identity change reads in the audit log (never a token or its hash), with the request that caused it. */
 export function identityAuditEvent(e: IdentityEvent, context: CallContext | null): AuditEvent {
+  // The actor is the caller when a request made the change; start-up changes have no credential.
   const base = {
     outcome: 'success' as const,
+    ...(context ? auditActor(context) : { requestId: null, clientAddress: null }),
     principal: e.actor,
-    requestId: context?.requestId ?? null,
-    clientAddress: context?.clientAddress ?? null,
   };
   switch (e.type) {
     case 'identity.token.created':
@@ -18,6 +18,7 @@ export function identityAuditEvent(e: IdentityEvent, context: CallContext | null
         ...base,
         action: 'identity:token:create',
         resource: `token:${e.tokenId}`,
+        team: auditTeamOf(e.teams),
         details: {
           name: e.name,
           subject: e.principalId,
@@ -32,6 +33,7 @@ export function identityAuditEvent(e: IdentityEvent, context: CallContext | null
         ...base,
         action: 'identity:token:revoke',
         resource: `token:${e.tokenId}`,
+        team: auditTeamOf(e.teams),
         details: { subject: e.principalId },
       };
     case 'identity.principal.created':
@@ -39,6 +41,7 @@ export function identityAuditEvent(e: IdentityEvent, context: CallContext | null
         ...base,
         action: 'identity:principal:create',
         resource: e.principal.id,
+        team: auditTeamOf(e.principal.teams),
         details: { roles: list(e.principal.roles), teams: list(e.principal.teams) },
       };
     case 'identity.principal.updated':
@@ -46,6 +49,7 @@ export function identityAuditEvent(e: IdentityEvent, context: CallContext | null
         ...base,
         action: 'identity:principal:update',
         resource: e.principalId,
+        team: auditTeamOf(e.teams),
         details: {
           roles: list(e.roles),
           teams: list(e.teams),

@@ -11,6 +11,14 @@ export const unauthenticated = defineError(
   () => 'Authentication required: send a valid bearer token.',
 );
 
+/** A genuine OIDC token refused because `oidc.requireTeams` is set and its teams claim names no team. */
+export const oidcTeamsRequired = defineError(
+  'oidc_teams_required',
+  'unauthenticated',
+  () =>
+    'Your identity token names no team, and this server requires one: ask your identity provider administrator to add you to a team.',
+);
+
 export const invalidRole = defineError('invalid_role', 'invalid', (role: string) => ({
   message: `${JSON.stringify(role)} is not a Warden role; use one of ${roles.join(', ')}.`,
   details: { role, allowed: [...roles] },

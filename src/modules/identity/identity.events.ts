@@ -32,6 +32,14 @@ export type IdentityEvent =
       expiresAt: string | null;
       bootstrap: boolean;
     }
-  | { type: 'identity.token.revoked'; actor: string; at: string; tokenId: string; principalId: string };
+  | {
+      type: 'identity.token.revoked';
+      actor: string;
+      at: string;
+      tokenId: string;
+      principalId: string;
+      /** The revoked token's teams: which team's administrators see the entry. */
+      teams: string[];
+    };
 
 export type IdentityEventType = IdentityEvent['type'];

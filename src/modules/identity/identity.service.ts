@@ -14,7 +14,7 @@ import {
 import type { IdentityEvent } from './identity.events.js';
 import type { IdentityStores, IdentityUnitOfWork, PrincipalRecord, TokenRecord } from './identity.ports.js';
 import { type IssuedToken, type TokenView, tokenView } from './identity.views.js';
-import { roles as allRoles, type Role } from './principal.js';
+import { roles as allRoles, type Role, tokenPrincipalId } from './principal.js';
 import { resolveTokenExpiry } from './token-expiry.js';
 
 /** How often, at most, a token's last-used time is written: authentication must not write per request. */
@@ -25,7 +25,7 @@ export type IdentityAction = 'identity:token:create' | 'identity:token:list' | '
 /** What an identity action is about, for the policy to decide on. */
 export type IdentityResource =
   | { kind: 'token'; principal: string; roles: Role[]; teams: string[] }
-  | { kind: 'token'; id: string; principal: string }
+  | { kind: 'token'; id: string; principal: string; roles: Role[]; teams: string[] }
   | { kind: 'token-list' };
 
 export interface IssueTokenInput {
@@ -110,7 +110,14 @@ export function createIdentityService<S extends IdentityStores>(deps: IdentitySe
 
     async listTokens(context: CallContext): Promise<TokenView[]> {
       await authorize(context, 'identity:token:list', { kind: 'token-list' });
-      return (await read.identity.listTokens()).map(tokenView);
+      const all = await read.identity.listTokens();
+      // A team-scoped administrator lists only the tokens it could have issued or may revoke: those whose
+      // teams are all among its own. Unscoped tokens and other teams' stay out of its sight.
+      const { unscoped, teams } = context.principal;
+      const visible = unscoped
+        ? all
+        : all.filter((t) => t.teams.length > 0 && t.teams.every((x) => teams.includes(x)));
+      return visible.map(tokenView);
     },
 
     /** Revokes a token; revoking one already revoked changes nothing and answers it as it is. */
@@ -123,6 +130,8 @@ export function createIdentityService<S extends IdentityStores>(deps: IdentitySe
         kind: 'token',
         id,
         principal: existing.principalId,
+        roles: existing.roles,
+        teams: existing.teams,
       });
       return uow.run(async (stores) => {
         const at = clock.now().toISOString();
@@ -133,6 +142,7 @@ export function createIdentityService<S extends IdentityStores>(deps: IdentitySe
             at,
             tokenId: id,
             principalId: existing.principalId,
+            teams: existing.teams,
           });
         }
         const after = await stores.identity.findToken(id);
@@ -167,11 +177,15 @@ export function createIdentityService<S extends IdentityStores>(deps: IdentitySe
       return {
         ok: true,
         principal: {
-          id: record.principalId,
+          // The token itself, never its name: a token named "admin" is not the service account "admin".
+          id: tokenPrincipalId(record.id),
           kind: record.principalId.startsWith('user:') ? 'user' : 'service',
           name: record.name,
           roles: [...record.roles],
           teams: [...record.teams],
+          // A token issued with no teams is the explicit unscoped grant: only an unscoped admin can issue
+          // one (policy token-scope), so an empty list here was chosen, not defaulted.
+          unscoped: record.teams.length === 0,
           via: { kind: 'token', tokenId: record.id },
         },
       };

@@ -13,7 +13,7 @@ export {
   ensureBootstrapAdmin,
   systemActor,
 } from './bootstrap.js';
-export type { CallContext } from './call-context.js';
+export { type AuditActor, auditActor, auditTeamOf, type CallContext } from './call-context.js';
 export * as identityErrors from './identity.errors.js';
 export type { IdentityEvent, IdentityEventType } from './identity.events.js';
 export type {
@@ -34,5 +34,12 @@ export {
 } from './identity.service.js';
 export type { IssuedToken, TokenView } from './identity.views.js';
 export { identityAuditEvent } from './identity-audit.js';
-export { type Principal, type Role, roles } from './principal.js';
+export {
+  type Credential,
+  oidcPrincipalId,
+  type Principal,
+  type Role,
+  roles,
+  tokenPrincipalId,
+} from './principal.js';
 export { defaultTokenLifetimeDays, maxTokenLifetimeDays, resolveTokenExpiry } from './token-expiry.js';

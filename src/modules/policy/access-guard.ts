@@ -52,3 +52,21 @@ export function describeResource(resource: ResourceRef): string {
       return resource.id ? `token:${resource.id}` : `token:(new for ${resource.principal})`;
   }
 }
+
+/**
+ * The team an entry about this resource belongs to in the audit log: a model's owner, a token's one team;
+ * null for global objects (the registry, the log, a token of no team or of several).
+ */
+export function resourceTeam(resource: ResourceRef): string | null {
+  switch (resource.type) {
+    case 'Model':
+    case 'Version':
+    case 'Alias':
+      return resource.model.owner;
+    case 'Token':
+      return resource.teams?.length === 1 ? (resource.teams[0] ?? null) : null;
+    case 'Registry':
+    case 'AuditLog':
+      return null;
+  }
+}

@@ -10,6 +10,7 @@ const bob: Principal = {
   name: 'bob',
   roles: ['viewer'],
   teams: [],
+  unscoped: true,
   via: { kind: 'token', tokenId: 't' },
 };
 

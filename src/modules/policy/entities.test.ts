@@ -8,7 +8,8 @@ const alice: Principal = {
   name: 'alice',
   roles: ['viewer', 'deployer'],
   teams: ['vision'],
-  via: { kind: 'oidc', issuer: 'https://id.example' },
+  unscoped: false,
+  via: { kind: 'oidc', issuer: 'https://id.example', subject: 'alice', jti: null },
 };
 const iris = { name: 'iris', owner: 'vision', tags: ['prod'] };
 const modelUid = { type: 'Warden::Model', id: 'iris' };
@@ -18,7 +19,7 @@ describe('principalEntity', () => {
   it('carries kind, roles and teams, and nothing about how the caller authenticated', () => {
     expect(principalEntity(alice)).toEqual({
       uid: { type: 'Warden::Principal', id: 'user:alice' },
-      attrs: { kind: 'user', roles: ['viewer', 'deployer'], teams: ['vision'] },
+      attrs: { kind: 'user', roles: ['viewer', 'deployer'], teams: ['vision'], unscoped: false },
       parents: [],
     });
   });

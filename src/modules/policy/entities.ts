@@ -45,7 +45,12 @@ export const principalUid = (principal: Pick<Principal, 'id'>): CedarUid => uid(
 export function principalEntity(principal: Principal): CedarEntity {
   return {
     uid: principalUid(principal),
-    attrs: { kind: principal.kind, roles: [...principal.roles], teams: [...principal.teams] },
+    attrs: {
+      kind: principal.kind,
+      roles: [...principal.roles],
+      teams: [...principal.teams],
+      unscoped: principal.unscoped,
+    },
     parents: [],
   };
 }

@@ -1,4 +1,10 @@
-export { type AccessDenial, type AccessGuard, createAccessGuard, describeResource } from './access-guard.js';
+export {
+  type AccessDenial,
+  type AccessGuard,
+  createAccessGuard,
+  describeResource,
+  resourceTeam,
+} from './access-guard.js';
 export {
   actionGroups,
   isPolicyAction,

@@ -263,11 +263,17 @@ export function createPushVersion(deps: PushDeps) {
             await registry.insertVersion(version, received.files);
             await audit.append(
               auditStore,
-              successEvent(ctx, 'registry:version:push', `version:${modelName}@${version.number}`, {
-                digest: `sha256:${digest}`,
-                files: received.files.length,
-                size: received.total,
-              }),
+              successEvent(
+                ctx,
+                'registry:version:push',
+                `version:${modelName}@${version.number}`,
+                {
+                  digest: `sha256:${digest}`,
+                  files: received.files.length,
+                  size: received.total,
+                },
+                model.owner,
+              ),
             );
             if (request.signature !== undefined) {
               const bundle = request.signature;
@@ -301,11 +307,17 @@ export function createPushVersion(deps: PushDeps) {
               });
               await audit.append(
                 auditStore,
-                successEvent(ctx, 'registry:alias:set', `alias:${modelName}@${alias}`, {
-                  from: previous?.number ?? null,
-                  to: version.number,
-                  reason: `set on push of version ${version.number}`,
-                }),
+                successEvent(
+                  ctx,
+                  'registry:alias:set',
+                  `alias:${modelName}@${alias}`,
+                  {
+                    from: previous?.number ?? null,
+                    to: version.number,
+                    reason: `set on push of version ${version.number}`,
+                  },
+                  model.owner,
+                ),
               );
             }
             return versionDetailView(await deps.toView(stores, model, version), version.kind, received.files);

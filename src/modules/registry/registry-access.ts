@@ -1,5 +1,5 @@
 import type { AuditDetails, AuditEvent, AuditStore } from '../audit/index.js';
-import type { CallContext } from '../identity/index.js';
+import { auditActor, type CallContext } from '../identity/index.js';
 import type { AccessGuard, ResourceRef } from '../policy/index.js';
 import type { ModelRecord, VersionRecord } from './registry.types.js';
 
@@ -35,20 +35,23 @@ export const aliasResource = (m: ModelRecord, alias: string): ResourceRef => ({
   alias,
 });
 
-/** A successful registry action as the audit log records it. */
+/**
+ * A successful registry action as the audit log records it. `team` is the owner of the model the action
+ * concerns (null for global objects such as trusted signers): team-scoped administrators see its entries.
+ */
 export function successEvent(
   ctx: CallContext,
   action: string,
   resource: string,
-  details?: AuditDetails,
+  details: AuditDetails | undefined,
+  team: string | null,
 ): AuditEvent {
   return {
     action,
     outcome: 'success',
-    principal: ctx.principal.id,
+    ...auditActor(ctx),
     resource,
-    requestId: ctx.requestId,
-    clientAddress: ctx.clientAddress,
+    team,
     ...(details ? { details } : {}),
   };
 }

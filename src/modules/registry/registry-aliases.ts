@@ -69,11 +69,17 @@ export function createAliasUseCases(deps: AliasDeps) {
           });
           await audit.append(
             auditStore,
-            successEvent(ctx, 'registry:alias:set', `alias:${name}@${alias}`, {
-              from: previous?.number ?? null,
-              to: target.number,
-              reason: input.reason ?? null,
-            }),
+            successEvent(
+              ctx,
+              'registry:alias:set',
+              `alias:${name}@${alias}`,
+              {
+                from: previous?.number ?? null,
+                to: target.number,
+                reason: input.reason ?? null,
+              },
+              model.owner,
+            ),
           );
         }
         return {
@@ -120,10 +126,16 @@ export function createAliasUseCases(deps: AliasDeps) {
         });
         await audit.append(
           auditStore,
-          successEvent(ctx, 'registry:alias:delete', `alias:${name}@${alias}`, {
-            from: previous?.number ?? null,
-            reason: input.reason ?? null,
-          }),
+          successEvent(
+            ctx,
+            'registry:alias:delete',
+            `alias:${name}@${alias}`,
+            {
+              from: previous?.number ?? null,
+              reason: input.reason ?? null,
+            },
+            model.owner,
+          ),
         );
       });
     },

@@ -80,11 +80,17 @@ export function createDeletionUseCases(deps: DeletionDeps) {
         await registry.requestBlobCollection(digests, deletion.at);
         await audit.append(
           stores.audit,
-          successEvent(ctx, 'registry:version:delete', `version:${name}@${current.number}`, {
-            digest: sha(current.digest),
-            files: files.length,
-            reason: why,
-          }),
+          successEvent(
+            ctx,
+            'registry:version:delete',
+            `version:${name}@${current.number}`,
+            {
+              digest: sha(current.digest),
+              files: files.length,
+              reason: why,
+            },
+            model.owner,
+          ),
         );
         return { view: await toView(stores, model, { ...current, deleted: deletion }), digests };
       });

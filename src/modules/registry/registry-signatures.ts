@@ -74,13 +74,19 @@ export async function attachVerified(
   await stores.signatures.insertSignature(record);
   await access.audit.append(
     stores.audit,
-    successEvent(ctx, 'registry:signature:attach', `version:${model.name}@${version.number}`, {
-      signer: check.signer.name,
-      keyHint: check.signer.keyHint,
-      status: check.status,
-      detail: check.detail,
-      digest: sha(version.digest),
-    }),
+    successEvent(
+      ctx,
+      'registry:signature:attach',
+      `version:${model.name}@${version.number}`,
+      {
+        signer: check.signer.name,
+        keyHint: check.signer.keyHint,
+        status: check.status,
+        detail: check.detail,
+        digest: sha(version.digest),
+      },
+      model.owner,
+    ),
   );
   return signatureViewOf(record, check.signer, version.digest);
 }
@@ -154,11 +160,17 @@ export function createSignatureUseCases(deps: SignatureDeps) {
         await stores.signatures.insertSigner(signer);
         await audit.append(
           stores.audit,
-          successEvent(ctx, 'signing:signer:create', `signer:${signer.name}`, {
-            keyHint,
-            curve: key.curve,
-            environments: environments.join(','),
-          }),
+          successEvent(
+            ctx,
+            'signing:signer:create',
+            `signer:${signer.name}`,
+            {
+              keyHint,
+              curve: key.curve,
+              environments: environments.join(','),
+            },
+            null,
+          ),
         );
         return signerView(signer);
       });
@@ -179,7 +191,7 @@ export function createSignatureUseCases(deps: SignatureDeps) {
         await stores.signatures.revokeSigner(signer.id, ctx.principal.id, at);
         await audit.append(
           stores.audit,
-          successEvent(ctx, 'signing:signer:revoke', `signer:${name}`, { keyHint: signer.keyHint }),
+          successEvent(ctx, 'signing:signer:revoke', `signer:${name}`, { keyHint: signer.keyHint }, null),
         );
         return signerView({ ...signer, revokedAt: at, revokedBy: ctx.principal.id });
       });

@@ -140,7 +140,13 @@ export function createRegistryService(deps: RegistryServiceDeps) {
         await registry.insertModel(model);
         await audit.append(
           auditStore,
-          successEvent(ctx, 'registry:model:create', `model:${model.name}`, { owner, tags: tags.join(',') }),
+          successEvent(
+            ctx,
+            'registry:model:create',
+            `model:${model.name}`,
+            { owner, tags: tags.join(',') },
+            owner,
+          ),
         );
         return modelView(model);
       });
@@ -163,10 +169,16 @@ export function createRegistryService(deps: RegistryServiceDeps) {
         });
         await audit.append(
           auditStore,
-          successEvent(ctx, 'registry:model:update', `model:${name}`, {
-            ...(patch.description !== undefined ? { description: 'changed' } : {}),
-            ...(tags ? { tags: tags.join(','), previousTags: model.tags.join(',') } : {}),
-          }),
+          successEvent(
+            ctx,
+            'registry:model:update',
+            `model:${name}`,
+            {
+              ...(patch.description !== undefined ? { description: 'changed' } : {}),
+              ...(tags ? { tags: tags.join(','), previousTags: model.tags.join(',') } : {}),
+            },
+            model.owner,
+          ),
         );
         return modelView({
           ...model,
@@ -230,7 +242,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
      * on the audit record before a byte leaves: if it cannot be recorded, it is not served.
      */
     async openFile(name: string, ref: string, path: string, ctx: CallContext) {
-      const { version } = await versionFor(ctx, 'registry:artifact:read', name, ref);
+      const { model, version } = await versionFor(ctx, 'registry:artifact:read', name, ref);
       if (version.deleted) throw versionDeleted(name, version.number, version.deleted);
       const file = (await read.registry.listVersionFiles(version.id)).find((f) => f.path === path);
       if (!file) throw fileNotInVersion(path);
@@ -242,11 +254,17 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       const opened = await blobs.openVerified(file.digest);
       try {
         await recorder.record(
-          successEvent(ctx, 'registry:artifact:read', `version:${name}@${version.number}`, {
-            path,
-            digest: sha(file.digest),
-            ...(signatures === 'none' ? {} : { signatures }),
-          }),
+          successEvent(
+            ctx,
+            'registry:artifact:read',
+            `version:${name}@${version.number}`,
+            {
+              path,
+              digest: sha(file.digest),
+              ...(signatures === 'none' ? {} : { signatures }),
+            },
+            model.owner,
+          ),
         );
       } catch (err) {
         (opened.stream as { destroy?: () => void }).destroy?.();
