@@ -4,6 +4,13 @@ export {
   tokenIdPattern,
   tokenPrefix,
 } from './api-token.js';
+export type { AuthFailureLimiter } from './auth-failure.ports.js';
+export {
+  type AuthFailureLog,
+  type AuthFailureLogDeps,
+  type AuthRefusal,
+  createAuthFailureLog,
+} from './auth-failure-log.js';
 export type { AuthFailureReason, AuthResult, JwtVerifier } from './auth-result.js';
 export { type Authenticate, type AuthenticatorDeps, createAuthenticator } from './authenticator.js';
 export {
