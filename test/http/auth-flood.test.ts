@@ -71,6 +71,21 @@ describe('unauthenticated traffic cannot flood the audit log', () => {
     expect(text).toContain('warden_auth_failures_total{reason="malformed_credentials"} 11');
   });
 
+  it('counts an IPv6 client by its /64, so rotating addresses does not reset the limit', async () => {
+    const codes: number[] = [];
+    for (let i = 1; i <= 25; i++) codes.push((await from(`2001:db8:1:2::${i.toString(16)}`)).statusCode);
+    expect(codes.filter((c) => c === 401)).toHaveLength(20);
+    expect(codes.slice(20)).toEqual([429, 429, 429, 429, 429]);
+    expect((await from('2001:db8:1:3::1')).statusCode).toBe(401);
+    await t.container.authFailureLog.flush();
+    const page = await t.container.auditQuery.list({ action: 'identity:token:authenticate', limit: 10 });
+    expect(page.items.map((e) => e.clientAddress).sort()).toEqual([
+      '2001:db8:1:2::/64',
+      '2001:db8:1:2::/64',
+      '2001:db8:1:3::/64',
+    ]);
+  });
+
   it('answers 404 for unknown routes without touching the audit table', async () => {
     const before = await entries();
     for (const url of ['/nope', '/api/v1/nope', '/api/v2/models', '/api/v1/models/x/y/z/w'])

@@ -1,6 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authRateLimited, unauthenticated } from '../../modules/identity/identity.errors.js';
-import type { AuthFailureLimiter, AuthRefusal, AuthResult, Principal } from '../../modules/identity/index.js';
+import {
+  type AuthFailureLimiter,
+  type AuthRefusal,
+  type AuthResult,
+  clientAddressKey,
+  type Principal,
+} from '../../modules/identity/index.js';
 import { sendProblem } from './error-handler.js';
 
 declare module 'fastify' {
@@ -45,16 +51,17 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
     const action = request.routeOptions.config?.action ?? null;
     if (action === 'public') return;
     if (action === null && publicPrefixes.some((p) => route === p || route.startsWith(`${p}/`))) return;
+    const client = clientAddressKey(request.ip);
     const refuse = (reason: AuthRefusal) => {
       try {
-        options.onFailure({ reason, requestId: String(request.id), clientAddress: request.ip });
+        options.onFailure({ reason, requestId: String(request.id), clientAddress: client });
       } catch (err) {
         // The refusal still goes out: losing its record must not let the request through.
         request.log.error({ err }, 'could not note a refused authentication');
       }
     };
 
-    const blockedMs = await options.limiter.blockedFor(request.ip);
+    const blockedMs = await options.limiter.blockedFor(client);
     if (blockedMs > 0) {
       refuse('rate_limited');
       return tooMany(reply, request, blockedMs);
@@ -65,7 +72,7 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
       return;
     }
     refuse(result.reason);
-    const nowBlockedMs = await options.limiter.fail(request.ip);
+    const nowBlockedMs = await options.limiter.fail(client);
     if (nowBlockedMs > 0) return tooMany(reply, request, nowBlockedMs);
     reply.header('www-authenticate', 'Bearer realm="warden"');
     reply.header('cache-control', 'no-store');

@@ -33,7 +33,7 @@ const OTHER = '\u0000other';
  * is bounded by `maxAddresses`. The caller flushes on its interval and on shutdown.
  */
 export function createAuthFailureLog(deps: AuthFailureLogDeps) {
-  const maxAddresses = deps.maxAddresses ?? 10_000;
+  const maxAddresses = deps.maxAddresses ?? 1_000;
   let tallies = new Map<string, Tally>();
   let addresses = new Set<string>();
   let flushing: Promise<void> = Promise.resolve();

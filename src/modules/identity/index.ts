@@ -21,6 +21,7 @@ export {
   systemActor,
 } from './bootstrap.js';
 export type { CallContext } from './call-context.js';
+export { clientAddressKey } from './client-address-key.js';
 export * as identityErrors from './identity.errors.js';
 export type { IdentityEvent, IdentityEventType } from './identity.events.js';
 export type {
