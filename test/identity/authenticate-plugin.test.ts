@@ -113,9 +113,7 @@ describe('authentication hook', () => {
       expect(body.requestId).toEqual(expect.any(String));
       const { requestId, ...rest } = body;
       bodies.add(JSON.stringify(rest));
-      expect(failures, String(authorization)).toEqual([
-        { reason, requestId, clientAddress: '127.0.0.1' },
-      ]);
+      expect(failures, String(authorization)).toEqual([{ reason, requestId, clientAddress: '127.0.0.1' }]);
     }
     expect([...bodies]).toEqual([
       JSON.stringify({
