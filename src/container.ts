@@ -10,7 +10,9 @@ import { createAdminTokenFileWriter } from './adapters/local/admin-token-file.js
 import { loadOrCreateAuditKey } from './adapters/local/audit-key.js';
 import { type DataDirLock, lockDataDir } from './adapters/local/data-dir-lock.js';
 import { secureDataDir } from './adapters/local/data-dir-permissions.js';
+import { createPromMetrics } from './adapters/metrics/prom-metrics.js';
 import { createJwtVerifier } from './adapters/oidc/jwt-verifier.js';
+import { createMemoryFailureLimiter } from './adapters/rate-limit/flexible-failure-limiter.js';
 import { migrateToLatest, openDatabase } from './adapters/sql/db.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import type { Config } from './config/index.js';
@@ -19,6 +21,7 @@ import {
   auditActor,
   type CallContext,
   createAuthenticator,
+  createAuthFailureLog,
   createIdentityService,
   ensureBootstrapAdmin,
   type IdentityEvent,
@@ -113,6 +116,15 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       retiredVkeys: auditKey.retiredVkeys,
     });
 
+    const metrics = createPromMetrics();
+    // In process for one server; a RateLimiterRedis behind the same port when servers share the load.
+    const authFailureLimiter = createMemoryFailureLimiter(config.authFailures);
+    const authFailureLog = createAuthFailureLog({
+      record: (event) => recorder.record(event),
+      count: metrics.countAuthFailure,
+      now: () => systemClock.now(),
+    });
+
     const authorizer = createAuthorizer({ engine: policyEngine });
     const guard = createAccessGuard({
       authorizer,
@@ -198,6 +210,9 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       auditQuery,
       auditVkey: auditKey.vkey,
       checks,
+      authFailureLimiter,
+      authFailureLog,
+      metrics,
       /** Set on the very first start only: the bootstrap admin token, to be shown once. */
       firstAdminToken: boot.created ? { token: boot.token, file: boot.file } : null,
       describeDatabase: database.describe,

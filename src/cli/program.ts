@@ -299,7 +299,21 @@ function addAuditCommands(program: Command, ctx: CliContext): void {
       'a checkpoint kept elsewhere: a signed note or an earlier export (repeatable)',
       collect,
     )
+    .option(
+      '--trusted-checkpoint <file>',
+      'a checkpoint note saved earlier by `warden audit checkpoint` (repeatable): the log must still hold it',
+      collect,
+    )
     .action(async (opts) => (await auditCmd()).auditVerify(ctx, opts));
+  withClient(
+    audit
+      .command('checkpoint')
+      .description('Verify the export here, then save its final checkpoint note (for --trusted-checkpoint)'),
+  )
+    .requiredOption('--out <file>', 'file to write the signed note to (atomically)')
+    .option('--key <file>', "verifier key file (default: the server's key)")
+    .option('--trusted-checkpoint <file>', 'an earlier saved checkpoint the log must still hold', collect)
+    .action(async (opts) => (await auditCmd()).auditCheckpoint(ctx, opts));
 }
 
 function addPolicyCommands(program: Command, ctx: CliContext): void {

@@ -115,6 +115,32 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    authFailures: Type.Object(
+      {
+        limit: Type.Integer({
+          minimum: 1,
+          maximum: 1_000_000,
+          description: 'Failed authentications one client address may make per window before it is blocked.',
+        }),
+        windowSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 86_400,
+          description: 'The window, in seconds, over which failed authentications are counted.',
+        }),
+        blockSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 86_400,
+          description: 'How long a blocked address gets 429 (with Retry-After) for every request.',
+        }),
+        auditIntervalSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 3_600,
+          description:
+            'Failed authentications are audited as one entry per address and reason per interval, with a count.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     limits: Type.Object(
       {
         maxFileBytes: Size('Largest single file in a version.'),
@@ -152,6 +178,7 @@ export const configDefaults: Config = {
   policyFiles: [],
   encryption: { masterKey: null },
   audit: { checkpointEvery: 100 },
+  authFailures: { limit: 20, windowSeconds: 60, blockSeconds: 300, auditIntervalSeconds: 60 },
   limits: {
     maxFileBytes: 64 * GiB,
     maxVersionBytes: 256 * GiB,
@@ -179,6 +206,10 @@ export const envKeys = {
   WARDEN_POLICY_FILES: 'policyFiles',
   WARDEN_AUDIT_CHECKPOINT_EVERY: 'audit.checkpointEvery',
   WARDEN_MASTER_KEY: 'encryption.masterKey',
+  WARDEN_AUTH_FAILURES_LIMIT: 'authFailures.limit',
+  WARDEN_AUTH_FAILURES_WINDOW_SECONDS: 'authFailures.windowSeconds',
+  WARDEN_AUTH_FAILURES_BLOCK_SECONDS: 'authFailures.blockSeconds',
+  WARDEN_AUTH_FAILURES_AUDIT_INTERVAL_SECONDS: 'authFailures.auditIntervalSeconds',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',
@@ -191,6 +222,10 @@ export const listKeys = new Set<string>(['policyFiles', 'oidc.algorithms', 'oidc
 export const numericKeys = new Set<string>([
   'port',
   'audit.checkpointEvery',
+  'authFailures.limit',
+  'authFailures.windowSeconds',
+  'authFailures.blockSeconds',
+  'authFailures.auditIntervalSeconds',
   'limits.maxFileBytes',
   'limits.maxVersionBytes',
   'limits.maxFilesPerVersion',

@@ -84,6 +84,8 @@ describe('loadConfig', () => {
         WARDEN_OIDC_ROLES_CLAIM: 'realm_access.roles',
         WARDEN_POLICY_FILES: 'extra.cedar,policies.d',
         WARDEN_AUDIT_CHECKPOINT_EVERY: '50',
+        WARDEN_AUTH_FAILURES_LIMIT: '5',
+        WARDEN_AUTH_FAILURES_BLOCK_SECONDS: '900',
       },
     });
     expect(config).toEqual({
@@ -103,6 +105,7 @@ describe('loadConfig', () => {
       policyFiles: [path.join(cwd, 'extra.cedar'), path.join(cwd, 'policies.d')],
       encryption: { masterKey: null },
       audit: { checkpointEvery: 50 },
+      authFailures: { ...configDefaults.authFailures, limit: 5, blockSeconds: 900 },
       limits: { ...configDefaults.limits, maxFilesPerVersion: 20, maxJsonBodyBytes: 4096 },
     });
   });

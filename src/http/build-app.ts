@@ -4,7 +4,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import type { Logger as PinoLogger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { AuditQueryService, AuditRecorder } from '../modules/audit/index.js';
-import type { Authenticate, CallContext, IdentityService } from '../modules/identity/index.js';
+import type {
+  Authenticate,
+  AuthFailureLimiter,
+  AuthFailureLog,
+  CallContext,
+  IdentityService,
+} from '../modules/identity/index.js';
 import {
   type AccessGuard,
   isPolicyAction,
@@ -21,6 +27,7 @@ import { enforceRouteActions } from './plugins/route-actions.js';
 import { aliasRoutes } from './routes/aliases.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
 import { signatureRoutes } from './routes/signatures.routes.js';
 import { tokenRoutes } from './routes/tokens.routes.js';
@@ -40,6 +47,10 @@ export interface AppDeps {
   recorder: AuditRecorder;
   auditQuery: AuditQueryService;
   checks: Record<string, () => Promise<boolean>>;
+  authFailureLimiter: AuthFailureLimiter;
+  /** Refused authentications, aggregated; flushed every `authFailures.auditIntervalSeconds` and on close. */
+  authFailureLog: Pick<AuthFailureLog, 'note' | 'flush'>;
+  metrics: MetricsRouteOptions['metrics'];
 }
 
 /**
@@ -53,6 +64,7 @@ const singletonResources: Partial<Record<PolicyAction, ResourceRef>> = {
   'audit:log:export': { type: 'AuditLog' },
   'audit:key:read': { type: 'AuditLog' },
   'identity:whoami': { type: 'Registry' },
+  'metrics:read': { type: 'Registry' },
 };
 
 /** Builds the HTTP application without listening: server.ts listens, tests use inject(). */
@@ -85,19 +97,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerAuthentication(app, {
     authenticate: deps.authenticate,
-    // Every refused authentication is on the record, with the reason the caller is never told.
-    onFailure: async (failure) => {
-      await deps.recorder.record({
-        action: 'identity:token:authenticate',
-        outcome: 'failed',
-        principal: null,
-        resource: failure.action,
-        requestId: failure.requestId,
-        clientAddress: failure.clientAddress,
-        details: { reason: failure.reason },
-      });
-    },
+    limiter: deps.authFailureLimiter,
+    // Every refusal is on the record, with the reason the caller is never told: one entry per address and
+    // reason per interval, with a count, so a flood cannot grow the audit table one row per request.
+    onFailure: (failure) => deps.authFailureLog.note(failure),
     publicPrefixes: [docsPrefix],
+  });
+  const flushFailures = () =>
+    deps.authFailureLog.flush().catch((err: unknown) => {
+      app.log.error({ err }, 'could not record refused authentications');
+    });
+  const flushTimer = setInterval(flushFailures, config.authFailures.auditIntervalSeconds * 1000);
+  flushTimer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(flushTimer);
+    await flushFailures();
   });
   const contextOf = (request: FastifyRequest): CallContext => ({
     principal: requirePrincipal(request),
@@ -114,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, deps.version);
   await app.register(multipart, { preservePath: true, defParamCharset: 'utf8' } as never);
   await app.register(healthRoutes, { checks: deps.checks, version: deps.version });
+  await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(
     async (api) => {
       await api.register(modelRoutes, { registry: deps.registry, contextOf });

@@ -9,7 +9,13 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditSqlStore } from '../../src/adapters/sql/audit.sql-store.js';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
-import { auditExport, auditList, auditPubkey, auditVerify } from '../../src/cli/commands/audit.js';
+import {
+  auditCheckpoint,
+  auditExport,
+  auditList,
+  auditPubkey,
+  auditVerify,
+} from '../../src/cli/commands/audit.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { registerErrorHandler } from '../../src/http/plugins/error-handler.js';
 import { enforceRouteActions } from '../../src/http/plugins/route-actions.js';
@@ -280,6 +286,43 @@ describe.each(backends)('audit API and CLI (%s)', (_name, factory) => {
       const err = await auditVerify(c.ctx, {}).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'audit_chain_broken', details: { seq: 2, reason: 'seq_gap' } });
       expect(c.out.stdout).toContain('first bad entry: 2 (seq_gap)');
+    });
+
+    it('fails online verification when every checkpoint was deleted', async () => {
+      await sql`delete from audit_checkpoints`.execute(database.db);
+      const c = cli(dir, url);
+      const err = await auditVerify(c.ctx, {}).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'audit_chain_broken' });
+      // The export signed the head again, but the checkpoints scheduled at 4 and 8 stay missing.
+      expect(c.out.stdout).toContain('checkpoint 4: checkpoint_missing');
+    });
+
+    it('saves a checkpoint note that later catches a log cut back and re-signed', async () => {
+      const c = cli(dir, url);
+      await auditCheckpoint(c.ctx, { out: 'trusted.note' });
+      expect(c.out.stdout).toMatch(/^Saved the checkpoint of entry 9 /);
+      const note = readFileSync(path.join(dir, 'trusted.note'), 'utf8');
+      expect(note).toMatch(/^warden\/audit\n9\n.+\ncheckpoint-every 4\n\n— /);
+      await auditVerify(cli(dir, url).ctx, { trustedCheckpoint: ['trusted.note'] });
+
+      // Cut back to entry 8 with the head and the later checkpoints: on its own the log looks whole.
+      const eight = await sql<{ hash: string }>`select hash from audit_entries where seq = 8`.execute(
+        database.db,
+      );
+      await sql`delete from audit_entries where seq > 8`.execute(database.db);
+      await sql`delete from audit_checkpoints where size > 8`.execute(database.db);
+      await sql`update audit_head set seq = 8, hash = ${eight.rows[0]?.hash}`.execute(database.db);
+      await auditVerify(cli(dir, url).ctx, {});
+      const v = cli(dir, url);
+      const err = await auditVerify(v.ctx, { trustedCheckpoint: ['trusted.note'] }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'audit_chain_broken', details: { seq: 9, reason: 'truncated' } });
+      expect(v.out.stdout).toContain('checkpoint 9: log_shorter_than_checkpoint');
+      // A monitor refreshing its note refuses to move on from a log that dropped what it saw.
+      const m = cli(dir, url);
+      await expect(
+        auditCheckpoint(m.ctx, { out: 'trusted.note', trustedCheckpoint: ['trusted.note'] }),
+      ).rejects.toMatchObject({ code: 'audit_chain_broken' });
+      expect(readFileSync(path.join(dir, 'trusted.note'), 'utf8')).toBe(note);
     });
 
     it('fails online verification against a key the server does not sign with', async () => {

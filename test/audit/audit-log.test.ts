@@ -42,6 +42,7 @@ describe.each(backends)('audit log on %s', (_name, factory) => {
   let store: AuditStore;
   let log: AuditLog;
   let audit: AuditQueryService;
+  let signer: ReturnType<typeof testSigner>;
   const run = <T>(work: (a: AuditStore) => Promise<T>) =>
     database.db.transaction().execute((trx) => work(createAuditSqlStore(trx, database.capabilities)));
   const exec = (query: ReturnType<typeof sql>) => query.execute(database.db);
@@ -56,9 +57,10 @@ describe.each(backends)('audit log on %s', (_name, factory) => {
     database = t.open();
     await migrateToLatest(database.db);
     store = createAuditSqlStore(database.db, database.capabilities);
+    signer = testSigner();
     log = createAuditLog({
       clock: { now: () => new Date() },
-      signer: testSigner(),
+      signer,
       origin: 'warden/audit',
       checkpointEvery: 5,
     });
@@ -178,7 +180,97 @@ describe.each(backends)('audit log on %s', (_name, factory) => {
       );
       const report = await audit.verify();
       expect(report.ok).toBe(false);
-      expect(report.checkpointProblems).toMatchObject([{ size: 9, reason: 'bad_signature' }]);
+      // The forged checkpoint does not count, so the one scheduled at 10 is missing too.
+      expect(report.checkpointProblems).toMatchObject([
+        { size: 9, reason: 'bad_signature' },
+        { size: 10, reason: 'checkpoint_missing' },
+      ]);
+    });
+  });
+
+  describe('notices missing checkpoints when someone with database access', () => {
+    /** Rewrites entries from..15 consistently (each links to the one before), as someone without the key would. */
+    const rewriteFrom = async (from: number) => {
+      let prevHash = from === 1 ? '0'.repeat(64) : (await entry(from - 1)).hash;
+      for (let seq = from; seq <= 15; seq++) {
+        const { hash: _h, ...e } = { ...(await entry(seq)), principal: 'user:alibi', prevHash };
+        prevHash = entryHash(e);
+        await exec(sql`update audit_entries set principal = ${e.principal}, prev_hash = ${e.prevHash},
+          hash = ${prevHash} where seq = ${seq}`);
+      }
+      await exec(sql`update audit_head set hash = ${prevHash}`);
+    };
+
+    it('deletes one scheduled checkpoint', async () => {
+      await exec(sql`delete from audit_checkpoints where size = 10`);
+      const report = await audit.verify();
+      expect(report).toMatchObject({ ok: false, firstBad: null });
+      expect(report.checkpointProblems).toMatchObject([{ size: 10, reason: 'checkpoint_missing' }]);
+    });
+
+    it('deletes the newest checkpoint, leaving the tail unsigned', async () => {
+      await exec(sql`delete from audit_checkpoints where size = 15`);
+      expect((await audit.verify()).checkpointProblems).toMatchObject([
+        { size: 15, reason: 'tail_unsigned' },
+      ]);
+    });
+
+    it('deletes every checkpoint', async () => {
+      await exec(sql`delete from audit_checkpoints`);
+      const report = await audit.verify();
+      expect(report.ok).toBe(false);
+      expect(report.checkpointProblems).toMatchObject([{ size: 5, reason: 'tail_unsigned' }]);
+    });
+
+    it('rewrites history consistently and keeps the checkpoints', async () => {
+      await rewriteFrom(7);
+      const report = await audit.verify();
+      expect(report).toMatchObject({ ok: false, firstBad: null });
+      expect(report.checkpointProblems.map((p) => p.reason)).toContain('hash_mismatch');
+    });
+
+    it('rewrites history consistently and deletes every checkpoint', async () => {
+      await rewriteFrom(1);
+      await exec(sql`delete from audit_checkpoints`);
+      const report = await audit.verify();
+      expect(report).toMatchObject({ ok: false, firstBad: null });
+      expect(report.checkpointProblems).toMatchObject([{ reason: 'tail_unsigned' }]);
+    });
+
+    it('rewrites history consistently and re-signs the checkpoints with another key', async () => {
+      await rewriteFrom(1);
+      const forger = createAuditLog({
+        clock: { now: () => new Date() },
+        signer: testSigner(),
+        origin: 'warden/audit',
+        checkpointEvery: 5,
+      });
+      await exec(sql`delete from audit_checkpoints`);
+      const forged = await run((a) => forger.checkpoint(a));
+      const report = await audit.verify();
+      expect(report.ok).toBe(false);
+      expect(report.checkpointProblems).toMatchObject([
+        { size: 5, reason: 'tail_unsigned' },
+        { size: forged.size, reason: 'unknown_key' },
+      ]);
+    });
+
+    it('follows the interval each checkpoint records when the setting changes', async () => {
+      // The server restarts with a longer interval: the checkpoints it signs from then on record it.
+      const longer = createAuditLog({
+        clock: { now: () => new Date() },
+        signer,
+        origin: 'warden/audit',
+        checkpointEvery: 20,
+      });
+      const later = createAuditQueryService({ read: store, runner: { run }, log: longer });
+      for (let i = 16; i <= 41; i++) await run((a) => longer.append(a, event(i)));
+      expect((await store.listCheckpoints()).map((c) => c.size)).toEqual([5, 10, 15, 20, 40]);
+      expect(await later.verify()).toMatchObject({ ok: true, checkpointProblems: [] });
+      await exec(sql`delete from audit_checkpoints where size = 20`);
+      expect((await later.verify()).checkpointProblems).toMatchObject([
+        { size: 20, reason: 'checkpoint_missing' },
+      ]);
     });
   });
 

@@ -121,7 +121,10 @@ describe.each(backends)('AuditStore contract (%s)', (_name, factory) => {
     expect(cps.map((c) => c.size)).toEqual([5, 10]);
     const entries = (await store.list({ limit: 20, order: 'asc' })).items;
     expect(cps[1]?.hash).toBe(entries[9]?.hash);
-    expect(cps[1]?.note).toMatch(/^warden\/audit\n10\n[A-Za-z0-9+/]{43}=\n\n\u2014 warden-audit \S+\n$/);
+    // The body, then the interval it was signed under (an extension line), then the signature.
+    expect(cps[1]?.note).toMatch(
+      /^warden\/audit\n10\n[A-Za-z0-9+/]{43}=\ncheckpoint-every 5\n\n\u2014 warden-audit \S+\n$/,
+    );
     expect(await store.latestCheckpoint()).toEqual(cps[1]);
   });
 

@@ -7,6 +7,7 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdminTokenFileWriter } from '../../src/adapters/local/admin-token-file.js';
+import { createMemoryFailureLimiter } from '../../src/adapters/rate-limit/flexible-failure-limiter.js';
 import { login } from '../../src/cli/commands/login.js';
 import { tokenCreate, tokenList, tokenRevoke } from '../../src/cli/commands/token.js';
 import type { CliContext } from '../../src/cli/context.js';
@@ -41,7 +42,8 @@ describe('token API and CLI', () => {
     app.addSchema(Problem);
     registerAuthentication(app, {
       authenticate: createAuthenticator({ tokens: h.service, jwt: null }),
-      onFailure: async () => undefined,
+      limiter: createMemoryFailureLimiter({ limit: 10_000, windowSeconds: 60, blockSeconds: 60 }),
+      onFailure: () => undefined,
     });
     await app.register(
       async (api) => {

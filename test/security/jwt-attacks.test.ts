@@ -64,9 +64,9 @@ describe('attack: forged and misdirected JWTs against the full app', () => {
   const evilPush = (jwt: string) => pushAs(bearer(jwt), 'iris', [{ path: 'model.bin', content: 'forged' }]);
   const adminClaims = { sub: 'mallory', iss: claims.issuer, aud: claims.audience, exp: inFive() };
 
-  const refused = async (request: InjectOptions, jwt: string, reason: string, routeAction: string) => {
+  const refused = async (request: InjectOptions, jwt: string, reason: string) => {
     const a = await attempt(t, request, 401, jwt);
-    expectAuthFailureEntry(a, reason, routeAction);
+    expectAuthFailureEntry(a, reason);
     unauthorized.push(a.body);
   };
   const denied = async (request: InjectOptions, jwt: string, action: string, resource: string) => {
@@ -87,46 +87,46 @@ describe('attack: forged and misdirected JWTs against the full app', () => {
 
   it('alg: none, crafted by hand, claiming admin', async () => {
     const jwt = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ ...adminClaims, warden_roles: ['admin'] })}.`;
-    await refused(as(jwt, createEvil), jwt, 'jwt_algorithm_not_allowed', 'registry:model:create');
+    await refused(as(jwt, createEvil), jwt, 'jwt_algorithm_not_allowed');
   });
 
   it('HS256 "signed" with the RSA public key (PEM) as the HMAC secret', async () => {
     const pem = await exportSPKI(rsa.pair.publicKey);
     const input = `${b64url({ alg: 'HS256', kid: rsa.kid })}.${b64url({ ...adminClaims, warden_roles: ['admin'] })}`;
     const jwt = `${input}.${createHmac('sha256', pem).update(input).digest('base64url')}`;
-    await refused(as(jwt, createEvil), jwt, 'jwt_algorithm_not_allowed', 'registry:model:create');
+    await refused(as(jwt, createEvil), jwt, 'jwt_algorithm_not_allowed');
   });
 
   it('a genuine signature over another issuer', async () => {
     const jwt = await signJwt(rsa, claims, { iss: 'https://evil.test', warden_roles: ['admin'] });
-    await refused(evilPush(jwt), jwt, 'jwt_wrong_issuer', 'registry:version:push');
+    await refused(evilPush(jwt), jwt, 'jwt_wrong_issuer');
   });
 
   it('a genuine signature for another audience', async () => {
     const jwt = await signJwt(rsa, claims, { aud: 'some-other-app', warden_roles: ['admin'] });
-    await refused(as(jwt, createEvil), jwt, 'jwt_wrong_audience', 'registry:model:create');
+    await refused(as(jwt, createEvil), jwt, 'jwt_wrong_audience');
   });
 
   it('an expired JWT (beyond the clock tolerance)', async () => {
     const past = Math.floor(Date.now() / 1000) - 120;
     const jwt = await signJwt(rsa, claims, { exp: past, iat: past - 300, warden_roles: ['contributor'] });
-    await refused(evilPush(jwt), jwt, 'jwt_expired', 'registry:version:push');
+    await refused(evilPush(jwt), jwt, 'jwt_expired');
   });
 
   it('a JWT signed by a key the JWKS does not publish', async () => {
     const jwt = await signJwt(rogue, claims, { warden_roles: ['admin'] });
-    await refused(as(jwt, createEvil), jwt, 'jwt_unknown_key', 'registry:model:create');
+    await refused(as(jwt, createEvil), jwt, 'jwt_unknown_key');
   });
 
   it("another key's signature under the published kid", async () => {
     const jwt = await signJwt({ ...rogue, kid: rsa.kid }, claims, { warden_roles: ['admin'] });
-    await refused(as(jwt, createEvil), jwt, 'jwt_bad_signature', 'registry:model:create');
+    await refused(as(jwt, createEvil), jwt, 'jwt_bad_signature');
   });
 
   it("a viewer JWT's payload rewritten to claim admin, the signature kept", async () => {
     const [header, , signature] = (await signJwt(rsa, claims, { warden_roles: ['viewer'] })).split('.');
     const jwt = `${header}.${b64url({ ...adminClaims, sub: 'alice-123', warden_roles: ['admin'] })}.${signature}`;
-    await refused(as(jwt, createEvil), jwt, 'jwt_bad_signature', 'registry:model:create');
+    await refused(as(jwt, createEvil), jwt, 'jwt_bad_signature');
   });
 
   it('a genuine JWT that names no Warden role is authenticated, then denied even reads', async () => {
@@ -164,7 +164,7 @@ describe('attack: forged and misdirected JWTs against the full app', () => {
     expect(forbidden).toHaveLength(5);
     // The same 401 an anonymous request gets, so a JWT failure reads exactly like any other.
     const anonymous = await attempt(t, listModels, 401);
-    expectAuthFailureEntry(anonymous, 'missing_credentials', 'registry:model:list');
+    expectAuthFailureEntry(anonymous, 'missing_credentials');
     expectSameBodies([anonymous.body, ...unauthorized]);
     expectSameBodies(forbidden);
     await expectIntactChain(t);

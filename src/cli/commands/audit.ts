@@ -60,7 +60,7 @@ export async function auditPubkey(ctx: CliContext, options: ClientOptions): Prom
 /** Writes the export (JSON Lines ending on a signed checkpoint) to `out`, atomically. */
 export async function auditExport(ctx: CliContext, options: ClientOptions & { out: string }): Promise<void> {
   const out = path.resolve(ctx.cwd, options.out);
-  const counts = await downloadExport(clientFor(ctx, options), out);
+  const { last: _last, ...counts } = await downloadExport(clientFor(ctx, options), out);
   if (options.json) return printJson(ctx.io, { out, ...counts });
   ctx.io.stdout.write(
     `Exported ${counts.entries} entries and ${counts.checkpoints} checkpoints to ${out} (signed head: ${counts.size})\n`,
@@ -74,9 +74,9 @@ export async function auditExport(ctx: CliContext, options: ClientOptions & { ou
  */
 export async function auditVerify(
   ctx: CliContext,
-  options: ClientOptions & { file?: string; key?: string; checkpoint?: string[] },
+  options: ClientOptions & VerifyOptions & { file?: string },
 ): Promise<void> {
-  const kept = await readKeptCheckpoints((options.checkpoint ?? []).map((f) => path.resolve(ctx.cwd, f)));
+  const kept = await keptCheckpoints(ctx, options);
   if (options.file) {
     if (!options.key)
       throw badOptionValue('--key', 'is required with --file: the key saved from `warden audit pubkey`');
@@ -90,18 +90,7 @@ export async function auditVerify(
   }
 
   const client = clientFor(ctx, options);
-  const verifiers = options.key
-    ? await readKeyFile(path.resolve(ctx.cwd, options.key))
-    : (({ vkey, retired }) => [vkey, ...retired].map(parseVerifierKey))(await fetchVkeys(client));
-  const dir = await mkdtemp(path.join(tmpdir(), 'warden-audit-'));
-  let exported: VerifyReport;
-  try {
-    const file = path.join(dir, 'export.jsonl');
-    await downloadExport(client, file);
-    exported = await verifyExportFile(file, verifiers, kept);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const { report: exported } = await verifyServerExport(ctx, client, options.key, kept);
   const server = await client.json<VerifyReport>('GET', '/api/v1/audit/verify');
   if (options.json) printJson(ctx.io, { server, export: exported });
   else {
@@ -110,6 +99,77 @@ export async function auditVerify(
   }
   if (!server.ok) throw brokenError('on the server', server);
   if (!exported.ok) throw brokenError('exported by the server', exported);
+}
+
+interface VerifyOptions {
+  key?: string;
+  /** Checkpoints kept elsewhere (`--checkpoint`, `--trusted-checkpoint`): the log must still hold them. */
+  checkpoint?: string[];
+  trustedCheckpoint?: string[];
+}
+
+/**
+ * Saves a checkpoint note of the server's log, for a later `audit verify --trusted-checkpoint`: it
+ * downloads the export, verifies it here (against the key file or the server's key, and any earlier
+ * trusted checkpoint, so a monitor never trusts a log that dropped what it saw before), then writes the
+ * export's final checkpoint, which signs the current head.
+ */
+export async function auditCheckpoint(
+  ctx: CliContext,
+  options: ClientOptions & VerifyOptions & { out: string },
+): Promise<void> {
+  const out = path.resolve(ctx.cwd, options.out);
+  const kept = await keptCheckpoints(ctx, options);
+  const { report, last } = await verifyServerExport(ctx, clientFor(ctx, options), options.key, kept);
+  if (!report.ok || !last) {
+    if (!options.json) printReport(ctx, 'Export', report);
+    throw brokenError('exported by the server', report);
+  }
+  await writeAtomically(out, last.note);
+  if (options.json) return printJson(ctx.io, { out, size: last.size, hash: last.hash });
+  ctx.io.stdout.write(`Saved the checkpoint of entry ${last.size} (${last.hash.slice(0, 12)}) to ${out}\n`);
+}
+
+async function keptCheckpoints(ctx: CliContext, options: VerifyOptions): Promise<Checkpoint[]> {
+  const files = [...(options.checkpoint ?? []), ...(options.trustedCheckpoint ?? [])];
+  return readKeptCheckpoints(files.map((f) => path.resolve(ctx.cwd, f)));
+}
+
+/** Downloads the server's export to a private temporary folder and verifies it against keys kept here. */
+async function verifyServerExport(
+  ctx: CliContext,
+  client: ApiClient,
+  key: string | undefined,
+  kept: Checkpoint[],
+): Promise<{ report: VerifyReport; last: Checkpoint | null }> {
+  const verifiers = key
+    ? await readKeyFile(path.resolve(ctx.cwd, key))
+    : (({ vkey, retired }) => [vkey, ...retired].map(parseVerifierKey))(await fetchVkeys(client));
+  const dir = await mkdtemp(path.join(tmpdir(), 'warden-audit-'));
+  try {
+    const file = path.join(dir, 'export.jsonl');
+    const { last } = await downloadExport(client, file);
+    return { report: await verifyExportFile(file, verifiers, kept), last };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function writeAtomically(out: string, text: string): Promise<void> {
+  const temp = path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, out);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw auditErrors.auditFileUnreadable(out, (err as NodeJS.ErrnoException).code ?? 'cannot write');
+  }
 }
 
 /** Streams the server's export into a private temporary file, checks every line, then renames it. */
@@ -123,6 +183,7 @@ async function downloadExport(client: ApiClient, out: string) {
     throw auditErrors.auditFileUnreadable(out, (err as NodeJS.ErrnoException).code ?? 'cannot write');
   }
   const counts = { entries: 0, checkpoints: 0, size: 0 };
+  let last: Checkpoint | null = null;
   try {
     let buffer = '';
     let lineNo = 0;
@@ -135,6 +196,7 @@ async function downloadExport(client: ApiClient, out: string) {
       else {
         counts.checkpoints++;
         counts.size = record.checkpoint.size;
+        last = record.checkpoint;
       }
       buffer += `${line}\n`;
       if (buffer.length >= 64 * 1024) {
@@ -147,7 +209,7 @@ async function downloadExport(client: ApiClient, out: string) {
     await handle.sync();
     await handle.close();
     await rename(temp, out);
-    return counts;
+    return { ...counts, last };
   } catch (err) {
     await handle.close().catch(() => {});
     await rm(temp, { force: true });

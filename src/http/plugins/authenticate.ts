@@ -1,6 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { oidcTeamsRequired, unauthenticated } from '../../modules/identity/identity.errors.js';
-import type { AuthFailureReason, AuthResult, Principal } from '../../modules/identity/index.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  authRateLimited,
+  oidcTeamsRequired,
+  unauthenticated,
+} from '../../modules/identity/identity.errors.js';
+import {
+  type AuthFailureLimiter,
+  type AuthRefusal,
+  type AuthResult,
+  clientAddressKey,
+  type Principal,
+} from '../../modules/identity/index.js';
 import { sendProblem } from './error-handler.js';
 
 declare module 'fastify' {
@@ -11,56 +21,75 @@ declare module 'fastify' {
 }
 
 export interface AuthFailure {
-  reason: AuthFailureReason;
+  reason: AuthRefusal;
   requestId: string;
   clientAddress: string;
-  /** The route's declared action, or null when no route matched. */
-  action: string | null;
 }
 
 export interface AuthenticationOptions {
   authenticate(authorization: string | undefined): Promise<AuthResult>;
-  /** Records a refused request (the audit log); a failure here is logged and the 401 still goes out. */
-  onFailure(info: AuthFailure): Promise<void>;
+  /** Counts failures per client address; a blocked address is refused before its credentials are read. */
+  limiter: AuthFailureLimiter;
+  /** Notes a refused request (aggregated into the audit log later, counted in the metrics now). */
+  onFailure(info: AuthFailure): void;
   /** Route URL prefixes a third-party plugin serves without an action (the API docs), left public. */
   publicPrefixes?: string[];
 }
 
 /**
  * Authenticates every request before anything else runs, except routes that declare the action "public".
- * A request that matches no route needs credentials too, so probing does not reveal which routes exist.
- * Every failure answers the same 401 body (only the request id differs) and changes nothing.
+ * A request that matches no route is answered 404 without reading credentials or writing anything: the
+ * route list is public (the OpenAPI document), and a probe of made-up paths must cost no database write.
+ * Every failure answers the same 401 body (only the request id differs) and changes nothing. An address
+ * that fails too often is refused (429) for every request until its block ends, valid credentials
+ * included, so it cannot keep guessing; a refusal is noted for the aggregated audit entry, not written
+ * one by one.
  */
 export function registerAuthentication(app: FastifyInstance, options: AuthenticationOptions): void {
   const publicPrefixes = options.publicPrefixes ?? [];
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request, reply) => {
-    const action = request.routeOptions.config?.action ?? null;
-    if (action === 'public') return;
     // The route's pattern, not the raw URL: "/docs/../api/v1/…" cannot pass for a docs page.
     const route = request.routeOptions.url;
-    if (action === null && route && publicPrefixes.some((p) => route === p || route.startsWith(`${p}/`)))
-      return;
+    if (route === undefined) return;
+    const action = request.routeOptions.config?.action ?? null;
+    if (action === 'public') return;
+    if (action === null && publicPrefixes.some((p) => route === p || route.startsWith(`${p}/`))) return;
+    const client = clientAddressKey(request.ip);
+    const refuse = (reason: AuthRefusal) => {
+      try {
+        options.onFailure({ reason, requestId: String(request.id), clientAddress: client });
+      } catch (err) {
+        // The refusal still goes out: losing its record must not let the request through.
+        request.log.error({ err }, 'could not note a refused authentication');
+      }
+    };
+
+    const blockedMs = await options.limiter.blockedFor(client);
+    if (blockedMs > 0) {
+      refuse('rate_limited');
+      return tooMany(reply, request, blockedMs);
+    }
     const result = await options.authenticate(request.headers.authorization);
     if (result.ok) {
       request.principal = result.principal;
       return;
     }
-    try {
-      await options.onFailure({
-        reason: result.reason,
-        requestId: String(request.id),
-        clientAddress: request.ip,
-        action,
-      });
-    } catch (err) {
-      request.log.error({ err }, 'could not record a refused authentication');
-    }
+    refuse(result.reason);
+    const nowBlockedMs = await options.limiter.fail(client);
+    if (nowBlockedMs > 0) return tooMany(reply, request, nowBlockedMs);
     reply.header('www-authenticate', 'Bearer realm="warden"');
     reply.header('cache-control', 'no-store');
     const error = result.reason === 'jwt_teams_required' ? oidcTeamsRequired() : unauthenticated();
     return sendProblem(reply, request, error);
   });
+}
+
+function tooMany(reply: FastifyReply, request: FastifyRequest, blockedMs: number) {
+  const seconds = Math.ceil(blockedMs / 1000);
+  reply.header('retry-after', String(seconds));
+  reply.header('cache-control', 'no-store');
+  return sendProblem(reply, request, authRateLimited(seconds));
 }
 
 /** The caller of a protected route; the hook guarantees it, so its absence is a wiring bug. */

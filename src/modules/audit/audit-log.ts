@@ -43,13 +43,14 @@ export function createAuditLog(deps: AuditLogDeps) {
   const sign = (head: AuditHead): Checkpoint => ({
     size: head.seq,
     hash: head.hash,
-    note: signNote(checkpointText(origin, head), signer),
+    note: signNote(checkpointText(origin, head, checkpointEvery), signer),
     at: clock.now().toISOString(),
   });
 
   return {
     origin,
     vkey: signer.vkey,
+    checkpointEvery,
 
     /**
      * Appends one entry on the caller's transaction: the change and its record commit together or not at
@@ -86,9 +87,9 @@ export function createAuditLog(deps: AuditLogDeps) {
     verify(
       source: AsyncIterable<AuditEntry> | Iterable<AuditEntry>,
       checkpoints: Checkpoint[],
-      options: Pick<VerifyChainOptions, 'head'> = {},
+      options: Pick<VerifyChainOptions, 'head' | 'scheduleThrough'> = {},
     ) {
-      return verifyChain(source, checkpoints, { verifiers, origin, ...options });
+      return verifyChain(source, checkpoints, { verifiers, origin, checkpointEvery, ...options });
     },
   };
 }

@@ -71,9 +71,15 @@ export function createAuditQueryService(deps: AuditQueryServiceDeps) {
       // names it commit together, so each read sees at least what the one before it saw: appends made
       // while verifying cannot look like tampering, and a truncated log or a row slipped in past the head
       // cannot hide.
+      // The schedule is checked only up to a head read before the checkpoints: every checkpoint due by
+      // then committed with its entry, so it is in the list.
+      const scheduled = await read.head();
       const checkpoints = await read.listCheckpoints();
       const before = await read.head();
-      const report = await log.verify(read.scan(1, SCAN_BATCH), checkpoints, before ? { head: before } : {});
+      const report = await log.verify(read.scan(1, SCAN_BATCH), checkpoints, {
+        ...(before ? { head: before } : {}),
+        scheduleThrough: scheduled?.seq ?? 0,
+      });
       const after = await read.head();
       if (!report.firstBad && after && report.head.seq > after.seq) {
         const seq = after.seq + 1;

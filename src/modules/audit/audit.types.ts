@@ -110,6 +110,8 @@ export const checkpointReasons = [
   'hash_mismatch',
   'log_shorter_than_checkpoint',
   'head_not_signed',
+  'checkpoint_missing',
+  'tail_unsigned',
 ] as const;
 export type CheckpointReason = (typeof checkpointReasons)[number];
 

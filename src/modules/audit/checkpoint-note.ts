@@ -10,15 +10,22 @@ const ORIGIN = /^[^\s+]+$/u;
  * of a hash chain, not of a Merkle tree, so the format reads the same but no inclusion or consistency
  * proofs exist for it.
  */
-export function checkpointText(origin: string, head: AuditHead): string {
+export function checkpointText(origin: string, head: AuditHead, every?: number): string {
   if (!ORIGIN.test(origin)) throw new TypeError('a checkpoint origin is non-empty and has no whitespace');
-  return `${origin}\n${head.seq}\n${Buffer.from(head.hash, 'hex').toString('base64')}\n`;
+  const body = `${origin}\n${head.seq}\n${Buffer.from(head.hash, 'hex').toString('base64')}\n`;
+  // The schedule travels inside the signature, so deleting checkpoints cannot also hide how many to expect.
+  return every === undefined ? body : `${body}${EVERY_PREFIX}${every}\n`;
 }
+
+/** The extension line that records the log's checkpoint interval when the checkpoint was signed. */
+const EVERY_PREFIX = 'checkpoint-every ';
 
 export interface CheckpointBody {
   origin: string;
   size: number;
   hash: string;
+  /** The interval N in force when it was signed; absent in checkpoints signed before it was recorded. */
+  every?: number;
 }
 
 /** Reads a checkpoint body; null when it does not have the tlog-checkpoint shape. */
@@ -32,5 +39,11 @@ export function parseCheckpointText(text: string): CheckpointBody | null {
   if (!Number.isSafeInteger(size)) return null;
   if (!/^[A-Za-z0-9+/]{43}=$/.test(hashB64)) return null;
   const hash = Buffer.from(hashB64, 'base64').toString('hex');
-  return isHash(hash) ? { origin, size, hash } : null;
+  if (!isHash(hash)) return null;
+  const everyLines = lines.slice(3, -1).filter((l) => l.startsWith(EVERY_PREFIX));
+  if (everyLines.length === 0) return { origin, size, hash };
+  const everyText = everyLines.length === 1 ? everyLines[0]?.slice(EVERY_PREFIX.length) : undefined;
+  if (everyText === undefined || !/^[1-9][0-9]{0,15}$/.test(everyText)) return null;
+  const every = Number(everyText);
+  return Number.isSafeInteger(every) ? { origin, size, hash, every } : null;
 }

@@ -44,12 +44,13 @@ function checkpoint(
   size: number,
   s: NoteSigner = key,
   origin = 'warden/audit',
+  every?: number,
 ): Checkpoint {
   const hash = size === 0 ? genesisHash : (entries[size - 1]?.hash ?? '');
   return {
     size,
     hash,
-    note: signNote(checkpointText(origin, { seq: size, hash }), s),
+    note: signNote(checkpointText(origin, { seq: size, hash }, every), s),
     at: '2026-01-01T00:00:00.000Z',
   };
 }
@@ -248,7 +249,118 @@ describe('verifyChain', () => {
   });
 });
 
+describe('verifyChain: the checkpoint schedule', () => {
+  /** Checkpoints as the log signs them: at every multiple of `every`, each recording it. */
+  const scheduled = (entries: AuditEntry[], every: number, sizes?: number[]) =>
+    (sizes ?? entries.map((e) => e.seq).filter((seq) => seq % every === 0)).map((size) =>
+      checkpoint(entries, size, key, 'warden/audit', every),
+    );
+  const problems = async (entries: AuditEntry[], cps: Checkpoint[], extra = {}) =>
+    (await verify(entries, cps, extra)).checkpointProblems.map((p) => [p.size, p.reason]);
+
+  it('accepts every scheduled checkpoint, with on-demand ones between them', async () => {
+    const entries = chain(23);
+    const cps = [...scheduled(entries, 5), checkpoint(entries, 7, key, 'warden/audit', 5)];
+    expect(await problems(entries, cps, { checkpointEvery: 5 })).toEqual([]);
+  });
+
+  it('reports a deleted scheduled checkpoint, even beside an on-demand one', async () => {
+    const entries = chain(20);
+    const cps = [...scheduled(entries, 5, [5, 15, 20]), checkpoint(entries, 7, key, 'warden/audit', 5)];
+    expect(await problems(entries, cps, { checkpointEvery: 5 })).toEqual([[10, 'checkpoint_missing']]);
+  });
+
+  it('reports a deleted first checkpoint', async () => {
+    const entries = chain(10);
+    expect(await problems(entries, scheduled(entries, 5, [10]))).toEqual([[5, 'checkpoint_missing']]);
+  });
+
+  it('reports entries a full interval past the last checkpoint, and accepts fewer', async () => {
+    const entries = chain(14);
+    expect(await problems(entries, scheduled(entries, 5, [5]), { checkpointEvery: 5 })).toEqual([
+      [10, 'tail_unsigned'],
+    ]);
+    expect(await problems(entries, scheduled(entries, 5), { checkpointEvery: 5 })).toEqual([]);
+  });
+
+  it('reports a log whose every checkpoint was deleted, from the interval in force', async () => {
+    const entries = chain(12);
+    expect(await problems(entries, [], { checkpointEvery: 5 })).toEqual([[5, 'tail_unsigned']]);
+    expect(await problems(entries.slice(0, 4), [], { checkpointEvery: 5 })).toEqual([]);
+  });
+
+  it('checks the tail only up to `scheduleThrough` (entries appended while verifying)', async () => {
+    const entries = chain(10);
+    const cps = scheduled(entries, 5, [5]);
+    expect(await problems(entries, cps, { checkpointEvery: 5, scheduleThrough: 9 })).toEqual([]);
+  });
+
+  it('follows the interval each checkpoint records when the setting changes', async () => {
+    const entries = chain(60);
+    // Every 5 up to 15, then every 20 (restarted with a new setting at some entry after 15).
+    const cps = [...scheduled(entries, 5, [5, 10, 15]), ...scheduled(entries, 20, [20, 40, 60])];
+    expect(await problems(entries, cps, { checkpointEvery: 20 })).toEqual([]);
+    const without20 = cps.filter((c) => c.size !== 20);
+    expect(await problems(entries, without20, { checkpointEvery: 20 })).toEqual([[20, 'checkpoint_missing']]);
+    // Shortened to every 5 at some entry after 50 (55 is the first checkpoint under it): fine up to 55,
+    // and 60 is then due under the new interval.
+    const shortened = [...cps.filter((c) => c.size <= 40), ...scheduled(entries, 5, [55])];
+    expect(await problems(entries.slice(0, 55), shortened)).toEqual([]);
+    expect(await problems(entries, shortened)).toEqual([[60, 'tail_unsigned']]);
+  });
+
+  it('does not count checkpoints re-signed by another key, which leaves them missing', async () => {
+    const entries = chain(10);
+    const forger = signer();
+    const cps = [5, 10].map((n) => checkpoint(entries, n, forger, 'warden/audit', 5));
+    expect(await problems(entries, cps, { checkpointEvery: 5 })).toEqual([
+      [5, 'unknown_key'],
+      [5, 'tail_unsigned'],
+      [10, 'unknown_key'],
+    ]);
+  });
+
+  it('does not count a checkpoint that no longer matches the chain (consistent rewrite)', async () => {
+    const original = chain(10);
+    const cps = scheduled(original, 5);
+    // History rewritten from entry 3 on, each entry re-linked, as someone without the key could.
+    const rewritten: AuditEntry[] = original.slice(0, 2);
+    for (const e of original.slice(2))
+      rewritten.push(rehash(e, { principal: 'user:alibi', prevHash: rewritten.at(-1)?.hash ?? '' }));
+    const report = await verify(rewritten, cps, { checkpointEvery: 5 });
+    expect(report.firstBad).toBeNull();
+    expect(report.checkpointProblems.map((p) => [p.size, p.reason])).toEqual([
+      [5, 'hash_mismatch'],
+      [5, 'tail_unsigned'],
+      [10, 'hash_mismatch'],
+    ]);
+  });
+
+  it('reports a chain shorter than a trusted checkpoint it was given', async () => {
+    const entries = chain(12);
+    const trusted = checkpoint(entries, 12, key, 'warden/audit', 5);
+    const cut = entries.slice(0, 10);
+    const report = await verify(cut, [...scheduled(cut, 5), trusted], { checkpointEvery: 5 });
+    expect(report.firstBad).toMatchObject({ seq: 11, reason: 'truncated' });
+    expect(report.checkpointProblems).toMatchObject([{ size: 12, reason: 'log_shorter_than_checkpoint' }]);
+  });
+
+  it('treats a forged interval line as a malformed checkpoint', async () => {
+    const entries = chain(5);
+    const body = `${checkpointText('warden/audit', { seq: 5, hash: entries[4]?.hash ?? '' })}checkpoint-every 0\n`;
+    const cp = { size: 5, hash: entries[4]?.hash ?? '', note: signNote(body, key), at: '' };
+    expect(await problems(entries, [cp])).toEqual([[5, 'malformed']]);
+  });
+});
+
 describe('checkpoint text', () => {
+  it('records the interval as a signed extension line', () => {
+    const hash = 'cd'.repeat(32);
+    const text = checkpointText('warden/audit', { seq: 40, hash }, 20);
+    expect(text.split('\n')[3]).toBe('checkpoint-every 20');
+    expect(parseCheckpointText(text)).toEqual({ origin: 'warden/audit', size: 40, hash, every: 20 });
+  });
+
   it('writes and reads the tlog-checkpoint body', () => {
     const hash = 'ab'.repeat(32);
     const text = checkpointText('warden/audit', { seq: 42, hash });

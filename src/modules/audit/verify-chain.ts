@@ -18,6 +18,23 @@ export interface VerifyChainOptions {
    * entries after the last checkpoint could be cut off or forged unnoticed.
    */
   requireSignedHead?: boolean;
+  /**
+   * The checkpoint interval in force now (the server's setting). With it, entries lying past the last
+   * checkpoint by a full interval or more are reported (`tail_unsigned`), which catches a log whose every
+   * checkpoint was deleted. Checkpoints themselves record the interval they were signed under, which is what
+   * the gaps between them are checked against (`checkpoint_missing`).
+   */
+  checkpointEvery?: number;
+  /**
+   * Check the tail only up to this entry: the head read before the checkpoints were listed, so an append
+   * that commits its entry and checkpoint while verification runs is not mistaken for a missing one.
+   */
+  scheduleThrough?: number;
+}
+
+interface Signed {
+  hash: string;
+  every: number | undefined;
 }
 
 type Problems = VerifyReport['checkpointProblems'];
@@ -73,7 +90,7 @@ export async function verifyChain(
     last = { seq: entry.seq, hash: entry.hash };
   }
 
-  for (const [size, hash] of signed) {
+  for (const [size, { hash }] of signed) {
     if (size === 0) continue;
     const found = seen.get(size);
     if (size > last.seq) {
@@ -99,6 +116,7 @@ export async function verifyChain(
     else if (!sameHash(atHead, head.hash))
       bad(head.seq, 'head_mismatch', `entry ${head.seq} is not the head the log recorded`);
   }
+  scheduleProblems(signed, seen, last.seq, options, problems);
   const headSigned = signed.has(last.seq) && (last.seq === 0 || seen.has(last.seq));
   if (options.requireSignedHead && !headSigned)
     problems.push({
@@ -122,8 +140,8 @@ function signedSizes(
   checkpoints: Checkpoint[],
   options: VerifyChainOptions,
   problems: Problems,
-): Map<number, string> {
-  const signed = new Map<number, string>();
+): Map<number, Signed> {
+  const signed = new Map<number, Signed>();
   let origin = options.origin;
   for (const cp of checkpoints) {
     const problem = (reason: Problems[number]['reason'], message: string) =>
@@ -152,15 +170,70 @@ function signedSizes(
     }
     const other = signed.get(body.size);
     if (
-      (other !== undefined && !sameHash(other, body.hash)) ||
+      (other !== undefined && !sameHash(other.hash, body.hash)) ||
       (body.size === 0 && !sameHash(body.hash, genesisHash))
     ) {
       problem('hash_mismatch', `two signed checkpoints of size ${body.size} disagree: the log was forked`);
       continue;
     }
-    signed.set(body.size, body.hash);
+    signed.set(body.size, { hash: body.hash, every: other?.every ?? body.every });
   }
   return signed;
+}
+
+/**
+ * Checks that no checkpoint the schedule called for is missing. The log signs one at every multiple of N,
+ * and each checkpoint records the N it was signed under. Between two consecutive checkpoints p < s the
+ * setting may have changed once, at some unknown entry c: no multiple of N(p) may fall in (p, c] and none of
+ * N(s) in (c, s). Such a c exists exactly when the last multiple of N(s) below s comes before the first
+ * multiple of N(p) above p. Checkpoints signed on demand (exports) sit between scheduled ones harmlessly.
+ */
+function scheduleProblems(
+  signed: Map<number, Signed>,
+  seen: Map<number, string>,
+  lastSeq: number,
+  options: VerifyChainOptions,
+  problems: Problems,
+): void {
+  // Only checkpoints that hold against the chain count as present; the others are reported already.
+  const present = [...signed]
+    .filter(([size, { hash }]) => size === 0 || (size <= lastSeq && sameHash(seen.get(size), hash)))
+    .map(([size, { every }]) => ({ size, every }))
+    .sort((a, b) => a.size - b.size);
+  const firstAbove = (p: number, n: number) => (Math.floor(p / n) + 1) * n;
+  const lastBelow = (s: number, n: number) => Math.floor((s - 1) / n) * n;
+
+  let prev = { size: 0, every: present[0]?.every };
+  for (const cp of present) {
+    if (cp.size === 0) continue;
+    const nPrev = prev.every ?? cp.every;
+    const nNext = cp.every ?? prev.every;
+    if (nPrev !== undefined && nNext !== undefined) {
+      const due = firstAbove(prev.size, nPrev);
+      if (lastBelow(cp.size, nNext) >= due) {
+        const missing = due < cp.size ? due : lastBelow(cp.size, nNext);
+        problems.push({
+          size: missing,
+          reason: 'checkpoint_missing',
+          message: `no checkpoint between entries ${prev.size} and ${cp.size}, though one was due at ${missing} (every ${nPrev === nNext ? nPrev : `${nPrev}, then ${nNext}`})`,
+        });
+      }
+    }
+    prev = cp;
+  }
+
+  const through = Math.min(options.scheduleThrough ?? lastSeq, lastSeq);
+  const nNow = options.checkpointEvery ?? prev.every;
+  const nPrev = prev.every ?? nNow;
+  if (nNow === undefined || nPrev === undefined || through <= prev.size) return;
+  const due = firstAbove(prev.size, nPrev);
+  const lastDue = Math.floor(through / nNow) * nNow;
+  if (lastDue >= due)
+    problems.push({
+      size: Math.min(due, lastDue),
+      reason: 'tail_unsigned',
+      message: `entries ${prev.size + 1} to ${through} lie past the last checkpoint (${prev.size}), though one was due at ${Math.min(due, lastDue)} (every ${nNow}): checkpoints were deleted`,
+    });
 }
 
 function safeHash(entry: AuditEntry): string {

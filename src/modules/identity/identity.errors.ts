@@ -19,6 +19,16 @@ export const oidcTeamsRequired = defineError(
     'Your identity token names no team, and this server requires one: ask your identity provider administrator to add you to a team.',
 );
 
+/** An address that failed authentication too often is refused, for every request, until its block ends. */
+export const authRateLimited = defineError(
+  'auth_rate_limited',
+  'rate_limited',
+  (retryAfterSeconds: number) => ({
+    message: `Too many failed authentications from this address; try again in ${retryAfterSeconds} s.`,
+    details: { retryAfterSeconds },
+  }),
+);
+
 export const invalidRole = defineError('invalid_role', 'invalid', (role: string) => ({
   message: `${JSON.stringify(role)} is not a Warden role; use one of ${roles.join(', ')}.`,
   details: { role, allowed: [...roles] },

@@ -4,6 +4,13 @@ export {
   tokenIdPattern,
   tokenPrefix,
 } from './api-token.js';
+export type { AuthFailureLimiter } from './auth-failure.ports.js';
+export {
+  type AuthFailureLog,
+  type AuthFailureLogDeps,
+  type AuthRefusal,
+  createAuthFailureLog,
+} from './auth-failure-log.js';
 export type { AuthFailureReason, AuthResult, JwtVerifier } from './auth-result.js';
 export { type Authenticate, type AuthenticatorDeps, createAuthenticator } from './authenticator.js';
 export {
@@ -14,6 +21,7 @@ export {
   systemActor,
 } from './bootstrap.js';
 export { type AuditActor, auditActor, auditTeamOf, type CallContext } from './call-context.js';
+export { clientAddressKey } from './client-address-key.js';
 export * as identityErrors from './identity.errors.js';
 export type { IdentityEvent, IdentityEventType } from './identity.events.js';
 export type {

@@ -46,6 +46,7 @@ export const policyActions = {
   'audit:log:export': { resource: 'AuditLog', guards: 'export the audit log' },
   'audit:key:read': { resource: 'AuditLog', guards: "read the audit log's public checkpoint key" },
   'policy:explain': { resource: 'Registry', guards: 'explain a policy decision' },
+  'metrics:read': { resource: 'Registry', guards: 'read the Prometheus metrics (GET /metrics)' },
 } as const satisfies Record<string, { resource: ResourceType; guards: string }>;
 
 export type PolicyAction = keyof typeof policyActions;
