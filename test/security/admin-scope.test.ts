@@ -196,6 +196,12 @@ describe('attack: team-scoped administrators reaching past their team, against t
       status: { unscoped: 200, same: 403, other: 403 },
     },
     {
+      action: 'metrics:read',
+      what: 'the Prometheus metrics (global: counts across every team)',
+      request: async () => ({ method: 'GET', url: '/metrics' }),
+      status: { unscoped: 200, same: 403, other: 403 },
+    },
+    {
       action: 'audit:key:read',
       what: 'the audit public key (public by nature)',
       request: async () => ({ method: 'GET', url: `${api}/audit/pubkey` }),
