@@ -17,6 +17,11 @@ import { registerAuthentication, requirePrincipal } from './plugins/authenticate
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { docsPrefix, registerOpenApi } from './plugins/openapi.js';
 import { enforceRouteActions } from './plugins/route-actions.js';
+import {
+  createClientErrorHandler,
+  onFrameworkError,
+  registerTransportGuards,
+} from './plugins/transport-errors.js';
 import { aliasRoutes } from './routes/aliases.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -61,15 +66,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.limits.maxJsonBodyBytes,
     genReqId: () => newId(),
-    return503OnClosing: true,
+    // Answered by registerTransportGuards as problem+json instead.
+    return503OnClosing: false,
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 4096 },
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: createClientErrorHandler(deps.logger),
   });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // No route takes text: a text/plain body is refused as 415, not parsed as a JSON string.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
   });
+  registerTransportGuards(app);
   registerErrorHandler(app, { bodyLimit: config.limits.maxJsonBodyBytes });
   enforceRouteActions(app, { publicPrefixes: [docsPrefix] });
   app.addHook('onRoute', (route) => {
