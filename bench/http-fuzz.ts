@@ -1,20 +1,26 @@
 import { parseArgs } from 'node:util';
+import { postgresFactory } from '../test/fixtures/databases.js';
 import { type FuzzWorld, runHttpFuzz } from '../test/fixtures/http-fuzz.js';
 import { createTestApp } from '../test/fixtures/test-app.js';
 
 // A long fuzz run over the HTTP API (the CI test runs a few thousand cases): `npm run fuzz -- --runs 40000
-// [--seed N]`. It prints the seed, so a failure can be replayed exactly; it exits 1 on the first failing case.
+// [--seed N] [--postgres postgres://…/db]` (SQLite in a temporary folder by default; PostgreSQL in a fresh
+// schema). It prints the seed, so a failure can be replayed exactly; it exits 1 on the first failing case.
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '20000' }, seed: { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '20000' },
+    seed: { type: 'string' },
+    postgres: { type: 'string' },
+  },
 });
 const numRuns = Number(values.runs);
 const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
 if (!Number.isInteger(numRuns) || numRuns < 1 || !Number.isInteger(seed)) {
-  console.error('usage: npm run fuzz -- [--runs N] [--seed N]');
+  console.error('usage: npm run fuzz -- [--runs N] [--seed N] [--postgres URL]');
   process.exit(2);
 }
 
-const t = await createTestApp();
+const t = await createTestApp(values.postgres ? { factory: postgresFactory(values.postgres) } : {});
 try {
   const auth = { authorization: `Bearer ${t.adminToken}` };
   await t.rawApp.inject({ method: 'POST', url: '/api/v1/models', payload: { name: 'iris' }, headers: auth });

@@ -32,6 +32,7 @@ import { versionRoutes } from './routes/versions.routes.js';
 import { Checkpoint as AuditCheckpoint, AuditEntry } from './schemas/audit.schemas.js';
 import { Problem } from './schemas/common.schemas.js';
 import { Alias, Model, Version } from './schemas/registry.schemas.js';
+import { registerTextGuard } from './text-guard.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerTransportGuards(app);
   registerErrorHandler(app, { bodyLimit: config.limits.maxJsonBodyBytes });
+  registerTextGuard(app);
   enforceRouteActions(app, { publicPrefixes: [docsPrefix] });
   app.addHook('onRoute', (route) => {
     const action = route.config?.action;

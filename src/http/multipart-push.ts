@@ -7,6 +7,7 @@ import { AppError } from '../platform/errors.js';
 import { toFieldErrors } from './field-errors.js';
 import { bodyTooLarge, invalidMultipart, invalidRequest, malformedJson } from './http-errors.js';
 import { PushMetadata } from './schemas/registry.schemas.js';
+import { findIllFormedText, textError } from './text-guard.js';
 
 const checkMetadata = Compile(PushMetadata);
 
@@ -72,6 +73,8 @@ export async function readPushUpload(
   } catch {
     throw malformedJson();
   }
+  const illFormed = findIllFormedText(metadata, 'metadata');
+  if (illFormed !== null) throw textError('metadata', illFormed);
   if (!checkMetadata.Check(metadata)) {
     const base = invalidRequest('metadata');
     throw new AppError(base.code, base.kind, base.message, {

@@ -1,3 +1,4 @@
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, expectProblem, expectUnchanged, push, pushRaw } from '../fixtures/http-helpers.js';
 import { createTestApp, multipartBody, type TestApp } from '../fixtures/test-app.js';
@@ -333,6 +334,63 @@ describe('requests that once answered 500', () => {
       expect(expectProblem(longUrl, 414, 'uri_too_long', t)).toMatchObject({ title: 'URI Too Long' });
       const longParam = await app.inject({ method: 'GET', url: `${api}/models/${'a'.repeat(5000)}` });
       expectProblem(longParam, 414, 'uri_too_long', t);
+    }
+  });
+
+  // PostgreSQL's text cannot hold NUL (it answered 500 there) and a lone surrogate would be kept as U+FFFD.
+  it('refuses NUL and unpaired surrogates in paths, queries, JSON bodies and push metadata', async () => {
+    const cases: [() => Promise<LightMyRequestResponse>, string, string][] = [
+      [() => t.app.inject({ method: 'GET', url: `${api}/models/a%00b` }), 'params', 'params/name'],
+      [
+        () => t.app.inject({ method: 'GET', url: `${api}/models?after=%00` }),
+        'querystring',
+        'querystring/after',
+      ],
+      [
+        () => t.app.inject({ method: 'GET', url: `${api}/audit?principal=a%00` }),
+        'querystring',
+        'querystring/principal',
+      ],
+      [
+        () =>
+          t.app.inject({ method: 'PATCH', url: `${api}/models/iris`, payload: { description: 'a\u0000b' } }),
+        'body',
+        'body/description',
+      ],
+      [
+        () =>
+          t.app.inject({
+            method: 'POST',
+            url: `${api}/models`,
+            payload: '{"name":"x","tags":["ok","\\ud800"]}',
+            headers: { 'content-type': 'application/json' },
+          }),
+        'body',
+        'body/tags/1',
+      ],
+      [
+        () => {
+          const { body, contentType } = multipartBody(
+            { kind: 'file', lineage: { trainingRun: 'run\u0000' } },
+            [{ path: 'n.bin', content: 'n' }],
+          );
+          return t.app.inject({
+            method: 'POST',
+            url,
+            payload: body,
+            headers: { 'content-type': contentType },
+          });
+        },
+        'metadata',
+        'metadata/lineage/trainingRun',
+      ],
+    ];
+    for (const [act, where, path] of cases) {
+      const problem = expectProblem(await expectUnchanged(t, act), 400, 'invalid_request', t);
+      expect(problem.detail).toBe(`The request ${where} is invalid.`);
+      expect(problem.errors).toEqual([
+        { path, message: 'must not contain NUL or unpaired surrogate characters' },
+      ]);
     }
   });
 
