@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 // is never named by the fuzzer: whatever the fuzzed requests did to the rest of the registry, it must read
 // back exactly as it was, and the audit chain must still verify.
 // PostgreSQL (when configured) gets fewer: it is slower per request, and refuses what SQLite takes (NUL).
-const runsOn = { sqlite: 2000, postgres: 1000 } as const;
+const runsOn = { sqlite: 3000, postgres: 1500 } as const;
 const api = '/api/v1';
 const sentinelBytes = Buffer.from('sentinel bytes that must survive every fuzzed request');
 
