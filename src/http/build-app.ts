@@ -14,7 +14,7 @@ import {
 import type { RegistryService } from '../modules/registry/index.js';
 import { newId } from '../platform/ids.js';
 import { registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
-import { registerErrorHandler } from './plugins/error-handler.js';
+import { maxParamBytes, registerErrorHandler } from './plugins/error-handler.js';
 import { docsPrefix, registerOpenApi } from './plugins/openapi.js';
 import { enforceRouteActions } from './plugins/route-actions.js';
 import {
@@ -70,7 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Answered by registerTransportGuards as problem+json instead.
     return503OnClosing: false,
     forceCloseConnections: true,
-    routerOptions: { maxParamLength: 4096 },
+    routerOptions: { maxParamLength: maxParamBytes },
     frameworkErrors: onFrameworkError,
     clientErrorHandler: createClientErrorHandler(deps.logger),
   });

@@ -25,8 +25,8 @@ export const malformedUrl = defineError(
   'invalid',
   () => 'The request URL is malformed (for example a bad percent-encoding).',
 );
-export const uriTooLong = defineError('uri_too_long', 'too_large', (limit: number) => ({
-  message: `The request URL is longer than the ${limit}-byte limit.`,
+export const uriTooLong = defineError('uri_too_long', 'too_large', (limit: number, what = 'URL') => ({
+  message: `The request ${what} is longer than the ${limit}-byte limit.`,
   details: { limit },
 }));
 export const headersTooLarge = defineError(

@@ -14,7 +14,7 @@ import {
   uriTooLong,
 } from '../http-errors.js';
 
-/** RFC 9110 reason phrases (RFC 9110 renamed 413), one per status Warden answers with. */
+/** The reason phrases of RFC 9110 (which renamed 413), one per status Warden answers with. */
 const titles: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -35,6 +35,8 @@ const titles: Record<number, string> = {
 
 /** The longest URL the server reads; longer ones are refused with 414 before routing or authentication. */
 export const maxUrlBytes = 8192;
+/** The longest path parameter the router matches (a file path in a download URL, percent-encoded). */
+export const maxParamBytes = 4096;
 
 /** The content type as the client sent it, cut short: it is echoed in the problem's detail. */
 const contentTypeOf = (request: FastifyRequest) =>
@@ -73,7 +75,7 @@ function translate(
     case 'FST_ERR_BAD_URL':
       return { error: malformedUrl() };
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return { error: uriTooLong(maxUrlBytes) };
+      return { error: uriTooLong(maxParamBytes, 'path parameter') };
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
     case 'FST_PROTO_VIOLATION':
     case 'FST_PARTS_LIMIT':

@@ -10,7 +10,7 @@ import {
   serverClosing,
   uriTooLong,
 } from '../http-errors.js';
-import { maxUrlBytes, problemOf, sendProblem } from './error-handler.js';
+import { maxParamBytes, maxUrlBytes, problemOf, sendProblem } from './error-handler.js';
 
 interface TransportLogger {
   debug(obj: object, msg?: string): void;
@@ -26,7 +26,7 @@ export function onFrameworkError(err: FastifyError, request: FastifyRequest, rep
   reply.header('x-content-type-options', 'nosniff');
   let error: AppError;
   if (err.code === 'FST_ERR_BAD_URL') error = malformedUrl();
-  else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') error = uriTooLong(maxUrlBytes);
+  else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') error = uriTooLong(maxParamBytes, 'path parameter');
   else {
     request.log.error({ err }, 'framework error');
     error = internalError();
