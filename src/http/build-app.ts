@@ -20,10 +20,15 @@ import {
 import type { RegistryService } from '../modules/registry/index.js';
 import { newId } from '../platform/ids.js';
 import { registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
-import { registerErrorHandler } from './plugins/error-handler.js';
+import { maxParamBytes, registerErrorHandler } from './plugins/error-handler.js';
 import { docsPrefix, registerOpenApi } from './plugins/openapi.js';
 import { refuseQueryCredentials } from './plugins/query-credentials.js';
 import { enforceRouteActions } from './plugins/route-actions.js';
+import {
+  createClientErrorHandler,
+  onFrameworkError,
+  registerTransportGuards,
+} from './plugins/transport-errors.js';
 import { aliasRoutes } from './routes/aliases.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -35,6 +40,7 @@ import { versionRoutes } from './routes/versions.routes.js';
 import { Checkpoint as AuditCheckpoint, AuditEntry } from './schemas/audit.schemas.js';
 import { Problem } from './schemas/common.schemas.js';
 import { Alias, Model, Version } from './schemas/registry.schemas.js';
+import { registerTextGuard } from './text-guard.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -74,18 +80,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.limits.maxJsonBodyBytes,
     genReqId: () => newId(),
-    return503OnClosing: true,
+    // Answered by registerTransportGuards as problem+json instead.
+    return503OnClosing: false,
     forceCloseConnections: true,
-    routerOptions: { maxParamLength: 4096 },
+    routerOptions: { maxParamLength: maxParamBytes },
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: createClientErrorHandler(deps.logger),
   });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // No route takes text: a text/plain body is refused as 415, not parsed as a JSON string.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
   });
-  // Before authentication and every other hook: a token in the URL is refused, never tried.
+  registerTransportGuards(app);
+  // Before authentication and every other hook but the transport guards: a token in the URL is refused,
+  // never tried.
   refuseQueryCredentials(app);
   registerErrorHandler(app, { bodyLimit: config.limits.maxJsonBodyBytes });
+  registerTextGuard(app);
   enforceRouteActions(app, { publicPrefixes: [docsPrefix] });
   app.addHook('onRoute', (route) => {
     const action = route.config?.action;

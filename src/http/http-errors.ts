@@ -20,6 +20,35 @@ export const unsupportedMediaType = defineError(
   'invalid',
   (type: string) => `Content type ${JSON.stringify(type)} is not accepted here.`,
 );
+export const malformedUrl = defineError(
+  'malformed_url',
+  'invalid',
+  () => 'The request URL is malformed (for example a bad percent-encoding).',
+);
+export const uriTooLong = defineError('uri_too_long', 'too_large', (limit: number, what = 'URL') => ({
+  message: `The request ${what} is longer than the ${limit}-byte limit.`,
+  details: { limit },
+}));
+export const headersTooLarge = defineError(
+  'headers_too_large',
+  'too_large',
+  () => 'The request line and headers are larger than the server accepts.',
+);
+export const malformedHttp = defineError(
+  'malformed_http',
+  'invalid',
+  () => 'The request is not well-formed HTTP/1.1.',
+);
+export const requestTimeout = defineError(
+  'request_timeout',
+  'invalid',
+  () => 'The request did not arrive in time.',
+);
+export const serverClosing = defineError(
+  'server_closing',
+  'unavailable',
+  () => 'The server is shutting down; retry on another instance or once it is back.',
+);
 export const routeNotFound = defineError('route_not_found', 'not_found', (method: string, url: string) => ({
   message: `No route ${method} ${url}.`,
 }));
@@ -47,3 +76,19 @@ export const statusOfKind: Record<ErrorKind, number> = {
   internal: 500,
   unavailable: 503,
 };
+
+/**
+ * Errors of the HTTP transport itself that have a status of their own in HTTP's vocabulary; their kind still
+ * gives the CLI's exit code. Every other error's status comes from its kind alone.
+ */
+const statusOfTransportCode: Readonly<Record<string, number>> = {
+  [requestTimeout.code]: 408,
+  [uriTooLong.code]: 414,
+  [unsupportedMediaType.code]: 415,
+  [headersTooLarge.code]: 431,
+};
+
+/** The HTTP status an error is answered with. */
+export function statusOf(error: { code: string; kind: ErrorKind }): number {
+  return statusOfTransportCode[error.code] ?? statusOfKind[error.kind];
+}

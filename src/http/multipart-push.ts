@@ -7,8 +7,25 @@ import { AppError } from '../platform/errors.js';
 import { toFieldErrors } from './field-errors.js';
 import { bodyTooLarge, invalidMultipart, invalidRequest, malformedJson } from './http-errors.js';
 import { PushMetadata } from './schemas/registry.schemas.js';
+import { findIllFormedText, textError } from './text-guard.js';
 
 const checkMetadata = Compile(PushMetadata);
+
+/** RFC 2046 §5.1.1: a boundary is 1 to 70 characters. */
+const maxBoundaryLength = 70;
+
+/**
+ * The boundary parameter of a multipart content type, quoted or not ('' when absent). Given twice, the
+ * longest counts: which one the parser picks is its business, and neither may be too long.
+ */
+function boundaryOf(contentType: string): string {
+  let longest = '';
+  for (const m of contentType.matchAll(/;\s*boundary\*?=(?:"([^"]*)"|([^;\s]*))/gi)) {
+    const value = m[1] ?? m[2] ?? '';
+    if (value.length > longest.length) longest = value;
+  }
+  return longest;
+}
 
 export interface PushLimitsHttp {
   maxFileBytes: number;
@@ -26,9 +43,11 @@ export async function readPushUpload(
   limits: PushLimitsHttp,
 ): Promise<{ metadata: Static<typeof PushMetadata>; source: PushSource }> {
   if (!request.isMultipart()) throw invalidMultipart('expected a multipart/form-data body');
-  // Without a boundary the parser throws a bare Error, which would surface as a 500.
-  if (!/;\s*boundary="?[^";\s]/i.test(String(request.headers['content-type']))) {
-    throw invalidMultipart('the content type names no boundary');
+  // Without a boundary, or with one longer than the parser's search allows, it throws a bare Error (a 500).
+  const boundary = boundaryOf(String(request.headers['content-type']));
+  if (!boundary) throw invalidMultipart('the content type names no boundary');
+  if (boundary.length > maxBoundaryLength) {
+    throw invalidMultipart(`the boundary is longer than ${maxBoundaryLength} characters (RFC 2046)`);
   }
   const parts = request.parts({
     limits: {
@@ -54,6 +73,8 @@ export async function readPushUpload(
   } catch {
     throw malformedJson();
   }
+  const illFormed = findIllFormedText(metadata, 'metadata');
+  if (illFormed !== null) throw textError('metadata', illFormed);
   if (!checkMetadata.Check(metadata)) {
     const base = invalidRequest('metadata');
     throw new AppError(base.code, base.kind, base.message, {
@@ -70,6 +91,10 @@ export async function readPushUpload(
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw invalidMultipart(`unexpected file part "${part.fieldname}"`);
         if (expected !== undefined) throw invalidMultipart('file parts must come before the "digest" field');
+        // A part with a binary content type but no filename still arrives as a file, with no path.
+        if (typeof part.filename !== 'string') {
+          throw invalidMultipart('every "file" part needs a filename: the file\'s path in the model');
+        }
         yield { path: part.filename, content: part.file };
       } else if (part.fieldname === 'digest' && expected === undefined) {
         const m = /^sha256:([0-9a-f]{64})$/.exec(String(part.value));

@@ -1,6 +1,7 @@
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, expectProblem, expectUnchanged, push, pushRaw } from '../fixtures/http-helpers.js';
-import { createTestApp, type TestApp } from '../fixtures/test-app.js';
+import { createTestApp, multipartBody, type TestApp } from '../fixtures/test-app.js';
 
 // Backend-independent refusals of JSON bodies, names, references and routes (SQLite only).
 const api = '/api/v1';
@@ -201,4 +202,205 @@ describe('a file name with a line break', () => {
       }
     });
   }
+});
+
+// Each of these answered 500 before; now each is a precise 4xx problem and stores nothing.
+describe('requests that once answered 500', () => {
+  let t: TestApp;
+  const url = `${api}/models/iris/versions`;
+  beforeAll(async () => {
+    t = await createTestApp();
+    await createModel(t, 'iris');
+    await push(t, 'iris', { kind: 'file' }, [{ path: 'm.bin', content: 'v1' }]);
+  });
+  afterAll(async () => t?.close());
+
+  const upload = (body: Buffer | string, contentType: string) =>
+    expectUnchanged(t, () =>
+      t.app.inject({ method: 'POST', url, payload: body, headers: { 'content-type': contentType } }),
+    );
+
+  it('refuses a multipart boundary over 70 characters (RFC 2046), even past the parser’s 256', async () => {
+    for (const length of [71, 300]) {
+      const { body, contentType } = multipartBody({ kind: 'file' }, [{ path: 'a', content: 'a' }], {
+        boundary: 'b'.repeat(length),
+      });
+      const problem = expectProblem(await upload(body, contentType), 400, 'invalid_multipart', t);
+      expect(problem.detail).toContain('70 characters');
+    }
+    // Twice in one content type: the longer one counts, whichever the parser would take.
+    const { body } = multipartBody({ kind: 'file' }, [{ path: 'a', content: 'a' }], { boundary: 'b' });
+    const twice = `multipart/form-data; boundary=b; boundary="${'c'.repeat(300)}"`;
+    expectProblem(await upload(body, twice), 400, 'invalid_multipart', t);
+    const fits = multipartBody({ kind: 'file' }, [{ path: 'a70', content: 'a70' }], {
+      boundary: 'b'.repeat(70),
+    });
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url,
+          payload: fits.body,
+          headers: { 'content-type': fits.contentType },
+        })
+      ).statusCode,
+    ).toBe(201);
+  });
+
+  it('refuses a file part without a filename with 400 invalid_multipart', async () => {
+    const body =
+      '--B\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n{"kind":"file"}\r\n' +
+      '--B\r\nContent-Disposition: form-data; name="file"\r\nContent-Type: application/octet-stream\r\n\r\nabc\r\n' +
+      '--B--\r\n';
+    const problem = expectProblem(
+      await upload(body, 'multipart/form-data; boundary=B'),
+      400,
+      'invalid_multipart',
+      t,
+    );
+    expect(problem.detail).toContain('filename');
+  });
+
+  it('refuses params nested thousands of levels deep, or over 64 KiB, naming metadata/params', async () => {
+    const deep = `{"kind":"file","params":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    const wide = { kind: 'file', params: { a: 'x'.repeat(64 * 1024) } };
+    const nested33 = { kind: 'file', params: JSON.parse(`${'{"a":'.repeat(33)}1${'}'.repeat(33)}`) };
+    for (const [metadata, message] of [
+      [deep, 'must nest at most 32 levels deep'],
+      [nested33, 'must nest at most 32 levels deep'],
+      [wide, 'must be at most 65536 bytes as JSON'],
+    ] as const) {
+      const { body, contentType } = multipartBody(metadata, [{ path: 'p.bin', content: 'p' }]);
+      const problem = expectProblem(await upload(body, contentType), 400, 'invalid_request', t);
+      expect(problem.errors).toContainEqual({ path: 'metadata/params', message });
+    }
+    // Exactly 32 levels, counting the params object itself, are fine.
+    const ok = { kind: 'file', params: JSON.parse(`${'{"a":'.repeat(32)}1${'}'.repeat(32)}`) };
+    const fits = multipartBody(ok, [{ path: 'p.bin', content: 'p32' }]);
+    const res = await t.app.inject({
+      method: 'POST',
+      url,
+      payload: fits.body,
+      headers: { 'content-type': fits.contentType },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+  });
+
+  it('refuses deep params in the push use case too, for callers other than HTTP', async () => {
+    const admin = await t.container.authenticate(`Bearer ${t.adminToken}`);
+    if (!admin.ok) throw new Error('admin token');
+    const ctx = { principal: admin.principal, requestId: null, clientAddress: null };
+    const params = JSON.parse(`{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    const files = (async function* () {})();
+    await expect(
+      t.container.registry.pushVersion(
+        'iris',
+        { kind: 'file', params },
+        { files, expectedDigest: () => '' },
+        ctx,
+      ),
+    ).rejects.toMatchObject({ code: 'invalid_params', kind: 'invalid' });
+  });
+
+  it('answers a body type no route takes with 415 unsupported_media_type, naming it', async () => {
+    for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded']) {
+      const res = await expectUnchanged(t, () =>
+        t.app.inject({
+          method: 'POST',
+          url: `${api}/models`,
+          payload: 'name=x',
+          headers: { 'content-type': type },
+        }),
+      );
+      expect(expectProblem(res, 415, 'unsupported_media_type', t)).toMatchObject({
+        title: 'Unsupported Media Type',
+        detail: `Content type "${type}" is not accepted here.`,
+      });
+    }
+  });
+
+  it('answers a URL that cannot be decoded with 400 malformed_url, before authentication', async () => {
+    for (const bad of ['/models/%E0%A4%A', '/models/%', '/models/iris/versions/%zz']) {
+      for (const app of [t.app, t.rawApp]) {
+        const res = await app.inject({ method: 'GET', url: `${api}${bad}` });
+        expectProblem(res, 400, 'malformed_url', t);
+      }
+    }
+  });
+
+  it('answers an over-long URL or path parameter with 414 uri_too_long, before authentication', async () => {
+    for (const app of [t.app, t.rawApp]) {
+      const longUrl = await app.inject({ method: 'GET', url: `${api}/models?after=${'a'.repeat(9000)}` });
+      expect(expectProblem(longUrl, 414, 'uri_too_long', t)).toMatchObject({ title: 'URI Too Long' });
+      const longParam = await app.inject({ method: 'GET', url: `${api}/models/${'a'.repeat(5000)}` });
+      expect(expectProblem(longParam, 414, 'uri_too_long', t).details).toEqual({ limit: 4096 });
+    }
+  });
+
+  // PostgreSQL's text cannot hold NUL (it answered 500 there) and a lone surrogate would be kept as U+FFFD.
+  it('refuses NUL and unpaired surrogates in paths, queries, JSON bodies and push metadata', async () => {
+    const cases: [() => Promise<LightMyRequestResponse>, string, string][] = [
+      [() => t.app.inject({ method: 'GET', url: `${api}/models/a%00b` }), 'params', 'params/name'],
+      [
+        () => t.app.inject({ method: 'GET', url: `${api}/models?after=%00` }),
+        'querystring',
+        'querystring/after',
+      ],
+      [
+        () => t.app.inject({ method: 'GET', url: `${api}/audit?principal=a%00` }),
+        'querystring',
+        'querystring/principal',
+      ],
+      [
+        () =>
+          t.app.inject({ method: 'PATCH', url: `${api}/models/iris`, payload: { description: 'a\u0000b' } }),
+        'body',
+        'body/description',
+      ],
+      [
+        () =>
+          t.app.inject({
+            method: 'POST',
+            url: `${api}/models`,
+            payload: '{"name":"x","tags":["ok","\\ud800"]}',
+            headers: { 'content-type': 'application/json' },
+          }),
+        'body',
+        'body/tags/1',
+      ],
+      [
+        () => {
+          const { body, contentType } = multipartBody(
+            { kind: 'file', lineage: { trainingRun: 'run\u0000' } },
+            [{ path: 'n.bin', content: 'n' }],
+          );
+          return t.app.inject({
+            method: 'POST',
+            url,
+            payload: body,
+            headers: { 'content-type': contentType },
+          });
+        },
+        'metadata',
+        'metadata/lineage/trainingRun',
+      ],
+    ];
+    for (const [act, where, path] of cases) {
+      const problem = expectProblem(await expectUnchanged(t, act), 400, 'invalid_request', t);
+      expect(problem.detail).toBe(`The request ${where} is invalid.`);
+      expect(problem.errors).toEqual([
+        { path, message: 'must not contain NUL or unpaired surrogate characters' },
+      ]);
+    }
+  });
+
+  it('gives 410 its own title, "Gone"', async () => {
+    await push(t, 'iris', { kind: 'file' }, [{ path: 'gone.bin', content: 'gone' }]);
+    const versions = (await t.app.inject({ method: 'GET', url: `${url}?limit=1` })).json();
+    const number = versions.items[0].number;
+    const del = await t.app.inject({ method: 'DELETE', url: `${url}/${number}?reason=test` });
+    expect(del.statusCode, del.body).toBe(200);
+    const res = await t.app.inject({ method: 'GET', url: `${url}/${number}/files/gone.bin` });
+    expect(expectProblem(res, 410, 'version_deleted', t).title).toBe('Gone');
+  });
 });

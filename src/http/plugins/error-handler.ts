@@ -6,28 +6,46 @@ import {
   invalidMultipart,
   invalidRequest,
   malformedJson,
+  malformedUrl,
   routeNotFound,
-  statusOfKind,
+  statusOf,
   unsupportedMediaType,
   uploadAborted,
+  uriTooLong,
 } from '../http-errors.js';
 
+/** The reason phrases of RFC 9110 (which renamed 413), one per status Warden answers with. */
 const titles: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
+  410: 'Gone',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
+/** The longest URL the server reads; longer ones are refused with 414 before routing or authentication. */
+export const maxUrlBytes = 8192;
+/** The longest path parameter the router matches (a file path in a download URL, percent-encoded). */
+export const maxParamBytes = 4096;
+
+/** The content type as the client sent it, cut short: it is echoed in the problem's detail. */
+const contentTypeOf = (request: FastifyRequest) =>
+  String(request.headers['content-type'] ?? '').slice(0, 200);
+
 /** Turns what Fastify and its plugins throw into Warden's own errors. */
 function translate(
   err: FastifyError & { validation?: unknown[]; validationContext?: string },
+  request: FastifyRequest,
   limit: number,
 ) {
   if (err instanceof AppError) {
@@ -51,7 +69,13 @@ function translate(
     case 'FST_REQ_FILE_TOO_LARGE':
       return { error: bodyTooLarge(limit) };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { error: unsupportedMediaType(String(err.message.split(': ').pop() ?? '')) };
+    case 'FST_ERR_CTP_INVALID_TYPE':
+    case 'FST_ERR_CTP_EMPTY_TYPE':
+      return { error: unsupportedMediaType(contentTypeOf(request)) };
+    case 'FST_ERR_BAD_URL':
+      return { error: malformedUrl() };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { error: uriTooLong(maxParamBytes, 'path parameter') };
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
     case 'FST_PROTO_VIOLATION':
     case 'FST_PARTS_LIMIT':
@@ -65,6 +89,10 @@ function translate(
   }
   // busboy's own words when the body ends before the closing boundary (a client that went away).
   if (err.message === 'Unexpected end of multipart data') return { error: uploadAborted() };
+  // The parser's search cannot take a boundary this long; the upload's own check names the limit first.
+  if (err.message === 'The needle cannot have a length bigger than 256.') {
+    return { error: invalidMultipart('the boundary is too long') };
+  }
   if (err instanceof SyntaxError && err.statusCode === 400) return { error: malformedJson() };
   // Other client errors from Fastify keep their status; their messages describe the request, not us.
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
@@ -79,35 +107,36 @@ export function sendProblem(
   error: AppError,
   errors?: FieldError[],
 ): FastifyReply {
-  const status = statusOfKind[error.kind];
+  const body = problemOf(error, String(request.id), errors);
+  return reply.code(body.status).type('application/problem+json').send(body);
+}
+
+/** The problem+json body of an error; also written raw to sockets Fastify never turned into a request. */
+export function problemOf(error: AppError, requestId: string, errors?: FieldError[]) {
+  const status = statusOf(error);
   const internal = error.kind === 'internal';
-  return reply
-    .code(status)
-    .type('application/problem+json')
-    .send({
-      type: `urn:warden:error:${error.code}`,
-      title: titles[status] ?? 'Error',
-      status,
-      code: error.code,
-      detail: internal
-        ? 'An internal error occurred; quote the request id when reporting it.'
-        : error.message,
-      requestId: String(request.id),
-      ...(error.details && !internal ? { details: error.details } : {}),
-      ...(errors ? { errors } : {}),
-    });
+  return {
+    type: `urn:warden:error:${error.code}`,
+    title: titles[status] ?? 'Error',
+    status,
+    code: error.code,
+    detail: internal ? 'An internal error occurred; quote the request id when reporting it.' : error.message,
+    requestId,
+    ...(error.details && !internal ? { details: error.details } : {}),
+    ...(errors ? { errors } : {}),
+  };
 }
 
 /** problem+json for every error; 5xx bodies say nothing of internals and carry the request id. */
 export function registerErrorHandler(app: FastifyInstance, options: { bodyLimit: number }): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const { error, errors, cause } = translate(err, options.bodyLimit) as {
+    const { error, errors, cause } = translate(err, request, options.bodyLimit) as {
       error: AppError;
       errors?: FieldError[];
       cause?: unknown;
     };
     if (cause) request.log.error({ err: cause }, 'unhandled error');
-    else if (statusOfKind[error.kind] >= 500) request.log.error({ code: error.code }, error.message);
+    else if (statusOf(error) >= 500) request.log.error({ code: error.code }, error.message);
     return sendProblem(reply, request, error, errors);
   });
   app.setNotFoundHandler((request, reply) =>

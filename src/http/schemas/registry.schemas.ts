@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { paramsLimits, paramsViolation } from '../../modules/registry/index.js';
 import { Digest, Slug, Timestamp } from './common.schemas.js';
 
 const Tags = Type.Array(Slug, { maxItems: 50 });
@@ -230,6 +231,16 @@ export const VersionDeletion = Type.Object({
   ),
 });
 
+/** Free-form training parameters, bounded in depth and size (see the registry's paramsLimits). */
+const PushParams = Type.Refine(
+  Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
+    maxProperties: 500,
+    description: `Any JSON, nested at most ${paramsLimits.maxDepth} levels and at most ${paramsLimits.maxBytes} bytes serialized.`,
+  }),
+  (params) => paramsViolation(params) === null,
+  (params) => paramsViolation(params) ?? 'is invalid',
+);
+
 /** The first multipart part of a push: everything about the version except its bytes. */
 export const PushMetadata = Type.Object(
   {
@@ -240,9 +251,7 @@ export const PushMetadata = Type.Object(
     metrics: Type.Optional(
       Type.Record(Type.String({ maxLength: 100 }), Type.Number(), { maxProperties: 200 }),
     ),
-    params: Type.Optional(
-      Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 500 }),
-    ),
+    params: Type.Optional(PushParams),
     metadata: Type.Optional(
       Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 4096 }), { maxProperties: 200 }),
     ),

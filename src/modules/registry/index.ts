@@ -3,6 +3,7 @@ export { collectModelFiles } from './manifest/collect-model-files.js';
 export { digestModel } from './manifest/digest-model.js';
 export { compareOmsPaths } from './manifest/path-order.js';
 export { rootDigest } from './manifest/root-digest.js';
+export { paramsLimits, paramsViolation } from './params-limits.js';
 export type { IncomingFile, PushLimits, PushRequest, PushSource } from './push-version.js';
 export * as registryErrors from './registry.errors.js';
 export type { Page, RegistryStore, Stores, UnitOfWork } from './registry.ports.js';

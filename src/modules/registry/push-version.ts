@@ -14,11 +14,13 @@ import { compareOmsPaths } from './manifest/path-order.js';
 import { createPathSet } from './manifest/path-rules.js';
 import { validateRelativePath } from './manifest/relative-path.js';
 import { rootDigest } from './manifest/root-digest.js';
+import { paramsViolation } from './params-limits.js';
 import {
   contentDeleted,
   duplicateFilePath,
   emptyUpload,
   invalidName,
+  invalidParams,
   modelNotFound,
   parentNotFound,
   pushConflict,
@@ -218,6 +220,9 @@ export function createPushVersion(deps: PushDeps) {
   ): Promise<VersionDetailView> {
     const aliases = [...new Set(request.aliases ?? [])];
     for (const alias of aliases) if (!isSlug(alias)) throw invalidName('Alias', alias);
+    // The HTTP schema refuses these too; other callers (and the store's serializer) rely on this check.
+    const paramsProblem = request.params === undefined ? null : paramsViolation(request.params);
+    if (paramsProblem) throw invalidParams(paramsProblem);
     const model = await read.registry.findModelByName(modelName);
     if (!model) throw modelNotFound(modelName);
     // Authorized before a single byte of the files is read.

@@ -118,3 +118,7 @@ export const invalidReason = defineError('invalid_reason', 'invalid', (max: numb
   message: `A reason is required: 1 to ${max} characters of text, without control characters.`,
   details: { max },
 }));
+export const invalidParams = defineError('invalid_params', 'invalid', (problem: string) => ({
+  message: `The version's params ${problem}.`,
+  details: { problem },
+}));
