@@ -4,7 +4,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, wri
 import path from 'node:path';
 
 export const repoRoot = path.resolve(new URL('..', import.meta.url).pathname);
-export const wardenBin = path.join(repoRoot, 'bin', 'warden.js');
+// WARDEN_BENCH_BIN: another build's bin/warden.js, to measure before and after a change on one machine.
+export const wardenBin = process.env.WARDEN_BENCH_BIN ?? path.join(repoRoot, 'bin', 'warden.js');
 export const benchDir = path.join(repoRoot, '.bench');
 export const GiB = 1024 ** 3;
 
@@ -48,12 +49,14 @@ export function median(values: number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-/** Repeats a measurement, alternating nothing else; returns median seconds and peak memory. */
-export function measure(
-  label: string,
-  runs: number,
-  fn: () => Run,
-): { label: string; seconds: number; maxRssMiB: number } {
+export interface Row {
+  label: string;
+  seconds: number;
+  maxRssMiB: number;
+}
+
+/** Repeats a measurement; returns median seconds and peak memory. */
+export function measure(label: string, runs: number, fn: () => Run): Row {
   const results: Run[] = [];
   for (let i = 0; i < runs; i++) results.push(fn());
   return {
@@ -63,21 +66,63 @@ export function measure(
   };
 }
 
-export function report(
-  bytes: number,
-  rows: { label: string; seconds: number; maxRssMiB: number }[],
-  baseline: string,
-): void {
+/**
+ * Runs every case once per round, round after round, and returns medians in the order given. On a shared,
+ * noisy machine interleaving matters: a burst of load then slows every case of a round, not just one, so
+ * the ratios of medians stay meaningful.
+ */
+export function compare(runs: number, cases: Record<string, () => Run>): Row[] {
+  const results = new Map<string, Run[]>(Object.keys(cases).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++)
+    for (const [label, fn] of Object.entries(cases)) results.get(label)?.push(fn());
+  return [...results].map(([label, rs]) => ({
+    label,
+    seconds: median(rs.map((r) => r.seconds)),
+    maxRssMiB: Math.max(...rs.map((r) => r.maxRssMiB)),
+  }));
+}
+
+/** The two reference hashers over the same files: openssl (SHA extensions, the baseline) and sha256sum. */
+export function hashBaselines(files: string[]): Record<string, () => Run> {
+  return {
+    [OPENSSL]: () => timed('openssl', ['dgst', '-sha256', ...files]),
+    'sha256sum (for reference)': () => timed('sha256sum', files),
+  };
+}
+
+export const OPENSSL = 'openssl dgst -sha256 (baseline)';
+
+/** Reads the files once so every case reads from the page cache: benches compare CPU work, not the disk. */
+export function warm(files: string[]): void {
+  for (const f of files) timed('dd', [`if=${f}`, 'of=/dev/null', 'bs=4M', 'status=none']);
+}
+
+/**
+ * Prints medians with, for each row, its time as a multiple of the baseline's (`x time`, lower is
+ * better) and its speed as a multiple of the baseline's (`x speed`, higher is better).
+ */
+export function report(bytes: number, rows: Row[], baseline: string): void {
   const base = rows.find((r) => r.label === baseline);
   console.log(
-    `\n${'what'.padEnd(44)} ${'median s'.padStart(9)} ${'MiB/s'.padStart(8)} ${'vs base'.padStart(8)} ${'peak RSS'.padStart(10)}`,
+    `\n${'what'.padEnd(46)} ${'median s'.padStart(9)} ${'MiB/s'.padStart(8)} ${'x time'.padStart(7)} ${'x speed'.padStart(8)} ${'peak RSS'.padStart(10)}`,
   );
   for (const r of rows) {
-    const ratio = base ? (r.seconds / base.seconds).toFixed(2) : '-';
+    const time = base ? `${(r.seconds / base.seconds).toFixed(2)}x` : '-';
+    const speed = base ? `${(base.seconds / r.seconds).toFixed(2)}x` : '-';
     console.log(
-      `${r.label.padEnd(44)} ${r.seconds.toFixed(3).padStart(9)} ${(bytes / 1024 ** 2 / r.seconds).toFixed(0).padStart(8)} ${`${ratio}x`.padStart(8)} ${`${r.maxRssMiB.toFixed(0)} MiB`.padStart(10)}`,
+      `${r.label.padEnd(46)} ${r.seconds.toFixed(3).padStart(9)} ${(bytes / 1024 ** 2 / r.seconds).toFixed(0).padStart(8)} ${time.padStart(7)} ${speed.padStart(8)} ${`${r.maxRssMiB.toFixed(0)} MiB`.padStart(10)}`,
     );
   }
+}
+
+/** `count` files of `bytes / count` bytes each in a folder (made once and reused). */
+export function ensureFolder(name: string, bytes: number, count: number): { dir: string; files: string[] } {
+  const dir = path.join(benchDir, name);
+  mkdirSync(dir, { recursive: true });
+  const files = Array.from({ length: count }, (_, i) =>
+    ensureFile(path.join(name, `part-${i}.bin`), Math.floor(bytes / count)),
+  );
+  return { dir, files };
 }
 
 /**
@@ -86,7 +131,7 @@ export function report(
  */
 export async function startWarden(
   dataDir: string,
-): Promise<{ url: string; token: string; stop(): Promise<void> }> {
+): Promise<{ url: string; token: string; peakRssMiB(): number; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
     [wardenBin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
@@ -106,6 +151,9 @@ export async function startWarden(
   return {
     url,
     token: readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim(),
+    // VmHWM: the server's peak resident memory so far (Linux).
+    peakRssMiB: () =>
+      Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     stop: () =>
       new Promise<void>((resolve) => {
         child.on('exit', () => resolve());
