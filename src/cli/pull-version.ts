@@ -6,6 +6,7 @@ import type { VersionDetailView } from '../modules/registry/index.js';
 import { rootDigest } from '../modules/registry/manifest/root-digest.js';
 import { type ApiClient, pathSegs, seg } from './api-client.js';
 import { outputNotEmpty, pulledFileMismatch, pulledRootMismatch, signatureRequired } from './cli-errors.js';
+import { writeHashedStream } from './write-hashed-stream.js';
 
 export interface PullResult {
   out: string;
@@ -86,14 +87,8 @@ async function writeHashed(res: Response, target: string, onBytes: (n: number) =
   let size = 0;
   const handle = await open(target, 'wx', 0o644);
   try {
-    if (res.body) {
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-        hash.update(chunk);
-        size += chunk.length;
-        onBytes(chunk.length);
-        await handle.write(chunk);
-      }
-    }
+    if (res.body)
+      size = await writeHashedStream(res.body as AsyncIterable<Uint8Array>, handle, hash, onBytes);
     await handle.sync();
   } finally {
     await handle.close();

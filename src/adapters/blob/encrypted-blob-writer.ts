@@ -24,7 +24,8 @@ async function writeAt(fh: FileHandle, buf: Buffer, position: number): Promise<v
 /**
  * Encrypts `source` into `file` under a fresh data key. The digest is known only at the end, so the body
  * goes first (after room for the header) and the header, whose wrapped key is bound to the digest, last.
- * At most one 1 MiB plaintext chunk is held in memory, and it is wiped afterwards.
+ * At most one 1 MiB plaintext chunk is held in memory, and it is wiped afterwards; at most one sealed
+ * (ciphertext) chunk waits to be written.
  */
 export async function encryptToFile(
   source: AsyncIterable<Uint8Array>,
@@ -41,10 +42,15 @@ export async function encryptToFile(
   let size = 0;
   let index = 0;
   let position = HEADER_SIZE;
+  // One sealed chunk is written (on libuv's pool) while the next is received, hashed and encrypted: at most
+  // one write in flight, so memory stays bounded. Its rejection is awaited below, never left unhandled.
+  let writing: Promise<void> = Promise.resolve();
   // A full chunk is sealed only once more bytes arrive, so the last chunk is the one marked final.
   const seal = async (final: boolean) => {
     const sealed = sealChunk(dek, salt, index, final, pending.subarray(0, used));
-    await writeAt(fh, sealed, position);
+    await writing;
+    writing = writeAt(fh, sealed, position);
+    writing.catch(() => {});
     position += sealed.length;
     index++;
     used = 0;
@@ -68,6 +74,7 @@ export async function encryptToFile(
       }
     }
     await seal(true);
+    await writing;
     const digest = hash.digest('hex');
     const prefix = encodePrefix({ chunkSize: CHUNK, size, salt, digest });
     const { kekId, wrapped } = await keys.wrap(dek, wrapAad(prefix));
@@ -77,6 +84,7 @@ export async function encryptToFile(
   } finally {
     dek.fill(0);
     pending.fill(0);
+    await writing.catch(() => {});
     await fh.close();
   }
 }
