@@ -4,8 +4,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, wri
 import path from 'node:path';
 
 export const repoRoot = path.resolve(new URL('..', import.meta.url).pathname);
-// WARDEN_BENCH_BIN: another build's bin/warden.js, to measure before and after a change on one machine.
-export const wardenBin = process.env.WARDEN_BENCH_BIN ?? path.join(repoRoot, 'bin', 'warden.js');
+// BENCH_WARDEN_BIN: another build's bin/warden.js, to measure before and after a change on one machine.
+export const wardenBin = process.env.BENCH_WARDEN_BIN ?? path.join(repoRoot, 'bin', 'warden.js');
 export const benchDir = path.join(repoRoot, '.bench');
 export const GiB = 1024 ** 3;
 

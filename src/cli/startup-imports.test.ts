@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -45,5 +45,15 @@ describe('CLI start-up', () => {
   // TypeBox) with import() when they run.
   it('loads only commander and Node built-ins before a command runs', () => {
     expect([...packagesLoadedBy(path.join(cliDir, 'main.ts'))].sort()).toEqual(['commander', 'node:']);
+  });
+
+  // Only `serve`, `keys` (the server's stores) and `policy` (Cedar) need the heavy packages.
+  const heavy = /^(typebox|fastify|@fastify\/|kysely|better-sqlite3|pg|@cedar-policy\/|onnxruntime|pino)/;
+  const clientCommands = readdirSync(path.join(cliDir, 'commands')).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !['serve.ts', 'keys.ts', 'policy.ts'].includes(f),
+  );
+  it.each(clientCommands)('%s loads none of the server, Cedar, ONNX or TypeBox', (file) => {
+    const loaded = [...packagesLoadedBy(path.join(cliDir, 'commands', file))];
+    expect(loaded.filter((p) => heavy.test(p))).toEqual([]);
   });
 });
