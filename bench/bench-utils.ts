@@ -26,21 +26,27 @@ export function ensureFile(name: string, bytes: number): string {
 
 export interface Run {
   seconds: number;
+  /** User + system CPU seconds of the measured process (and of any extra process the case adds). */
+  cpuSeconds: number;
   maxRssMiB: number;
 }
 
-/** Runs a command under /usr/bin/time to get wall time and the child's peak resident memory. */
+/**
+ * Runs a command under /usr/bin/time to get wall time, CPU time and the child's peak resident memory. CPU
+ * time is reported beside wall time because on a shared machine the wall clock mostly measures the
+ * neighbours: CPU seconds per byte move far less with the load.
+ */
 export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
   const started = process.hrtime.bigint();
-  const res = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+  const res = spawnSync('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], {
     env,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${res.status}): ${res.stderr}`);
-  const kib = Number(res.stderr.trim().split('\n').pop());
-  return { seconds, maxRssMiB: kib / 1024 };
+  const [kib, user, system] = (res.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return { seconds, cpuSeconds: (user ?? 0) + (system ?? 0), maxRssMiB: (kib ?? 0) / 1024 };
 }
 
 export function median(values: number[]): number {
@@ -52,6 +58,7 @@ export function median(values: number[]): number {
 export interface Row {
   label: string;
   seconds: number;
+  cpuSeconds: number;
   maxRssMiB: number;
 }
 
@@ -62,6 +69,7 @@ export function measure(label: string, runs: number, fn: () => Run): Row {
   return {
     label,
     seconds: median(results.map((r) => r.seconds)),
+    cpuSeconds: median(results.map((r) => r.cpuSeconds)),
     maxRssMiB: Math.max(...results.map((r) => r.maxRssMiB)),
   };
 }
@@ -78,6 +86,7 @@ export function compare(runs: number, cases: Record<string, () => Run>): Row[] {
   return [...results].map(([label, rs]) => ({
     label,
     seconds: median(rs.map((r) => r.seconds)),
+    cpuSeconds: median(rs.map((r) => r.cpuSeconds)),
     maxRssMiB: Math.max(...rs.map((r) => r.maxRssMiB)),
   }));
 }
@@ -98,19 +107,19 @@ export function warm(files: string[]): void {
 }
 
 /**
- * Prints medians with, for each row, its time as a multiple of the baseline's (`x time`, lower is
- * better) and its speed as a multiple of the baseline's (`x speed`, higher is better).
+ * Prints medians with, for each row, its wall time as a multiple of the baseline's (`x time`, lower is
+ * better), its speed as a multiple of the baseline's (`x speed`, higher is better), and its CPU time as a
+ * multiple of the baseline's (`x cpu`; above `x time` means several cores worked).
  */
 export function report(bytes: number, rows: Row[], baseline: string): void {
   const base = rows.find((r) => r.label === baseline);
+  const x = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}x` : '-');
   console.log(
-    `\n${'what'.padEnd(46)} ${'median s'.padStart(9)} ${'MiB/s'.padStart(8)} ${'x time'.padStart(7)} ${'x speed'.padStart(8)} ${'peak RSS'.padStart(10)}`,
+    `\n${'what'.padEnd(40)} ${'wall s'.padStart(7)} ${'MiB/s'.padStart(6)} ${'x time'.padStart(7)} ${'x speed'.padStart(8)} ${'cpu s'.padStart(6)} ${'x cpu'.padStart(6)} ${'peak RSS'.padStart(9)}`,
   );
   for (const r of rows) {
-    const time = base ? `${(r.seconds / base.seconds).toFixed(2)}x` : '-';
-    const speed = base ? `${(base.seconds / r.seconds).toFixed(2)}x` : '-';
     console.log(
-      `${r.label.padEnd(46)} ${r.seconds.toFixed(3).padStart(9)} ${(bytes / 1024 ** 2 / r.seconds).toFixed(0).padStart(8)} ${time.padStart(7)} ${speed.padStart(8)} ${`${r.maxRssMiB.toFixed(0)} MiB`.padStart(10)}`,
+      `${r.label.padEnd(40)} ${r.seconds.toFixed(3).padStart(7)} ${(bytes / 1024 ** 2 / r.seconds).toFixed(0).padStart(6)} ${x(r.seconds, base?.seconds).padStart(7)} ${x(base?.seconds ?? 0, r.seconds).padStart(8)} ${r.cpuSeconds.toFixed(2).padStart(6)} ${x(r.cpuSeconds, base?.cpuSeconds).padStart(6)} ${`${r.maxRssMiB.toFixed(0)} MiB`.padStart(9)}`,
     );
   }
 }
@@ -131,7 +140,13 @@ export function ensureFolder(name: string, bytes: number, count: number): { dir:
  */
 export async function startWarden(
   dataDir: string,
-): Promise<{ url: string; token: string; peakRssMiB(): number; stop(): Promise<void> }> {
+): Promise<{
+  url: string;
+  token: string;
+  peakRssMiB(): number;
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}> {
   const child = spawn(
     process.execPath,
     [wardenBin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
@@ -152,6 +167,11 @@ export async function startWarden(
     url,
     token: readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim(),
     // VmHWM: the server's peak resident memory so far (Linux).
+    // utime + stime (fields 14 and 15 of /proc/PID/stat, in clock ticks of 1/100 s on Linux).
+    cpuSeconds: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     peakRssMiB: () =>
       Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     stop: () =>

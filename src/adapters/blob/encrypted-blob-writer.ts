@@ -8,7 +8,7 @@ import {
   encodePrefix,
   HEADER_SIZE,
   SALT,
-  sealChunk,
+  sealChunkParts,
   wrapAad,
 } from './encrypted-blob-format.js';
 import { CHUNK, FILE_MODE } from './fs-blob-files.js';
@@ -18,6 +18,18 @@ async function writeAt(fh: FileHandle, buf: Buffer, position: number): Promise<v
   while (offset < buf.length) {
     const { bytesWritten } = await fh.write(buf, offset, buf.length - offset, position + offset);
     offset += bytesWritten;
+  }
+}
+
+/** Writes the pieces back to back from `position`: one writev, then plain writes for what a short one left. */
+async function writeAllAt(fh: FileHandle, pieces: Buffer[], position: number): Promise<void> {
+  let written = (await fh.writev(pieces, position)).bytesWritten;
+  let at = position;
+  for (const piece of pieces) {
+    const done = Math.min(written, piece.length);
+    written -= done;
+    if (done < piece.length) await writeAt(fh, piece.subarray(done), at + done);
+    at += piece.length;
   }
 }
 
@@ -47,11 +59,11 @@ export async function encryptToFile(
   let writing: Promise<void> = Promise.resolve();
   // A full chunk is sealed only once more bytes arrive, so the last chunk is the one marked final.
   const seal = async (final: boolean) => {
-    const sealed = sealChunk(dek, salt, index, final, pending.subarray(0, used));
+    const sealed = sealChunkParts(dek, salt, index, final, pending.subarray(0, used));
     await writing;
-    writing = writeAt(fh, sealed, position);
+    writing = writeAllAt(fh, sealed, position);
     writing.catch(() => {});
-    position += sealed.length;
+    position += sealed.reduce((n, piece) => n + piece.length, 0);
     index++;
     used = 0;
   };
