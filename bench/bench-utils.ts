@@ -138,9 +138,7 @@ export function ensureFolder(name: string, bytes: number, count: number): { dir:
  * Starts `warden serve` on a free port with its own data dir; resolves once it is listening, with the
  * bootstrap admin token the first start wrote.
  */
-export async function startWarden(
-  dataDir: string,
-): Promise<{
+export async function startWarden(dataDir: string): Promise<{
   url: string;
   token: string;
   peakRssMiB(): number;
