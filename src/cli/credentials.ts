@@ -10,7 +10,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { defaultServerUrl } from '../config/index.js';
+// Not the config barrel: it loads the TypeBox schema, which client commands never need.
+import { defaultServerUrl } from '../config/client-config.js';
 import { defineError } from '../platform/errors.js';
 
 export const credentialsFileInvalid = defineError(

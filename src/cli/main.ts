@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { processEnvironment } from '../config/index.js';
+// Not the config barrel: it loads the TypeBox schema, which costs start-up time on every command.
+import { processEnvironment } from '../config/client-config.js';
 import { runCli } from './run-cli.js';
 
 const code = await runCli(process.argv.slice(2), {

@@ -18,6 +18,7 @@ import {
   unsafePullTarget,
   unsafeVersionPath,
 } from './cli-errors.js';
+import { writeHashedStream } from './write-hashed-stream.js';
 
 export interface PullResult {
   out: string;
@@ -177,14 +178,8 @@ async function writeHashed(res: Response, target: string, onBytes: (n: number) =
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const handle = await open(target, flags, 0o644);
   try {
-    if (res.body) {
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-        hash.update(chunk);
-        size += chunk.length;
-        onBytes(chunk.length);
-        await handle.write(chunk);
-      }
-    }
+    if (res.body)
+      size = await writeHashedStream(res.body as AsyncIterable<Uint8Array>, handle, hash, onBytes);
     await handle.sync();
   } finally {
     await handle.close();

@@ -49,13 +49,22 @@ export function encodePush(metadata: unknown, model: ModelFiles, onBytes: (n: nu
       const hash = createHash('sha256');
       let sent = 0;
       const handle = await open(file.absPath, 'r');
+      // The next chunk is read (on libuv's pool) while this one is hashed and sent. A fresh buffer per
+      // chunk: the socket may still hold the previous one. A read left behind by an error is awaited by
+      // close(); its rejection is not unhandled.
+      const readAt = (position: number) => {
+        const read = handle.read(Buffer.allocUnsafe(chunkSize), 0, chunkSize, position);
+        read.catch(() => {});
+        return read;
+      };
       try {
+        let ahead = readAt(0);
         for (;;) {
-          const buffer = Buffer.allocUnsafe(chunkSize);
-          const { bytesRead } = await handle.read(buffer, 0, chunkSize, null);
+          const { bytesRead, buffer } = await ahead;
           if (bytesRead === 0) break;
           sent += bytesRead;
           if (sent > file.size) throw fileChangedDuringUpload(file.absPath);
+          ahead = readAt(sent);
           const chunk = buffer.subarray(0, bytesRead);
           hash.update(chunk);
           onBytes(bytesRead);

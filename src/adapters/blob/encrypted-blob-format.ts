@@ -133,10 +133,21 @@ function nonceAndAad(salt: Buffer, index: number, final: boolean) {
 
 /** Ciphertext then tag of one chunk; its index and final flag are authenticated with it. */
 export function sealChunk(dek: Buffer, salt: Buffer, index: number, final: boolean, plain: Buffer): Buffer {
+  return Buffer.concat(sealChunkParts(dek, salt, index, final, plain));
+}
+
+/** The same bytes as sealChunk, in pieces to write one after another (no 1 MiB copy per chunk). */
+export function sealChunkParts(
+  dek: Buffer,
+  salt: Buffer,
+  index: number,
+  final: boolean,
+  plain: Buffer,
+): Buffer[] {
   const { nonce, aad } = nonceAndAad(salt, index, final);
   const cipher = createCipheriv('aes-256-gcm', dek, nonce, { authTagLength: TAG });
   cipher.setAAD(aad);
-  return Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  return [cipher.update(plain), cipher.final(), cipher.getAuthTag()];
 }
 
 /** The plaintext of one chunk, or null when it does not authenticate. None of it is returned before the tag checks. */

@@ -8,7 +8,7 @@ import {
   encodePrefix,
   HEADER_SIZE,
   SALT,
-  sealChunk,
+  sealChunkParts,
   wrapAad,
 } from './encrypted-blob-format.js';
 import { CHUNK, FILE_MODE } from './fs-blob-files.js';
@@ -21,10 +21,23 @@ async function writeAt(fh: FileHandle, buf: Buffer, position: number): Promise<v
   }
 }
 
+/** Writes the pieces back to back from `position`: one writev, then plain writes for what a short one left. */
+async function writeAllAt(fh: FileHandle, pieces: Buffer[], position: number): Promise<void> {
+  let written = (await fh.writev(pieces, position)).bytesWritten;
+  let at = position;
+  for (const piece of pieces) {
+    const done = Math.min(written, piece.length);
+    written -= done;
+    if (done < piece.length) await writeAt(fh, piece.subarray(done), at + done);
+    at += piece.length;
+  }
+}
+
 /**
  * Encrypts `source` into `file` under a fresh data key. The digest is known only at the end, so the body
  * goes first (after room for the header) and the header, whose wrapped key is bound to the digest, last.
- * At most one 1 MiB plaintext chunk is held in memory, and it is wiped afterwards.
+ * At most one 1 MiB plaintext chunk is held in memory, and it is wiped afterwards; at most one sealed
+ * (ciphertext) chunk waits to be written.
  */
 export async function encryptToFile(
   source: AsyncIterable<Uint8Array>,
@@ -41,11 +54,16 @@ export async function encryptToFile(
   let size = 0;
   let index = 0;
   let position = HEADER_SIZE;
+  // One sealed chunk is written (on libuv's pool) while the next is received, hashed and encrypted: at most
+  // one write in flight, so memory stays bounded. Its rejection is awaited below, never left unhandled.
+  let writing: Promise<void> = Promise.resolve();
   // A full chunk is sealed only once more bytes arrive, so the last chunk is the one marked final.
   const seal = async (final: boolean) => {
-    const sealed = sealChunk(dek, salt, index, final, pending.subarray(0, used));
-    await writeAt(fh, sealed, position);
-    position += sealed.length;
+    const sealed = sealChunkParts(dek, salt, index, final, pending.subarray(0, used));
+    await writing;
+    writing = writeAllAt(fh, sealed, position);
+    writing.catch(() => {});
+    position += sealed.reduce((n, piece) => n + piece.length, 0);
     index++;
     used = 0;
   };
@@ -68,6 +86,7 @@ export async function encryptToFile(
       }
     }
     await seal(true);
+    await writing;
     const digest = hash.digest('hex');
     const prefix = encodePrefix({ chunkSize: CHUNK, size, salt, digest });
     const { kekId, wrapped } = await keys.wrap(dek, wrapAad(prefix));
@@ -77,6 +96,7 @@ export async function encryptToFile(
   } finally {
     dek.fill(0);
     pending.fill(0);
+    await writing.catch(() => {});
     await fh.close();
   }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { digestModel } from '../../modules/registry/manifest/index.js';
+import { hashRanges } from '../../modules/signing/index.js';
 import type { CliContext } from '../context.js';
 import { printJson } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -18,6 +19,13 @@ export async function digest(ctx: CliContext, target: string, options: DigestOpt
     cwd: ctx.cwd,
     ignorePaths: options.ignorePaths ?? [],
     ignoreGitPaths: options.ignoreGitPaths ?? true,
+    // Several files: one worker thread per core, each hashing whole files (the OMS digest of one file is
+    // a single SHA-256 and cannot be split).
+    hashFiles: (paths, onProgress) =>
+      hashRanges(
+        paths.map((p) => ({ path: p, start: 0, end: -1 })),
+        { algorithm: 'sha256', ...(onProgress ? { onProgress } : {}) },
+      ),
     onProgress: (done, total) => {
       progress ??= startProgress(ctx.io, 'hashing', total, !options.json);
       progress.add(done - last);

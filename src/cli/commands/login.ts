@@ -1,4 +1,4 @@
-import { defaultServerUrl } from '../../config/index.js';
+import { defaultServerUrl } from '../../config/client-config.js';
 import type { Principal } from '../../modules/identity/index.js';
 import { redactUrl } from '../../platform/redact-url.js';
 import { checkServerUrl, createApiClient } from '../api-client.js';

@@ -1,10 +1,15 @@
 import { type CollectModelFilesOptions, collectModelFiles } from './collect-model-files.js';
-import { sha256File } from './hash-file.js';
+import { type FileDigest, sha256File } from './hash-file.js';
 import { rootDigest } from './root-digest.js';
 
 export interface DigestModelOptions extends CollectModelFilesOptions {
-  /** Called after every 1 MiB read; `bytesTotal` is the size of the files when they were listed. */
+  /** Called after every read; `bytesTotal` is the size of the files when they were listed. */
   onProgress?(bytesDone: number, bytesTotal: number): void;
+  /**
+   * Hashes several whole files at once (the CLI passes a worker-thread pool so every core hashes), in the
+   * order given. Used only for models of more than one file; without it files are hashed one at a time here.
+   */
+  hashFiles?(paths: readonly string[], onProgress?: (bytesDone: number) => void): Promise<FileDigest[]>;
 }
 
 export interface ModelResource {
@@ -32,14 +37,27 @@ export async function digestModel(path: string, options: DigestModelOptions = {}
   const bytesTotal = model.files.reduce((sum, file) => sum + file.size, 0);
   const resources: ModelResource[] = [];
   let done = 0;
-  // One file at a time: hashing runs on the main thread, so parallel reads would not hash any faster.
-  for (const file of model.files) {
-    const progress = options.onProgress
-      ? (fileDone: number) => options.onProgress?.(done + fileDone, bytesTotal)
-      : undefined;
-    const { digest, size } = await sha256File(file.absPath, progress);
-    resources.push({ name: file.path, digest, size });
-    done += size;
+  if (options.hashFiles && model.files.length > 1) {
+    const onProgress = options.onProgress;
+    const digests = await options.hashFiles(
+      model.files.map((f) => f.absPath),
+      onProgress ? (bytesDone) => onProgress(bytesDone, bytesTotal) : undefined,
+    );
+    for (const [i, file] of model.files.entries()) {
+      const { digest, size } = digests[i] as FileDigest;
+      resources.push({ name: file.path, digest, size });
+      done += size;
+    }
+  } else {
+    // One file at a time: hashing runs on this thread while reads run ahead on libuv's pool.
+    for (const file of model.files) {
+      const progress = options.onProgress
+        ? (fileDone: number) => options.onProgress?.(done + fileDone, bytesTotal)
+        : undefined;
+      const { digest, size } = await sha256File(file.absPath, progress);
+      resources.push({ name: file.path, digest, size });
+      done += size;
+    }
   }
   return {
     rootDigest: rootDigest(resources),

@@ -3,7 +3,9 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { modelSpecialFile, modelSymlink } from './manifest-errors.js';
 
-const CHUNK = 1024 * 1024;
+// 4 MiB reads, two buffers: the next read runs on libuv's thread pool (the other core) while this
+// thread hashes the previous chunk, so a file hashes at SHA-256 speed rather than read + hash in turn.
+const CHUNK = 4 * 1024 * 1024;
 // O_NOFOLLOW: a file swapped for a symlink after it was listed is refused, not followed.
 // O_NONBLOCK: a file swapped for a FIFO does not hang the open; regular files ignore the flag.
 const FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
@@ -14,7 +16,7 @@ export interface FileDigest {
   size: number;
 }
 
-/** Streams a regular file through SHA-256 in 1 MiB reads; `onProgress` gets the bytes read so far. */
+/** Streams a regular file through SHA-256 in 4 MiB reads, reading ahead one chunk; `onProgress` gets the bytes read so far. */
 export async function sha256File(
   path: string,
   onProgress?: (bytesDone: number) => void,
@@ -29,14 +31,19 @@ export async function sha256File(
   try {
     if (!(await fh.stat()).isFile()) throw modelSpecialFile(path);
     const hash = createHash('sha256');
-    // One buffer for the whole file: update() consumes it synchronously before the next read.
-    const buffer = Buffer.allocUnsafe(CHUNK);
+    const buffers: Buffer[] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let size = 0;
+    let current = 0;
+    let pending = fh.read(buffers[0] as Buffer, 0, CHUNK, 0);
     for (;;) {
-      const { bytesRead } = await fh.read(buffer, 0, CHUNK, null);
+      const { bytesRead } = await pending;
       if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
+      const filled = buffers[current] as Buffer;
       size += bytesRead;
+      current ^= 1;
+      // Explicit positions: the read ahead must not depend on a shared file offset.
+      pending = fh.read(buffers[current] as Buffer, 0, CHUNK, size);
+      hash.update(filled.subarray(0, bytesRead));
       onProgress?.(size);
     }
     return { digest: hash.digest('hex'), size };
