@@ -11,6 +11,7 @@ import { loadOrCreateAuditKey } from './adapters/local/audit-key.js';
 import { type DataDirLock, lockDataDir } from './adapters/local/data-dir-lock.js';
 import { createJwtVerifier } from './adapters/oidc/jwt-verifier.js';
 import { migrateToLatest, openDatabase } from './adapters/sql/db.js';
+import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import type { Config } from './config/index.js';
 import { createAuditLog, createAuditQueryService, createAuditRecorder } from './modules/audit/index.js';
@@ -29,7 +30,6 @@ import {
   type ResourceRef,
 } from './modules/policy/index.js';
 import { createRegistryService } from './modules/registry/index.js';
-import type { Stores } from './modules/stores.js';
 import { systemClock } from './platform/clock.js';
 
 /** The composition root: configuration → adapters → services. Nothing else knows both sides. */

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sameDigest } from '../modules/artifacts/index.js';
+import { rootDigest } from '../modules/manifest/root-digest.js';
 import type { VersionDetailView } from '../modules/registry/index.js';
-import { rootDigest } from '../modules/registry/manifest/root-digest.js';
 import { type ApiClient, pathSegs, seg } from './api-client.js';
 import { outputNotEmpty, pulledFileMismatch, pulledRootMismatch, signatureRequired } from './cli-errors.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { digestModel } from '../../modules/registry/manifest/index.js';
+import { digestModel } from '../../modules/manifest/index.js';
 import type { CliContext } from '../context.js';
 import { printJson } from '../output.js';
 import { startProgress } from '../progress.js';

@@ -1,3 +1,4 @@
+export { assertSha256Digest, isSha256Digest, sameDigest } from '../manifest/digest.js';
 export {
   blobDigestMismatch,
   blobIntegrity,
@@ -6,4 +7,3 @@ export {
   invalidDigest,
 } from './artifact-errors.js';
 export type { BlobStaging, BlobStat, BlobStore, StagedBlob, WriteOptions } from './blob-store.port.js';
-export { assertSha256Digest, isSha256Digest, sameDigest } from './digest.js';

@@ -1,5 +1,5 @@
+import type { CallContext } from '../../platform/call-context.js';
 import type { AuditEvent } from '../audit/index.js';
-import type { CallContext } from './call-context.js';
 import type { IdentityEvent } from './identity.events.js';
 
 const list = (values: string[]) => values.join(',');

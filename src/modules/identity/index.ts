@@ -1,3 +1,5 @@
+export type { CallContext } from '../../platform/call-context.js';
+export { type Principal, type Role, roles } from '../../platform/principal.js';
 export {
   generateApiToken,
   parseApiToken,
@@ -13,7 +15,6 @@ export {
   ensureBootstrapAdmin,
   systemActor,
 } from './bootstrap.js';
-export type { CallContext } from './call-context.js';
 export * as identityErrors from './identity.errors.js';
 export type { IdentityEvent, IdentityEventType } from './identity.events.js';
 export type {
@@ -34,5 +35,4 @@ export {
 } from './identity.service.js';
 export type { IssuedToken, TokenView } from './identity.views.js';
 export { identityAuditEvent } from './identity-audit.js';
-export { type Principal, type Role, roles } from './principal.js';
 export { defaultTokenLifetimeDays, maxTokenLifetimeDays, resolveTokenExpiry } from './token-expiry.js';

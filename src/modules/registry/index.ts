@@ -1,8 +1,8 @@
+export { collectModelFiles } from '../manifest/collect-model-files.js';
+export { digestModel } from '../manifest/digest-model.js';
+export { rootDigest } from '../manifest/index.js';
+export { compareOmsPaths } from '../manifest/path-order.js';
 export { type OnnxSignature, readOnnxSignature, type TensorSpec } from './formats/onnx-signature.js';
-export { collectModelFiles } from './manifest/collect-model-files.js';
-export { digestModel } from './manifest/digest-model.js';
-export { compareOmsPaths } from './manifest/path-order.js';
-export { rootDigest } from './manifest/root-digest.js';
 export type { IncomingFile, PushLimits, PushRequest, PushSource } from './push-version.js';
 export * as registryErrors from './registry.errors.js';
 export type { Page, RegistryStore, Stores, UnitOfWork } from './registry.ports.js';

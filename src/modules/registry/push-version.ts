@@ -5,13 +5,13 @@ import { createMutex } from '../../platform/mutex.js';
 import { isSlug } from '../../platform/slug.js';
 import { type BlobStaging, blobTooLarge } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
+import { rootDigest } from '../manifest/index.js';
+import { compareOmsPaths } from '../manifest/path-order.js';
+import { validateRelativePath } from '../manifest/relative-path.js';
 import { buildScanAttestation, createFileScanner, type FileScanResult } from '../scanning/index.js';
 import type { BlobCollector } from './blob-collector.js';
 import { detectFormat } from './detect-format.js';
 import { type OnnxSignature, OnnxSignatureReader } from './formats/onnx-signature.js';
-import { compareOmsPaths } from './manifest/path-order.js';
-import { validateRelativePath } from './manifest/relative-path.js';
-import { rootDigest } from './manifest/root-digest.js';
 import {
   contentDeleted,
   duplicateFilePath,

@@ -1,10 +1,10 @@
+import type { Stores } from '../../adapters/sql/stores.js';
 import { newId } from '../../platform/ids.js';
 import { isSlug } from '../../platform/slug.js';
 import type { CallContext } from '../identity/index.js';
+import { compareOmsPaths } from '../manifest/path-order.js';
 import type { ResourceRef } from '../policy/index.js';
 import { loadPublicKey, publicKeyHint, publicKeyPem } from '../signing/index.js';
-import type { Stores } from '../stores.js';
-import { compareOmsPaths } from './manifest/path-order.js';
 import { invalidName, versionDeleted } from './registry.errors.js';
 import type { RegistryServiceDeps } from './registry.service.js';
 import type { ModelRecord, VersionFile, VersionRecord } from './registry.types.js';

@@ -62,4 +62,4 @@ export interface RegistryStore {
   ): Promise<Page<AliasEvent>>;
 }
 
-export type { Stores, UnitOfWork } from '../stores.js';
+export type { Stores, UnitOfWork } from '../../adapters/sql/stores.js';

@@ -4,9 +4,9 @@ import type { Logger } from '../../platform/logger.js';
 import { isSlug } from '../../platform/slug.js';
 import type { BlobStore } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
+import { compareOmsPaths } from '../manifest/path-order.js';
 import type { PolicyAction } from '../policy/index.js';
 import { createBlobCollector } from './blob-collector.js';
-import { compareOmsPaths } from './manifest/path-order.js';
 import { createPushVersion, type PushLimits } from './push-version.js';
 import {
   fileNotInVersion,

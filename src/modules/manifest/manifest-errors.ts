@@ -1,4 +1,4 @@
-import { defineError } from '../../../platform/errors.js';
+import { defineError } from '../../platform/errors.js';
 
 /** JSON-escapes a path for a message (a NUL shows as \u0000) and shortens very long ones. */
 export function quotePath(path: string, max = 300): string {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { digestModel } from './digest-model.js';
 
-const interop = fileURLToPath(new URL('../../../../../shared/interop/model-signing/', import.meta.url));
+const interop = fileURLToPath(new URL('../../../../shared/interop/model-signing/', import.meta.url));
 
 interface Statement {
   subject: { name: string; digest: { sha256: string } }[];
