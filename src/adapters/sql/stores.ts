@@ -3,7 +3,10 @@ import type { IdentityStore } from '../../modules/identity/index.js';
 import type { RegistryStore } from '../../modules/registry/registry.ports.js';
 import type { SignatureStore } from '../../modules/registry/signature.types.js';
 
-/** Every module's store, each bound to the same transaction (or to the root connection for reads). */
+/**
+ * Every module's store, each bound to the same transaction (or to the root connection for reads): the
+ * union of the store sets the modules declare (registry's Stores, IdentityStores), built by this adapter.
+ */
 export interface Stores {
   registry: RegistryStore;
   identity: IdentityStore;

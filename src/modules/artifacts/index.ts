@@ -1,9 +1,9 @@
-export { assertSha256Digest, isSha256Digest, sameDigest } from '../manifest/digest.js';
+// Digest helpers live in manifest (the root digest needs them); re-exported for the byte stores.
+export { assertSha256Digest, invalidDigest, isSha256Digest, sameDigest } from '../manifest/index.js';
 export {
   blobDigestMismatch,
   blobIntegrity,
   blobNotFound,
   blobTooLarge,
-  invalidDigest,
 } from './artifact-errors.js';
 export type { BlobStaging, BlobStat, BlobStore, StagedBlob, WriteOptions } from './blob-store.port.js';

@@ -6,6 +6,7 @@ export {
   type ModelFiles,
   SIGNATURE_FILE_NAME,
 } from './collect-model-files.js';
+export { assertSha256Digest, isSha256Digest, sameDigest } from './digest.js';
 export {
   type DigestModelOptions,
   digestModel,
@@ -14,6 +15,7 @@ export {
 } from './digest-model.js';
 export { type FileDigest, sha256File } from './hash-file.js';
 export {
+  invalidDigest,
   invalidFilePath,
   modelEmpty,
   modelFileNameNotUtf8,

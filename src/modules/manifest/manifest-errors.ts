@@ -38,3 +38,12 @@ export const invalidFilePath = defineError(
     details: { reason, path: path.length > 300 ? `${path.slice(0, 300)}…` : path },
   }),
 );
+
+/** Shortens caller-supplied text before it goes into a message, JSON-escaped so control characters show. */
+function quote(value: string, max = 100): string {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+}
+
+export const invalidDigest = defineError('invalid_digest', 'invalid', (value: string) => ({
+  message: `${quote(value)} is not a SHA-256 digest (64 lowercase hex characters).`,
+}));

@@ -1,9 +1,7 @@
-export { collectModelFiles } from '../manifest/collect-model-files.js';
-export { digestModel } from '../manifest/digest-model.js';
-export { rootDigest } from '../manifest/index.js';
-export { compareOmsPaths } from '../manifest/path-order.js';
+// The manifest moved to modules/manifest; these stay re-exported for callers that read them from here.
+export { collectModelFiles, compareOmsPaths, digestModel, rootDigest } from '../manifest/index.js';
 export { type OnnxSignature, readOnnxSignature, type TensorSpec } from './formats/onnx-signature.js';
-export type { IncomingFile, PushLimits, PushRequest, PushSource } from './push-version.js';
+export type { IncomingFile, PushRequest, PushSource } from './push-version.js';
 export * as registryErrors from './registry.errors.js';
 export type { Page, RegistryStore, Stores, UnitOfWork } from './registry.ports.js';
 export {
@@ -15,5 +13,6 @@ export {
 export type * from './registry.types.js';
 export type * from './registry.views.js';
 export type { DeletionResult } from './registry-deletion.js';
+export type { PushLimits } from './registry-deps.js';
 export type * from './signature.types.js';
 export { parseVersionRef, splitModelRef } from './version-ref.js';

@@ -5,9 +5,7 @@ import { createMutex } from '../../platform/mutex.js';
 import { isSlug } from '../../platform/slug.js';
 import { type BlobStaging, blobTooLarge } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
-import { rootDigest } from '../manifest/index.js';
-import { compareOmsPaths } from '../manifest/path-order.js';
-import { validateRelativePath } from '../manifest/relative-path.js';
+import { compareOmsPaths, rootDigest, validateRelativePath } from '../manifest/index.js';
 import { buildScanAttestation, createFileScanner, type FileScanResult } from '../scanning/index.js';
 import type { BlobCollector } from './blob-collector.js';
 import { detectFormat } from './detect-format.js';
@@ -27,21 +25,15 @@ import {
   versionTooLarge,
 } from './registry.errors.js';
 import type { Stores } from './registry.ports.js';
-import type { RegistryServiceDeps } from './registry.service.js';
 import type { ModelRecord, VersionFile, VersionKind, VersionRecord } from './registry.types.js';
 import { type VersionDetailView, type VersionView, versionDetailView } from './registry.views.js';
 import { aliasResource, modelResource, successEvent, versionResource } from './registry-access.js';
+import type { RegistryServiceDeps } from './registry-deps.js';
 import { attachVerified } from './registry-signatures.js';
 import { resolveVersion } from './resolve-version.js';
 import { signatureMismatch, signatureUntrusted } from './signature.errors.js';
 import { checkSignature } from './verify-signature.js';
 import { parseVersionRef, splitModelRef } from './version-ref.js';
-
-export interface PushLimits {
-  maxFileBytes: number;
-  maxVersionBytes: number;
-  maxFilesPerVersion: number;
-}
 
 export interface PushRequest {
   kind: VersionKind;

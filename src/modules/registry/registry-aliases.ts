@@ -4,10 +4,10 @@ import type { CallContext } from '../identity/index.js';
 import type { PolicyAction } from '../policy/index.js';
 import { aliasNotFound, invalidName, versionDeleted } from './registry.errors.js';
 import type { Page, RegistryStore } from './registry.ports.js';
-import type { RegistryServiceDeps } from './registry.service.js';
 import type { ModelRecord } from './registry.types.js';
 import { type AliasEventView, type AliasView, aliasEventView, sha } from './registry.views.js';
 import { aliasResource, successEvent } from './registry-access.js';
+import type { RegistryServiceDeps } from './registry-deps.js';
 import { resolveVersion } from './resolve-version.js';
 import { parseVersionRef } from './version-ref.js';
 

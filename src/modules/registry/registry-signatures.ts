@@ -1,15 +1,15 @@
-import type { Stores } from '../../adapters/sql/stores.js';
 import { newId } from '../../platform/ids.js';
 import { isSlug } from '../../platform/slug.js';
 import type { CallContext } from '../identity/index.js';
-import { compareOmsPaths } from '../manifest/path-order.js';
+import { compareOmsPaths } from '../manifest/index.js';
 import type { ResourceRef } from '../policy/index.js';
 import { loadPublicKey, publicKeyHint, publicKeyPem } from '../signing/index.js';
 import { invalidName, versionDeleted } from './registry.errors.js';
-import type { RegistryServiceDeps } from './registry.service.js';
+import type { Stores } from './registry.ports.js';
 import type { ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
 import { type SignatureView, type SignerView, sha, signerView } from './registry.views.js';
 import { successEvent } from './registry-access.js';
+import type { RegistryServiceDeps } from './registry-deps.js';
 import {
   signatureExists,
   signatureMismatch,

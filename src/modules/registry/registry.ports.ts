@@ -1,3 +1,5 @@
+import type { Page } from '../../platform/page.js';
+import type { AuditStore } from '../audit/index.js';
 import type {
   AliasEvent,
   AliasRecord,
@@ -6,12 +8,9 @@ import type {
   VersionFile,
   VersionRecord,
 } from './registry.types.js';
+import type { SignatureStore } from './signature.types.js';
 
-export interface Page<T> {
-  items: T[];
-  /** Pass back as `after` for the next page; null on the last page. */
-  next: string | null;
-}
+export type { Page } from '../../platform/page.js';
 
 /** Persistence of the registry; every method runs on the transaction the store was built on. */
 export interface RegistryStore {
@@ -62,4 +61,17 @@ export interface RegistryStore {
   ): Promise<Page<AliasEvent>>;
 }
 
-export type { Stores, UnitOfWork } from '../../adapters/sql/stores.js';
+/**
+ * The stores a registry use case needs, each bound to the same transaction (or to the root connection
+ * for reads). The registry declares them; the adapter's store set provides a superset.
+ */
+export interface Stores {
+  registry: RegistryStore;
+  audit: AuditStore;
+  signatures: SignatureStore;
+}
+
+/** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */
+export interface UnitOfWork {
+  run<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+}
