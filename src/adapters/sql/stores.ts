@@ -1,7 +1,7 @@
 import type { AuditStore } from '../../modules/audit/index.js';
 import type { IdentityStore } from '../../modules/identity/index.js';
 import type { RegistryStore } from '../../modules/registry/registry.ports.js';
-import type { SignatureStore } from '../../modules/registry/signature.types.js';
+import type { SignatureStore } from '../../modules/signing/signature.types.js';
 
 /**
  * Every module's store, each bound to the same transaction (or to the root connection for reads): the

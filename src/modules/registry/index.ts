@@ -1,5 +1,11 @@
 // The manifest moved to modules/manifest; these stay re-exported for callers that read them from here.
 export { collectModelFiles, compareOmsPaths, digestModel, rootDigest } from '../manifest/index.js';
+export type {
+  SignatureStore,
+  SignerRecord,
+  StoredSignatureStatus,
+  VersionSignatureRecord,
+} from '../signing/index.js';
 export { type OnnxSignature, readOnnxSignature, type TensorSpec } from './formats/onnx-signature.js';
 export type { IncomingFile, PushRequest, PushSource } from './push-version.js';
 export * as registryErrors from './registry.errors.js';
@@ -14,5 +20,4 @@ export type * from './registry.types.js';
 export type * from './registry.views.js';
 export type { DeletionResult } from './registry-deletion.js';
 export type { PushLimits } from './registry-deps.js';
-export type * from './signature.types.js';
 export { parseVersionRef, splitModelRef } from './version-ref.js';

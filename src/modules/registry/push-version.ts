@@ -7,6 +7,7 @@ import { type BlobStaging, blobTooLarge } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
 import { compareOmsPaths, rootDigest, validateRelativePath } from '../manifest/index.js';
 import { buildScanAttestation, createFileScanner, type FileScanResult } from '../scanning/index.js';
+import { checkSignature, signatureMismatch, signatureUntrusted } from '../signing/index.js';
 import type { BlobCollector } from './blob-collector.js';
 import { detectFormat } from './detect-format.js';
 import { type OnnxSignature, OnnxSignatureReader } from './formats/onnx-signature.js';
@@ -31,8 +32,6 @@ import { aliasResource, modelResource, successEvent, versionResource } from './r
 import type { RegistryServiceDeps } from './registry-deps.js';
 import { attachVerified } from './registry-signatures.js';
 import { resolveVersion } from './resolve-version.js';
-import { signatureMismatch, signatureUntrusted } from './signature.errors.js';
-import { checkSignature } from './verify-signature.js';
 import { parseVersionRef, splitModelRef } from './version-ref.js';
 
 export interface PushRequest {

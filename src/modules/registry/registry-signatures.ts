@@ -3,14 +3,13 @@ import { isSlug } from '../../platform/slug.js';
 import type { CallContext } from '../identity/index.js';
 import { compareOmsPaths } from '../manifest/index.js';
 import type { ResourceRef } from '../policy/index.js';
-import { loadPublicKey, publicKeyHint, publicKeyPem } from '../signing/index.js';
-import { invalidName, versionDeleted } from './registry.errors.js';
-import type { Stores } from './registry.ports.js';
-import type { ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
-import { type SignatureView, type SignerView, sha, signerView } from './registry.views.js';
-import { successEvent } from './registry-access.js';
-import type { RegistryServiceDeps } from './registry-deps.js';
+import type { SignerRecord, VersionSignatureRecord } from '../signing/index.js';
 import {
+  checkSignature,
+  loadPublicKey,
+  publicKeyHint,
+  publicKeyPem,
+  recheckSignature,
   signatureExists,
   signatureMismatch,
   signatureUntrusted,
@@ -18,9 +17,13 @@ import {
   signerKeyExists,
   signerNotFound,
   signerRevoked,
-} from './signature.errors.js';
-import type { SignerRecord, VersionSignatureRecord } from './signature.types.js';
-import { checkSignature, recheckSignature } from './verify-signature.js';
+} from '../signing/index.js';
+import { invalidName, versionDeleted } from './registry.errors.js';
+import type { Stores } from './registry.ports.js';
+import type { ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
+import { type SignatureView, type SignerView, sha, signerView } from './registry.views.js';
+import { successEvent } from './registry-access.js';
+import type { RegistryServiceDeps } from './registry-deps.js';
 
 const registryResource: ResourceRef = { type: 'Registry' };
 

@@ -1,5 +1,6 @@
 import type { Page } from '../../platform/page.js';
 import type { AuditStore } from '../audit/index.js';
+import type { SignatureStore } from '../signing/index.js';
 import type {
   AliasEvent,
   AliasRecord,
@@ -8,7 +9,6 @@ import type {
   VersionFile,
   VersionRecord,
 } from './registry.types.js';
-import type { SignatureStore } from './signature.types.js';
 
 export type { Page } from '../../platform/page.js';
 
