@@ -30,6 +30,7 @@ import {
   type ResourceRef,
 } from './modules/policy/index.js';
 import { createRegistryService } from './modules/registry/index.js';
+import { createSignatureVerifier } from './modules/signing/index.js';
 import { systemClock } from './platform/clock.js';
 
 /** The composition root: configuration → adapters → services. Nothing else knows both sides. */
@@ -157,6 +158,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       logger,
       limits: config.limits,
       access: { guard, audit: auditLog, recorder },
+      verifier: createSignatureVerifier(),
     });
     // Blob destructions a crash interrupted (a version deleted, its clean-up not finished) end here.
     const collected = await registry.collectPendingBlobs();

@@ -7,7 +7,7 @@ import { type BlobStaging, blobTooLarge } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
 import { compareOmsPaths, rootDigest, validateRelativePath } from '../manifest/index.js';
 import { buildScanAttestation, createFileScanner, type FileScanResult } from '../scanning/index.js';
-import { checkSignature, signatureMismatch, signatureUntrusted } from '../signing/index.js';
+import { signatureMismatch, signatureUntrusted } from '../signing/index.js';
 import type { BlobCollector } from './blob-collector.js';
 import { detectFormat } from './detect-format.js';
 import { type OnnxSignature, OnnxSignatureReader } from './formats/onnx-signature.js';
@@ -60,7 +60,7 @@ export interface PushSource {
 
 type PushDeps = Pick<
   RegistryServiceDeps,
-  'uow' | 'read' | 'blobs' | 'clock' | 'logger' | 'limits' | 'access'
+  'uow' | 'read' | 'blobs' | 'clock' | 'logger' | 'limits' | 'access' | 'verifier'
 > & {
   toView(stores: Stores, model: ModelRecord, v: VersionRecord): Promise<VersionView>;
   collector: BlobCollector;
@@ -184,7 +184,7 @@ export function createPushVersion(deps: PushDeps) {
       format,
     };
     await guard.require(ctx, 'registry:signature:attach', versionResource(model, prospective));
-    const check = checkSignature(request.signature ?? '', await read.signatures.listSigners(), {
+    const check = await deps.verifier.check(read.signatures, request.signature ?? '', {
       digest,
       resources: received.files.map((f) => ({
         name: request.kind === 'file' ? '.' : f.path,
@@ -257,12 +257,7 @@ export function createPushVersion(deps: PushDeps) {
             if (request.signature !== undefined) {
               const bundle = request.signature;
               const at = version.createdAt;
-              await attachVerified(
-                stores,
-                ctx,
-                { model, version, files: received.files, bundle, at },
-                deps.access,
-              );
+              await attachVerified(stores, ctx, { model, version, files: received.files, bundle, at }, deps);
             }
             for (const alias of aliases) {
               const current = await registry.findAlias(model.id, alias);

@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { BlobStore } from '../artifacts/index.js';
+import type { SignatureVerifier } from '../signing/index.js';
 import type { Stores, UnitOfWork } from './registry.ports.js';
 import type { RegistryAccess } from './registry-access.js';
 
@@ -23,4 +24,6 @@ export interface RegistryServiceDeps {
   logger: Logger;
   limits: PushLimits;
   access: RegistryAccess;
+  /** Checks signatures at push and attach, and re-checks them whenever a version is shown. */
+  verifier: SignatureVerifier;
 }

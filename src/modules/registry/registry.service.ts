@@ -92,7 +92,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     return versionView(model.name, v, {
       aliases,
       parent: await summarize(store, v.lineage.parentVersionId),
-      signatures: await listSignatureViews(stores, v),
+      signatures: await listSignatureViews(stores, v, deps.verifier),
     });
   };
 
@@ -227,7 +227,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       // otherwise the whole blob is re-hashed before a byte is sent.
       if (!blobs.releasesOnlyVerifiedBytes) await blobs.verify(file.digest);
       // Signatures are re-checked as the bytes leave: the result travels with the download.
-      const signatures = signatureState(await listSignatureViews(read, version));
+      const signatures = signatureState(await listSignatureViews(read, version, deps.verifier));
       const opened = await blobs.openVerified(file.digest);
       try {
         await recorder.record(

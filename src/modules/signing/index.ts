@@ -33,6 +33,7 @@ export {
 } from './signature.errors.js';
 export type * from './signature.types.js';
 export { signatureStatuses } from './signature.types.js';
+export { createSignatureVerifier, type Keyring, type SignatureVerifier } from './signature-verifier.js';
 export {
   keyFileExists,
   keyFileNotFound,
