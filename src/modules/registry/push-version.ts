@@ -3,12 +3,12 @@ import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { createMutex } from '../../platform/mutex.js';
 import { isSlug } from '../../platform/slug.js';
+import type { BlobCollector } from '../artifacts/blob-collector.js';
 import { type BlobStaging, blobTooLarge } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
 import { compareOmsPaths, rootDigest, validateRelativePath } from '../manifest/index.js';
 import { buildScanAttestation, createFileScanner, type FileScanResult } from '../scanning/index.js';
 import { signatureMismatch, signatureUntrusted } from '../signing/index.js';
-import type { BlobCollector } from './blob-collector.js';
 import { detectFormat } from './detect-format.js';
 import { type OnnxSignature, OnnxSignatureReader } from './formats/onnx-signature.js';
 import {

@@ -1,5 +1,5 @@
+import type { BlobCollector } from '../artifacts/blob-collector.js';
 import type { CallContext } from '../identity/index.js';
-import type { BlobCollector } from './blob-collector.js';
 import { invalidReason, versionAliased, versionDeleted, versionNotFound } from './registry.errors.js';
 import type { Stores } from './registry.ports.js';
 import type { ModelRecord, VersionRecord } from './registry.types.js';

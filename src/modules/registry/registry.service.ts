@@ -1,9 +1,9 @@
 import { newId } from '../../platform/ids.js';
 import { isSlug } from '../../platform/slug.js';
+import { createBlobCollector } from '../artifacts/blob-collector.js';
 import type { CallContext } from '../identity/index.js';
 import { compareOmsPaths } from '../manifest/index.js';
 import type { PolicyAction } from '../policy/index.js';
-import { createBlobCollector } from './blob-collector.js';
 import { createPushVersion } from './push-version.js';
 import {
   fileNotInVersion,

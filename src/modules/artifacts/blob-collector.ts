@@ -1,6 +1,6 @@
 import type { Logger } from '../../platform/logger.js';
-import type { BlobStore } from '../artifacts/index.js';
-import type { UnitOfWork } from './registry.ports.js';
+import type { UnitOfWork } from '../registry/registry.ports.js';
+import type { BlobStore } from './blob-store.port.js';
 
 export interface CollectionResult {
   /** Blobs destroyed: their wrapped data key overwritten, then the file removed. */
