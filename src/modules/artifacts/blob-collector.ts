@@ -1,5 +1,5 @@
 import type { Logger } from '../../platform/logger.js';
-import type { UnitOfWork } from '../registry/registry.ports.js';
+import type { CollectorUnitOfWork } from './blob-bookkeeping.port.js';
 import type { BlobStore } from './blob-store.port.js';
 
 export interface CollectionResult {
@@ -26,7 +26,7 @@ export interface BlobCollector {
  * under a version being published, in this process or another.
  */
 export function createBlobCollector(deps: {
-  uow: UnitOfWork;
+  uow: CollectorUnitOfWork;
   blobs: BlobStore;
   logger: Logger;
 }): BlobCollector {

@@ -6,4 +6,7 @@ export {
   blobNotFound,
   blobTooLarge,
 } from './artifact-errors.js';
+export type { BlobBookkeeping, CollectorUnitOfWork } from './blob-bookkeeping.port.js';
+export { type BlobCollector, type CollectionResult, createBlobCollector } from './blob-collector.js';
 export type { BlobStaging, BlobStat, BlobStore, StagedBlob, WriteOptions } from './blob-store.port.js';
+export type { ObjectStore } from './object-store.port.js';

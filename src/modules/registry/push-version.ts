@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { createMutex } from '../../platform/mutex.js';
 import { isSlug } from '../../platform/slug.js';
-import type { BlobCollector } from '../artifacts/blob-collector.js';
+import type { BlobCollector } from '../artifacts/index.js';
 import { type BlobStaging, blobTooLarge } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
 import { compareOmsPaths, rootDigest, validateRelativePath } from '../manifest/index.js';

@@ -1,4 +1,4 @@
-import type { BlobCollector } from '../artifacts/blob-collector.js';
+import type { BlobCollector } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
 import { invalidReason, versionAliased, versionDeleted, versionNotFound } from './registry.errors.js';
 import type { Stores } from './registry.ports.js';

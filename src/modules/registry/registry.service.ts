@@ -1,6 +1,6 @@
 import { newId } from '../../platform/ids.js';
 import { isSlug } from '../../platform/slug.js';
-import { createBlobCollector } from '../artifacts/blob-collector.js';
+import { createBlobCollector } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
 import { compareOmsPaths } from '../manifest/index.js';
 import type { PolicyAction } from '../policy/index.js';
