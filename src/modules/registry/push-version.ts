@@ -29,6 +29,7 @@ import type { Stores } from './registry.ports.js';
 import type { ModelRecord, VersionFile, VersionKind, VersionRecord } from './registry.types.js';
 import { type VersionDetailView, type VersionView, versionDetailView } from './registry.views.js';
 import { aliasResource, modelResource, successEvent, versionResource } from './registry-access.js';
+import { moveAlias } from './registry-aliases.js';
 import type { RegistryServiceDeps } from './registry-deps.js';
 import { attachVerified } from './registry-signatures.js';
 import { resolveVersion } from './resolve-version.js';
@@ -260,33 +261,9 @@ export function createPushVersion(deps: PushDeps) {
               await attachVerified(stores, ctx, { model, version, files: received.files, bundle, at }, deps);
             }
             for (const alias of aliases) {
-              const current = await registry.findAlias(model.id, alias);
-              const previous = current ? await registry.findVersionById(current.versionId) : null;
-              await registry.upsertAlias({
-                modelId: model.id,
-                name: alias,
-                versionId: version.id,
-                updatedBy: ctx.principal.id,
-                updatedAt: version.createdAt,
-              });
-              await registry.insertAliasEvent({
-                id: newId(),
-                modelId: model.id,
-                alias,
-                fromVersionId: current?.versionId ?? null,
-                toVersionId: version.id,
-                actor: ctx.principal.id,
-                reason: `set on push of version ${version.number}`,
-                at: version.createdAt,
-              });
-              await audit.append(
-                auditStore,
-                successEvent(ctx, 'registry:alias:set', `alias:${modelName}@${alias}`, {
-                  from: previous?.number ?? null,
-                  to: version.number,
-                  reason: `set on push of version ${version.number}`,
-                }),
-              );
+              const reason = `set on push of version ${version.number}`;
+              const at = version.createdAt;
+              await moveAlias(stores, audit, ctx, { model, alias, target: version, reason, at });
             }
             return versionDetailView(await deps.toView(stores, model, version), version.kind, received.files);
           });
