@@ -3,7 +3,6 @@
 // Usage: npm run bench:policy [-- DECISIONS]
 import { isAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import { createCedarPolicyEngine, loadPolicies } from '../src/adapters/cedar/index.js';
-import type { Principal, Role } from '../src/modules/identity/principal.js';
 import {
   type AuthzRequest,
   cedarRequest,
@@ -11,6 +10,7 @@ import {
   policyActions,
   type ResourceRef,
 } from '../src/modules/policy/index.js';
+import type { Principal, Role } from '../src/platform/principal.js';
 import { median } from './bench-utils.js';
 
 const decisions = Number(process.argv[2] ?? 20_000) || 20_000;

@@ -3,17 +3,17 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Logger as PinoLogger } from 'pino';
 import { createEncryptedFsBlobStore, hasStoredBlobs } from './adapters/blob/encrypted-fs-blob-store.js';
-import { encryptLegacyBlobsOnce } from './adapters/blob/legacy-plaintext-migration.js';
 import { loadPolicyEngine } from './adapters/cedar/index.js';
 import { openLocalKeyProvider } from './adapters/kms/local-key-provider.js';
 import { createAdminTokenFileWriter } from './adapters/local/admin-token-file.js';
 import { loadOrCreateAuditKey } from './adapters/local/audit-key.js';
-import { type DataDirLock, lockDataDir } from './adapters/local/data-dir-lock.js';
+import { lockDataDir } from './adapters/local/data-dir-lock.js';
 import { secureDataDir } from './adapters/local/data-dir-permissions.js';
 import { createPromMetrics } from './adapters/metrics/prom-metrics.js';
 import { createJwtVerifier } from './adapters/oidc/jwt-verifier.js';
 import { createMemoryFailureLimiter } from './adapters/rate-limit/flexible-failure-limiter.js';
-import { migrateToLatest, openDatabase } from './adapters/sql/db.js';
+import { openDatabase } from './adapters/sql/db.js';
+import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import type { Config } from './config/index.js';
 import { createAuditLog, createAuditQueryService, createAuditRecorder } from './modules/audit/index.js';
@@ -35,10 +35,26 @@ import {
   resourceTeam,
 } from './modules/policy/index.js';
 import { createRegistryService } from './modules/registry/index.js';
-import type { Stores } from './modules/stores.js';
+import { createSignatureVerifier } from './modules/signing/index.js';
 import { systemClock } from './platform/clock.js';
+import { prepareDatabase, startUp } from './start-up.js';
 
-/** The composition root: configuration → adapters → services. Nothing else knows both sides. */
+/**
+ * The blob store's key provider (the keyring under the data directory). A new keyring may be created only
+ * while no blob exists, so losing the key file can never silently start a second one.
+ */
+async function openBlobKeys(config: Readonly<Config>, blobRoot: string) {
+  return openLocalKeyProvider({
+    dataDir: config.dataDir,
+    masterKey: config.encryption.masterKey,
+    allowCreate: !(await hasStoredBlobs(blobRoot)),
+  });
+}
+
+/**
+ * The composition root: configuration → adapters → services. Nothing else knows both sides. It only
+ * wires; what a start does to the data (migrations, crash clean-up, bootstrap) is in start-up.ts.
+ */
 export async function createContainer(config: Readonly<Config>, logger: PinoLogger) {
   // Policies first: an invalid operator policy stops the start before anything is opened.
   const { engine: policyEngine, files: policyFiles } = await loadPolicyEngine({
@@ -57,19 +73,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     );
 
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  let lock: DataDirLock | null = null;
-  try {
-    // An embedded database belongs to one process: a second server on the same folder is refused before
-    // it can race the first one's migrations or sweep its uploads in progress.
-    if (!database.capabilities.multiProcess) lock = await lockDataDir(config.dataDir);
-    const applied = await migrateToLatest(database.db);
-    if (applied.length > 0)
-      logger.info({ migrations: applied, database: database.describe }, 'database migrated');
-  } catch (err) {
-    await database.close();
-    await lock?.release();
-    throw err;
-  }
+  const lock = await prepareDatabase(database, config.dataDir, logger);
   const close = async () => {
     await database.close();
     await lock?.release();
@@ -79,20 +83,8 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     const blobRoot = path.join(config.dataDir, 'blobs');
     await mkdir(blobRoot, { recursive: true, mode: 0o700 });
     // Every blob is encrypted with its own data key, wrapped by the key-encryption key of the keyring.
-    const keys = await openLocalKeyProvider({
-      dataDir: config.dataDir,
-      masterKey: config.encryption.masterKey,
-      allowCreate: !(await hasStoredBlobs(blobRoot)),
-    });
+    const keys = await openBlobKeys(config, blobRoot);
     const blobs = createEncryptedFsBlobStore({ root: blobRoot, keys });
-    const swept = await blobs.sweepStaging();
-    if (swept > 0) logger.warn({ swept }, 'removed upload staging areas left by an earlier crash');
-    // A data directory from before encryption holds plaintext blobs at the same paths: encrypt them in place.
-    const legacy = await encryptLegacyBlobsOnce({ root: blobRoot, keys, logger });
-    if (legacy.encrypted > 0)
-      logger.info({ event: 'blobs.encrypted_legacy', count: legacy.encrypted }, 'encrypted plaintext blobs');
-    for (const skip of legacy.skipped)
-      logger.warn({ event: 'blobs.legacy_skipped', ...skip }, 'blob left untouched and unencrypted');
 
     const uow = createSqlUnitOfWork(database.db, database.capabilities);
     const read = createSqlStores(database.db, database.capabilities);
@@ -163,12 +155,6 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       recordEvent: recordIdentityEvent,
     });
     const authenticate = createAuthenticator({ tokens: identity, jwt });
-    const boot = await ensureBootstrapAdmin({
-      uow,
-      clock: systemClock,
-      writeAdminToken: createAdminTokenFileWriter(config.dataDir),
-      recordEvent: (stores, event) => recordIdentityEvent(stores, event, null),
-    });
 
     const registry = createRegistryService({
       uow,
@@ -178,15 +164,23 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       logger,
       limits: config.limits,
       access: { guard, audit: auditLog, recorder },
+      verifier: createSignatureVerifier(),
     });
-    // Blob destructions a crash interrupted (a version deleted, its clean-up not finished) end here.
-    const collected = await registry.collectPendingBlobs();
-    if (collected.destroyed.length + collected.failed.length > 0) {
-      logger.warn(
-        { destroyed: collected.destroyed.length, failed: collected.failed.length },
-        'finished blob destructions left by an earlier stop',
-      );
-    }
+
+    const boot = await startUp({
+      logger,
+      blobRoot,
+      blobs,
+      keys,
+      bootstrapAdmin: () =>
+        ensureBootstrapAdmin({
+          uow,
+          clock: systemClock,
+          writeAdminToken: createAdminTokenFileWriter(config.dataDir),
+          recordEvent: (stores, event) => recordIdentityEvent(stores, event, null),
+        }),
+      collectPendingBlobs: () => registry.collectPendingBlobs(),
+    });
 
     const checks = {
       database: async () => {
@@ -225,3 +219,19 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;
+
+/**
+ * What `warden keys` works on, offline: the data directory's lock, held until `close`, and its blob keyring.
+ * Built here so that the CLI opens the keyring exactly as the server does.
+ */
+export async function openKeyAdministration(config: Readonly<Config>) {
+  const lock = await lockDataDir(config.dataDir);
+  try {
+    const root = path.join(config.dataDir, 'blobs');
+    const keys = await openBlobKeys(config, root);
+    return { root, keys, close: () => lock.release() };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}

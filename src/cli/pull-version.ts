@@ -4,9 +4,9 @@ import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sameDigest } from '../modules/artifacts/index.js';
+import { checkPaths } from '../modules/manifest/path-rules.js';
+import { rootDigest } from '../modules/manifest/root-digest.js';
 import type { VersionDetailView } from '../modules/registry/index.js';
-import { checkPaths } from '../modules/registry/manifest/path-rules.js';
-import { rootDigest } from '../modules/registry/manifest/root-digest.js';
 import { AppError } from '../platform/errors.js';
 import { type ApiClient, pathSegs, seg } from './api-client.js';
 import {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import type { ModelFiles } from '../modules/registry/manifest/index.js';
-import { rootDigest } from '../modules/registry/manifest/root-digest.js';
+import type { ModelFiles } from '../modules/manifest/index.js';
+import { rootDigest } from '../modules/manifest/root-digest.js';
 import { fileChangedDuringUpload } from './cli-errors.js';
 
 const chunkSize = 1024 * 1024;

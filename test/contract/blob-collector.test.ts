@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
 import { createSqlUnitOfWork } from '../../src/adapters/sql/unit-of-work.js';
 import type { BlobStore } from '../../src/modules/artifacts/index.js';
-import { type BlobCollector, createBlobCollector } from '../../src/modules/registry/blob-collector.js';
+import { type BlobCollector, createBlobCollector } from '../../src/modules/artifacts/index.js';
 import type { UnitOfWork } from '../../src/modules/registry/registry.ports.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { blobBackends, blobFile, storeBlob, type TempDirs, tempDirs } from '../encryption/blob-helpers.js';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
+import type { Stores } from '../../src/adapters/sql/stores.js';
 import { createSqlStores } from '../../src/adapters/sql/unit-of-work.js';
-import type { SignerRecord, VersionSignatureRecord } from '../../src/modules/registry/signature.types.js';
-import type { Stores } from '../../src/modules/stores.js';
+import type { SignerRecord, VersionSignatureRecord } from '../../src/modules/signing/signature.types.js';
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
 import { aModel, at, aVersion, sha256, someFiles } from './registry-records.js';
 

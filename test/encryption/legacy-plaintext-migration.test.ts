@@ -3,7 +3,6 @@ import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encryptedFileSize, MAGIC } from '../../src/adapters/blob/encrypted-blob-format.js';
 import {
   createEncryptedFsBlobStore,
   hasStoredBlobs,
@@ -17,6 +16,7 @@ import { keyringPath, openLocalKeyProvider } from '../../src/adapters/kms/local-
 import { loadConfig } from '../../src/config/index.js';
 import { createContainer } from '../../src/container.js';
 import { buildApp } from '../../src/http/build-app.js';
+import { encryptedFileSize, MAGIC } from '../../src/modules/artifacts/envelope-format.js';
 import type { BlobStore } from '../../src/modules/artifacts/index.js';
 import type { KeyProvider } from '../../src/modules/keys/index.js';
 import { createLogger } from '../../src/platform/logger.js';

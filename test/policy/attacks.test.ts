@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../../src/modules/identity/principal.js';
 import {
   createAuthorizer,
   forbidden,
@@ -7,6 +6,7 @@ import {
   policyActions,
   type ResourceRef,
 } from '../../src/modules/policy/index.js';
+import type { Role } from '../../src/platform/principal.js';
 import { engineWith, model, principal, resourceOfType } from './policy-fixtures.js';
 
 // Security regressions: each names the attack it keeps out.

@@ -9,8 +9,8 @@ import {
   loadPolicies,
 } from '../../src/adapters/cedar/index.js';
 import type { CliContext } from '../../src/cli/context.js';
-import type { Principal, Role } from '../../src/modules/identity/principal.js';
 import type { ModelAttributes, ResourceRef, ResourceType } from '../../src/modules/policy/index.js';
+import type { Principal, Role } from '../../src/platform/principal.js';
 
 /** The shipped schema and roles, read once per test file. */
 export const shipped = await loadPolicies();

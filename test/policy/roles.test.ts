@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../../src/modules/identity/principal.js';
 import { type PolicyAction, policyActions } from '../../src/modules/policy/index.js';
+import type { Role } from '../../src/platform/principal.js';
 import { engineWith, principal, resourceOfType } from './policy-fixtures.js';
 
 const engine = engineWith();

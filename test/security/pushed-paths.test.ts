@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqlUnitOfWork } from '../../src/adapters/sql/unit-of-work.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { runCli } from '../../src/cli/run-cli.js';
-import { rootDigest } from '../../src/modules/registry/manifest/root-digest.js';
+import { rootDigest } from '../../src/modules/manifest/root-digest.js';
 import { aVersion } from '../contract/registry-records.js';
 import {
   blobFile,

@@ -1,8 +1,8 @@
 // Key rotation for the encrypted fs store: re-wrap every data key under the current KEK, in place.
 import { open } from 'node:fs/promises';
+import { encodeSlot, SLOT_SIZE, slotOffset, wrapAad } from '../../modules/artifacts/envelope-format.js';
 import { type KeyProvider, kekInUse } from '../../modules/keys/index.js';
 import { AppError } from '../../platform/errors.js';
-import { encodeSlot, SLOT_SIZE, slotOffset, wrapAad } from './encrypted-blob-format.js';
 import { encryptedBlobPath, readBlobHeader, unwrapDataKey } from './encrypted-fs-blob-store.js';
 import { errCode, storedDigests } from './fs-blob-files.js';
 

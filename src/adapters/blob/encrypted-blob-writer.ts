@@ -1,8 +1,6 @@
 // Upload path of the encrypted store: hash and encrypt in one streaming pass; only ciphertext reaches disk.
 import { createHash, randomBytes } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
-import { blobTooLarge, type StagedBlob, type WriteOptions } from '../../modules/artifacts/index.js';
-import type { KeyProvider } from '../../modules/keys/index.js';
 import {
   encodeHeader,
   encodePrefix,
@@ -10,7 +8,9 @@ import {
   SALT,
   sealChunkParts,
   wrapAad,
-} from './encrypted-blob-format.js';
+} from '../../modules/artifacts/envelope-format.js';
+import { blobTooLarge, type StagedBlob, type WriteOptions } from '../../modules/artifacts/index.js';
+import type { KeyProvider } from '../../modules/keys/index.js';
 import { CHUNK, FILE_MODE } from './fs-blob-files.js';
 
 async function writeAt(fh: FileHandle, buf: Buffer, position: number): Promise<void> {

@@ -3,16 +3,6 @@ import { type FileHandle, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
-  assertSha256Digest,
-  type BlobStaging,
-  type BlobStat,
-  type BlobStore,
-  blobIntegrity,
-  blobNotFound,
-  sameDigest,
-} from '../../modules/artifacts/index.js';
-import { type KeyProvider, wrappedKeyInvalid } from '../../modules/keys/index.js';
-import {
   chunkCount,
   encryptedFileSize,
   HEADER_SIZE,
@@ -22,7 +12,17 @@ import {
   parseHeader,
   TAG,
   wrapAad,
-} from './encrypted-blob-format.js';
+} from '../../modules/artifacts/envelope-format.js';
+import {
+  assertSha256Digest,
+  type BlobStaging,
+  type BlobStat,
+  type BlobStore,
+  blobIntegrity,
+  blobNotFound,
+  sameDigest,
+} from '../../modules/artifacts/index.js';
+import { type KeyProvider, wrappedKeyInvalid } from '../../modules/keys/index.js';
 import { encryptToFile } from './encrypted-blob-writer.js';
 import { errCode, readFully } from './fs-blob-files.js';
 import { createStagingArea, sweepStagingAreas } from './staging-area.js';

@@ -2,11 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { access, constants, type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { HEADER_SIZE, MAGIC, parseHeader } from '../../modules/artifacts/envelope-format.js';
 import { sameDigest } from '../../modules/artifacts/index.js';
 import type { KeyProvider } from '../../modules/keys/index.js';
 import { AppError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
-import { HEADER_SIZE, MAGIC, parseHeader } from './encrypted-blob-format.js';
 import { encryptToFile } from './encrypted-blob-writer.js';
 import { encryptedBlobPath } from './encrypted-fs-blob-store.js';
 import { CHUNK, DIR_MODE, errCode, fsyncDir, readFully, storedDigests } from './fs-blob-files.js';

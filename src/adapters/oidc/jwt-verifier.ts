@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { AuthFailureReason, AuthResult, JwtVerifier } from '../../modules/identity/auth-result.js';
-import { oidcPrincipalId, type Role, roles as wardenRoles } from '../../modules/identity/principal.js';
 import { type Clock, systemClock } from '../../platform/clock.js';
 import { defineError } from '../../platform/errors.js';
+import { oidcPrincipalId, type Role, roles as wardenRoles } from '../../platform/principal.js';
 import { isSlug } from '../../platform/slug.js';
 import { claimAt, stringsOf, teamsClaimOf } from './claims.js';
 

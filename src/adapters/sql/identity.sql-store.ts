@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { IdentityStore, PrincipalRecord, TokenRecord } from '../../modules/identity/identity.ports.js';
-import type { Role } from '../../modules/identity/principal.js';
+import type { Role } from '../../platform/principal.js';
 import type { Database } from './database.js';
 
 /** Kysely's view of the identity tables (migration 0003); roles and teams are JSON arrays in TEXT. */

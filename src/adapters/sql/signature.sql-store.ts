@@ -3,7 +3,7 @@ import type {
   SignatureStore,
   SignerRecord,
   VersionSignatureRecord,
-} from '../../modules/registry/signature.types.js';
+} from '../../modules/signing/signature.types.js';
 import type { Database } from './database.js';
 
 /** Kysely's view of the signing tables (migration 0005); environments are a JSON array in TEXT. */

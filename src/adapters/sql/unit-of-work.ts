@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Stores, UnitOfWork } from '../../modules/stores.js';
 import { createAuditSqlStore } from './audit.sql-store.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
 import { createIdentitySqlStore } from './identity.sql-store.js';
 import { createRegistrySqlStore } from './registry.sql-store.js';
 import { createSignatureSqlStore } from './signature.sql-store.js';
+import type { Stores, UnitOfWork } from './stores.js';
 
 /** Builds every store on one executor (the root connection, or a transaction). */
 export function createSqlStores(db: Kysely<Database>, capabilities: SqlCapabilities): Stores {

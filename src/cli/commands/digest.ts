@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { digestModel } from '../../modules/registry/manifest/index.js';
+import { digestModel } from '../../modules/manifest/index.js';
 import { hashRanges } from '../../modules/signing/index.js';
 import type { CliContext } from '../context.js';
 import { printJson } from '../output.js';

@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import {
   kekUsage,
   type RewrapResult,
@@ -7,10 +6,8 @@ import {
   rewrapBlobs,
   rotateKeys,
 } from '../../adapters/blob/encrypted-blob-rotation.js';
-import { hasStoredBlobs } from '../../adapters/blob/encrypted-fs-blob-store.js';
-import { openLocalKeyProvider } from '../../adapters/kms/local-key-provider.js';
-import { lockDataDir } from '../../adapters/local/data-dir-lock.js';
 import { loadConfig } from '../../config/index.js';
+import { openKeyAdministration } from '../../container.js';
 import type { KeyProvider } from '../../modules/keys/index.js';
 import { defineError } from '../../platform/errors.js';
 import { badOptionValue } from '../cli-errors.js';
@@ -53,17 +50,11 @@ async function offline<T>(ctx: CliContext, options: KeysOptions, work: (deps: Ke
     ctx.io.stderr.write(
       'warden: with PostgreSQL the server does not lock the data directory; make sure no server is running.\n',
     );
-  const lock = await lockDataDir(config.dataDir);
+  const { root, keys, close } = await openKeyAdministration(config);
   try {
-    const root = path.join(config.dataDir, 'blobs');
-    const keys = await openLocalKeyProvider({
-      dataDir: config.dataDir,
-      masterKey: config.encryption.masterKey,
-      allowCreate: !(await hasStoredBlobs(root)),
-    });
     return await work({ root, keys });
   } finally {
-    await lock.release();
+    await close();
   }
 }
 

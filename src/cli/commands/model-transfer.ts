@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { collectModelFiles, validateVersionPaths } from '../../modules/manifest/index.js';
 import type { ModelView, Page, VersionDetailView, VersionView } from '../../modules/registry/index.js';
 import { splitModelRef } from '../../modules/registry/index.js';
-import { collectModelFiles, validateVersionPaths } from '../../modules/registry/manifest/index.js';
 import { readFileOr, signatureNotFound } from '../../modules/signing/index.js';
 import { seg } from '../api-client.js';
 import { badOptionValue, signatureRequired } from '../cli-errors.js';

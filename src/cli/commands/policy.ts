@@ -1,6 +1,5 @@
 // The offline commands build the same engine `warden serve` builds at start-up, without a server.
 import { type CedarPolicyEngine, loadPolicyEngine } from '../../adapters/cedar/index.js';
-import { type Principal, type Role, roles } from '../../modules/identity/principal.js';
 import {
   type AuthzDecision,
   describeProblem,
@@ -8,6 +7,7 @@ import {
   policyInvalid,
   type ResourceRef,
 } from '../../modules/policy/index.js';
+import { type Principal, type Role, roles } from '../../platform/principal.js';
 import { badOptionValue } from '../cli-errors.js';
 import type { CliContext } from '../context.js';
 import { printJson } from '../output.js';

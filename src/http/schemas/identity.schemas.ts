@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { tokenIdPattern } from '../../modules/identity/api-token.js';
-import { roles } from '../../modules/identity/principal.js';
+import { roles } from '../../platform/principal.js';
 import { Slug, Timestamp } from './common.schemas.js';
 
 const Role = Type.Union(

@@ -1,10 +1,5 @@
 import { defineError } from '../../platform/errors.js';
 
-/** Shortens caller-supplied text before it goes into a message, JSON-escaped so control characters show. */
-function quote(value: string, max = 100): string {
-  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
-}
-
 export const blobNotFound = defineError('blob_not_found', 'not_found', (digest: string) => ({
   message: `Blob sha256:${digest} is not stored.`,
   details: { digest },
@@ -29,7 +24,3 @@ export const blobDigestMismatch = defineError(
     details: { expected, actual },
   }),
 );
-
-export const invalidDigest = defineError('invalid_digest', 'invalid', (value: string) => ({
-  message: `${quote(value)} is not a SHA-256 digest (64 lowercase hex characters).`,
-}));

@@ -1,9 +1,12 @@
+// Digest helpers live in manifest (the root digest needs them); re-exported for the byte stores.
+export { assertSha256Digest, invalidDigest, isSha256Digest, sameDigest } from '../manifest/index.js';
 export {
   blobDigestMismatch,
   blobIntegrity,
   blobNotFound,
   blobTooLarge,
-  invalidDigest,
 } from './artifact-errors.js';
+export type { BlobBookkeeping, CollectorUnitOfWork } from './blob-bookkeeping.port.js';
+export { type BlobCollector, type CollectionResult, createBlobCollector } from './blob-collector.js';
 export type { BlobStaging, BlobStat, BlobStore, StagedBlob, WriteOptions } from './blob-store.port.js';
-export { assertSha256Digest, isSha256Digest, sameDigest } from './digest.js';
+export type { ObjectStore } from './object-store.port.js';

@@ -1,4 +1,4 @@
-import type { Page } from '../registry/index.js';
+import type { Page } from '../../platform/page.js';
 import { auditQueryInvalid } from './audit.errors.js';
 import type { AuditRunner, AuditStore } from './audit.ports.js';
 import type { AuditEntry, AuditQuery, AuditScope, Checkpoint, VerifyReport } from './audit.types.js';

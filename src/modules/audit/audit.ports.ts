@@ -1,4 +1,4 @@
-import type { Page } from '../registry/index.js';
+import type { Page } from '../../platform/page.js';
 import type { AuditEntry, AuditHead, AuditQuery, Checkpoint } from './audit.types.js';
 
 /**

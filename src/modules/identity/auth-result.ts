@@ -1,4 +1,4 @@
-import type { Principal } from './principal.js';
+import type { Principal } from '../../platform/principal.js';
 
 /**
  * Why an authentication failed. The reason is for the audit log and operators only: every failure answers

@@ -1,5 +1,5 @@
+import { auditActor, auditTeamOf, type CallContext } from '../../platform/call-context.js';
 import type { AuditEvent } from '../audit/index.js';
-import { auditActor, auditTeamOf, type CallContext } from './call-context.js';
 import type { IdentityEvent } from './identity.events.js';
 
 const list = (values: string[]) => values.join(',');

@@ -1,5 +1,5 @@
 import { defineError } from '../../platform/errors.js';
-import { roles } from './principal.js';
+import { roles } from '../../platform/principal.js';
 
 /**
  * The one answer to every failed authentication, whatever the reason (missing, garbled, unknown, wrong

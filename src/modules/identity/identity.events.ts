@@ -1,4 +1,4 @@
-import type { Role } from './principal.js';
+import type { Role } from '../../platform/principal.js';
 
 /**
  * The audit events identity emits, each written in the transaction of its change. `actor` is the principal

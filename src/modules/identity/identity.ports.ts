@@ -1,4 +1,4 @@
-import type { Role } from './principal.js';
+import type { Role } from '../../platform/principal.js';
 
 /** A principal Warden knows by name: today the service accounts that API tokens are issued to. */
 export interface PrincipalRecord {

@@ -1,9 +1,10 @@
+import type { CallContext } from '../../platform/call-context.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
+import { roles as allRoles, type Role, tokenPrincipalId } from '../../platform/principal.js';
 import { isSlug } from '../../platform/slug.js';
 import { generateApiToken, parseApiToken, secretMatches } from './api-token.js';
 import type { AuthFailureReason, AuthResult } from './auth-result.js';
-import type { CallContext } from './call-context.js';
 import {
   invalidAccountName,
   invalidRole,
@@ -14,7 +15,6 @@ import {
 import type { IdentityEvent } from './identity.events.js';
 import type { IdentityStores, IdentityUnitOfWork, PrincipalRecord, TokenRecord } from './identity.ports.js';
 import { type IssuedToken, type TokenView, tokenView } from './identity.views.js';
-import { roles as allRoles, type Role, tokenPrincipalId } from './principal.js';
 import { resolveTokenExpiry } from './token-expiry.js';
 
 /** How often, at most, a token's last-used time is written: authentication must not write per request. */

@@ -1,5 +1,5 @@
+import type { Role } from '../../platform/principal.js';
 import type { TokenRecord } from './identity.ports.js';
-import type { Role } from './principal.js';
 
 /** What listing shows of a token: metadata only, never the secret or its hash. */
 export interface TokenView {

@@ -1,3 +1,12 @@
+export { type AuditActor, auditActor, auditTeamOf, type CallContext } from '../../platform/call-context.js';
+export {
+  type Credential,
+  oidcPrincipalId,
+  type Principal,
+  type Role,
+  roles,
+  tokenPrincipalId,
+} from '../../platform/principal.js';
 export {
   generateApiToken,
   parseApiToken,
@@ -20,7 +29,6 @@ export {
   ensureBootstrapAdmin,
   systemActor,
 } from './bootstrap.js';
-export { type AuditActor, auditActor, auditTeamOf, type CallContext } from './call-context.js';
 export { clientAddressKey } from './client-address-key.js';
 export * as identityErrors from './identity.errors.js';
 export type { IdentityEvent, IdentityEventType } from './identity.events.js';
@@ -42,12 +50,4 @@ export {
 } from './identity.service.js';
 export type { IssuedToken, TokenView } from './identity.views.js';
 export { identityAuditEvent } from './identity-audit.js';
-export {
-  type Credential,
-  oidcPrincipalId,
-  type Principal,
-  type Role,
-  roles,
-  tokenPrincipalId,
-} from './principal.js';
 export { defaultTokenLifetimeDays, maxTokenLifetimeDays, resolveTokenExpiry } from './token-expiry.js';

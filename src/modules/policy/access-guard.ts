@@ -1,4 +1,4 @@
-import type { CallContext } from '../identity/index.js';
+import type { CallContext } from '../../platform/call-context.js';
 import type { PolicyAction } from './actions.js';
 import type { Authorizer } from './authorizer.js';
 import { forbidden } from './policy.errors.js';

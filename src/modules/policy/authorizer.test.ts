@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../identity/principal.js';
+import type { Principal } from '../../platform/principal.js';
 import { createAuthorizer, type DeniedInfo } from './authorizer.js';
 import { forbidden } from './policy.errors.js';
 import type { AuthzDecision, AuthzRequest, PolicyEngine } from './policy.ports.js';

@@ -1,4 +1,4 @@
-import type { Principal } from '../identity/principal.js';
+import type { Principal } from '../../platform/principal.js';
 import type { PolicyAction } from './actions.js';
 import { forbidden } from './policy.errors.js';
 import type { AuthzDecision, PolicyEngine, ResourceRef } from './policy.ports.js';

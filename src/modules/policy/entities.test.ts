@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../identity/principal.js';
+import type { Principal } from '../../platform/principal.js';
 import { cedarRequest, principalEntity, resourceEntities } from './entities.js';
 
 const alice: Principal = {

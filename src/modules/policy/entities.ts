@@ -1,4 +1,4 @@
-import type { Principal } from '../identity/principal.js';
+import type { Principal } from '../../platform/principal.js';
 import type { ResourceType } from './actions.js';
 import type { AuthzRequest, ModelAttributes, ResourceRef } from './policy.ports.js';
 

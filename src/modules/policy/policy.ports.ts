@@ -1,4 +1,4 @@
-import type { Principal } from '../identity/principal.js';
+import type { Principal } from '../../platform/principal.js';
 
 /** The attributes of a model that policies see. */
 export interface ModelAttributes {

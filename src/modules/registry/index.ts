@@ -1,10 +1,14 @@
+// The manifest moved to modules/manifest; these stay re-exported for callers that read them from here.
+export { collectModelFiles, compareOmsPaths, digestModel, rootDigest } from '../manifest/index.js';
+export type {
+  SignatureStore,
+  SignerRecord,
+  StoredSignatureStatus,
+  VersionSignatureRecord,
+} from '../signing/index.js';
 export { type OnnxSignature, readOnnxSignature, type TensorSpec } from './formats/onnx-signature.js';
-export { collectModelFiles } from './manifest/collect-model-files.js';
-export { digestModel } from './manifest/digest-model.js';
-export { compareOmsPaths } from './manifest/path-order.js';
-export { rootDigest } from './manifest/root-digest.js';
 export { paramsLimits, paramsViolation } from './params-limits.js';
-export type { IncomingFile, PushLimits, PushRequest, PushSource } from './push-version.js';
+export type { IncomingFile, PushRequest, PushSource } from './push-version.js';
 export * as registryErrors from './registry.errors.js';
 export type { Page, RegistryStore, Stores, UnitOfWork } from './registry.ports.js';
 export {
@@ -16,5 +20,5 @@ export {
 export type * from './registry.types.js';
 export type * from './registry.views.js';
 export type { DeletionResult } from './registry-deletion.js';
-export type * from './signature.types.js';
+export type { PushLimits } from './registry-deps.js';
 export { parseVersionRef, splitModelRef } from './version-ref.js';

@@ -3,17 +3,20 @@ import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { createMutex } from '../../platform/mutex.js';
 import { isSlug } from '../../platform/slug.js';
+import type { BlobCollector } from '../artifacts/index.js';
 import { type BlobStaging, blobTooLarge } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
+import {
+  compareOmsPaths,
+  conflictingFilePaths,
+  createPathSet,
+  rootDigest,
+  validateRelativePath,
+} from '../manifest/index.js';
 import { buildScanAttestation, createFileScanner, type FileScanResult } from '../scanning/index.js';
-import type { BlobCollector } from './blob-collector.js';
+import { signatureMismatch, signatureUntrusted } from '../signing/index.js';
 import { detectFormat } from './detect-format.js';
 import { type OnnxSignature, OnnxSignatureReader } from './formats/onnx-signature.js';
-import { conflictingFilePaths } from './manifest/manifest-errors.js';
-import { compareOmsPaths } from './manifest/path-order.js';
-import { createPathSet } from './manifest/path-rules.js';
-import { validateRelativePath } from './manifest/relative-path.js';
-import { rootDigest } from './manifest/root-digest.js';
 import { paramsViolation } from './params-limits.js';
 import {
   contentDeleted,
@@ -31,21 +34,14 @@ import {
   versionTooLarge,
 } from './registry.errors.js';
 import type { Stores } from './registry.ports.js';
-import type { RegistryServiceDeps } from './registry.service.js';
 import type { ModelRecord, VersionFile, VersionKind, VersionRecord } from './registry.types.js';
 import { type VersionDetailView, type VersionView, versionDetailView } from './registry.views.js';
 import { aliasResource, modelResource, successEvent, versionResource } from './registry-access.js';
+import { moveAlias } from './registry-aliases.js';
+import type { RegistryServiceDeps } from './registry-deps.js';
 import { attachVerified } from './registry-signatures.js';
 import { resolveVersion } from './resolve-version.js';
-import { signatureMismatch, signatureUntrusted } from './signature.errors.js';
-import { checkSignature } from './verify-signature.js';
 import { parseVersionRef, splitModelRef } from './version-ref.js';
-
-export interface PushLimits {
-  maxFileBytes: number;
-  maxVersionBytes: number;
-  maxFilesPerVersion: number;
-}
 
 export interface PushRequest {
   kind: VersionKind;
@@ -73,7 +69,7 @@ export interface PushSource {
 
 type PushDeps = Pick<
   RegistryServiceDeps,
-  'uow' | 'read' | 'blobs' | 'clock' | 'logger' | 'limits' | 'access'
+  'uow' | 'read' | 'blobs' | 'clock' | 'logger' | 'limits' | 'access' | 'verifier'
 > & {
   toView(stores: Stores, model: ModelRecord, v: VersionRecord): Promise<VersionView>;
   collector: BlobCollector;
@@ -201,7 +197,7 @@ export function createPushVersion(deps: PushDeps) {
       format,
     };
     await guard.require(ctx, 'registry:signature:attach', versionResource(model, prospective));
-    const check = checkSignature(request.signature ?? '', await read.signatures.listSigners(), {
+    const check = await deps.verifier.check(read.signatures, request.signature ?? '', {
       digest,
       resources: received.files.map((f) => ({
         name: request.kind === 'file' ? '.' : f.path,
@@ -283,47 +279,12 @@ export function createPushVersion(deps: PushDeps) {
             if (request.signature !== undefined) {
               const bundle = request.signature;
               const at = version.createdAt;
-              await attachVerified(
-                stores,
-                ctx,
-                { model, version, files: received.files, bundle, at },
-                deps.access,
-              );
+              await attachVerified(stores, ctx, { model, version, files: received.files, bundle, at }, deps);
             }
             for (const alias of aliases) {
-              const current = await registry.findAlias(model.id, alias);
-              const previous = current ? await registry.findVersionById(current.versionId) : null;
-              await registry.upsertAlias({
-                modelId: model.id,
-                name: alias,
-                versionId: version.id,
-                updatedBy: ctx.principal.id,
-                updatedAt: version.createdAt,
-              });
-              await registry.insertAliasEvent({
-                id: newId(),
-                modelId: model.id,
-                alias,
-                fromVersionId: current?.versionId ?? null,
-                toVersionId: version.id,
-                actor: ctx.principal.id,
-                reason: `set on push of version ${version.number}`,
-                at: version.createdAt,
-              });
-              await audit.append(
-                auditStore,
-                successEvent(
-                  ctx,
-                  'registry:alias:set',
-                  `alias:${modelName}@${alias}`,
-                  {
-                    from: previous?.number ?? null,
-                    to: version.number,
-                    reason: `set on push of version ${version.number}`,
-                  },
-                  model.owner,
-                ),
-              );
+              const reason = `set on push of version ${version.number}`;
+              const at = version.createdAt;
+              await moveAlias(stores, audit, ctx, { model, alias, target: version, reason, at });
             }
             return versionDetailView(await deps.toView(stores, model, version), version.kind, received.files);
           });

@@ -3,17 +3,65 @@ import { isSlug } from '../../platform/slug.js';
 import type { CallContext } from '../identity/index.js';
 import type { PolicyAction } from '../policy/index.js';
 import { aliasNotFound, invalidName, versionDeleted } from './registry.errors.js';
-import type { Page, RegistryStore } from './registry.ports.js';
-import type { RegistryServiceDeps } from './registry.service.js';
-import type { ModelRecord } from './registry.types.js';
+import type { Page, RegistryStore, Stores } from './registry.ports.js';
+import type { AliasRecord, ModelRecord, VersionRecord } from './registry.types.js';
 import { type AliasEventView, type AliasView, aliasEventView, sha } from './registry.views.js';
-import { aliasResource, successEvent } from './registry-access.js';
+import { aliasResource, type RegistryAccess, successEvent } from './registry-access.js';
+import type { RegistryServiceDeps } from './registry-deps.js';
 import { resolveVersion } from './resolve-version.js';
 import { parseVersionRef } from './version-ref.js';
 
 interface AliasDeps extends Pick<RegistryServiceDeps, 'uow' | 'read' | 'clock' | 'access'> {
   requireModel(store: RegistryStore, name: string): Promise<ModelRecord>;
   modelFor(ctx: CallContext, action: PolicyAction, name: string): Promise<ModelRecord>;
+}
+
+/**
+ * Points an alias at `target` on the caller's transaction (the model already locked): the alias row, its
+ * history event and the audit entry, or nothing at all when it already points there. Used by `setAlias`
+ * and by a push that sets aliases on its new version, so an alias moves one way only.
+ */
+export async function moveAlias(
+  stores: Pick<Stores, 'registry' | 'audit'>,
+  audit: RegistryAccess['audit'],
+  ctx: CallContext,
+  input: { model: ModelRecord; alias: string; target: VersionRecord; reason: string | null; at: string },
+): Promise<{ changed: boolean; current: AliasRecord | null; previous: VersionRecord | null }> {
+  const { registry } = stores;
+  const { model, alias, target, reason, at } = input;
+  const current = await registry.findAlias(model.id, alias);
+  const changed = current?.versionId !== target.id;
+  const previous = current ? await registry.findVersionById(current.versionId) : null;
+  if (changed) {
+    await registry.upsertAlias({
+      modelId: model.id,
+      name: alias,
+      versionId: target.id,
+      updatedBy: ctx.principal.id,
+      updatedAt: at,
+    });
+    await registry.insertAliasEvent({
+      id: newId(),
+      modelId: model.id,
+      alias,
+      fromVersionId: current?.versionId ?? null,
+      toVersionId: target.id,
+      actor: ctx.principal.id,
+      reason,
+      at,
+    });
+    await audit.append(
+      stores.audit,
+      successEvent(
+        ctx,
+        'registry:alias:set',
+        `alias:${model.name}@${alias}`,
+        { from: previous?.number ?? null, to: target.number, reason },
+        model.owner,
+      ),
+    );
+  }
+  return { changed, current, previous };
 }
 
 /** Aliases: set, remove (each move kept in the alias's history and the audit log), list, history. */
@@ -45,43 +93,14 @@ export function createAliasUseCases(deps: AliasDeps) {
         await registry.lockModel(model.id);
         const target = await resolveVersion(registry, model, ref);
         if (target.deleted) throw versionDeleted(name, target.number, target.deleted);
-        const current = await registry.findAlias(model.id, alias);
         const at = now();
-        const changed = current?.versionId !== target.id;
-        const previous = current ? await registry.findVersionById(current.versionId) : null;
-        if (changed) {
-          await registry.upsertAlias({
-            modelId: model.id,
-            name: alias,
-            versionId: target.id,
-            updatedBy: ctx.principal.id,
-            updatedAt: at,
-          });
-          await registry.insertAliasEvent({
-            id: newId(),
-            modelId: model.id,
-            alias,
-            fromVersionId: current?.versionId ?? null,
-            toVersionId: target.id,
-            actor: ctx.principal.id,
-            reason: input.reason ?? null,
-            at,
-          });
-          await audit.append(
-            auditStore,
-            successEvent(
-              ctx,
-              'registry:alias:set',
-              `alias:${name}@${alias}`,
-              {
-                from: previous?.number ?? null,
-                to: target.number,
-                reason: input.reason ?? null,
-              },
-              model.owner,
-            ),
-          );
-        }
+        const { changed, current, previous } = await moveAlias({ registry, audit: auditStore }, audit, ctx, {
+          model,
+          alias,
+          target,
+          reason: input.reason ?? null,
+          at,
+        });
         return {
           changed,
           alias: {

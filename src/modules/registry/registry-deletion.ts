@@ -1,11 +1,11 @@
+import type { BlobCollector } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
-import type { BlobCollector } from './blob-collector.js';
 import { invalidReason, versionAliased, versionDeleted, versionNotFound } from './registry.errors.js';
 import type { Stores } from './registry.ports.js';
-import type { RegistryServiceDeps } from './registry.service.js';
 import type { ModelRecord, VersionRecord } from './registry.types.js';
 import { sha, type VersionView } from './registry.views.js';
 import { successEvent } from './registry-access.js';
+import type { RegistryServiceDeps } from './registry-deps.js';
 
 export const MAX_REASON_LENGTH = 500;
 

@@ -1,16 +1,14 @@
 import { newId } from '../../platform/ids.js';
 import { isSlug } from '../../platform/slug.js';
 import type { CallContext } from '../identity/index.js';
+import { compareOmsPaths } from '../manifest/index.js';
 import type { ResourceRef } from '../policy/index.js';
-import { loadPublicKey, publicKeyHint, publicKeyPem } from '../signing/index.js';
-import type { Stores } from '../stores.js';
-import { compareOmsPaths } from './manifest/path-order.js';
-import { invalidName, versionDeleted } from './registry.errors.js';
-import type { RegistryServiceDeps } from './registry.service.js';
-import type { ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
-import { type SignatureView, type SignerView, sha, signerView } from './registry.views.js';
-import { successEvent } from './registry-access.js';
+import type { SignerRecord, VersionSignatureRecord } from '../signing/index.js';
 import {
+  loadPublicKey,
+  publicKeyHint,
+  publicKeyPem,
+  type SignatureVerifier,
   signatureExists,
   signatureMismatch,
   signatureUntrusted,
@@ -18,13 +16,17 @@ import {
   signerKeyExists,
   signerNotFound,
   signerRevoked,
-} from './signature.errors.js';
-import type { SignerRecord, VersionSignatureRecord } from './signature.types.js';
-import { checkSignature, recheckSignature } from './verify-signature.js';
+} from '../signing/index.js';
+import { invalidName, versionDeleted } from './registry.errors.js';
+import type { Stores } from './registry.ports.js';
+import type { ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
+import { type SignatureView, type SignerView, sha, signerView } from './registry.views.js';
+import { successEvent } from './registry-access.js';
+import type { RegistryServiceDeps } from './registry-deps.js';
 
 const registryResource: ResourceRef = { type: 'Registry' };
 
-interface SignatureDeps extends Pick<RegistryServiceDeps, 'uow' | 'read' | 'clock' | 'access'> {
+interface SignatureDeps extends Pick<RegistryServiceDeps, 'uow' | 'read' | 'clock' | 'access' | 'verifier'> {
   versionFor(
     ctx: CallContext,
     action: 'registry:signature:attach',
@@ -47,10 +49,11 @@ export async function attachVerified(
   stores: Stores,
   ctx: CallContext,
   input: { model: ModelRecord; version: VersionRecord; files: VersionFile[]; bundle: string; at: string },
-  access: SignatureDeps['access'],
+  deps: Pick<SignatureDeps, 'access' | 'verifier'>,
 ): Promise<SignatureView> {
   const { model, version, files } = input;
-  const check = checkSignature(input.bundle, await stores.signatures.listSigners(), {
+  const { access, verifier } = deps;
+  const check = await verifier.check(stores.signatures, input.bundle, {
     digest: version.digest,
     resources: files.map((f) => ({ name: version.kind === 'file' ? '.' : f.path, digest: f.digest })),
   });
@@ -88,7 +91,7 @@ export async function attachVerified(
       model.owner,
     ),
   );
-  return signatureViewOf(record, check.signer, version.digest);
+  return signatureViewOf(record, check.signer, version.digest, verifier);
 }
 
 /** The view of a stored signature, re-checked now: revoked signers and signatures that no longer verify show so. */
@@ -96,6 +99,7 @@ export function signatureViewOf(
   record: VersionSignatureRecord,
   signer: SignerRecord,
   digest: string,
+  verifier: SignatureVerifier,
 ): SignatureView {
   const base = {
     signer: signer.name,
@@ -106,7 +110,7 @@ export function signatureViewOf(
   if (signer.revokedAt !== null)
     return { ...base, status: 'revoked', detail: `signer ${signer.name} was revoked at ${signer.revokedAt}` };
   if (record.status === 'failed') return { ...base, status: 'failed', detail: record.detail };
-  const again = recheckSignature(record.bundle, signer, digest);
+  const again = verifier.recheck(record.bundle, signer, digest);
   return {
     ...base,
     status: again.ok ? 'verified' : 'failed',
@@ -115,11 +119,15 @@ export function signatureViewOf(
 }
 
 /** A version's signatures as every view shows them. */
-export async function listSignatureViews(stores: Pick<Stores, 'signatures'>, version: VersionRecord) {
+export async function listSignatureViews(
+  stores: Pick<Stores, 'signatures'>,
+  version: VersionRecord,
+  verifier: SignatureVerifier,
+) {
   const out: SignatureView[] = [];
   for (const record of await stores.signatures.listVersionSignatures(version.id)) {
     const signer = await stores.signatures.findSignerById(record.signerId);
-    if (signer) out.push(signatureViewOf(record, signer, version.digest));
+    if (signer) out.push(signatureViewOf(record, signer, version.digest, verifier));
   }
   return out;
 }
@@ -213,7 +221,7 @@ export function createSignatureUseCases(deps: SignatureDeps) {
         const files = (await stores.registry.listVersionFiles(version.id)).sort((a, b) =>
           compareOmsPaths(a.path, b.path),
         );
-        return attachVerified(stores, ctx, { model, version, files, bundle, at: now() }, deps.access);
+        return attachVerified(stores, ctx, { model, version, files, bundle, at: now() }, deps);
       });
     },
   };

@@ -1,3 +1,7 @@
+import type { Page } from '../../platform/page.js';
+import type { BlobBookkeeping } from '../artifacts/index.js';
+import type { AuditStore } from '../audit/index.js';
+import type { SignatureStore } from '../signing/index.js';
 import type {
   AliasEvent,
   AliasRecord,
@@ -7,14 +11,10 @@ import type {
   VersionRecord,
 } from './registry.types.js';
 
-export interface Page<T> {
-  items: T[];
-  /** Pass back as `after` for the next page; null on the last page. */
-  next: string | null;
-}
+export type { Page } from '../../platform/page.js';
 
 /** Persistence of the registry; every method runs on the transaction the store was built on. */
-export interface RegistryStore {
+export interface RegistryStore extends BlobBookkeeping {
   insertModel(model: ModelRecord): Promise<void>;
   updateModel(id: string, patch: { description?: string; tags?: string[]; updatedAt: string }): Promise<void>;
   findModelByName(name: string): Promise<ModelRecord | null>;
@@ -36,19 +36,7 @@ export interface RegistryStore {
   listVersionFiles(versionId: string): Promise<VersionFile[]>;
   /** Turns a version into a tombstone: its record, files and history stay. */
   markVersionDeleted(id: string, deletion: VersionDeletion): Promise<void>;
-  /** How many files of live (not deleted) versions name this blob, in any model. */
-  countLiveBlobReferences(digest: string): Promise<number>;
-
-  // Blob bookkeeping: one row per stored blob, locked by whoever is about to rely on it or destroy it.
-  /** Records that a version about to be published relies on these blobs, cancelling any pending collection (locks their rows). */
-  claimBlobs(digests: string[]): Promise<void>;
-  /** Marks blobs that may have lost their last live reference, for the collector. */
-  requestBlobCollection(digests: string[], at: string): Promise<void>;
-  /** Locks one blob's row (where the backend has row locks); null when no row exists. */
-  lockBlob(digest: string): Promise<{ collectRequestedAt: string | null } | null>;
-  /** Ends a collection: `destroyed` forgets the row, `kept` clears the request. */
-  settleBlob(digest: string, outcome: 'destroyed' | 'kept'): Promise<void>;
-  listBlobsAwaitingCollection(limit: number): Promise<string[]>;
+  // Blob bookkeeping (BlobBookkeeping, from artifacts): one row per stored blob, counted against live versions.
 
   findAlias(modelId: string, name: string): Promise<AliasRecord | null>;
   listAliases(modelId: string): Promise<AliasRecord[]>;
@@ -62,4 +50,17 @@ export interface RegistryStore {
   ): Promise<Page<AliasEvent>>;
 }
 
-export type { Stores, UnitOfWork } from '../stores.js';
+/**
+ * The stores a registry use case needs, each bound to the same transaction (or to the root connection
+ * for reads). The registry declares them; the adapter's store set provides a superset.
+ */
+export interface Stores {
+  registry: RegistryStore;
+  audit: AuditStore;
+  signatures: SignatureStore;
+}
+
+/** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */
+export interface UnitOfWork {
+  run<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+}

@@ -1,13 +1,10 @@
-import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import type { Logger } from '../../platform/logger.js';
 import { isSlug } from '../../platform/slug.js';
-import type { BlobStore } from '../artifacts/index.js';
+import { createBlobCollector } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
+import { compareOmsPaths } from '../manifest/index.js';
 import type { PolicyAction } from '../policy/index.js';
-import { createBlobCollector } from './blob-collector.js';
-import { compareOmsPaths } from './manifest/path-order.js';
-import { createPushVersion, type PushLimits } from './push-version.js';
+import { createPushVersion } from './push-version.js';
 import {
   fileNotInVersion,
   invalidName,
@@ -16,7 +13,7 @@ import {
   versionDeleted,
   versionImmutable,
 } from './registry.errors.js';
-import type { Page, RegistryStore, Stores, UnitOfWork } from './registry.ports.js';
+import type { Page, RegistryStore, Stores } from './registry.ports.js';
 import type { ModelRecord, VersionRecord } from './registry.types.js';
 import {
   type AliasView,
@@ -30,23 +27,15 @@ import {
   versionDetailView,
   versionView,
 } from './registry.views.js';
-import { modelResource, type RegistryAccess, successEvent, versionResource } from './registry-access.js';
+import { modelResource, successEvent, versionResource } from './registry-access.js';
 import { createAliasUseCases, listAliasViews } from './registry-aliases.js';
 import { createDeletionUseCases } from './registry-deletion.js';
+import type { RegistryServiceDeps } from './registry-deps.js';
 import { createSignatureUseCases, listSignatureViews } from './registry-signatures.js';
 import { resolveVersion } from './resolve-version.js';
 import { parseVersionRef } from './version-ref.js';
 
-export interface RegistryServiceDeps {
-  uow: UnitOfWork;
-  /** Stores on the root connection, for reads that need no transaction. */
-  read: Stores;
-  blobs: BlobStore;
-  clock: Clock;
-  logger: Logger;
-  limits: PushLimits;
-  access: RegistryAccess;
-}
+export type { RegistryServiceDeps } from './registry-deps.js';
 
 export interface CreateModelInput {
   name: string;
@@ -103,7 +92,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     return versionView(model.name, v, {
       aliases,
       parent: await summarize(store, v.lineage.parentVersionId),
-      signatures: await listSignatureViews(stores, v),
+      signatures: await listSignatureViews(stores, v, deps.verifier),
     });
   };
 
@@ -250,7 +239,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       // otherwise the whole blob is re-hashed before a byte is sent.
       if (!blobs.releasesOnlyVerifiedBytes) await blobs.verify(file.digest);
       // Signatures are re-checked as the bytes leave: the result travels with the download.
-      const signatures = signatureState(await listSignatureViews(read, version));
+      const signatures = signatureState(await listSignatureViews(read, version, deps.verifier));
       const opened = await blobs.openVerified(file.digest);
       try {
         await recorder.record(

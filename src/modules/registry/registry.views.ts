@@ -1,4 +1,5 @@
 import type { ScanAttestation } from '../scanning/index.js';
+import type { SignerRecord } from '../signing/index.js';
 import type { OnnxSignature } from './formats/onnx-signature.js';
 import type {
   AliasEvent,
@@ -7,7 +8,6 @@ import type {
   VersionFile,
   VersionRecord,
 } from './registry.types.js';
-import type { SignerRecord } from './signature.types.js';
 
 /** What the API and CLI show of a model: the record without its internal id. */
 export type ModelView = Omit<ModelRecord, 'id'>;

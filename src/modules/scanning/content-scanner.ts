@@ -3,19 +3,10 @@ import { inflateInto } from './inflate-stream.js';
 import { scanNpy } from './npy-scanner.js';
 import { PROTO } from './pickle-opcodes.js';
 import { PickleScanner, type PickleScanResult } from './pickle-scanner.js';
-import type { ScanFinding, ScanFormat } from './scan-types.js';
+import type { ContentScanner, ScanFinding } from './scan-types.js';
 import { type ZipEntry, ZipStreamWalker } from './zip-stream.js';
 
-export interface ContentScan {
-  format: ScanFormat;
-  findings: ScanFinding[];
-}
-
-/** A push-based scanner of one file's (or archive member's) bytes. */
-export interface ContentScanner {
-  push(chunk: Uint8Array): void;
-  end(): Promise<ContentScan>;
-}
+export type { ContentScan, ContentScanner } from './scan-types.js';
 
 /**
  * `strong`: the name says pickle (.pkl, .pt, …), so anything that does not parse is a finding. `weak`: only

@@ -1,5 +1,5 @@
 import { createGunzip, createInflate, createInflateRaw, type Inflate } from 'node:zlib';
-import type { ContentScan, ContentScanner } from './content-scanner.js';
+import type { ContentScan, ContentScanner } from './scan-types.js';
 
 export type Compression = 'deflate-raw' | 'gzip' | 'zlib';
 

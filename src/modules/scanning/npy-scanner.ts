@@ -1,4 +1,4 @@
-import type { ContentScan, ContentScanner } from './content-scanner.js';
+import type { ContentScan, ContentScanner } from './scan-types.js';
 
 // numpy refuses headers past 10,000 bytes unless told otherwise; this is generous and still bounded.
 const MAX_HEADER = 1024 * 1024;

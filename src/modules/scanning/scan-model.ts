@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { type CollectModelFilesOptions, collectModelFiles } from '../registry/manifest/index.js';
+import { type CollectModelFilesOptions, collectModelFiles } from '../manifest/index.js';
 import { createContentScanner, type PickleMode } from './content-scanner.js';
 import type { FileScanResult, ScanAttestation } from './scan-types.js';
 import { maxSeverity, type Severity, severityRank } from './severity.js';

@@ -38,3 +38,14 @@ export interface ScanAttestation {
   files: FileScanResult[];
   severity: Severity;
 }
+
+export interface ContentScan {
+  format: ScanFormat;
+  findings: ScanFinding[];
+}
+
+/** A push-based scanner of one file's (or archive member's) bytes. */
+export interface ContentScanner {
+  push(chunk: Uint8Array): void;
+  end(): Promise<ContentScan>;
+}

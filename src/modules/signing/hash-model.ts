@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { collectModelFiles, GIT_IGNORE_PATHS, SIGNATURE_FILE_NAME } from '../registry/manifest/index.js';
+import { collectModelFiles, GIT_IGNORE_PATHS, SIGNATURE_FILE_NAME } from '../manifest/index.js';
 import { hashRanges } from './parallel-hash.js';
 import { compareShards, fileShards, type Shard, shardedAlgorithm, shardName } from './sharded-manifest.js';
 import { serializationUnsupported } from './signing-errors.js';

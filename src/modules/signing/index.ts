@@ -23,6 +23,18 @@ export { readFileOr } from './read-file-or.js';
 export { DEFAULT_SHARD_SIZE, fileShards, parseShardName, shardName } from './sharded-manifest.js';
 export { type SignedModel, type SignModelInput, signModel } from './sign-model.js';
 export {
+  signatureExists,
+  signatureMismatch,
+  signatureUntrusted,
+  signerExists,
+  signerKeyExists,
+  signerNotFound,
+  signerRevoked,
+} from './signature.errors.js';
+export type * from './signature.types.js';
+export { signatureStatuses } from './signature.types.js';
+export { createSignatureVerifier, type Keyring, type SignatureVerifier } from './signature-verifier.js';
+export {
   keyFileExists,
   keyFileNotFound,
   modelChangedWhileHashing,
@@ -50,3 +62,10 @@ export {
   type VerifyResult,
   verifyModel,
 } from './verify-model.js';
+export {
+  checkSignature,
+  recheckSignature,
+  type SignatureCheck,
+  type SignedContent,
+  signedBy,
+} from './verify-signature.js';

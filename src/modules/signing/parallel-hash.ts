@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { modelPathNotFound, modelSpecialFile, modelSymlink } from '../registry/manifest/index.js';
+import { modelPathNotFound, modelSpecialFile, modelSymlink } from '../manifest/index.js';
 import { modelChangedWhileHashing } from './signing-errors.js';
 
 /** One byte range to hash; `end` -1 means to the end of the file. */

@@ -1,4 +1,4 @@
-import { compareOmsPaths } from '../registry/manifest/index.js';
+import { compareOmsPaths } from '../manifest/index.js';
 
 /** The reference default shard size: 1 GB (decimal). */
 export const DEFAULT_SHARD_SIZE = 1_000_000_000;

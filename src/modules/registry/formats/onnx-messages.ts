@@ -1,5 +1,11 @@
-import type { TensorSpec } from './onnx-signature.js';
 import { decodeUtf8, readFields, toInt64, WireFormatError } from './protobuf-wire.js';
+
+/** One input or output of an ONNX graph, as the registry shows it. */
+export interface TensorSpec {
+  name: string;
+  dtype: string;
+  shape: (number | string | null)[] | null;
+}
 
 /**
  * Decoders for the small ONNX messages the signature reader holds whole (ValueInfoProto,

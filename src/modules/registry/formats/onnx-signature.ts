@@ -1,15 +1,11 @@
 import { createReadStream } from 'node:fs';
 import type { AppError } from '../../../platform/errors.js';
 import { onnxUnreadable } from './onnx-errors.js';
-import { decodeOperatorSetId, decodeValueInfo, toSafeInt } from './onnx-messages.js';
+import { decodeOperatorSetId, decodeValueInfo, type TensorSpec, toSafeInt } from './onnx-messages.js';
 import { type FieldAction, ProtoStreamWalker, skipField } from './protobuf-stream.js';
 import { decodeUtf8, WireFormatError } from './protobuf-wire.js';
 
-export interface TensorSpec {
-  name: string;
-  dtype: string;
-  shape: (number | string | null)[] | null;
-}
+export type { TensorSpec } from './onnx-messages.js';
 
 export interface OnnxSignature {
   inputs: TensorSpec[];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { assertSha256Digest } from '../../artifacts/index.js';
+import { assertSha256Digest } from './digest.js';
 import { compareOmsPaths } from './path-order.js';
 
 export interface ResourceDigest {

@@ -1,6 +1,6 @@
 import type { Logger } from '../../platform/logger.js';
-import type { BlobStore } from '../artifacts/index.js';
-import type { UnitOfWork } from './registry.ports.js';
+import type { CollectorUnitOfWork } from './blob-bookkeeping.port.js';
+import type { BlobStore } from './blob-store.port.js';
 
 export interface CollectionResult {
   /** Blobs destroyed: their wrapped data key overwritten, then the file removed. */
@@ -26,7 +26,7 @@ export interface BlobCollector {
  * under a version being published, in this process or another.
  */
 export function createBlobCollector(deps: {
-  uow: UnitOfWork;
+  uow: CollectorUnitOfWork;
   blobs: BlobStore;
   logger: Logger;
 }): BlobCollector {

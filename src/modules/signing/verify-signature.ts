@@ -1,14 +1,10 @@
 import { verify } from 'node:crypto';
-import {
-  IN_TOTO_PAYLOAD_TYPE,
-  loadPublicKey,
-  type ParsedBundle,
-  pae,
-  parseBundle,
-  parseStatement,
-  rootDigestOf,
-} from '../signing/index.js';
+import { type ParsedBundle, parseBundle } from './bundle.js';
+import { IN_TOTO_PAYLOAD_TYPE, pae } from './dsse.js';
+import { loadPublicKey } from './ec-keys.js';
+import { rootDigestOf } from './hash-model.js';
 import type { SignerRecord, StoredSignatureStatus } from './signature.types.js';
+import { parseStatement } from './statement.js';
 
 /** What the registry knows of the version a signature claims to cover. */
 export interface SignedContent {

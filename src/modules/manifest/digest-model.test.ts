@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { modelSigningVectors } from '../../../../test/fixtures/interop/model-signing-vectors.js';
+import { modelSigningVectors } from '../../../test/fixtures/interop/model-signing-vectors.js';
 import { digestModel } from './digest-model.js';
 
 const interop = modelSigningVectors;

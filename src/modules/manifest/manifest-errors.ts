@@ -1,4 +1,4 @@
-import { defineError } from '../../../platform/errors.js';
+import { defineError } from '../../platform/errors.js';
 
 /** JSON-escapes a path for a message (a NUL shows as \u0000) and shortens very long ones. */
 export function quotePath(path: string, max = 300): string {
@@ -49,3 +49,12 @@ export const conflictingFilePaths = defineError(
     details: { rule, reason, path, other },
   }),
 );
+
+/** Shortens caller-supplied text before it goes into a message, JSON-escaped so control characters show. */
+function quote(value: string, max = 100): string {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+}
+
+export const invalidDigest = defineError('invalid_digest', 'invalid', (value: string) => ({
+  message: `${quote(value)} is not a SHA-256 digest (64 lowercase hex characters).`,
+}));

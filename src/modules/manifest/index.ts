@@ -6,6 +6,7 @@ export {
   type ModelFiles,
   SIGNATURE_FILE_NAME,
 } from './collect-model-files.js';
+export { assertSha256Digest, isSha256Digest, sameDigest } from './digest.js';
 export {
   type DigestModelOptions,
   digestModel,
@@ -15,6 +16,7 @@ export {
 export { type FileDigest, sha256File } from './hash-file.js';
 export {
   conflictingFilePaths,
+  invalidDigest,
   invalidFilePath,
   modelEmpty,
   modelFileNameNotUtf8,

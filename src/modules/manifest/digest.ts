@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { invalidDigest } from './artifact-errors.js';
+import { invalidDigest } from './manifest-errors.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
