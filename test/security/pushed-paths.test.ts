@@ -12,10 +12,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqlUnitOfWork } from '../../src/adapters/sql/unit-of-work.js';
-import type { CliContext } from '../../src/cli/context.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { rootDigest } from '../../src/modules/manifest/root-digest.js';
 import { aVersion } from '../contract/registry-records.js';
@@ -29,6 +27,7 @@ import {
   pushRaw,
   sha256,
 } from '../fixtures/http-helpers.js';
+import { memoryCtx } from '../fixtures/memory-cli.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 
 // Probe finding (issue 9): a push holding `.git/config` was accepted, and after `warden pull` its
@@ -188,23 +187,9 @@ describe('warden model pull of unsafe versions and into trapped folders', () => 
   };
 
   async function cli(args: string[], cwd: string) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    const ctx: CliContext = {
-      cwd,
-      env: { WARDEN_URL: url, WARDEN_TOKEN: t.adminToken },
-      io: { stdout, stderr },
-    };
+    const { ctx, out, err } = memoryCtx(cwd, { WARDEN_URL: url, WARDEN_TOKEN: t.adminToken });
     const code = await runCli(args, ctx);
-    return { code, stdout: out, stderr: err };
+    return { code, stdout: out(), stderr: err() };
   }
 
   /** Stores a version directly in the database, as a version pushed before the path rules would be. */

@@ -1,27 +1,12 @@
-import { PassThrough } from 'node:stream';
-import type { CliContext } from '../../src/cli/context.js';
 import { exitCodeOfKind } from '../../src/cli/exit-codes.js';
 import { AppError } from '../../src/platform/errors.js';
 import { modelSigningVectors } from '../fixtures/interop/model-signing-vectors.js';
 
+export { memoryCtx } from '../fixtures/memory-cli.js';
+
 /** The reference model_signing vectors, committed under test/fixtures/interop/. */
 export const interop = modelSigningVectors;
 export const V110_ROOT = '92745110b1ab4368471cbe31664e10174e954b113a3df333db860317b2c6dec4';
-
-/** A CLI context on in-memory streams, and what was written to them. */
-export function memoryCtx(cwd: string): { ctx: CliContext; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  stderr.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  return { ctx: { cwd, env: {}, io: { stdout, stderr } }, out: () => out, err: () => err };
-}
 
 /** Runs a command function as the CLI's top-level catch would: its exit status and error. */
 export async function exitOf(run: () => Promise<void>): Promise<{ code: number; error?: AppError }> {
