@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditSqlStore } from '../../src/adapters/sql/audit.sql-store.js';
@@ -10,22 +10,16 @@ import {
   type AuditStore,
   createAuditLog,
   createAuditQueryService,
-  formatVerifierKey,
   parseExportLine,
 } from '../../src/modules/audit/index.js';
 import { canonicalJson } from '../../src/platform/canonical-json.js';
+import { testSigner } from '../fixtures/audit-signer.js';
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
 
 // Every entry names exactly who acted (kind-qualified id, display name, credential) and the team it
 // concerns; the fields added for that (migration 0007) enter an entry's hash only when present, so entries
 // written before them still verify, and stripping or forging them breaks the chain.
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
-
-function testSigner() {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
-  return { vkey: formatVerifierKey('warden-audit', raw), sign: (m: Buffer) => sign(null, m, privateKey) };
-}
 
 // As every module wrote events before this change: no name, no credential, no team.
 const legacy: AuditEvent = {

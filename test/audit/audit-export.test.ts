@@ -1,4 +1,3 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,9 +16,9 @@ import {
   createAuditLog,
   createAuditQueryService,
   entryHash,
-  formatVerifierKey,
 } from '../../src/modules/audit/index.js';
 import { AppError } from '../../src/platform/errors.js';
+import { testSigner } from '../fixtures/audit-signer.js';
 import {
   databaseFactories,
   sqliteFactory,
@@ -28,12 +27,6 @@ import {
 } from '../fixtures/databases.js';
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
-
-function testSigner() {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
-  return { vkey: formatVerifierKey('warden-audit', raw), sign: (m: Buffer) => sign(null, m, privateKey) };
-}
 
 function cli(cwd: string) {
   const out = { stdout: '', stderr: '' };

@@ -1,4 +1,3 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,18 +26,12 @@ import {
   type AuditStore,
   createAuditLog,
   createAuditQueryService,
-  formatVerifierKey,
 } from '../../src/modules/audit/index.js';
 import { newId } from '../../src/platform/ids.js';
+import { testSigner } from '../fixtures/audit-signer.js';
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
-
-function testSigner() {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
-  return { vkey: formatVerifierKey('warden-audit', raw), sign: (m: Buffer) => sign(null, m, privateKey) };
-}
 
 function cli(cwd: string, url: string) {
   const out = { stdout: '', stderr: '' };

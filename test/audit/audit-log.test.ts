@@ -1,4 +1,3 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditSqlStore } from '../../src/adapters/sql/audit.sql-store.js';
@@ -13,18 +12,12 @@ import {
   createAuditLog,
   createAuditQueryService,
   entryHash,
-  formatVerifierKey,
 } from '../../src/modules/audit/index.js';
 import { aModel } from '../contract/registry-records.js';
+import { testSigner } from '../fixtures/audit-signer.js';
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
-
-function testSigner() {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
-  return { vkey: formatVerifierKey('warden-audit', raw), sign: (m: Buffer) => sign(null, m, privateKey) };
-}
 
 const event = (i: number): AuditEvent => ({
   action: 'registry:model:create',

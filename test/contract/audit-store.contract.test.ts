@@ -1,4 +1,3 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditSqlStore } from '../../src/adapters/sql/audit.sql-store.js';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
@@ -7,19 +6,13 @@ import {
   type AuditLog,
   type AuditStore,
   createAuditLog,
-  formatVerifierKey,
   genesisHash,
 } from '../../src/modules/audit/index.js';
 import type { Clock } from '../../src/platform/clock.js';
+import { testSigner } from '../fixtures/audit-signer.js';
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
-
-function testSigner() {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
-  return { vkey: formatVerifierKey('warden-audit', raw), sign: (m: Buffer) => sign(null, m, privateKey) };
-}
 
 /** A clock that ticks one second per reading, from 2026-01-01T00:00:00Z. */
 function tickingClock(): Clock {
