@@ -2,7 +2,7 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Logger as PinoLogger } from 'pino';
-import { createEncryptedFsBlobStore, hasStoredBlobs } from './adapters/blob/encrypted-fs-blob-store.js';
+import { createFsObjectStore } from './adapters/blob/fs-object-store.js';
 import { loadPolicyEngine } from './adapters/cedar/index.js';
 import { openLocalKeyProvider } from './adapters/kms/local-key-provider.js';
 import { createAdminTokenFileWriter } from './adapters/local/admin-token-file.js';
@@ -16,6 +16,7 @@ import { openDatabase } from './adapters/sql/db.js';
 import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import type { Config } from './config/index.js';
+import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
 import { createAuditLog, createAuditQueryService, createAuditRecorder } from './modules/audit/index.js';
 import {
   auditActor,
@@ -43,11 +44,11 @@ import { prepareDatabase, startUp } from './start-up.js';
  * The blob store's key provider (the keyring under the data directory). A new keyring may be created only
  * while no blob exists, so losing the key file can never silently start a second one.
  */
-async function openBlobKeys(config: Readonly<Config>, blobRoot: string) {
+async function openBlobKeys(config: Readonly<Config>, objects: ObjectStore) {
   return openLocalKeyProvider({
     dataDir: config.dataDir,
     masterKey: config.encryption.masterKey,
-    allowCreate: !(await hasStoredBlobs(blobRoot)),
+    allowCreate: !(await hasEncryptedBlobs(objects)),
   });
 }
 
@@ -83,8 +84,9 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     const blobRoot = path.join(config.dataDir, 'blobs');
     await mkdir(blobRoot, { recursive: true, mode: 0o700 });
     // Every blob is encrypted with its own data key, wrapped by the key-encryption key of the keyring.
-    const keys = await openBlobKeys(config, blobRoot);
-    const blobs = createEncryptedFsBlobStore({ root: blobRoot, keys });
+    const objects = createFsObjectStore({ root: blobRoot });
+    const keys = await openBlobKeys(config, objects);
+    const blobs = createEncryptingBlobStore(objects, keys);
 
     const uow = createSqlUnitOfWork(database.db, database.capabilities);
     const read = createSqlStores(database.db, database.capabilities);
@@ -221,15 +223,16 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
 export type Container = Awaited<ReturnType<typeof createContainer>>;
 
 /**
- * What `warden keys` works on, offline: the data directory's lock, held until `close`, and its blob keyring.
+ * What `warden keys` works on, offline: the data directory's lock, held until `close`, its blob objects
+ * and its blob keyring.
  * Built here so that the CLI opens the keyring exactly as the server does.
  */
 export async function openKeyAdministration(config: Readonly<Config>) {
   const lock = await lockDataDir(config.dataDir);
   try {
-    const root = path.join(config.dataDir, 'blobs');
-    const keys = await openBlobKeys(config, root);
-    return { root, keys, close: () => lock.release() };
+    const objects = createFsObjectStore({ root: path.join(config.dataDir, 'blobs') });
+    const keys = await openBlobKeys(config, objects);
+    return { objects, keys, close: () => lock.release() };
   } catch (err) {
     await lock.release();
     throw err;

@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEncryptedFsBlobStore } from '../../src/adapters/blob/encrypted-fs-blob-store.js';
-import { createFsBlobStore } from '../../src/adapters/blob/fs-blob-store.js';
 import { openLocalKeyProvider } from '../../src/adapters/kms/local-key-provider.js';
 import type { BlobStore } from '../../src/modules/artifacts/index.js';
 import type { KeyProvider } from '../../src/modules/keys/index.js';
+import { createEncryptedFsBlobStore, createFsBlobStore } from '../fixtures/fs-blob-stores.js';
 
 export const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 export const MiB = 1024 * 1024;

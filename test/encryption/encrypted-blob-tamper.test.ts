@@ -1,10 +1,10 @@
 import { appendFile, open, readFile, rename, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEncryptedFsBlobStore } from '../../src/adapters/blob/encrypted-fs-blob-store.js';
 import { openLocalKeyProvider } from '../../src/adapters/kms/local-key-provider.js';
 import { HEADER_SIZE, TAG } from '../../src/modules/artifacts/envelope-format.js';
 import type { BlobStore } from '../../src/modules/artifacts/index.js';
+import { createEncryptedFsBlobStore } from '../fixtures/fs-blob-stores.js';
 import {
   blobFile,
   chunks,

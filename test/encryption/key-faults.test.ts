@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createEncryptedFsBlobStore,
-  hasStoredBlobs,
-} from '../../src/adapters/blob/encrypted-fs-blob-store.js';
-import { createFsBlobStore } from '../../src/adapters/blob/fs-blob-store.js';
 import { keyringPath, openLocalKeyProvider } from '../../src/adapters/kms/local-key-provider.js';
+import { createEncryptedFsBlobStore, createFsBlobStore, hasStoredBlobs } from '../fixtures/fs-blob-stores.js';
 import { blobFile, MiB, readVerified, storeBlob, tempDirs } from './blob-helpers.js';
 
 /** Opens the store the way start-up does: a missing keyring may be made only while no blob exists. */

@@ -3,11 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEncryptedFsBlobStore } from '../../src/adapters/blob/encrypted-fs-blob-store.js';
 import { openLocalKeyProvider } from '../../src/adapters/kms/local-key-provider.js';
 import { lockDataDir } from '../../src/adapters/local/data-dir-lock.js';
 import { keysList, keysRetire, keysRotate } from '../../src/cli/commands/keys.js';
 import type { CliContext } from '../../src/cli/context.js';
+import { createEncryptedFsBlobStore } from '../fixtures/fs-blob-stores.js';
 import { readVerified, storeBlob, tempDirs } from './blob-helpers.js';
 
 function context(cwd: string): { ctx: CliContext; out: () => string } {

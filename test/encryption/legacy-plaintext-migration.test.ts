@@ -4,10 +4,6 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  createEncryptedFsBlobStore,
-  hasStoredBlobs,
-} from '../../src/adapters/blob/encrypted-fs-blob-store.js';
-import {
   encryptLegacyBlobs,
   encryptLegacyBlobsOnce,
   LEGACY_DONE_MARKER,
@@ -21,6 +17,7 @@ import type { BlobStore } from '../../src/modules/artifacts/index.js';
 import type { KeyProvider } from '../../src/modules/keys/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { sqliteFactory } from '../fixtures/databases.js';
+import { createEncryptedFsBlobStore, hasStoredBlobs } from '../fixtures/fs-blob-stores.js';
 import { createModel, push } from '../fixtures/http-helpers.js';
 import { createTestApp } from '../fixtures/test-app.js';
 import { blobFile, filesUnder, MiB, readVerified, sha256, storeBlob, tempDirs } from './blob-helpers.js';

@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  kekUsage,
-  retireKek,
-  rewrapBlobs,
-  rotateKeys,
-} from '../../src/adapters/blob/encrypted-blob-rotation.js';
-import { createEncryptedFsBlobStore } from '../../src/adapters/blob/encrypted-fs-blob-store.js';
 import { openLocalKeyProvider } from '../../src/adapters/kms/local-key-provider.js';
 import { HEADER_SIZE, SLOT_SIZE, slotOffset } from '../../src/modules/artifacts/envelope-format.js';
 import type { BlobStore } from '../../src/modules/artifacts/index.js';
 import type { KeyProvider } from '../../src/modules/keys/index.js';
+import {
+  createEncryptedFsBlobStore,
+  kekUsage,
+  retireKek,
+  rewrapBlobs,
+  rotateKeys,
+} from '../fixtures/fs-blob-stores.js';
 import { blobFile, MiB, readVerified, storeBlob, tempDirs } from './blob-helpers.js';
 
 describe('key rotation re-wraps data keys in place and never re-encrypts a blob', () => {

@@ -1,15 +1,43 @@
 // Start-up upgrade of data directories from before encryption: their blobs are plaintext, at the same paths.
-import { randomUUID } from 'node:crypto';
-import { access, constants, type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// Reading is fs-only on purpose (a link or a non-file under a blob's name is refused, which the port
+// cannot express); the encrypted copy is written and published through the ObjectStore port, with the same
+// envelope writer as every upload.
+import { access, constants, type FileHandle, open, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { HEADER_SIZE, MAGIC, parseHeader } from '../../modules/artifacts/envelope-format.js';
-import { sameDigest } from '../../modules/artifacts/index.js';
+import {
+  blobKey,
+  isSha256Digest,
+  type ObjectStore,
+  type PendingArea,
+  sameDigest,
+  sealBlob,
+} from '../../modules/artifacts/index.js';
 import type { KeyProvider } from '../../modules/keys/index.js';
 import { AppError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
-import { encryptToFile } from './encrypted-blob-writer.js';
-import { encryptedBlobPath } from './encrypted-fs-blob-store.js';
-import { CHUNK, DIR_MODE, errCode, fsyncDir, readFully, storedDigests } from './fs-blob-files.js';
+import { createFsObjectStore, errCode, fsyncDir, readFully } from './fs-object-store.js';
+
+const CHUNK = 1024 * 1024;
+
+/**
+ * Every name under `sha256/ab/` that is a digest, whatever it names: unlike the port's list, a directory or
+ * link under a blob's name is enumerated too, so it is reported rather than passed over.
+ */
+async function* namesOfBlobs(root: string): AsyncGenerator<string> {
+  let fanOut: string[];
+  try {
+    fanOut = (await readdir(join(root, 'sha256'))).sort();
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') return;
+    throw err;
+  }
+  for (const dir of fanOut) {
+    if (dir.length !== 2) continue;
+    const names = await readdir(join(root, 'sha256', dir)).catch(() => [] as string[]);
+    for (const name of names.sort()) if (isSha256Digest(dir + name)) yield dir + name;
+  }
+}
 
 /**
  * Why a blob was left as it was: its bytes do not hash to its name (`digest_mismatch`), it starts like an
@@ -61,14 +89,14 @@ type Outcome = 'encrypted' | 'unchanged' | LegacySkipReason;
 
 /**
  * Encrypts one blob if it is plaintext. A file whose header is an encrypted blob's for this very digest is
- * done. Anything else is encrypted into `temp` while its plaintext is hashed, and replaces the file only
+ * done. Anything else is encrypted into a pending object while its plaintext is hashed, and replaces the file only
  * when the hash is the file's name: a damaged or misplaced file is never given a name it does not hash to.
  */
 async function migrateOne(
   deps: LegacyMigrationDeps,
   digest: string,
   file: string,
-  temp: () => Promise<string>,
+  area: () => Promise<PendingArea>,
 ): Promise<Outcome> {
   let fh: FileHandle;
   try {
@@ -78,7 +106,6 @@ async function migrateOne(
     if (errCode(err) === 'ELOOP') return 'not_a_file';
     throw err;
   }
-  let staged: string | null = null;
   try {
     if (!(await fh.stat()).isFile()) return 'not_a_file';
     const head = Buffer.alloc(HEADER_SIZE);
@@ -89,22 +116,21 @@ async function migrateOne(
     // plaintext that merely starts with "WDNE" (say, an encrypted blob pushed as an artifact) is legacy too.
     const magic = got >= MAGIC.length && head.subarray(0, MAGIC.length).equals(MAGIC);
     head.fill(0);
-    staged = await temp();
-    const blob = await encryptToFile(
+    const blob = await sealBlob(
+      await area(),
       readPlaintext(fh),
-      staged,
       { maxBytes: Number.MAX_SAFE_INTEGER },
       deps.keys,
     );
-    if (!sameDigest(digest, blob.digest)) return magic ? 'damaged_header' : 'digest_mismatch';
-    // The temp is flushed by the writer; the rename swaps the name atomically and the fsync makes it stick.
-    await rename(staged, file);
-    staged = null;
-    await fsyncDir(dirname(file));
+    if (!sameDigest(digest, blob.digest)) {
+      await blob.object.discard();
+      return magic ? 'damaged_header' : 'digest_mismatch';
+    }
+    // The copy is flushed by the writer; publishing swaps the name atomically and durably.
+    await blob.object.publish(blobKey(digest), { replace: true });
     return 'encrypted';
   } finally {
     await fh.close();
-    if (staged) await rm(staged, { force: true });
   }
 }
 
@@ -115,27 +141,25 @@ async function migrateOne(
  */
 export async function encryptLegacyBlobs(deps: LegacyMigrationDeps): Promise<LegacyMigrationResult> {
   const result: LegacyMigrationResult = { encrypted: 0, skipped: [] };
-  // One private folder in the staging area, on the blobs' filesystem so the rename is atomic; made lazily so
-  // that an already encrypted store is only read.
-  let workDir: string | null = null;
-  const temp = async () => {
-    if (!workDir) {
-      const dir = join(deps.root, '.staging', randomUUID());
-      await mkdir(dir, { recursive: true, mode: DIR_MODE });
-      workDir = dir;
+  const objects: ObjectStore = createFsObjectStore({ root: deps.root });
+  // One pending area for the whole pass, made lazily so that an already encrypted store is only read.
+  let pending: PendingArea | null = null;
+  const area = async () => {
+    if (!pending) {
+      pending = await objects.createPending();
       deps.logger?.info(
         { event: 'blobs.encrypting_legacy' },
         'found blobs that are not encrypted (written before encryption?); encrypting them in place',
       );
     }
-    return join(workDir, `${randomUUID()}.part`);
+    return pending;
   };
   try {
-    for await (const digest of storedDigests(deps.root)) {
-      const file = encryptedBlobPath(deps.root, digest);
+    for await (const digest of namesOfBlobs(deps.root)) {
+      const file = join(deps.root, ...blobKey(digest).split('/'));
       // One blob that cannot be migrated (unreadable, disk full) must not keep the rest, or the server, down.
       try {
-        const outcome = await migrateOne(deps, digest, file, temp);
+        const outcome = await migrateOne(deps, digest, file, area);
         if (outcome === 'encrypted') result.encrypted++;
         else if (outcome !== 'unchanged') result.skipped.push({ digest, reason: outcome });
       } catch (err) {
@@ -144,7 +168,7 @@ export async function encryptLegacyBlobs(deps: LegacyMigrationDeps): Promise<Leg
       }
     }
   } finally {
-    if (workDir) await rm(workDir, { recursive: true, force: true });
+    await (pending as PendingArea | null)?.close();
   }
   return result;
 }

@@ -1,13 +1,14 @@
 import { stat } from 'node:fs/promises';
+import { loadConfig } from '../../config/index.js';
+import { openKeyAdministration } from '../../container.js';
 import {
   kekUsage,
+  type ObjectStore,
   type RewrapResult,
   retireKek,
   rewrapBlobs,
   rotateKeys,
-} from '../../adapters/blob/encrypted-blob-rotation.js';
-import { loadConfig } from '../../config/index.js';
-import { openKeyAdministration } from '../../container.js';
+} from '../../modules/artifacts/index.js';
 import type { KeyProvider } from '../../modules/keys/index.js';
 import { defineError } from '../../platform/errors.js';
 import { badOptionValue } from '../cli-errors.js';
@@ -26,7 +27,7 @@ export interface KeysOptions {
 }
 
 interface KeysDeps {
-  root: string;
+  objects: ObjectStore;
   keys: KeyProvider;
 }
 
@@ -50,9 +51,9 @@ async function offline<T>(ctx: CliContext, options: KeysOptions, work: (deps: Ke
     ctx.io.stderr.write(
       'warden: with PostgreSQL the server does not lock the data directory; make sure no server is running.\n',
     );
-  const { root, keys, close } = await openKeyAdministration(config);
+  const { objects, keys, close } = await openKeyAdministration(config);
   try {
-    return await work({ root, keys });
+    return await work({ objects, keys });
   } finally {
     await close();
   }
@@ -71,8 +72,8 @@ function report(ctx: CliContext, options: KeysOptions, result: RewrapResult): vo
 
 /** `warden keys list`: every key-encryption key and how many blobs each wraps. */
 export async function keysList(ctx: CliContext, options: KeysOptions): Promise<void> {
-  await offline(ctx, options, async ({ root, keys }) => {
-    const [keks, { usage, unreadable }] = await Promise.all([keys.listKeks(), kekUsage(root)]);
+  await offline(ctx, options, async ({ objects, keys }) => {
+    const [keks, { usage, unreadable }] = await Promise.all([keys.listKeks(), kekUsage(objects)]);
     type Row = { id: string; createdAt: string; state: string; blobs: number };
     const rows: Row[] = keks.map((k) => ({
       id: k.id,

@@ -1,18 +1,66 @@
 /**
  * A plain store of opaque bytes under string keys: what a backend (a folder, S3) has to provide, nothing
- * more. Digests, verification and envelope encryption are artifacts' job, layered over this port, so a
- * new backend only moves bytes.
+ * more. Digests, verification and envelope encryption are artifacts' job, layered over this port
+ * (createEncryptingBlobStore), so a new backend only moves bytes.
+ *
+ * Keys are `/`-separated segments of `[a-z0-9]` (e.g. `sha256/ab/cdef…`); a backend refuses anything else.
  */
 export interface ObjectStore {
-  /** Stores the bytes under `key`, replacing nothing: false when the key already exists. */
-  put(key: string, source: AsyncIterable<Uint8Array>): Promise<boolean>;
-  /** The bytes under `key` (from `offset`, `length` of them when given); null when absent. */
-  get(
-    key: string,
-    range?: { offset: number; length?: number },
-  ): Promise<(AsyncIterable<Buffer> & { size: number }) | null>;
-  /** Every key that starts with `prefix`. */
+  /**
+   * True when `overwrite` changes bytes of a stored object in place, durably, visible through every name
+   * the backend keeps for it (a folder's hard links). Key rotation and crypto-shredding use it when
+   * present; a store without it is rewritten (`replace`) and deleted instead.
+   */
+  readonly overwritesInPlace: boolean;
+  /** A private area for one upload's objects: nothing written there is visible until published. */
+  createPending(): Promise<PendingArea>;
+  /** Removes every pending area a crash left behind (called at start-up); returns how many. */
+  sweepPending(): Promise<number>;
+  /** Opens the object for ranged reads; null when absent (or not a plain object). */
+  get(key: string): Promise<ObjectReader | null>;
+  /** Every key that starts with `prefix`, sorted. */
   list(prefix: string): AsyncIterable<string>;
   /** Removes the key; removing an absent key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Writes `bytes` over the object at `offset`, in place, and flushes; false when the key is absent. Only
+   * when `overwritesInPlace`.
+   */
+  overwrite?(key: string, offset: number, bytes: Buffer): Promise<boolean>;
+}
+
+export interface PendingArea {
+  /**
+   * Starts a new object. Its first `reserve` bytes are left for `finish` to fill (a header that depends
+   * on everything after it); `append` writes from there on.
+   */
+  create(options?: { reserve?: number }): Promise<ObjectWriter>;
+  /** Forgets the area and every object in it not yet published. */
+  close(): Promise<void>;
+}
+
+export interface ObjectWriter {
+  /** Appends the pieces back to back. One call at a time: the caller awaits each before the next. */
+  append(pieces: readonly Buffer[]): Promise<void>;
+  /** Fills the reserved prefix (exactly `reserve` bytes) and makes the bytes durable. */
+  finish(prefix?: Buffer): Promise<PendingObject>;
+  /** Drops what was written. */
+  abort(): Promise<void>;
+}
+
+export interface PendingObject {
+  readonly size: number;
+  /**
+   * Makes the object visible under `key` atomically, durable when this returns. Without `replace` an
+   * existing key is kept and false returned (of two racing publishers exactly one gets true).
+   */
+  publish(key: string, options?: { replace?: boolean }): Promise<boolean>;
+  discard(): Promise<void>;
+}
+
+export interface ObjectReader {
+  readonly size: number;
+  /** Up to `length` bytes from `offset` (fewer only where the object ends), in a buffer of its own. */
+  read(offset: number, length: number): Promise<Buffer>;
+  close(): Promise<void>;
 }

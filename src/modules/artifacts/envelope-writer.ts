@@ -1,0 +1,74 @@
+// Upload path of the encrypting store: hash and encrypt in one streaming pass; only ciphertext reaches the
+// object store.
+import { createHash, randomBytes } from 'node:crypto';
+import type { KeyProvider } from '../keys/index.js';
+import { blobTooLarge } from './artifact-errors.js';
+import { asBuffer, CHUNK } from './blob-objects.js';
+import type { StagedBlob, WriteOptions } from './blob-store.port.js';
+import { encodeHeader, encodePrefix, HEADER_SIZE, SALT, sealChunkParts, wrapAad } from './envelope-format.js';
+import type { PendingArea, PendingObject } from './object-store.port.js';
+
+/**
+ * Encrypts `source` into a new pending object under a fresh data key. The digest is known only at the
+ * end, so the body goes first (after the reserved header) and the header, whose wrapped key is bound to
+ * the digest, last. At most one 1 MiB plaintext chunk is held in memory, and it is wiped afterwards; at
+ * most one sealed (ciphertext) chunk waits to be written.
+ */
+export async function sealBlob(
+  area: PendingArea,
+  source: AsyncIterable<Uint8Array>,
+  options: WriteOptions,
+  keys: Pick<KeyProvider, 'wrap'>,
+): Promise<StagedBlob & { object: PendingObject }> {
+  const writer = await area.create({ reserve: HEADER_SIZE });
+  const dek = randomBytes(32);
+  const salt = randomBytes(SALT);
+  const hash = createHash('sha256');
+  const pending = Buffer.alloc(CHUNK);
+  let used = 0;
+  let size = 0;
+  let index = 0;
+  let finished = false;
+  // One sealed chunk is written while the next is received, hashed and encrypted: at most one write in
+  // flight, so memory stays bounded. Its rejection is awaited below, never left unhandled.
+  let writing: Promise<void> = Promise.resolve();
+  // A full chunk is sealed only once more bytes arrive, so the last chunk is the one marked final.
+  const seal = async (final: boolean) => {
+    const sealed = sealChunkParts(dek, salt, index, final, pending.subarray(0, used));
+    await writing;
+    writing = writer.append(sealed);
+    writing.catch(() => {});
+    index++;
+    used = 0;
+  };
+  try {
+    for await (const piece of source) {
+      const chunk = asBuffer(piece);
+      size += chunk.length;
+      if (size > options.maxBytes) throw blobTooLarge(options.maxBytes);
+      hash.update(chunk);
+      options.onChunk?.(chunk);
+      let offset = 0;
+      while (offset < chunk.length) {
+        if (used === CHUNK) await seal(false);
+        const n = Math.min(CHUNK - used, chunk.length - offset);
+        chunk.copy(pending, used, offset, offset + n);
+        used += n;
+        offset += n;
+      }
+    }
+    await seal(true);
+    await writing;
+    const digest = hash.digest('hex');
+    const prefix = encodePrefix({ chunkSize: CHUNK, size, salt, digest });
+    const { kekId, wrapped } = await keys.wrap(dek, wrapAad(prefix));
+    const object = await writer.finish(encodeHeader(prefix, { generation: 1, kekId, wrapped }));
+    finished = true;
+    return { object, digest, size };
+  } finally {
+    dek.fill(0);
+    pending.fill(0);
+    await writing.catch(() => {});
+    if (!finished) await writer.abort();
+  }
+}
