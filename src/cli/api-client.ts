@@ -11,6 +11,11 @@ export interface ApiClient {
   /** A raw request whose body the caller streams (downloads). */
   raw(method: string, path: string): Promise<Response>;
   /**
+   * A GET whose body the caller streams, over node:http rather than fetch: fetch's web streams cost about a
+   * quarter of a large download's CPU (undici's controller, one promise per 64 KiB piece, their garbage).
+   */
+  download(path: string): Promise<Download>;
+  /**
    * Streams a request body with backpressure (node:http rather than fetch, which buffers a streamed body)
    * and returns the parsed JSON answer.
    */
@@ -20,6 +25,14 @@ export interface ApiClient {
 /** Encodes each segment of a path for a URL (file paths keep their slashes). */
 export const seg = (value: string) => encodeURIComponent(value);
 export const pathSegs = (value: string) => value.split('/').map(seg).join('/');
+
+/** A successful download's answer: its headers and its body, read once as Buffers. */
+export interface Download {
+  header(name: string): string | undefined;
+  body: AsyncIterable<Buffer>;
+  /** Abandons the body (closes the connection). */
+  cancel(): void;
+}
 
 export interface ApiClientOptions {
   /** Bearer token sent on every request (json, raw and upload); none when null or absent. */
@@ -87,7 +100,58 @@ export function createApiClient(baseUrl: string, options: ApiClientOptions = {})
       return res;
     },
     upload: (path, body, headers) => upload(baseUrl, path, body, { ...auth, ...headers }, refusal),
+    download: (path) => download(baseUrl, path, auth, refusal),
   };
+}
+
+async function download(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  refusal: RefusalContext,
+): Promise<Download> {
+  const url = new URL(`${baseUrl}${path}`);
+  const transport = url.protocol === 'https:' ? https : http;
+  let res: http.IncomingMessage;
+  try {
+    res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = transport.request(url, { method: 'GET', headers });
+      req.on('response', resolve);
+      req.on('error', reject);
+      req.end();
+    });
+  } catch (err) {
+    throw serverUnreachable(baseUrl, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
+  }
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status >= 300) {
+    const text = await readText(res).catch(() => '');
+    throw await problemOf(new Response(text, { status }), refusal);
+  }
+  return {
+    header: (name) => {
+      const value = res.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    body: brokenConnectionIsUnreachable(res, baseUrl),
+    cancel: () => res.destroy(),
+  };
+}
+
+/** A connection cut mid-body is the server's side failing, not the local disk: say so. */
+async function* brokenConnectionIsUnreachable(res: http.IncomingMessage, baseUrl: string) {
+  try {
+    for await (const chunk of res) yield chunk as Buffer;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw serverUnreachable(baseUrl, `the connection broke during a download: ${code}`);
+  }
+}
+
+async function readText(res: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function upload<T>(
@@ -115,11 +179,9 @@ async function upload<T>(
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw serverUnreachable(baseUrl, code);
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
+  const text = await readText(res);
   const sendError = await Promise.race([sent, Promise.resolve(undefined)]);
   if (sendError instanceof AppError) throw sendError;
-  const text = Buffer.concat(chunks).toString('utf8');
   const status = res.statusCode ?? 0;
   if (status < 200 || status >= 300) throw await problemOf(new Response(text, { status }), refusal);
   return JSON.parse(text) as T;

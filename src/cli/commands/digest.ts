@@ -19,11 +19,11 @@ export async function digest(ctx: CliContext, target: string, options: DigestOpt
     cwd: ctx.cwd,
     ignorePaths: options.ignorePaths ?? [],
     ignoreGitPaths: options.ignoreGitPaths ?? true,
-    // Several files: one worker thread per core, each hashing whole files (the OMS digest of one file is
-    // a single SHA-256 and cannot be split).
-    hashFiles: (paths, onProgress) =>
+    // Several files: one worker thread per core, each hashing whole files, largest first (the OMS digest
+    // of one file is a single SHA-256 and cannot be split).
+    hashFiles: (paths, onProgress, sizes) =>
       hashRanges(
-        paths.map((p) => ({ path: p, start: 0, end: -1 })),
+        paths.map((p, i) => ({ path: p, start: 0, end: -1, ...(sizes ? { size: sizes[i] as number } : {}) })),
         { algorithm: 'sha256', ...(onProgress ? { onProgress } : {}) },
       ),
     onProgress: (done, total) => {

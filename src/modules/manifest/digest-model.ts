@@ -7,9 +7,14 @@ export interface DigestModelOptions extends CollectModelFilesOptions {
   onProgress?(bytesDone: number, bytesTotal: number): void;
   /**
    * Hashes several whole files at once (the CLI passes a worker-thread pool so every core hashes), in the
-   * order given. Used only for models of more than one file; without it files are hashed one at a time here.
+   * order given (`sizes[i]`, the size of `paths[i]` when listed, lets it start the largest first). Used only
+   * for models of more than one file; without it files are hashed one at a time here.
    */
-  hashFiles?(paths: readonly string[], onProgress?: (bytesDone: number) => void): Promise<FileDigest[]>;
+  hashFiles?(
+    paths: readonly string[],
+    onProgress?: (bytesDone: number) => void,
+    sizes?: readonly number[],
+  ): Promise<FileDigest[]>;
 }
 
 export interface ModelResource {
@@ -42,6 +47,7 @@ export async function digestModel(path: string, options: DigestModelOptions = {}
     const digests = await options.hashFiles(
       model.files.map((f) => f.absPath),
       onProgress ? (bytesDone) => onProgress(bytesDone, bytesTotal) : undefined,
+      model.files.map((f) => f.size),
     );
     for (const [i, file] of model.files.entries()) {
       const { digest, size } = digests[i] as FileDigest;

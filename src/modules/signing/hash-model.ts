@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { collectModelFiles, GIT_IGNORE_PATHS, SIGNATURE_FILE_NAME } from '../manifest/index.js';
-import { hashRanges } from './parallel-hash.js';
+import { type HashTask, hashRanges } from './parallel-hash.js';
 import { compareShards, fileShards, type Shard, shardedAlgorithm, shardName } from './sharded-manifest.js';
 import { serializationUnsupported } from './signing-errors.js';
 import type { Resource, Serialization } from './statement.js';
@@ -64,7 +64,7 @@ function recordedIgnorePaths(applied: readonly string[], ignoreGitPaths: boolean
 
 /**
  * Hashes a model file or directory with the OpenSSF model-signing `files` or `shards` serialization. Files
- * (or shards) are hashed in parallel on worker threads, streaming 1 MiB at a time.
+ * (or shards) are hashed in parallel on worker threads, largest first, streaming 4 MiB at a time.
  */
 export async function hashModel(modelPath: string, options: HashModelOptions): Promise<HashedModel> {
   const hashType = options.hashType ?? 'sha256';
@@ -81,7 +81,7 @@ export async function hashModel(modelPath: string, options: HashModelOptions): P
   const serialization: Serialization = { method: options.method, hash_type: hashType, allow_symlinks: false };
   let names: string[];
   let algorithm: string;
-  let tasks: { path: string; start: number; end: number }[];
+  let tasks: HashTask[];
   if (options.method === 'shards') {
     const shardSize = options.shardSize ?? 1_000_000_000;
     if (!Number.isSafeInteger(shardSize) || shardSize <= 0)
@@ -100,7 +100,7 @@ export async function hashModel(modelPath: string, options: HashModelOptions): P
   } else {
     names = files.map((f) => f.path);
     algorithm = hasher.name;
-    tasks = files.map((f) => ({ path: f.absPath, start: 0, end: -1 }));
+    tasks = files.map((f) => ({ path: f.absPath, start: 0, end: -1, size: f.size }));
   }
   if (model.kind === 'directory')
     serialization.ignore_paths = recordedIgnorePaths(model.ignorePaths, ignoreGitPaths);

@@ -45,4 +45,17 @@ describe('hashRanges', () => {
       code: 'model_changed_while_hashing',
     });
   });
+
+  it('starts the largest tasks first and still answers in task order', async () => {
+    const sizes = [10, 1000, 100];
+    for (const [i, n] of sizes.entries()) await writeFile(join(dir, `f${i}`), Buffer.alloc(n, i));
+    const progress: number[] = [];
+    const out = await hashRanges(
+      sizes.map((n, i) => ({ path: join(dir, `f${i}`), start: 0, end: -1, size: n })),
+      { algorithm: 'sha256', workers: 1, onProgress: (done) => progress.push(done) },
+    );
+    // One worker, one task at a time: the running total shows the order 1000, 100, 10.
+    expect(progress).toEqual([1000, 1100, 1110]);
+    expect(out.map((d) => d.size)).toEqual(sizes);
+  });
 });
