@@ -4,6 +4,7 @@ import { Compile } from 'typebox/compile';
 import { Settings } from 'typebox/system';
 import { defineError } from '../platform/errors.js';
 import {
+  booleanKeys,
   type Config,
   ConfigSchema,
   configDefaults,
@@ -120,7 +121,12 @@ function envLayer(env: Record<string, string | undefined>, problems: ConfigProbl
           .map((v) => v.trim())
           .filter(Boolean)
       : raw;
-    values.set(key, numericKeys.has(key) ? coerceNumber(key, raw, `env ${name}`, problems) : value);
+    const source = `env ${name}`;
+    if (numericKeys.has(key)) values.set(key, coerceNumber(key, raw, source, problems));
+    else if (booleanKeys.has(key)) {
+      const flag = coerceBoolean(key, raw, source, problems);
+      if (flag !== undefined) values.set(key, flag);
+    } else values.set(key, value);
   }
   for (const name of Object.keys(env)) {
     if (name.startsWith('WARDEN_') && !(name in envKeys) && !clientOnlyEnv.has(name)) {
@@ -132,6 +138,21 @@ function envLayer(env: Record<string, string | undefined>, problems: ConfigProbl
 
 /** Variables that the CLI client reads, not the server; they are allowed beside server settings. */
 const clientOnlyEnv = new Set(['WARDEN_URL', 'WARDEN_CONFIG', 'WARDEN_TOKEN']);
+
+// Strict on purpose: `yes`, `on` or a typo must not silently read as false for a security switch. A
+// refused value is left out, so the one problem reported names the variable, not a schema type error.
+function coerceBoolean(
+  key: string,
+  raw: string,
+  source: string,
+  problems: ConfigProblem[],
+): boolean | undefined {
+  const value = raw.trim();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  problems.push({ key, source, message: `"${raw}" is not a boolean (true, false, 1 or 0)` });
+  return undefined;
+}
 
 function coerceNumber(key: string, raw: string, source: string, problems: ConfigProblem[]): unknown {
   const n = key === 'port' ? (/^\d+$/.test(raw.trim()) ? Number(raw) : null) : parseSize(raw);
