@@ -92,10 +92,18 @@ export const ConfigSchema = Type.Object(
       ],
       { description: 'Accept bearer JWTs from this OpenID Connect issuer; null accepts API tokens only.' },
     ),
-    trustProxy: Type.Array(Type.String({ minLength: 1, pattern: '^[0-9A-Fa-f.:]+(/[0-9]{1,3})?$' }), {
-      description:
-        'Addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client (comma-separated in the variable); none: the socket address is the client.',
-    }),
+    trustProxy: Type.Array(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^(loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(/[0-9]{1,3})?)$',
+      }),
+      {
+        maxItems: 100,
+        description:
+          'Addresses or CIDRs (or loopback, linklocal, uniquelocal) of reverse proxies whose X-Forwarded-For names the client (comma-separated in the variable); none: the socket address is the client.',
+      },
+    ),
     policyFiles: Type.Array(Type.String({ minLength: 1 }), {
       description:
         'Operator Cedar policy files or folders of *.cedar (comma-separated in the variable), added to the built-in role policies.',

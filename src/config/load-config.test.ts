@@ -351,5 +351,14 @@ describe('loadConfig', () => {
     expect(
       problemsOf(() => loadConfig({ cwd, env: { WARDEN_TRUST_PROXY: 'proxy.internal' } })).map((p) => p.key),
     ).toContain('trustProxy.0');
+    for (const bad of ['999.1.1.1', '10.0.0.0/33', '::1/129', '1.2.3', ':::'])
+      expect(
+        problemsOf(() => loadConfig({ cwd, env: { WARDEN_TRUST_PROXY: `loopback,${bad}` } })),
+        bad,
+      ).toEqual([expect.objectContaining({ key: 'trustProxy.1', message: expect.stringContaining(bad) })]);
+    expect(loadConfig({ cwd, env: { WARDEN_TRUST_PROXY: 'loopback,fd00::/8' } }).trustProxy).toEqual([
+      'loopback',
+      'fd00::/8',
+    ]);
   });
 });

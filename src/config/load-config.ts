@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { Compile } from 'typebox/compile';
 import { Settings } from 'typebox/system';
@@ -68,6 +69,7 @@ export function loadConfig(sources: ConfigSources = {}): Readonly<Config> {
     const key = err.instancePath.replace(/^\//, '').replaceAll('/', '.') || describeExtra(err.params);
     problems.push({ key, source: origin.get(key) ?? 'default', message: err.message });
   }
+  problems.push(...proxyProblems(merged.trustProxy, origin.get('trustProxy') ?? 'default'));
   if (problems.length > 0) throw configInvalid(dedupe(problems));
   const config = merged as Config;
   config.dataDir = path.resolve(cwd, config.dataDir);
@@ -84,6 +86,23 @@ function schemaErrors(value: unknown): ReturnType<typeof checker.Errors> {
   } finally {
     Settings.Set({ maxErrors });
   }
+}
+
+// The schema's pattern lets through what only looks like an address (`999.1.1.1`, `::1/200`); Fastify would
+// throw on it at start-up with a stack trace instead of a configuration error.
+function proxyProblems(value: unknown, source: string): ConfigProblem[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry, i) => {
+    if (typeof entry !== 'string' || ['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return [];
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    const valid =
+      family !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max));
+    return valid
+      ? []
+      : [{ key: `trustProxy.${i}`, source, message: `"${entry}" is not an IP address or CIDR` }];
+  });
 }
 
 function readFileLayer(file: string, problems: ConfigProblem[]): Layer {

@@ -38,7 +38,7 @@ const octal = (mode: number) => (mode & 0o777).toString(8).padStart(4, '0');
 export async function fixDataDirPermissions(dataDir: string): Promise<PermissionFix> {
   const result: PermissionFix = { recognised: false, changed: [], skipped: [] };
   const names = await readdir(dataDir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return [] as string[];
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return [] as string[];
     throw err;
   });
   if (!names.some((name) => wardenMarks.includes(name))) return result;
