@@ -49,6 +49,10 @@ export function buildProgram(ctx: CliContext, options: ProgramOptions = {}): Com
       '--log-level <level>',
       'fatal|error|warn|info|debug|trace|silent (default: info, env: WARDEN_LOG_LEVEL)',
     )
+    .option(
+      '--fix-permissions',
+      'first take group/other access away from what Warden wrote in the data directory (upgrades from releases that made it 0750/0644)',
+    )
     .action(async (opts) => (await import('./commands/serve.js')).serve(ctx, opts));
   if (options.serveSettingsHelp) serve.addHelpText('after', options.serveSettingsHelp);
 

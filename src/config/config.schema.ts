@@ -92,6 +92,18 @@ export const ConfigSchema = Type.Object(
       ],
       { description: 'Accept bearer JWTs from this OpenID Connect issuer; null accepts API tokens only.' },
     ),
+    trustProxy: Type.Array(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^(loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(/[0-9]{1,3})?)$',
+      }),
+      {
+        maxItems: 100,
+        description:
+          'Addresses or CIDRs (or loopback, linklocal, uniquelocal) of reverse proxies whose X-Forwarded-For names the client (comma-separated in the variable); none: the socket address is the client.',
+      },
+    ),
     policyFiles: Type.Array(Type.String({ minLength: 1 }), {
       description:
         'Operator Cedar policy files or folders of *.cedar (comma-separated in the variable), added to the built-in role policies.',
@@ -175,6 +187,7 @@ export const configDefaults: Config = {
   databaseUrl: null,
   logLevel: 'info',
   oidc: null,
+  trustProxy: [],
   policyFiles: [],
   encryption: { masterKey: null },
   audit: { checkpointEvery: 100 },
@@ -201,8 +214,10 @@ export const envKeys = {
   WARDEN_OIDC_ALGORITHMS: 'oidc.algorithms',
   WARDEN_OIDC_ROLES_CLAIM: 'oidc.rolesClaim',
   WARDEN_OIDC_TEAMS_CLAIM: 'oidc.teamsClaim',
+  WARDEN_OIDC_REQUIRE_TEAMS: 'oidc.requireTeams',
   WARDEN_OIDC_UNSCOPED_ROLES: 'oidc.unscopedRoles',
   WARDEN_OIDC_UNSCOPED_TEAM: 'oidc.unscopedTeam',
+  WARDEN_TRUST_PROXY: 'trustProxy',
   WARDEN_POLICY_FILES: 'policyFiles',
   WARDEN_AUDIT_CHECKPOINT_EVERY: 'audit.checkpointEvery',
   WARDEN_MASTER_KEY: 'encryption.masterKey',
@@ -217,7 +232,15 @@ export const envKeys = {
 } as const;
 
 /** Keys whose environment value is a comma-separated list. */
-export const listKeys = new Set<string>(['policyFiles', 'oidc.algorithms', 'oidc.unscopedRoles']);
+export const listKeys = new Set<string>([
+  'policyFiles',
+  'trustProxy',
+  'oidc.algorithms',
+  'oidc.unscopedRoles',
+]);
+
+/** Keys whose environment value is a boolean: `true`/`false`/`1`/`0`, nothing else. */
+export const booleanKeys = new Set<string>(['oidc.requireTeams']);
 
 export const numericKeys = new Set<string>([
   'port',

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configDefaults, GiB, MiB } from './config.schema.js';
+import { booleanKeys, ConfigSchema, configDefaults, envKeys, GiB, MiB } from './config.schema.js';
 import { type ConfigProblem, configInvalid, loadConfig } from './load-config.js';
 
 let dir: string;
@@ -82,6 +82,9 @@ describe('loadConfig', () => {
         WARDEN_OIDC_JWKS_URL: 'https://idp.example/jwks',
         WARDEN_OIDC_ALGORITHMS: 'RS256, ES256',
         WARDEN_OIDC_ROLES_CLAIM: 'realm_access.roles',
+        WARDEN_OIDC_TEAMS_CLAIM: 'groups',
+        WARDEN_OIDC_REQUIRE_TEAMS: 'true',
+        WARDEN_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16',
         WARDEN_POLICY_FILES: 'extra.cedar,policies.d',
         WARDEN_AUDIT_CHECKPOINT_EVERY: '50',
         WARDEN_AUTH_FAILURES_LIMIT: '5',
@@ -101,7 +104,10 @@ describe('loadConfig', () => {
         jwksUrl: 'https://idp.example/jwks',
         algorithms: ['RS256', 'ES256'],
         rolesClaim: 'realm_access.roles',
+        teamsClaim: 'groups',
+        requireTeams: true,
       },
+      trustProxy: ['10.0.0.1', '192.168.0.0/16'],
       policyFiles: [path.join(cwd, 'extra.cedar'), path.join(cwd, 'policies.d')],
       encryption: { masterKey: null },
       audit: { checkpointEvery: 50 },
@@ -282,5 +288,77 @@ describe('loadConfig', () => {
     const problems = problemsOf(() => loadConfig({ cwd, file, env: {} }));
     expect(problems.map((p) => p.key)).toContain('__proto__');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  const oidcEnv = {
+    WARDEN_OIDC_ISSUER: 'https://idp.example',
+    WARDEN_OIDC_AUDIENCE: 'warden',
+    WARDEN_OIDC_JWKS_URL: 'https://idp.example/jwks',
+    WARDEN_OIDC_TEAMS_CLAIM: 'groups',
+  };
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+    [' true ', true],
+  ])('reads the boolean variable WARDEN_OIDC_REQUIRE_TEAMS=%j', (raw, expected) => {
+    const config = loadConfig({ cwd, env: { ...oidcEnv, WARDEN_OIDC_REQUIRE_TEAMS: raw } });
+    expect(config.oidc?.requireTeams).toBe(expected);
+  });
+
+  it.each(['yes', 'no', 'on', 'TRUE', 'False', '2', 'true1', '-1'])(
+    'refuses %j as a boolean, naming the variable',
+    (raw) => {
+      const problems = problemsOf(() =>
+        loadConfig({ cwd, env: { ...oidcEnv, WARDEN_OIDC_REQUIRE_TEAMS: raw } }),
+      );
+      expect(problems).toEqual([problem('oidc.requireTeams', 'env WARDEN_OIDC_REQUIRE_TEAMS')]);
+      expect(problems[0]?.message).toContain('is not a boolean');
+    },
+  );
+
+  it('gives every boolean setting of the schema a variable read as a boolean', () => {
+    const booleans: string[] = [];
+    const walk = (node: Record<string, unknown>, prefix: string) => {
+      for (const [name, child] of Object.entries(
+        (node.properties ?? {}) as Record<string, Record<string, unknown>>,
+      )) {
+        const key = prefix ? `${prefix}.${name}` : name;
+        for (const member of [child, ...((child.anyOf ?? []) as Record<string, unknown>[])]) {
+          if (member.type === 'boolean') booleans.push(key);
+          if (member.type === 'object') walk(member, key);
+        }
+      }
+    };
+    walk(ConfigSchema as unknown as Record<string, unknown>, '');
+    expect(booleans).toContain('oidc.requireTeams');
+    const envKeyValues = new Set<string>(Object.values(envKeys));
+    for (const key of booleans) {
+      expect(envKeyValues.has(key), `${key} has no WARDEN_ variable`).toBe(true);
+      expect(booleanKeys.has(key), `${key} is not parsed as a boolean`).toBe(true);
+    }
+  });
+
+  it('reads trusted proxies as a list and refuses one that is no address or CIDR', () => {
+    expect(loadConfig({ cwd, env: {} }).trustProxy).toEqual([]);
+    expect(loadConfig({ cwd, env: { WARDEN_TRUST_PROXY: '127.0.0.1,::1, 10.0.0.0/8' } }).trustProxy).toEqual([
+      '127.0.0.1',
+      '::1',
+      '10.0.0.0/8',
+    ]);
+    expect(
+      problemsOf(() => loadConfig({ cwd, env: { WARDEN_TRUST_PROXY: 'proxy.internal' } })).map((p) => p.key),
+    ).toContain('trustProxy.0');
+    for (const bad of ['999.1.1.1', '10.0.0.0/33', '::1/129', '1.2.3', ':::'])
+      expect(
+        problemsOf(() => loadConfig({ cwd, env: { WARDEN_TRUST_PROXY: `loopback,${bad}` } })),
+        bad,
+      ).toEqual([expect.objectContaining({ key: 'trustProxy.1', message: expect.stringContaining(bad) })]);
+    expect(loadConfig({ cwd, env: { WARDEN_TRUST_PROXY: 'loopback,fd00::/8' } }).trustProxy).toEqual([
+      'loopback',
+      'fd00::/8',
+    ]);
   });
 });

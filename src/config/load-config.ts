@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { Compile } from 'typebox/compile';
 import { Settings } from 'typebox/system';
 import { defineError } from '../platform/errors.js';
 import {
+  booleanKeys,
   type Config,
   ConfigSchema,
   configDefaults,
@@ -67,6 +69,7 @@ export function loadConfig(sources: ConfigSources = {}): Readonly<Config> {
     const key = err.instancePath.replace(/^\//, '').replaceAll('/', '.') || describeExtra(err.params);
     problems.push({ key, source: origin.get(key) ?? 'default', message: err.message });
   }
+  problems.push(...proxyProblems(merged.trustProxy, origin.get('trustProxy') ?? 'default'));
   if (problems.length > 0) throw configInvalid(dedupe(problems));
   const config = merged as Config;
   config.dataDir = path.resolve(cwd, config.dataDir);
@@ -83,6 +86,23 @@ function schemaErrors(value: unknown): ReturnType<typeof checker.Errors> {
   } finally {
     Settings.Set({ maxErrors });
   }
+}
+
+// The schema's pattern lets through what only looks like an address (`999.1.1.1`, `::1/200`); Fastify would
+// throw on it at start-up with a stack trace instead of a configuration error.
+function proxyProblems(value: unknown, source: string): ConfigProblem[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry, i) => {
+    if (typeof entry !== 'string' || ['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return [];
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    const valid =
+      family !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max));
+    return valid
+      ? []
+      : [{ key: `trustProxy.${i}`, source, message: `"${entry}" is not an IP address or CIDR` }];
+  });
 }
 
 function readFileLayer(file: string, problems: ConfigProblem[]): Layer {
@@ -120,7 +140,12 @@ function envLayer(env: Record<string, string | undefined>, problems: ConfigProbl
           .map((v) => v.trim())
           .filter(Boolean)
       : raw;
-    values.set(key, numericKeys.has(key) ? coerceNumber(key, raw, `env ${name}`, problems) : value);
+    const source = `env ${name}`;
+    if (numericKeys.has(key)) values.set(key, coerceNumber(key, raw, source, problems));
+    else if (booleanKeys.has(key)) {
+      const flag = coerceBoolean(key, raw, source, problems);
+      if (flag !== undefined) values.set(key, flag);
+    } else values.set(key, value);
   }
   for (const name of Object.keys(env)) {
     if (name.startsWith('WARDEN_') && !(name in envKeys) && !clientOnlyEnv.has(name)) {
@@ -132,6 +157,21 @@ function envLayer(env: Record<string, string | undefined>, problems: ConfigProbl
 
 /** Variables that the CLI client reads, not the server; they are allowed beside server settings. */
 const clientOnlyEnv = new Set(['WARDEN_URL', 'WARDEN_CONFIG', 'WARDEN_TOKEN']);
+
+// Strict on purpose: `yes`, `on` or a typo must not silently read as false for a security switch. A
+// refused value is left out, so the one problem reported names the variable, not a schema type error.
+function coerceBoolean(
+  key: string,
+  raw: string,
+  source: string,
+  problems: ConfigProblem[],
+): boolean | undefined {
+  const value = raw.trim();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  problems.push({ key, source, message: `"${raw}" is not a boolean (true, false, 1 or 0)` });
+  return undefined;
+}
 
 function coerceNumber(key: string, raw: string, source: string, problems: ConfigProblem[]): unknown {
   const n = key === 'port' ? (/^\d+$/.test(raw.trim()) ? Number(raw) : null) : parseSize(raw);

@@ -80,6 +80,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.limits.maxJsonBodyBytes,
     genReqId: () => newId(),
+    // request.ip (the failed-authentication limit's key, audit and logs) comes from X-Forwarded-For only
+    // when the hop that sent it is a configured proxy; otherwise a client could pick its own address.
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     // Answered by registerTransportGuards as problem+json instead.
     return503OnClosing: false,
     forceCloseConnections: true,

@@ -1,6 +1,8 @@
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
+import { migrationProvider } from '../../src/adapters/sql/migrations/index.js';
+import { createRegistrySqlStore } from '../../src/adapters/sql/registry.sql-store.js';
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
 
 /** Every migration in the tree, in the order they apply. */
@@ -12,6 +14,7 @@ const allMigrations = [
   '0005-signers',
   '0006-version-deletion',
   '0007-audit-actor',
+  '0008-registry-actor-names',
 ];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
@@ -75,6 +78,33 @@ describe.each(backends)('migrations (%s)', (name, factory) => {
     const [fromA, fromB] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)]);
     expect([...fromA, ...fromB]).toEqual(allMigrations);
     expect(await appliedMigrations(a)).toEqual(allMigrations);
+  });
+
+  it('keeps registry rows written before 0008 readable, with null actor names', async () => {
+    const database = open();
+    const schemas = await database.db.introspection.getSchemas();
+    const { rows } =
+      schemas.length === 0
+        ? { rows: [] }
+        : await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db);
+    const migrationTableSchema = rows[0]?.schema;
+    const migrator = new Migrator({
+      db: database.db,
+      provider: migrationProvider,
+      ...(migrationTableSchema ? { migrationTableSchema } : {}),
+    });
+    expect((await migrator.migrateTo('0007-audit-actor')).error).toBeUndefined();
+    const at = '2026-01-01T00:00:00.000Z';
+    await sql`insert into models (id, name, description, owner, created_by, created_at, updated_at)
+      values ('m1', 'old', '', 'token:a', 'token:a', ${at}, ${at})`.execute(database.db);
+    await sql`insert into alias_events (id, model_id, alias, from_version_id, to_version_id, actor, reason, at)
+      values ('e1', 'm1', 'prod', null, null, 'token:a', null, ${at})`.execute(database.db);
+    expect(await migrateToLatest(database.db)).toEqual(['0008-registry-actor-names']);
+    const store = createRegistrySqlStore(database.db, database.capabilities);
+    expect(await store.findModelByName('old')).toMatchObject({ createdBy: 'token:a', createdByName: null });
+    expect((await store.listAliasEvents('m1', 'prod', { limit: 5 })).items).toEqual([
+      expect.objectContaining({ actor: 'token:a', actorName: null }),
+    ]);
   });
 
   it('gives every table a primary key', async () => {

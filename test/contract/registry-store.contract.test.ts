@@ -281,7 +281,7 @@ describe.each(backends)('RegistryStore contract (%s)', (_name, factory) => {
         { path: 'b.bin', digest: sha256('only v1'), size: 7 },
       ]);
       await store.insertVersion(v2, [{ path: 'a.bin', digest: shared, size: 6 }]);
-      const deletion = { at: at(50), by: 'carol', reason: 'trained on revoked data' };
+      const deletion = { at: at(50), by: 'carol', byName: 'Carol', reason: 'trained on revoked data' };
       await store.markVersionDeleted(v1.id, deletion);
 
       expect(await store.findVersionById(v1.id)).toEqual({ ...v1, deleted: deletion });

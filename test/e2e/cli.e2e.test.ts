@@ -440,7 +440,10 @@ describe('warden CLI against a real `warden serve`', { timeout: 60_000 }, () => 
     expect(deleted.stdout).toContain('1 blob destroyed');
 
     const shown = await cli(['model', 'show', target]);
-    expect(shown.stdout).toMatch(/deleted:\s+.* by token:[0-9A-Za-z]{12}: gdpr request \(files destroyed\)/);
+    // The display name, then the exact principal id.
+    expect(shown.stdout).toMatch(
+      /deleted:\s+.* by admin \(token:[0-9A-Za-z]{12}\): gdpr request \(files destroyed\)/,
+    );
     const listed = await cli(['model', 'show', 'retired']);
     expect(listed.stdout).not.toContain(pushed.digest.slice(7, 19));
     const withDeleted = await cli(['model', 'show', 'retired', '--deleted']);

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 
@@ -11,9 +11,9 @@ interface RawAnswer {
   body: string;
 }
 
-function send(port: number, bytes: string): Promise<RawAnswer> {
+/** What came back on a socket, once the server closed it. */
+function answerOf(socket: Socket): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     socket.on('data', (c) => chunks.push(c));
     socket.on('error', reject);
@@ -28,8 +28,14 @@ function send(port: number, bytes: string): Promise<RawAnswer> {
       }
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
     });
-    socket.end(bytes);
   });
+}
+
+function send(port: number, bytes: string): Promise<RawAnswer> {
+  const socket = connect(port, '127.0.0.1');
+  const answer = answerOf(socket);
+  socket.end(bytes);
+  return answer;
 }
 
 function expectRawProblem(res: RawAnswer, status: number, code: string, title: string) {
@@ -101,5 +107,58 @@ describe('errors raised before a request reaches Fastify, over a real socket', (
     expect(await auditCount()).toBe(before);
     const ok = await send(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('a request arriving while the server closes', () => {
+  it('answers 503 server_closing as problem+json, with Connection: close', async () => {
+    let answer: Promise<RawAnswer> | undefined;
+    let port = 0;
+    const t = await createTestApp({
+      // Runs after the transport guard's own preClose hook and before Fastify stops accepting
+      // connections: the moment a request from a load balancer that has not yet noticed can still arrive.
+      beforeReady: (app) =>
+        app.addHook('preClose', async () => {
+          answer = send(port, 'GET /api/v1/models HTTP/1.1\r\nHost: x\r\n\r\n');
+          await answer;
+        }),
+    });
+    await t.rawApp.listen({ port: 0, host: '127.0.0.1' });
+    const address = t.rawApp.server.address();
+    port = typeof address === 'object' && address ? address.port : 0;
+    await t.close();
+    if (!answer) throw new Error('the preClose hook did not run');
+    const res = await answer;
+    expectRawProblem(res, 503, 'server_closing', 'Service Unavailable');
+    expect(res.headers.connection).toBe('close');
+  });
+});
+
+describe('a request whose headers never finish arriving', () => {
+  it('answers 408 request_timeout as problem+json once Node gives up on it', async () => {
+    const t = await createTestApp({
+      // Node's own timers (headersTimeout 60 s, checked every 30 s) shortened so the test takes a moment;
+      // Warden sets none of them, so this is what a slow-headers client meets in production too.
+      beforeReady: (app) => {
+        app.server.headersTimeout = 200;
+        app.server.requestTimeout = 300;
+        (
+          app.server as typeof app.server & { connectionsCheckingInterval: number }
+        ).connectionsCheckingInterval = 50;
+      },
+    });
+    try {
+      await t.rawApp.listen({ port: 0, host: '127.0.0.1' });
+      const address = t.rawApp.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const socket = connect(port, '127.0.0.1');
+      const answer = answerOf(socket);
+      // The request line and one header, then nothing: the headers never end.
+      socket.write('GET /api/v1/models HTTP/1.1\r\nHost: x\r\n');
+      const res = await answer;
+      expectRawProblem(res, 408, 'request_timeout', 'Request Timeout');
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -246,7 +246,12 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
           const version = model ? await registry.findVersionByNumber(model.id, v.number) : null;
           if (!version) throw new Error('version missing');
           const at = new Date().toISOString();
-          await registry.markVersionDeleted(version.id, { at, by: 'service:admin', reason: 'interrupted' });
+          await registry.markVersionDeleted(version.id, {
+            at,
+            by: 'service:admin',
+            byName: null,
+            reason: 'interrupted',
+          });
           await registry.requestBlobCollection([sha256('half deleted')], at);
         });
       } finally {

@@ -22,7 +22,9 @@ export const dataDirInsecure = defineError(
   (found: OpenPath[]) => ({
     message: `Refusing to start: ${found
       .map((f) => `${f.path} is open to group or others (mode ${f.mode}); run \`${f.fix}\``)
-      .join('; ')}. Set dataDirPermissions to "warn" to start anyway.`,
+      .join(
+        '; ',
+      )}. Or run \`warden serve --fix-permissions\` once to tighten what Warden wrote; set dataDirPermissions to "warn" to start anyway.`,
     details: { paths: found },
   }),
 );
@@ -31,7 +33,7 @@ export const dataDirInsecure = defineError(
  * The files under the data directory that hold secrets or everything (database, its WAL and shared
  * memory, keys, the first admin token); blobs are encrypted and live in the private directory.
  */
-const privateFiles = [
+export const privateFiles = [
   'warden.db',
   'warden.db-wal',
   'warden.db-shm',
@@ -40,7 +42,7 @@ const privateFiles = [
   'audit-ed25519.pem',
   path.join('keys', 'master-keys.json'),
 ];
-const privateDirs = ['keys'];
+export const privateDirs = ['keys'];
 
 /**
  * Creates the data directory as 0700 whatever the umask (mkdir's mode is narrowed by it, chmod is not), then

@@ -15,6 +15,7 @@ export interface ModelsTable {
   description: string;
   owner: string;
   created_by: string;
+  created_by_name: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -43,9 +44,11 @@ export interface VersionsTable {
   parent_version_id: string | null;
   source_commit: string | null;
   created_by: string;
+  created_by_name: string | null;
   created_at: string;
   deleted_at: string | null;
   deleted_by: string | null;
+  deleted_by_name: string | null;
   delete_reason: string | null;
 }
 
@@ -61,6 +64,7 @@ export interface AliasesTable {
   name: string;
   version_id: string;
   updated_by: string;
+  updated_by_name: string | null;
   updated_at: string;
 }
 
@@ -71,6 +75,7 @@ export interface AliasEventsTable {
   from_version_id: string | null;
   to_version_id: string | null;
   actor: string;
+  actor_name: string | null;
   reason: string | null;
   at: string;
 }

@@ -46,6 +46,7 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
           description: m.description,
           owner: m.owner,
           created_by: m.createdBy,
+          created_by_name: m.createdByName,
           created_at: m.createdAt,
           updated_at: m.updatedAt,
         })
@@ -173,7 +174,12 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
     async markVersionDeleted(id, deletion) {
       await db
         .updateTable('versions')
-        .set({ deleted_at: deletion.at, deleted_by: deletion.by, delete_reason: deletion.reason })
+        .set({
+          deleted_at: deletion.at,
+          deleted_by: deletion.by,
+          deleted_by_name: deletion.byName,
+          delete_reason: deletion.reason,
+        })
         .where('id', '=', id)
         .execute();
     },
@@ -204,15 +210,19 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
         name: a.name,
         version_id: a.versionId,
         updated_by: a.updatedBy,
+        updated_by_name: a.updatedByName,
         updated_at: a.updatedAt,
       };
       await db
         .insertInto('aliases')
         .values(values)
         .onConflict((oc) =>
-          oc
-            .columns(['model_id', 'name'])
-            .doUpdateSet({ version_id: a.versionId, updated_by: a.updatedBy, updated_at: a.updatedAt }),
+          oc.columns(['model_id', 'name']).doUpdateSet({
+            version_id: a.versionId,
+            updated_by: a.updatedBy,
+            updated_by_name: a.updatedByName,
+            updated_at: a.updatedAt,
+          }),
         )
         .execute();
     },
@@ -231,6 +241,7 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
           from_version_id: e.fromVersionId,
           to_version_id: e.toVersionId,
           actor: e.actor,
+          actor_name: e.actorName,
           reason: e.reason,
           at: e.at,
         })
@@ -266,6 +277,7 @@ function toModel(row: Selectable<Database['models']>, tags: string[]): ModelReco
     owner: row.owner,
     tags,
     createdBy: row.created_by,
+    createdByName: row.created_by_name,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -291,9 +303,11 @@ function fromVersion(v: VersionRecord): VersionsTable {
     parent_version_id: v.lineage.parentVersionId,
     source_commit: v.lineage.sourceCommit,
     created_by: v.createdBy,
+    created_by_name: v.createdByName,
     created_at: v.createdAt,
     deleted_at: v.deleted?.at ?? null,
     deleted_by: v.deleted?.by ?? null,
+    deleted_by_name: v.deleted?.byName ?? null,
     delete_reason: v.deleted?.reason ?? null,
   };
 }
@@ -320,10 +334,16 @@ function toVersion(row: Selectable<VersionsTable>): VersionRecord {
       sourceCommit: row.source_commit,
     },
     createdBy: row.created_by,
+    createdByName: row.created_by_name,
     createdAt: row.created_at,
     deleted:
       row.deleted_at !== null
-        ? { at: row.deleted_at, by: row.deleted_by ?? '', reason: row.delete_reason ?? '' }
+        ? {
+            at: row.deleted_at,
+            by: row.deleted_by ?? '',
+            byName: row.deleted_by_name,
+            reason: row.delete_reason ?? '',
+          }
         : null,
   };
 }
@@ -334,6 +354,7 @@ function toAlias(row: Selectable<Database['aliases']>): AliasRecord {
     name: row.name,
     versionId: row.version_id,
     updatedBy: row.updated_by,
+    updatedByName: row.updated_by_name,
     updatedAt: row.updated_at,
   };
 }
@@ -346,6 +367,7 @@ function toAliasEvent(row: Selectable<Database['alias_events']>): AliasEvent {
     fromVersionId: row.from_version_id,
     toVersionId: row.to_version_id,
     actor: row.actor,
+    actorName: row.actor_name,
     reason: row.reason,
     at: row.at,
   };

@@ -1,4 +1,5 @@
 import type { AliasEventView, AliasView, Page } from '../../modules/registry/index.js';
+import { actorLabel } from '../actor-label.js';
 import { seg } from '../api-client.js';
 import { type CliContext, type ClientOptions, clientFor } from '../context.js';
 import { printJson, printTable, shortDigest } from '../output.js';
@@ -35,7 +36,13 @@ export async function aliasList(ctx: CliContext, model: string, options: ClientO
   printTable(
     ctx.io,
     ['ALIAS', 'VERSION', 'DIGEST', 'UPDATED', 'BY'],
-    aliases.map((a) => [a.name, a.version, shortDigest(a.digest), a.updatedAt, a.updatedBy]),
+    aliases.map((a) => [
+      a.name,
+      a.version,
+      shortDigest(a.digest),
+      a.updatedAt,
+      actorLabel(a.updatedBy, a.updatedByName),
+    ]),
   );
 }
 
@@ -53,7 +60,7 @@ export async function aliasHistory(
   printTable(
     ctx.io,
     ['WHEN', 'FROM', 'TO', 'BY', 'REASON'],
-    page.items.map((e) => [e.at, e.from, e.to ?? '(removed)', e.actor, e.reason]),
+    page.items.map((e) => [e.at, e.from, e.to ?? '(removed)', actorLabel(e.actor, e.actorName), e.reason]),
   );
 }
 

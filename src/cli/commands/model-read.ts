@@ -6,6 +6,7 @@ import type {
   VersionView,
 } from '../../modules/registry/index.js';
 import { splitModelRef } from '../../modules/registry/index.js';
+import { actorLabel } from '../actor-label.js';
 import { seg } from '../api-client.js';
 import { type CliContext, type ClientOptions, clientFor } from '../context.js';
 import { humanBytes, printFields, printJson, printTable, shortDigest } from '../output.js';
@@ -74,7 +75,7 @@ export async function modelShow(
     ['description', m.description],
     ['owner', m.owner],
     ['tags', m.tags.join(', ')],
-    ['created', `${m.createdAt} by ${m.createdBy}`],
+    ['created', `${m.createdAt} by ${actorLabel(m.createdBy, m.createdByName)}`],
     ['aliases', m.aliases.map((a) => `${a.name} → ${a.version}`).join(', ')],
   ]);
   ctx.io.stdout.write('\n');
@@ -103,10 +104,12 @@ function showVersion(ctx: CliContext, v: VersionDetailView): void {
     ['format', v.format],
     ['size', `${humanBytes(v.size)} (${v.size} bytes)`],
     ['aliases', v.aliases.join(', ')],
-    ['created', `${v.createdAt} by ${v.createdBy}`],
+    ['created', `${v.createdAt} by ${actorLabel(v.createdBy, v.createdByName)}`],
     [
       'deleted',
-      v.deleted ? `${v.deleted.at} by ${v.deleted.by}: ${v.deleted.reason} (files destroyed)` : null,
+      v.deleted
+        ? `${v.deleted.at} by ${actorLabel(v.deleted.by, v.deleted.byName)}: ${v.deleted.reason} (files destroyed)`
+        : null,
     ],
     [
       'metrics',

@@ -9,6 +9,7 @@ export interface ServeOptions {
   databaseUrl?: string;
   config?: string;
   logLevel?: string;
+  fixPermissions?: boolean;
 }
 
 /** Starts the server and runs until SIGINT/SIGTERM, then closes cleanly. */
@@ -31,6 +32,7 @@ export async function serve(ctx: CliContext, options: ServeOptions): Promise<voi
     cwd: ctx.cwd,
     ...(options.config ? { file: options.config } : {}),
   });
+  if (options.fixPermissions) await fixPermissions(ctx, config.dataDir);
   const server = await startServer(config);
   const listening = `Warden is listening on ${server.url} (data: ${config.dataDir})\n`;
   const first = server.firstAdminToken;
@@ -53,4 +55,17 @@ export async function serve(ctx: CliContext, options: ServeOptions): Promise<voi
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** `--fix-permissions`: narrows what Warden wrote in the data directory before the start-up check. */
+async function fixPermissions(ctx: CliContext, dataDir: string): Promise<void> {
+  const { fixDataDirPermissions } = await import('../../adapters/local/fix-data-dir-permissions.js');
+  const fix = await fixDataDirPermissions(dataDir);
+  const say = (line: string) => ctx.io.stderr.write(`warden: ${line}\n`);
+  if (!fix.recognised) say(`--fix-permissions: ${dataDir} holds no Warden data; nothing changed`);
+  for (const c of fix.changed) say(`tightened ${c.path} from ${c.from} to ${c.to}`);
+  for (const s of fix.skipped)
+    say(
+      `left ${s.path} as it is (${s.reason === 'not_owner' ? 'owned by another user' : s.reason === 'symlink' ? 'a symlink' : 'unreadable'})`,
+    );
 }

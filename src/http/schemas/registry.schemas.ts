@@ -4,6 +4,15 @@ import { Digest, Slug, Timestamp } from './common.schemas.js';
 
 const Tags = Type.Array(Slug, { maxItems: 50 });
 
+/** Who acted: the kind-qualified principal id, exact and stable. */
+const ActorId = (what: string) =>
+  Type.String({ description: `${what}: the principal id (\`token:<id>\`, \`oidc:<issuer>#<sub>\`, …).` });
+/** Beside each id, for people: the display name it had then; null on records made before names were kept. */
+const ActorName = (what: string) =>
+  Type.Union([Type.String(), Type.Null()], {
+    description: `The display name of ${what} when it acted (a token's name, an OIDC user's name); null on older records. Never unique: the id says who.`,
+  });
+
 export const ModelParams = Type.Object(
   { name: Type.String({ maxLength: 200 }) },
   { additionalProperties: false },
@@ -78,7 +87,8 @@ const modelFields = {
   description: Type.String(),
   owner: Type.String(),
   tags: Tags,
-  createdBy: Type.String(),
+  createdBy: ActorId('Who created the model'),
+  createdByName: ActorName('the creator'),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 };
@@ -90,7 +100,8 @@ export const Alias = Type.Object(
     name: Type.String(),
     version: Type.Integer(),
     digest: Digest,
-    updatedBy: Type.String(),
+    updatedBy: ActorId('Who last moved the alias'),
+    updatedByName: ActorName('whoever last moved the alias'),
     updatedAt: Timestamp,
   },
   { $id: 'Alias' },
@@ -188,10 +199,16 @@ const versionFields = {
   signedFor: Type.Array(Type.String(), {
     description: 'Environments vouched for by at least one verified signature (its signer’s environments).',
   }),
-  createdBy: Type.String(),
+  createdBy: ActorId('Who pushed the version'),
+  createdByName: ActorName('the pusher'),
   createdAt: Timestamp,
   deleted: Type.Union([
-    Type.Object({ at: Timestamp, by: Type.String(), reason: Type.String() }),
+    Type.Object({
+      at: Timestamp,
+      by: ActorId('Who deleted the version'),
+      byName: ActorName('the deleter'),
+      reason: Type.String(),
+    }),
     Type.Null(),
   ]),
 };
@@ -304,7 +321,8 @@ export const AliasEvent = Type.Object({
   alias: Type.String(),
   from: Type.Union([Type.Integer(), Type.Null()]),
   to: Type.Union([Type.Integer(), Type.Null()]),
-  actor: Type.String(),
+  actor: ActorId('Who moved or removed the alias'),
+  actorName: ActorName('the actor'),
   reason: Type.Union([Type.String(), Type.Null()]),
   at: Timestamp,
 });

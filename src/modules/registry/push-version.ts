@@ -192,7 +192,7 @@ export function createPushVersion(deps: PushDeps) {
     const number = await read.registry.nextVersionNumber(model.id);
     const format = request.format ?? detectFormat(received.files);
     const prospective = {
-      ...buildVersion(model, request, received, digest, null, ctx.principal.id, clock),
+      ...buildVersion(model, request, received, digest, null, ctx.principal, clock),
       number,
       format,
     };
@@ -257,7 +257,7 @@ export function createPushVersion(deps: PushDeps) {
               received,
               digest,
               parent?.id ?? null,
-              ctx.principal.id,
+              ctx.principal,
               clock,
             );
             version.number = await registry.nextVersionNumber(model.id);
@@ -316,7 +316,7 @@ function buildVersion(
   received: Received,
   digest: string,
   parentId: string | null,
-  actorId: string,
+  actor: { id: string; name: string },
   clock: Clock,
 ): VersionRecord {
   return {
@@ -339,7 +339,8 @@ function buildVersion(
       parentVersionId: parentId,
       sourceCommit: request.lineage?.sourceCommit ?? null,
     },
-    createdBy: actorId,
+    createdBy: actor.id,
+    createdByName: actor.name,
     createdAt: clock.now().toISOString(),
     deleted: null,
   };

@@ -38,6 +38,7 @@ export async function moveAlias(
       name: alias,
       versionId: target.id,
       updatedBy: ctx.principal.id,
+      updatedByName: ctx.principal.name,
       updatedAt: at,
     });
     await registry.insertAliasEvent({
@@ -47,6 +48,7 @@ export async function moveAlias(
       fromVersionId: current?.versionId ?? null,
       toVersionId: target.id,
       actor: ctx.principal.id,
+      actorName: ctx.principal.name,
       reason,
       at,
     });
@@ -108,6 +110,7 @@ export function createAliasUseCases(deps: AliasDeps) {
             version: target.number,
             digest: sha(target.digest),
             updatedBy: changed ? ctx.principal.id : (current?.updatedBy ?? ctx.principal.id),
+            updatedByName: changed ? ctx.principal.name : (current?.updatedByName ?? ctx.principal.name),
             updatedAt: changed ? at : (current?.updatedAt ?? at),
           } satisfies AliasView,
           previous: previous?.number ?? null,
@@ -140,6 +143,7 @@ export function createAliasUseCases(deps: AliasDeps) {
           fromVersionId: current.versionId,
           toVersionId: null,
           actor: ctx.principal.id,
+          actorName: ctx.principal.name,
           reason: input.reason ?? null,
           at: now(),
         });
@@ -196,6 +200,7 @@ export async function listAliasViews(store: RegistryStore, model: ModelRecord): 
         version: v.number,
         digest: sha(v.digest),
         updatedBy: a.updatedBy,
+        updatedByName: a.updatedByName,
         updatedAt: a.updatedAt,
       });
   }

@@ -74,7 +74,12 @@ export function createDeletionUseCases(deps: DeletionDeps) {
           .map((a) => a.name);
         if (aliases.length > 0) throw versionAliased(name, current.number, aliases);
         const files = await registry.listVersionFiles(current.id);
-        const deletion = { at: clock.now().toISOString(), by: ctx.principal.id, reason: why };
+        const deletion = {
+          at: clock.now().toISOString(),
+          by: ctx.principal.id,
+          byName: ctx.principal.name,
+          reason: why,
+        };
         await registry.markVersionDeleted(current.id, deletion);
         const digests = [...new Set(files.map((f) => f.digest))];
         await registry.requestBlobCollection(digests, deletion.at);

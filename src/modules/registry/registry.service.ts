@@ -123,6 +123,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
           owner,
           tags,
           createdBy: ctx.principal.id,
+          createdByName: ctx.principal.name,
           createdAt: at,
           updatedAt: at,
         };

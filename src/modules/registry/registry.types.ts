@@ -12,7 +12,10 @@ export interface ModelRecord {
   description: string;
   owner: string;
   tags: string[];
+  /** The kind-qualified principal id (`token:<id>`, `oidc:<issuer>#<sub>`): exactly who. */
   createdBy: string;
+  /** That principal's display name when it acted; null on records written before names were kept. */
+  createdByName: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -50,6 +53,7 @@ export interface VersionRecord {
   metadata: Record<string, string>;
   lineage: Lineage;
   createdBy: string;
+  createdByName: string | null;
   createdAt: string;
   /** Set once the version is deleted: its record stays (a tombstone), its bytes are destroyed. */
   deleted: VersionDeletion | null;
@@ -58,6 +62,7 @@ export interface VersionRecord {
 export interface VersionDeletion {
   at: string;
   by: string;
+  byName: string | null;
   reason: string;
 }
 
@@ -66,6 +71,7 @@ export interface AliasRecord {
   name: string;
   versionId: string;
   updatedBy: string;
+  updatedByName: string | null;
   updatedAt: string;
 }
 
@@ -76,6 +82,7 @@ export interface AliasEvent {
   fromVersionId: string | null;
   toVersionId: string | null;
   actor: string;
+  actorName: string | null;
   reason: string | null;
   at: string;
 }

@@ -39,7 +39,9 @@ export interface VersionView extends VersionSummary {
   signatures: SignatureView[];
   /** The environments a verified signature vouches for: the union of its signers' environments. */
   signedFor: string[];
+  /** The kind-qualified principal id; `createdByName` is its display name (null on older records). */
   createdBy: string;
+  createdByName: string | null;
   createdAt: string;
   /** When, by whom and why the version was deleted; null while it is live. */
   deleted: VersionDeletion | null;
@@ -86,6 +88,7 @@ export interface AliasView {
   version: number;
   digest: string;
   updatedBy: string;
+  updatedByName: string | null;
   updatedAt: string;
 }
 
@@ -94,6 +97,7 @@ export interface AliasEventView {
   from: number | null;
   to: number | null;
   actor: string;
+  actorName: string | null;
   reason: string | null;
   at: string;
 }
@@ -132,6 +136,7 @@ export function versionView(
     signatures: extra.signatures,
     signedFor: signedFor(extra.signatures),
     createdBy: v.createdBy,
+    createdByName: v.createdByName,
     createdAt: v.createdAt,
     deleted: v.deleted,
   };
@@ -172,6 +177,7 @@ export function aliasEventView(
     from: numberOf(e.fromVersionId),
     to: numberOf(e.toVersionId),
     actor: e.actor,
+    actorName: e.actorName,
     reason: e.reason,
     at: e.at,
   };

@@ -6,6 +6,7 @@ import * as m0004 from './0004-version-scan.js';
 import * as m0005 from './0005-signers.js';
 import * as m0006 from './0006-version-deletion.js';
 import * as m0007 from './0007-audit-actor.js';
+import * as m0008 from './0008-registry-actor-names.js';
 
 /** The one migration tree for every dialect, listed statically so it works from source and from dist. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-signers': m0005,
   '0006-version-deletion': m0006,
   '0007-audit-actor': m0007,
+  '0008-registry-actor-names': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
