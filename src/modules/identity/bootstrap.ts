@@ -1,12 +1,12 @@
+import { systemActor } from '../../platform/call-context.js';
 import type { Clock } from '../../platform/clock.js';
 import { generateApiToken } from './api-token.js';
 import type { IdentityEvent } from './identity.events.js';
 import type { IdentityStores, IdentityUnitOfWork, TokenRecord } from './identity.ports.js';
 import { tokenCreatedEvent, upsertServicePrincipal } from './identity.service.js';
 
+export { systemActor };
 export const bootstrapPrincipalId = 'service:admin';
-/** The actor of changes no caller made (the first start). */
-export const systemActor = 'system';
 
 export interface BootstrapDeps<S extends IdentityStores> {
   uow: IdentityUnitOfWork<S>;

@@ -1,7 +1,19 @@
 export {
+  type Access,
+  type AccessDeps,
+  type AuditedAction,
+  type AuditStores,
+  actorFields,
+  auditEventOf,
+  createAccess,
+  type DescribeEvent,
+} from './access.js';
+export {
   type AccessDenial,
   type AccessGuard,
+  type AccessGuardDeps,
   createAccessGuard,
+  denialEvent,
   describeResource,
   resourceTeam,
 } from './access-guard.js';
