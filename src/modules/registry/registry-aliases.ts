@@ -1,5 +1,6 @@
 import { newId } from '../../platform/ids.js';
 import { isSlug } from '../../platform/slug.js';
+import type { UnitOfWork } from '../../platform/unit-of-work.js';
 import type { CallContext } from '../identity/index.js';
 import type { PolicyAction } from '../policy/index.js';
 import { aliasNotFound, invalidName, versionDeleted } from './registry.errors.js';
@@ -11,7 +12,11 @@ import type { RegistryServiceDeps } from './registry-deps.js';
 import { resolveVersion } from './resolve-version.js';
 import { parseVersionRef } from './version-ref.js';
 
-interface AliasDeps extends Pick<RegistryServiceDeps, 'uow' | 'read' | 'clock' | 'access'> {
+/** The stores an alias move writes: the alias and its history, and the audit entry. */
+export type AliasStores = Pick<Stores, 'registry' | 'audit'>;
+
+interface AliasDeps extends Pick<RegistryServiceDeps, 'read' | 'clock' | 'access'> {
+  uow: UnitOfWork<AliasStores>;
   requireModel(store: RegistryStore, name: string): Promise<ModelRecord>;
   modelFor(ctx: CallContext, action: PolicyAction, name: string): Promise<ModelRecord>;
 }
@@ -22,7 +27,7 @@ interface AliasDeps extends Pick<RegistryServiceDeps, 'uow' | 'read' | 'clock' |
  * and by a push that sets aliases on its new version, so an alias moves one way only.
  */
 export async function moveAlias(
-  stores: Pick<Stores, 'registry' | 'audit'>,
+  stores: AliasStores,
   access: Pick<RegistryAccess, 'record'>,
   ctx: CallContext,
   input: { model: ModelRecord; alias: string; target: VersionRecord; reason: string | null; at: string },
