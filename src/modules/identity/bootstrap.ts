@@ -13,6 +13,7 @@ export interface BootstrapDeps<S extends IdentityStores> {
   clock: Clock;
   /** Stores the token where only the operator can read it (0600, never over an existing file); returns where. */
   writeAdminToken(token: string): Promise<string>;
+  /** Records on the bootstrap's transaction; no caller made the change (the access contract's `ctx` null). */
   recordEvent(stores: S, event: IdentityEvent): Promise<void>;
 }
 
