@@ -98,13 +98,10 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       origin: 'warden/audit',
       checkpointEvery: config.audit.checkpointEvery,
     });
-    const auditRunner = {
-      run: <T>(work: (store: Stores['audit']) => Promise<T>) => uow.run((s) => work(s.audit)),
-    };
-    const recorder = createAuditRecorder({ runner: auditRunner, log: auditLog });
+    const recorder = createAuditRecorder({ uow, log: auditLog });
     const auditQuery = createAuditQueryService({
       read: read.audit,
-      runner: auditRunner,
+      uow,
       log: auditLog,
       retiredVkeys: auditKey.retiredVkeys,
     });

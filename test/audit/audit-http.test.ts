@@ -92,7 +92,7 @@ describe.each(backends)('audit API and CLI (%s)', (_name, factory) => {
     });
     const queries = createAuditQueryService({
       read: createAuditSqlStore(database.db, database.capabilities),
-      runner: { run },
+      uow: { run: (work) => run((audit) => work({ audit })) },
       log,
       retiredVkeys: [retired],
     });

@@ -1,5 +1,5 @@
 export * as auditErrors from './audit.errors.js';
-export type { AuditRunner, AuditStore } from './audit.ports.js';
+export type { AuditStore, AuditStores, AuditUnitOfWork } from './audit.ports.js';
 export {
   type AuditAction,
   type AuditGuard,

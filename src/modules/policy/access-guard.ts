@@ -1,6 +1,5 @@
 import { auditActor, type CallContext } from '../../platform/call-context.js';
-import type { UnitOfWork } from '../../platform/unit-of-work.js';
-import type { AuditEvent, AuditLog, AuditStore } from '../audit/index.js';
+import type { AuditEvent, AuditLog, AuditUnitOfWork } from '../audit/index.js';
 import type { PolicyAction } from './actions.js';
 import type { Authorizer } from './authorizer.js';
 import { forbidden } from './policy.errors.js';
@@ -24,7 +23,7 @@ export interface AccessGuardDeps {
   authorizer: Pick<Authorizer, 'authorize'>;
   log: Pick<AuditLog, 'append'>;
   /** Opens the transaction a denial is recorded on: it changes nothing else, so it stands alone. */
-  uow: UnitOfWork<{ audit: AuditStore }>;
+  uow: AuditUnitOfWork;
 }
 
 /**

@@ -1,6 +1,12 @@
 import { auditActor, type CallContext, systemActor } from '../../platform/call-context.js';
-import type { UnitOfWork } from '../../platform/unit-of-work.js';
-import type { AuditDetails, AuditEvent, AuditLog, AuditOutcome, AuditStore } from '../audit/index.js';
+import type {
+  AuditDetails,
+  AuditEvent,
+  AuditLog,
+  AuditOutcome,
+  AuditStores,
+  AuditUnitOfWork,
+} from '../audit/index.js';
 import type { AccessGuard } from './access-guard.js';
 
 /** How one typed event reads in the audit log: what was done to which resource, and whose team sees it. */
@@ -19,11 +25,6 @@ export interface AuditedAction {
 /** A module's mapping from its typed events to the audit log's entries: the one place their wording lives. */
 export type DescribeEvent<E> = (event: E) => AuditedAction;
 
-/** The stores recording needs: the audit chain, bound to the change's transaction. */
-export interface AuditStores {
-  audit: AuditStore;
-}
-
 /**
  * "Is this allowed, and record that it happened": the one contract every module guards and records
  * through. A use case calls `require` against the real resource before it changes anything, then
@@ -40,7 +41,7 @@ export interface AccessDeps<E> {
   guard: AccessGuard;
   log: Pick<AuditLog, 'append'>;
   /** Opens the transaction `recordAlone` writes on. */
-  uow: UnitOfWork<AuditStores>;
+  uow: AuditUnitOfWork;
   describe: DescribeEvent<E>;
 }
 

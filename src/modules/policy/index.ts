@@ -2,7 +2,6 @@ export {
   type Access,
   type AccessDeps,
   type AuditedAction,
-  type AuditStores,
   actorFields,
   auditEventOf,
   createAccess,
