@@ -17,25 +17,26 @@ import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import type { Config } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
-import { createAuditLog, createAuditQueryService, createAuditRecorder } from './modules/audit/index.js';
 import {
-  auditActor,
-  type CallContext,
+  createAuditLog,
+  createAuditQueryService,
+  createAuditRecorder,
+  createAuditService,
+} from './modules/audit/index.js';
+import {
   createAuthenticator,
   createAuthFailureLog,
   createIdentityService,
+  describeIdentityEvent,
   ensureBootstrapAdmin,
-  type IdentityEvent,
-  identityAuditEvent,
 } from './modules/identity/index.js';
 import {
+  createAccess,
   createAccessGuard,
   createAuthorizer,
-  describeResource,
-  type ResourceRef,
-  resourceTeam,
+  type DescribeEvent,
 } from './modules/policy/index.js';
-import { createRegistryService } from './modules/registry/index.js';
+import { createRegistryService, describeRegistryEvent } from './modules/registry/index.js';
 import { createSignatureVerifier } from './modules/signing/index.js';
 import { systemClock } from './platform/clock.js';
 import { prepareDatabase, startUp } from './start-up.js';
@@ -99,13 +100,10 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       origin: 'warden/audit',
       checkpointEvery: config.audit.checkpointEvery,
     });
-    const auditRunner = {
-      run: <T>(work: (store: Stores['audit']) => Promise<T>) => uow.run((s) => work(s.audit)),
-    };
-    const recorder = createAuditRecorder({ runner: auditRunner, log: auditLog });
+    const recorder = createAuditRecorder({ uow, log: auditLog });
     const auditQuery = createAuditQueryService({
       read: read.audit,
-      runner: auditRunner,
+      uow,
       log: auditLog,
       retiredVkeys: auditKey.retiredVkeys,
     });
@@ -120,41 +118,19 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     });
 
     const authorizer = createAuthorizer({ engine: policyEngine });
-    const guard = createAccessGuard({
-      authorizer,
-      recordDenial: async ({ context, action, resource, decision }) => {
-        await recorder.record({
-          action,
-          outcome: 'denied',
-          ...auditActor(context),
-          resource: describeResource(resource),
-          team: resourceTeam(resource),
-          details: {
-            policies: decision.policies.join(',') || '(no permit)',
-            errors: decision.errors.join('; ') || null,
-          },
-        });
-      },
-    });
+    // One access contract for every module: the shared guard, the audit log, and the module's event mapper.
+    const guard = createAccessGuard({ authorizer, log: auditLog, uow });
+    const accessFor = <E>(describe: DescribeEvent<E>) =>
+      createAccess({ guard, log: auditLog, uow, describe });
+    const identityAccess = accessFor(describeIdentityEvent);
+    const audit = createAuditService({ queries: auditQuery, guard });
 
-    const recordIdentityEvent = async (stores: Stores, event: IdentityEvent, context: CallContext | null) => {
-      await auditLog.append(stores.audit, identityAuditEvent(event, context));
-    };
-    const identity = createIdentityService({
+    const identity = createIdentityService<Stores>({
       uow,
       read,
       clock: systemClock,
       logger,
-      authorize: async (context, action, r) => {
-        const resource: ResourceRef =
-          r.kind === 'token-list'
-            ? { type: 'Registry' }
-            : 'id' in r
-              ? { type: 'Token', id: r.id, principal: r.principal, roles: r.roles, teams: r.teams }
-              : { type: 'Token', principal: r.principal, roles: r.roles, teams: r.teams };
-        await guard.require(context, action, resource);
-      },
-      recordEvent: recordIdentityEvent,
+      access: identityAccess,
     });
     const authenticate = createAuthenticator({ tokens: identity, jwt });
 
@@ -165,7 +141,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       clock: systemClock,
       logger,
       limits: config.limits,
-      access: { guard, audit: auditLog, recorder },
+      access: accessFor(describeRegistryEvent),
       verifier: createSignatureVerifier(),
     });
 
@@ -179,7 +155,8 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
           uow,
           clock: systemClock,
           writeAdminToken: createAdminTokenFileWriter(config.dataDir),
-          recordEvent: (stores, event) => recordIdentityEvent(stores, event, null),
+          // No caller at the first start: its changes are the system's.
+          recordEvent: (stores, event) => identityAccess.record(stores, null, event),
         }),
       collectPendingBlobs: () => registry.collectPendingBlobs(),
     });
@@ -203,6 +180,8 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       authenticate,
       guard,
       recorder,
+      audit,
+      /** The log's reads without a caller (tests and offline tools); the API goes through `audit`. */
       auditQuery,
       auditVkey: auditKey.vkey,
       checks,

@@ -3,7 +3,7 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { Config } from '../config/index.js';
-import type { AuditQueryService, AuditRecorder } from '../modules/audit/index.js';
+import type { AuditRecorder, AuditService } from '../modules/audit/index.js';
 import type {
   Authenticate,
   AuthFailureLimiter,
@@ -51,7 +51,8 @@ export interface AppDeps {
   authenticate: Authenticate;
   guard: AccessGuard;
   recorder: AuditRecorder;
-  auditQuery: AuditQueryService;
+  /** The audit log as callers read it: each read authorized inside the service. */
+  audit: AuditService;
   checks: Record<string, () => Promise<boolean>>;
   authFailureLimiter: AuthFailureLimiter;
   /** Refused authentications, aggregated; flushed every `authFailures.auditIntervalSeconds` and on close. */
@@ -60,15 +61,10 @@ export interface AppDeps {
 }
 
 /**
- * Actions on a resource of which there is only one (the audit log, the caller itself) are decided when the
- * request arrives; actions on models, versions and aliases are decided by the services against the real
- * resource and its attributes.
+ * Actions with no service behind them (the caller itself, the metrics) are decided when the request
+ * arrives; every other action is decided by its service against the real resource and its attributes.
  */
 const singletonResources: Partial<Record<PolicyAction, ResourceRef>> = {
-  'audit:log:read': { type: 'AuditLog' },
-  'audit:log:verify': { type: 'AuditLog' },
-  'audit:log:export': { type: 'AuditLog' },
-  'audit:key:read': { type: 'AuditLog' },
   'identity:whoami': { type: 'Registry' },
   'metrics:read': { type: 'Registry' },
 };
@@ -153,7 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(aliasRoutes, { registry: deps.registry, contextOf });
       await api.register(signatureRoutes, { registry: deps.registry, contextOf });
       await api.register(tokenRoutes, { identity: deps.identity, principalOf: requirePrincipal, contextOf });
-      await api.register(auditRoutes, { audit: deps.auditQuery });
+      await api.register(auditRoutes, { audit: deps.audit, contextOf });
     },
     { prefix: '/api/v1' },
   );

@@ -32,3 +32,6 @@ export function auditActor(ctx: CallContext): AuditActor {
  */
 export const auditTeamOf = (teams: readonly string[]): string | null =>
   teams.length === 1 ? (teams[0] ?? null) : null;
+
+/** The actor of changes no caller made (the first start's bootstrap). */
+export const systemActor = 'system';

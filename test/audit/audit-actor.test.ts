@@ -75,7 +75,11 @@ describe.each(backends)('audit entries name their actor exactly (%s)', (_name, f
       origin: 'warden/audit',
       checkpointEvery: 100,
     });
-    audit = createAuditQueryService({ read: store, runner: { run }, log });
+    audit = createAuditQueryService({
+      read: store,
+      uow: { run: (work) => run((audit) => work({ audit })) },
+      log,
+    });
     await run((a) => log.append(a, legacy));
     await run((a) => log.append(a, byToken('vision', 'AAAAAAAAAAAA')));
     await run((a) => log.append(a, byJwt));

@@ -99,7 +99,11 @@ describe.each(backends)('audit export on %s', (_name, factory) => {
       origin: 'warden/audit',
       checkpointEvery: 5,
     });
-    audit = createAuditQueryService({ read: store, runner: { run }, log });
+    audit = createAuditQueryService({
+      read: store,
+      uow: { run: (work) => run((audit) => work({ audit })) },
+      log,
+    });
     dir = mkdtempSync(path.join(tmpdir(), 'warden-audit-export-'));
     keyFile = path.join(dir, 'audit.pub');
     writeFileSync(keyFile, `${audit.pubkey().vkey}\n`);
@@ -170,7 +174,11 @@ describe('offline verification of an altered export', () => {
       origin: 'warden/audit',
       checkpointEvery: 5,
     });
-    const audit = createAuditQueryService({ read: store, runner: { run }, log });
+    const audit = createAuditQueryService({
+      read: store,
+      uow: { run: (work) => run((audit) => work({ audit })) },
+      log,
+    });
     for (let i = 1; i <= 12; i++)
       await run((a) =>
         log.append(a, {

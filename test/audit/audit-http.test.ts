@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadPolicyEngine } from '../../src/adapters/cedar/index.js';
 import { createAuditSqlStore } from '../../src/adapters/sql/audit.sql-store.js';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
 import {
@@ -26,8 +27,12 @@ import {
   type AuditStore,
   createAuditLog,
   createAuditQueryService,
+  createAuditService,
 } from '../../src/modules/audit/index.js';
+import { createAccessGuard, createAuthorizer } from '../../src/modules/policy/index.js';
+import type { CallContext } from '../../src/platform/call-context.js';
 import { newId } from '../../src/platform/ids.js';
+import type { Principal } from '../../src/platform/principal.js';
 import { testSigner } from '../fixtures/audit-signer.js';
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
 
@@ -78,12 +83,20 @@ describe.each(backends)('audit API and CLI (%s)', (_name, factory) => {
       origin: 'warden/audit',
       checkpointEvery: 4,
     });
-    const audit = createAuditQueryService({
+    const queries = createAuditQueryService({
       read: createAuditSqlStore(database.db, database.capabilities),
-      runner: { run },
+      uow: { run: (work) => run((audit) => work({ audit })) },
       log,
       retiredVkeys: [retired],
     });
+    // The service authorizes each read itself, with the built-in policies (the caller is an admin).
+    const { engine } = await loadPolicyEngine({ extraFiles: [] });
+    const guard = createAccessGuard({
+      authorizer: createAuthorizer({ engine }),
+      log,
+      uow: { run: (work) => run((a) => work({ audit: a })) },
+    });
+    const audit = createAuditService({ queries, guard });
     for (let i = 1; i <= 9; i++)
       await run((a) =>
         log.append(a, {
@@ -113,7 +126,12 @@ describe.each(backends)('audit API and CLI (%s)', (_name, factory) => {
         via: { kind: 'token', tokenId: 'auditadmin01' },
       };
     });
-    await app.register(auditRoutes, { prefix: '/api/v1', audit });
+    const contextOf = (request: FastifyRequest): CallContext => ({
+      principal: request.principal as Principal,
+      requestId: String(request.id),
+      clientAddress: request.ip,
+    });
+    await app.register(auditRoutes, { prefix: '/api/v1', audit, contextOf });
     await app.ready();
     dir = mkdtempSync(path.join(tmpdir(), 'warden-audit-http-'));
   });

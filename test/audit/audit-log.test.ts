@@ -57,7 +57,11 @@ describe.each(backends)('audit log on %s', (_name, factory) => {
       origin: 'warden/audit',
       checkpointEvery: 5,
     });
-    audit = createAuditQueryService({ read: store, runner: { run }, log });
+    audit = createAuditQueryService({
+      read: store,
+      uow: { run: (work) => run((audit) => work({ audit })) },
+      log,
+    });
     // 15 entries; checkpoints at 5, 10 and 15.
     for (let i = 1; i <= 15; i++) await run((a) => log.append(a, event(i)));
   });
@@ -256,7 +260,11 @@ describe.each(backends)('audit log on %s', (_name, factory) => {
         origin: 'warden/audit',
         checkpointEvery: 20,
       });
-      const later = createAuditQueryService({ read: store, runner: { run }, log: longer });
+      const later = createAuditQueryService({
+        read: store,
+        uow: { run: (work) => run((audit) => work({ audit })) },
+        log: longer,
+      });
       for (let i = 16; i <= 41; i++) await run((a) => longer.append(a, event(i)));
       expect((await store.listCheckpoints()).map((c) => c.size)).toEqual([5, 10, 15, 20, 40]);
       expect(await later.verify()).toMatchObject({ ok: true, checkpointProblems: [] });

@@ -98,9 +98,11 @@ export async function identityHarness(
     read,
     clock,
     logger: { warn: () => undefined },
-    authorize: adminsOnly,
-    recordEvent: async (_stores, event) => {
-      events.push(event);
+    access: {
+      require: adminsOnly,
+      record: async (_stores, _context, event) => {
+        events.push(event);
+      },
     },
   });
   return {

@@ -2,6 +2,7 @@ import type { AuditStore } from '../../modules/audit/index.js';
 import type { IdentityStore } from '../../modules/identity/index.js';
 import type { RegistryStore } from '../../modules/registry/registry.ports.js';
 import type { SignatureStore } from '../../modules/signing/signature.types.js';
+import type { UnitOfWork as UnitOfWorkOf } from '../../platform/unit-of-work.js';
 
 /**
  * Every module's store, each bound to the same transaction (or to the root connection for reads): the
@@ -15,6 +16,4 @@ export interface Stores {
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */
-export interface UnitOfWork {
-  run<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
-}
+export type UnitOfWork = UnitOfWorkOf<Stores>;

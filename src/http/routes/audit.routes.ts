@@ -1,17 +1,23 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { type AuditQueryService, exportMediaType } from '../../modules/audit/index.js';
-import { requirePrincipal } from '../plugins/authenticate.js';
+import { type AuditService, exportMediaType } from '../../modules/audit/index.js';
+import type { CallContext } from '../../modules/identity/index.js';
 import { AuditListQuery, AuditPubkey, VerifyReport } from '../schemas/audit.schemas.js';
 import { pageOf, problemResponses } from '../schemas/common.schemas.js';
 
 export interface AuditRouteOptions {
-  audit: AuditQueryService;
+  /** Authorizes every read itself, against the log and with the caller's scope. */
+  audit: AuditService;
+  contextOf(request: FastifyRequest): CallContext;
 }
 
 /** The audit log: search, checkpoints, public key, verification and export. Needs the schemas AuditEntry and AuditCheckpoint registered. */
-export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (app, { audit }) => {
+export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (
+  app,
+  { audit, contextOf },
+) => {
   const tags = ['audit'];
 
   app.get(
@@ -25,10 +31,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (
         response: { 200: pageOf(Type.Ref('AuditEntry')), ...problemResponses },
       },
     },
-    async (request) => {
-      const { unscoped, teams } = requirePrincipal(request);
-      return audit.list(request.query, unscoped ? { unscoped } : { unscoped, teams });
-    },
+    async (request) => audit.list(contextOf(request), request.query),
   );
 
   app.get(
@@ -41,7 +44,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (
         response: { 200: Type.Array(Type.Ref('AuditCheckpoint')), ...problemResponses },
       },
     },
-    async () => audit.checkpoints(),
+    async (request) => audit.checkpoints(contextOf(request)),
   );
 
   app.get(
@@ -54,7 +57,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (
         response: { 200: AuditPubkey, ...problemResponses },
       },
     },
-    async () => audit.pubkey(),
+    async (request) => audit.pubkey(contextOf(request)),
   );
 
   app.get(
@@ -67,7 +70,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (
         response: { 200: VerifyReport, ...problemResponses },
       },
     },
-    async () => audit.verify(),
+    async (request) => audit.verify(contextOf(request)),
   );
 
   app.get(
@@ -85,8 +88,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (
         },
       },
     },
-    async (_request, reply) => {
-      const lines = audit.exportLines();
+    async (request, reply) => {
+      const lines = await audit.exportLines(contextOf(request));
       // Pull the first chunk before answering, so a failure (the checkpoint cannot be written) is still an
       // error response rather than a cut-off 200.
       const first = await lines.next();

@@ -1,6 +1,6 @@
 import type { Page } from '../../platform/page.js';
 import { auditQueryInvalid } from './audit.errors.js';
-import type { AuditRunner, AuditStore } from './audit.ports.js';
+import type { AuditStore, AuditUnitOfWork } from './audit.ports.js';
 import type { AuditEntry, AuditQuery, AuditScope, Checkpoint, VerifyReport } from './audit.types.js';
 import type { AuditLog } from './audit-log.js';
 import { checkpointLine, entryLine } from './export-format.js';
@@ -9,7 +9,7 @@ export interface AuditQueryServiceDeps {
   /** Stores on the root connection, for reads that need no transaction. */
   read: Pick<AuditStore, 'list' | 'scan' | 'head' | 'listCheckpoints'>;
   /** Opens a transaction to sign a checkpoint. */
-  runner: AuditRunner;
+  uow: AuditUnitOfWork;
   log: Pick<AuditLog, 'checkpoint' | 'verify' | 'vkey'>;
   /** Verifier keys of retired audit keys (oldest first). */
   retiredVkeys?: string[];
@@ -34,7 +34,7 @@ const CHUNK_CHARS = 64 * 1024;
 
 /** Reading the audit log: search, checkpoints, the public key, whole-chain verification, export. */
 export function createAuditQueryService(deps: AuditQueryServiceDeps) {
-  const { read, runner, log } = deps;
+  const { read, uow, log } = deps;
   const retired = deps.retiredVkeys ?? [];
 
   return {
@@ -95,7 +95,7 @@ export function createAuditQueryService(deps: AuditQueryServiceDeps) {
      */
     async *exportLines(): AsyncGenerator<string> {
       const earlier = await read.listCheckpoints();
-      const latest = await runner.run((audit) => log.checkpoint(audit));
+      const latest = await uow.run((stores) => log.checkpoint(stores.audit));
       let chunk = '';
       for await (const entry of upTo(read.scan(1, SCAN_BATCH), latest.size)) {
         chunk += entryLine(entry);

@@ -1,4 +1,4 @@
-import type { AuditRunner } from './audit.ports.js';
+import type { AuditUnitOfWork } from './audit.ports.js';
 import type { AuditEntry, AuditEvent } from './audit.types.js';
 import type { AuditLog } from './audit-log.js';
 
@@ -10,9 +10,9 @@ export type AuditRecorder = ReturnType<typeof createAuditRecorder>;
  * cannot be written is refused rather than served unrecorded. A change records through
  * `AuditLog.append` on its own transaction instead.
  */
-export function createAuditRecorder(deps: { runner: AuditRunner; log: Pick<AuditLog, 'append'> }) {
+export function createAuditRecorder(deps: { uow: AuditUnitOfWork; log: Pick<AuditLog, 'append'> }) {
   return {
     record: (event: AuditEvent): Promise<AuditEntry> =>
-      deps.runner.run((audit) => deps.log.append(audit, event)),
+      deps.uow.run((stores) => deps.log.append(stores.audit, event)),
   };
 }

@@ -1,4 +1,5 @@
 import type { Page } from '../../platform/page.js';
+import type { UnitOfWork } from '../../platform/unit-of-work.js';
 import type { AuditEntry, AuditHead, AuditQuery, Checkpoint } from './audit.types.js';
 
 /**
@@ -26,7 +27,10 @@ export interface AuditStore {
   latestCheckpoint(): Promise<Checkpoint | null>;
 }
 
-/** Runs work on one transaction with an audit store bound to it (the unit of work, narrowed). */
-export interface AuditRunner {
-  run<T>(work: (audit: AuditStore) => Promise<T>): Promise<T>;
+/** The stores an audit write needs: the chain, bound to one transaction. */
+export interface AuditStores {
+  audit: AuditStore;
 }
+
+/** The platform's one unit-of-work shape, narrowed to the audit store. */
+export type AuditUnitOfWork = UnitOfWork<AuditStores>;

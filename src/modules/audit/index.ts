@@ -1,5 +1,13 @@
 export * as auditErrors from './audit.errors.js';
-export type { AuditRunner, AuditStore } from './audit.ports.js';
+export type { AuditStore, AuditStores, AuditUnitOfWork } from './audit.ports.js';
+export {
+  type AuditAction,
+  type AuditGuard,
+  type AuditService,
+  type AuditServiceDeps,
+  createAuditService,
+  scopeOf,
+} from './audit.service.js';
 export type * from './audit.types.js';
 export { auditOutcomes, chainProblems, checkpointReasons } from './audit.types.js';
 export { type AuditLog, type AuditLogDeps, createAuditLog } from './audit-log.js';

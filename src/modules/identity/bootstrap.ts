@@ -1,18 +1,19 @@
+import { systemActor } from '../../platform/call-context.js';
 import type { Clock } from '../../platform/clock.js';
 import { generateApiToken } from './api-token.js';
 import type { IdentityEvent } from './identity.events.js';
 import type { IdentityStores, IdentityUnitOfWork, TokenRecord } from './identity.ports.js';
 import { tokenCreatedEvent, upsertServicePrincipal } from './identity.service.js';
 
+export { systemActor };
 export const bootstrapPrincipalId = 'service:admin';
-/** The actor of changes no caller made (the first start). */
-export const systemActor = 'system';
 
 export interface BootstrapDeps<S extends IdentityStores> {
   uow: IdentityUnitOfWork<S>;
   clock: Clock;
   /** Stores the token where only the operator can read it (0600, never over an existing file); returns where. */
   writeAdminToken(token: string): Promise<string>;
+  /** Records on the bootstrap's transaction; no caller made the change (the access contract's `ctx` null). */
   recordEvent(stores: S, event: IdentityEvent): Promise<void>;
 }
 

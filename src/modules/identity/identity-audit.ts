@@ -1,21 +1,17 @@
-import { auditActor, auditTeamOf, type CallContext } from '../../platform/call-context.js';
-import type { AuditEvent } from '../audit/index.js';
+import { auditTeamOf } from '../../platform/call-context.js';
+import type { AuditedAction } from '../policy/index.js';
 import type { IdentityEvent } from './identity.events.js';
 
 const list = (values: string[]) => values.join(',');
 
-/** How an identity change reads in the audit log (never a token or its hash), with the request that caused it. */
-export function identityAuditEvent(e: IdentityEvent, context: CallContext | null): AuditEvent {
-  // The actor is the caller when a request made the change; start-up changes have no credential.
-  const base = {
-    outcome: 'success' as const,
-    ...(context ? auditActor(context) : { requestId: null, clientAddress: null }),
-    principal: e.actor,
-  };
+/**
+ * How an identity change reads in the audit log (never a token or its hash). The actor fields come from the
+ * call (the access contract adds them): the caller of the request, or the system at the first start.
+ */
+export function describeIdentityEvent(e: IdentityEvent): AuditedAction {
   switch (e.type) {
     case 'identity.token.created':
       return {
-        ...base,
         action: 'identity:token:create',
         resource: `token:${e.tokenId}`,
         team: auditTeamOf(e.teams),
@@ -30,7 +26,6 @@ export function identityAuditEvent(e: IdentityEvent, context: CallContext | null
       };
     case 'identity.token.revoked':
       return {
-        ...base,
         action: 'identity:token:revoke',
         resource: `token:${e.tokenId}`,
         team: auditTeamOf(e.teams),
@@ -38,7 +33,6 @@ export function identityAuditEvent(e: IdentityEvent, context: CallContext | null
       };
     case 'identity.principal.created':
       return {
-        ...base,
         action: 'identity:principal:create',
         resource: e.principal.id,
         team: auditTeamOf(e.principal.teams),
@@ -46,7 +40,6 @@ export function identityAuditEvent(e: IdentityEvent, context: CallContext | null
       };
     case 'identity.principal.updated':
       return {
-        ...base,
         action: 'identity:principal:update',
         resource: e.principalId,
         team: auditTeamOf(e.teams),

@@ -1,4 +1,5 @@
 import type { Role } from '../../platform/principal.js';
+import type { UnitOfWork } from '../../platform/unit-of-work.js';
 
 /** A principal Warden knows by name: today the service accounts that API tokens are issued to. */
 export interface PrincipalRecord {
@@ -55,7 +56,5 @@ export interface IdentityStores {
   identity: IdentityStore;
 }
 
-/** Runs a use case on one transaction, as the application's UnitOfWork does. */
-export interface IdentityUnitOfWork<S extends IdentityStores = IdentityStores> {
-  run<T>(work: (stores: S) => Promise<T>): Promise<T>;
-}
+/** Runs a use case on one transaction: the platform's one unit-of-work shape, over identity's stores. */
+export type IdentityUnitOfWork<S extends IdentityStores = IdentityStores> = UnitOfWork<S>;

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { roles as allRoles, type Role, tokenPrincipalId } from '../../platform/principal.js';
 import { isSlug } from '../../platform/slug.js';
+import type { ResourceRef } from '../policy/index.js';
 import { generateApiToken, parseApiToken, secretMatches } from './api-token.js';
 import type { AuthFailureReason, AuthResult } from './auth-result.js';
 import {
@@ -22,11 +23,14 @@ export const lastUsedResolutionMs = 60_000;
 
 export type IdentityAction = 'identity:token:create' | 'identity:token:list' | 'identity:token:revoke';
 
-/** What an identity action is about, for the policy to decide on. */
-export type IdentityResource =
-  | { kind: 'token'; principal: string; roles: Role[]; teams: string[] }
-  | { kind: 'token'; id: string; principal: string; roles: Role[]; teams: string[] }
-  | { kind: 'token-list' };
+/**
+ * What identity needs from policy and audit: the one access contract, speaking identity events, recorded on
+ * the stores of the use case's transaction (`S`, which holds the audit store in the application).
+ */
+export interface IdentityAccess<S> {
+  require(context: CallContext, action: IdentityAction, resource: ResourceRef): Promise<void>;
+  record(stores: S, context: CallContext | null, event: IdentityEvent): Promise<void>;
+}
 
 export interface IssueTokenInput {
   /** The service account's name (a slug); the token is issued to principal "service:<name>". */
@@ -43,20 +47,18 @@ export interface IdentityServiceDeps<S extends IdentityStores> {
   read: IdentityStores;
   clock: Clock;
   logger: Pick<Logger, 'warn'>;
-  /** Throws (forbidden) unless the caller may perform the action; the policy module decides. */
-  authorize(context: CallContext, action: IdentityAction, resource: IdentityResource): Promise<void>;
-  /** Writes an audit event on the use case's transaction. */
-  recordEvent(stores: S, event: IdentityEvent, context: CallContext | null): Promise<void>;
+  /** `require` throws (forbidden) unless the caller may act; `record` writes on the use case's transaction. */
+  access: IdentityAccess<S>;
 }
 
 export type IdentityService = ReturnType<typeof createIdentityService>;
 
 /** Service accounts and their API tokens: issue (secret shown once), list, revoke, authenticate. */
 export function createIdentityService<S extends IdentityStores>(deps: IdentityServiceDeps<S>) {
-  const { uow, read, clock, logger, authorize } = deps;
+  const { uow, read, clock, logger, access } = deps;
   // Events carry the request that caused them (its id and client address) into the audit log.
   const recorderFor = (context: CallContext) => (stores: S, event: IdentityEvent) =>
-    deps.recordEvent(stores, event, context);
+    access.record(stores, context, event);
   const fail = (reason: AuthFailureReason): AuthResult => ({ ok: false, reason });
 
   return {
@@ -69,7 +71,11 @@ export function createIdentityService<S extends IdentityStores>(deps: IdentitySe
       const at = now.toISOString();
       const expiresAt = resolveTokenExpiry(input.expires, now).toISOString();
       const principalId = `service:${input.name}`;
-      await authorize(context, 'identity:token:create', { kind: 'token', principal: principalId, ...grant });
+      await access.require(context, 'identity:token:create', {
+        type: 'Token',
+        principal: principalId,
+        ...grant,
+      });
 
       return uow.run(async (stores) => {
         await upsertServicePrincipal(stores, recordEvent, {
@@ -109,7 +115,7 @@ export function createIdentityService<S extends IdentityStores>(deps: IdentitySe
     },
 
     async listTokens(context: CallContext): Promise<TokenView[]> {
-      await authorize(context, 'identity:token:list', { kind: 'token-list' });
+      await access.require(context, 'identity:token:list', { type: 'Registry' });
       const all = await read.identity.listTokens();
       // A team-scoped administrator lists only the tokens it could have issued or may revoke: those whose
       // teams are all among its own. Unscoped tokens and other teams' stay out of its sight.
@@ -126,8 +132,8 @@ export function createIdentityService<S extends IdentityStores>(deps: IdentitySe
       const recordEvent = recorderFor(context);
       const existing = await read.identity.findToken(id);
       if (!existing) throw tokenNotFound(id);
-      await authorize(context, 'identity:token:revoke', {
-        kind: 'token',
+      await access.require(context, 'identity:token:revoke', {
+        type: 'Token',
         id,
         principal: existing.principalId,
         roles: existing.roles,

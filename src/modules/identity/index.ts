@@ -41,13 +41,13 @@ export type {
 } from './identity.ports.js';
 export {
   createIdentityService,
+  type IdentityAccess,
   type IdentityAction,
-  type IdentityResource,
   type IdentityService,
   type IdentityServiceDeps,
   type IssueTokenInput,
   lastUsedResolutionMs,
 } from './identity.service.js';
 export type { IssuedToken, TokenView } from './identity.views.js';
-export { identityAuditEvent } from './identity-audit.js';
+export { describeIdentityEvent } from './identity-audit.js';
 export { defaultTokenLifetimeDays, maxTokenLifetimeDays, resolveTokenExpiry } from './token-expiry.js';

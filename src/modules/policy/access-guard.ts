@@ -1,4 +1,5 @@
-import type { CallContext } from '../../platform/call-context.js';
+import { auditActor, type CallContext } from '../../platform/call-context.js';
+import type { AuditEvent, AuditLog, AuditUnitOfWork } from '../audit/index.js';
 import type { PolicyAction } from './actions.js';
 import type { Authorizer } from './authorizer.js';
 import { forbidden } from './policy.errors.js';
@@ -18,20 +19,43 @@ export interface AccessGuard {
   allows(context: CallContext, action: PolicyAction, resource: ResourceRef): boolean;
 }
 
-/** Authorization as services use it: a decision against the real resource, and every denial on the record. */
-export function createAccessGuard(deps: {
+export interface AccessGuardDeps {
   authorizer: Pick<Authorizer, 'authorize'>;
-  recordDenial(denial: AccessDenial): Promise<void>;
-}): AccessGuard {
+  log: Pick<AuditLog, 'append'>;
+  /** Opens the transaction a denial is recorded on: it changes nothing else, so it stands alone. */
+  uow: AuditUnitOfWork;
+}
+
+/**
+ * Authorization as services use it: a decision against the real resource, and every denial on the record
+ * before the caller hears `forbidden` (a denial that cannot be recorded is still refused: the write fails).
+ */
+export function createAccessGuard(deps: AccessGuardDeps): AccessGuard {
+  const { authorizer, log, uow } = deps;
   return {
     async require(context, action, resource) {
-      const decision = deps.authorizer.authorize(context.principal, action, resource);
+      const decision = authorizer.authorize(context.principal, action, resource);
       if (decision.allowed) return;
-      await deps.recordDenial({ context, action, resource, decision });
+      const event = denialEvent({ context, action, resource, decision });
+      await uow.run((stores) => log.append(stores.audit, event));
       throw forbidden();
     },
-    allows: (context, action, resource) =>
-      deps.authorizer.authorize(context.principal, action, resource).allowed,
+    allows: (context, action, resource) => authorizer.authorize(context.principal, action, resource).allowed,
+  };
+}
+
+/** A denial as the audit log records it: who, what, on which resource, and the policies that decided. */
+export function denialEvent({ context, action, resource, decision }: AccessDenial): AuditEvent {
+  return {
+    action,
+    outcome: 'denied',
+    ...auditActor(context),
+    resource: describeResource(resource),
+    team: resourceTeam(resource),
+    details: {
+      policies: decision.policies.join(',') || '(no permit)',
+      errors: decision.errors.join('; ') || null,
+    },
   };
 }
 

@@ -1,7 +1,18 @@
 export {
+  type Access,
+  type AccessDeps,
+  type AuditedAction,
+  actorFields,
+  auditEventOf,
+  createAccess,
+  type DescribeEvent,
+} from './access.js';
+export {
   type AccessDenial,
   type AccessGuard,
+  type AccessGuardDeps,
   createAccessGuard,
+  denialEvent,
   describeResource,
   resourceTeam,
 } from './access-guard.js';

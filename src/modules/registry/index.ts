@@ -8,8 +8,9 @@ export type {
 } from '../signing/index.js';
 export { type OnnxSignature, readOnnxSignature, type TensorSpec } from './formats/onnx-signature.js';
 export { paramsLimits, paramsViolation } from './params-limits.js';
-export type { IncomingFile, PushRequest, PushSource } from './push-version.js';
+export type { IncomingFile, PushRequest, PushSource } from './push-request.js';
 export * as registryErrors from './registry.errors.js';
+export type { EventModel, RegistryEvent, RegistryEventType } from './registry.events.js';
 export type { Page, RegistryStore, Stores, UnitOfWork } from './registry.ports.js';
 export {
   createRegistryService,
@@ -19,6 +20,8 @@ export {
 } from './registry.service.js';
 export type * from './registry.types.js';
 export type * from './registry.views.js';
+export type { RegistryAccess } from './registry-access.js';
+export { describeRegistryEvent } from './registry-audit.js';
 export type { DeletionResult } from './registry-deletion.js';
 export type { PushLimits } from './registry-deps.js';
 export { parseVersionRef, splitModelRef } from './version-ref.js';

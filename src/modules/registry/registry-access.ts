@@ -1,16 +1,12 @@
-import type { AuditDetails, AuditEvent, AuditStore } from '../audit/index.js';
-import { auditActor, type CallContext } from '../identity/index.js';
-import type { AccessGuard, ResourceRef } from '../policy/index.js';
+import type { Access, ResourceRef } from '../policy/index.js';
+import type { EventModel, RegistryEvent } from './registry.events.js';
 import type { ModelRecord, VersionRecord } from './registry.types.js';
 
-/** What the registry needs from policy and audit; the composition root supplies both. */
-export interface RegistryAccess {
-  guard: AccessGuard;
-  /** Appends an event on the change's own transaction (fail-closed: a failure rolls the change back). */
-  audit: { append(store: AuditStore, event: AuditEvent): Promise<unknown> };
-  /** Records an event that changes nothing else (an artifact download) on a transaction of its own. */
-  recorder: { record(event: AuditEvent): Promise<unknown> };
-}
+/**
+ * What the registry needs from policy and audit: the one access contract, speaking registry events. A use
+ * case calls `require` against the real resource, then `record` on the change's unit of work.
+ */
+export type RegistryAccess = Access<RegistryEvent>;
 
 const modelAttributes = (m: Pick<ModelRecord, 'name' | 'owner' | 'tags'>) => ({
   name: m.name,
@@ -35,23 +31,8 @@ export const aliasResource = (m: ModelRecord, alias: string): ResourceRef => ({
   alias,
 });
 
-/**
- * A successful registry action as the audit log records it. `team` is the owner of the model the action
- * concerns (null for global objects such as trusted signers): team-scoped administrators see its entries.
- */
-export function successEvent(
-  ctx: CallContext,
-  action: string,
-  resource: string,
-  details: AuditDetails | undefined,
-  team: string | null,
-): AuditEvent {
-  return {
-    action,
-    outcome: 'success',
-    ...auditActor(ctx),
-    resource,
-    team,
-    ...(details ? { details } : {}),
-  };
-}
+/** The model as its events name it. */
+export const eventModel = (m: Pick<ModelRecord, 'name' | 'owner'>): EventModel => ({
+  name: m.name,
+  owner: m.owner,
+});

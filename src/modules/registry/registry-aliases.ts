@@ -1,17 +1,22 @@
 import { newId } from '../../platform/ids.js';
 import { isSlug } from '../../platform/slug.js';
+import type { UnitOfWork } from '../../platform/unit-of-work.js';
 import type { CallContext } from '../identity/index.js';
 import type { PolicyAction } from '../policy/index.js';
 import { aliasNotFound, invalidName, versionDeleted } from './registry.errors.js';
 import type { Page, RegistryStore, Stores } from './registry.ports.js';
 import type { AliasRecord, ModelRecord, VersionRecord } from './registry.types.js';
 import { type AliasEventView, type AliasView, aliasEventView, sha } from './registry.views.js';
-import { aliasResource, type RegistryAccess, successEvent } from './registry-access.js';
+import { aliasResource, eventModel, type RegistryAccess } from './registry-access.js';
 import type { RegistryServiceDeps } from './registry-deps.js';
 import { resolveVersion } from './resolve-version.js';
 import { parseVersionRef } from './version-ref.js';
 
-interface AliasDeps extends Pick<RegistryServiceDeps, 'uow' | 'read' | 'clock' | 'access'> {
+/** The stores an alias move writes: the alias and its history, and the audit entry. */
+export type AliasStores = Pick<Stores, 'registry' | 'audit'>;
+
+interface AliasDeps extends Pick<RegistryServiceDeps, 'read' | 'clock' | 'access'> {
+  uow: UnitOfWork<AliasStores>;
   requireModel(store: RegistryStore, name: string): Promise<ModelRecord>;
   modelFor(ctx: CallContext, action: PolicyAction, name: string): Promise<ModelRecord>;
 }
@@ -22,8 +27,8 @@ interface AliasDeps extends Pick<RegistryServiceDeps, 'uow' | 'read' | 'clock' |
  * and by a push that sets aliases on its new version, so an alias moves one way only.
  */
 export async function moveAlias(
-  stores: Pick<Stores, 'registry' | 'audit'>,
-  audit: RegistryAccess['audit'],
+  stores: AliasStores,
+  access: Pick<RegistryAccess, 'record'>,
   ctx: CallContext,
   input: { model: ModelRecord; alias: string; target: VersionRecord; reason: string | null; at: string },
 ): Promise<{ changed: boolean; current: AliasRecord | null; previous: VersionRecord | null }> {
@@ -52,16 +57,14 @@ export async function moveAlias(
       reason,
       at,
     });
-    await audit.append(
-      stores.audit,
-      successEvent(
-        ctx,
-        'registry:alias:set',
-        `alias:${model.name}@${alias}`,
-        { from: previous?.number ?? null, to: target.number, reason },
-        model.owner,
-      ),
-    );
+    await access.record(stores, ctx, {
+      type: 'registry.alias.set',
+      model: eventModel(model),
+      alias,
+      from: previous?.number ?? null,
+      to: target.number,
+      reason,
+    });
   }
   return { changed, current, previous };
 }
@@ -69,7 +72,7 @@ export async function moveAlias(
 /** Aliases: set, remove (each move kept in the alias's history and the audit log), list, history. */
 export function createAliasUseCases(deps: AliasDeps) {
   const { uow, read, clock, requireModel, modelFor } = deps;
-  const { guard, audit } = deps.access;
+  const { access } = deps;
   const now = () => clock.now().toISOString();
 
   return {
@@ -85,18 +88,19 @@ export function createAliasUseCases(deps: AliasDeps) {
     ) {
       if (!isSlug(alias)) throw invalidName('Alias', alias);
       const ref = parseVersionRef(input.version);
-      await guard.require(
+      await access.require(
         ctx,
         'registry:alias:set',
         aliasResource(await requireModel(read.registry, name), alias),
       );
-      return uow.run(async ({ registry, audit: auditStore }) => {
+      return uow.run(async (stores) => {
+        const { registry } = stores;
         const model = await requireModel(registry, name);
         await registry.lockModel(model.id);
         const target = await resolveVersion(registry, model, ref);
         if (target.deleted) throw versionDeleted(name, target.number, target.deleted);
         const at = now();
-        const { changed, current, previous } = await moveAlias({ registry, audit: auditStore }, audit, ctx, {
+        const { changed, current, previous } = await moveAlias(stores, access, ctx, {
           model,
           alias,
           target,
@@ -124,12 +128,13 @@ export function createAliasUseCases(deps: AliasDeps) {
       input: { reason?: string },
       ctx: CallContext,
     ): Promise<void> {
-      await guard.require(
+      await access.require(
         ctx,
         'registry:alias:delete',
         aliasResource(await requireModel(read.registry, name), alias),
       );
-      await uow.run(async ({ registry, audit: auditStore }) => {
+      await uow.run(async (stores) => {
+        const { registry } = stores;
         const model = await requireModel(registry, name);
         await registry.lockModel(model.id);
         const current = await registry.findAlias(model.id, alias);
@@ -147,19 +152,13 @@ export function createAliasUseCases(deps: AliasDeps) {
           reason: input.reason ?? null,
           at: now(),
         });
-        await audit.append(
-          auditStore,
-          successEvent(
-            ctx,
-            'registry:alias:delete',
-            `alias:${name}@${alias}`,
-            {
-              from: previous?.number ?? null,
-              reason: input.reason ?? null,
-            },
-            model.owner,
-          ),
-        );
+        await access.record(stores, ctx, {
+          type: 'registry.alias.removed',
+          model: eventModel(model),
+          alias,
+          from: previous?.number ?? null,
+          reason: input.reason ?? null,
+        });
       });
     },
 
@@ -171,7 +170,7 @@ export function createAliasUseCases(deps: AliasDeps) {
     ): Promise<Page<AliasEventView>> {
       if (!isSlug(alias)) throw invalidName('Alias', alias);
       const model = await requireModel(read.registry, name);
-      await guard.require(ctx, 'registry:alias:history', aliasResource(model, alias));
+      await access.require(ctx, 'registry:alias:history', aliasResource(model, alias));
       const page = await read.registry.listAliasEvents(model.id, alias, query);
       if (page.items.length === 0 && !query.after && !(await read.registry.findAlias(model.id, alias))) {
         throw aliasNotFound(name, alias);

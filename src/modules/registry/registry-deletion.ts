@@ -3,8 +3,8 @@ import type { CallContext } from '../identity/index.js';
 import { invalidReason, versionAliased, versionDeleted, versionNotFound } from './registry.errors.js';
 import type { Stores } from './registry.ports.js';
 import type { ModelRecord, VersionRecord } from './registry.types.js';
-import { sha, type VersionView } from './registry.views.js';
-import { successEvent } from './registry-access.js';
+import type { VersionView } from './registry.views.js';
+import { eventModel } from './registry-access.js';
 import type { RegistryServiceDeps } from './registry-deps.js';
 
 export const MAX_REASON_LENGTH = 500;
@@ -52,7 +52,7 @@ export function checkReason(reason: string): string {
  */
 export function createDeletionUseCases(deps: DeletionDeps) {
   const { uow, clock, logger, collector, versionFor, toView } = deps;
-  const { audit } = deps.access;
+  const { access } = deps;
 
   return {
     async deleteVersion(
@@ -83,20 +83,14 @@ export function createDeletionUseCases(deps: DeletionDeps) {
         await registry.markVersionDeleted(current.id, deletion);
         const digests = [...new Set(files.map((f) => f.digest))];
         await registry.requestBlobCollection(digests, deletion.at);
-        await audit.append(
-          stores.audit,
-          successEvent(
-            ctx,
-            'registry:version:delete',
-            `version:${name}@${current.number}`,
-            {
-              digest: sha(current.digest),
-              files: files.length,
-              reason: why,
-            },
-            model.owner,
-          ),
-        );
+        await access.record(stores, ctx, {
+          type: 'registry.version.deleted',
+          model: eventModel(model),
+          version: current.number,
+          digest: current.digest,
+          files: files.length,
+          reason: why,
+        });
         return { view: await toView(stores, model, { ...current, deleted: deletion }), digests };
       });
       // After the commit: a crash from here on leaves the requests recorded, and the next start finishes them.

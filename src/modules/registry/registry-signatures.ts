@@ -20,8 +20,8 @@ import {
 import { invalidName, versionDeleted } from './registry.errors.js';
 import type { Stores } from './registry.ports.js';
 import type { ModelRecord, VersionFile, VersionRecord } from './registry.types.js';
-import { type SignatureView, type SignerView, sha, signerView } from './registry.views.js';
-import { successEvent } from './registry-access.js';
+import { type SignatureView, type SignerView, signerView } from './registry.views.js';
+import { eventModel } from './registry-access.js';
 import type { RegistryServiceDeps } from './registry-deps.js';
 
 const registryResource: ResourceRef = { type: 'Registry' };
@@ -75,22 +75,16 @@ export async function attachVerified(
     attachedAt: input.at,
   };
   await stores.signatures.insertSignature(record);
-  await access.audit.append(
-    stores.audit,
-    successEvent(
-      ctx,
-      'registry:signature:attach',
-      `version:${model.name}@${version.number}`,
-      {
-        signer: check.signer.name,
-        keyHint: check.signer.keyHint,
-        status: check.status,
-        detail: check.detail,
-        digest: sha(version.digest),
-      },
-      model.owner,
-    ),
-  );
+  await access.record(stores, ctx, {
+    type: 'registry.signature.attached',
+    model: eventModel(model),
+    version: version.number,
+    digest: version.digest,
+    signer: check.signer.name,
+    keyHint: check.signer.keyHint,
+    status: check.status,
+    detail: check.detail,
+  });
   return signatureViewOf(record, check.signer, version.digest, verifier);
 }
 
@@ -135,7 +129,7 @@ export async function listSignatureViews(
 /** The trusted-signer keyring (admins) and signatures attached to existing versions. */
 export function createSignatureUseCases(deps: SignatureDeps) {
   const { uow, read, clock, versionFor } = deps;
-  const { guard, audit } = deps.access;
+  const { access } = deps;
   const now = () => clock.now().toISOString();
 
   return {
@@ -143,7 +137,7 @@ export function createSignatureUseCases(deps: SignatureDeps) {
       if (!isSlug(input.name)) throw invalidName('Signer', input.name);
       const environments = [...new Set(input.environments ?? [])].sort();
       for (const env of environments) if (!isSlug(env)) throw invalidName('Environment', env);
-      await guard.require(ctx, 'signing:signer:create', registryResource);
+      await access.require(ctx, 'signing:signer:create', registryResource);
       // Only ECDSA P-256/384/521 public keys, stored re-serialized so the hint matches the bundle's.
       const key = loadPublicKey(input.publicKeyPem);
       const pem = publicKeyPem(key.key);
@@ -166,41 +160,35 @@ export function createSignatureUseCases(deps: SignatureDeps) {
           revokedBy: null,
         };
         await stores.signatures.insertSigner(signer);
-        await audit.append(
-          stores.audit,
-          successEvent(
-            ctx,
-            'signing:signer:create',
-            `signer:${signer.name}`,
-            {
-              keyHint,
-              curve: key.curve,
-              environments: environments.join(','),
-            },
-            null,
-          ),
-        );
+        await access.record(stores, ctx, {
+          type: 'signing.signer.created',
+          signer: signer.name,
+          keyHint,
+          curve: key.curve,
+          environments,
+        });
         return signerView(signer);
       });
     },
 
     async listSigners(ctx: CallContext): Promise<SignerView[]> {
-      await guard.require(ctx, 'signing:signer:list', registryResource);
+      await access.require(ctx, 'signing:signer:list', registryResource);
       return (await read.signatures.listSigners()).map(signerView);
     },
 
     async revokeSigner(name: string, ctx: CallContext): Promise<SignerView> {
-      await guard.require(ctx, 'signing:signer:revoke', registryResource);
+      await access.require(ctx, 'signing:signer:revoke', registryResource);
       return uow.run(async (stores) => {
         const signer = await stores.signatures.findSignerByName(name);
         if (!signer) throw signerNotFound(name);
         if (signer.revokedAt !== null) throw signerRevoked(name, signer.revokedAt);
         const at = now();
         await stores.signatures.revokeSigner(signer.id, ctx.principal.id, at);
-        await audit.append(
-          stores.audit,
-          successEvent(ctx, 'signing:signer:revoke', `signer:${name}`, { keyHint: signer.keyHint }, null),
-        );
+        await access.record(stores, ctx, {
+          type: 'signing.signer.revoked',
+          signer: name,
+          keyHint: signer.keyHint,
+        });
         return signerView({ ...signer, revokedAt: at, revokedBy: ctx.principal.id });
       });
     },

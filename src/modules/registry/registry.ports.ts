@@ -1,4 +1,5 @@
 import type { Page } from '../../platform/page.js';
+import type { UnitOfWork as UnitOfWorkOf } from '../../platform/unit-of-work.js';
 import type { BlobBookkeeping } from '../artifacts/index.js';
 import type { AuditStore } from '../audit/index.js';
 import type { SignatureStore } from '../signing/index.js';
@@ -61,6 +62,4 @@ export interface Stores {
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */
-export interface UnitOfWork {
-  run<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
-}
+export type UnitOfWork = UnitOfWorkOf<Stores>;

@@ -27,7 +27,7 @@ import {
   versionDetailView,
   versionView,
 } from './registry.views.js';
-import { modelResource, successEvent, versionResource } from './registry-access.js';
+import { eventModel, modelResource, versionResource } from './registry-access.js';
 import { createAliasUseCases, listAliasViews } from './registry-aliases.js';
 import { createDeletionUseCases } from './registry-deletion.js';
 import type { RegistryServiceDeps } from './registry-deps.js';
@@ -52,7 +52,7 @@ export type RegistryService = ReturnType<typeof createRegistryService>;
  */
 export function createRegistryService(deps: RegistryServiceDeps) {
   const { uow, read, blobs, clock, logger } = deps;
-  const { guard, audit, recorder } = deps.access;
+  const { access } = deps;
   const now = () => clock.now().toISOString();
 
   const requireModel = async (store: RegistryStore, name: string): Promise<ModelRecord> => {
@@ -63,14 +63,14 @@ export function createRegistryService(deps: RegistryServiceDeps) {
   /** The model, once the caller may perform `action` on it. */
   const modelFor = async (ctx: CallContext, action: PolicyAction, name: string) => {
     const model = await requireModel(read.registry, name);
-    await guard.require(ctx, action, modelResource(model));
+    await access.require(ctx, action, modelResource(model));
     return model;
   };
   /** The version a reference names, once the caller may perform `action` on it. */
   const versionFor = async (ctx: CallContext, action: PolicyAction, name: string, ref: string) => {
     const model = await requireModel(read.registry, name);
     const version = await resolveVersion(read.registry, model, parseVersionRef(ref));
-    await guard.require(ctx, action, versionResource(model, version));
+    await access.require(ctx, action, versionResource(model, version));
     return { model, version };
   };
 
@@ -112,8 +112,9 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       const tags = normalizeTags(input.tags);
       // A team-scoped caller's model belongs to its (first) team unless it names another of its teams.
       const owner = input.owner ?? ctx.principal.teams[0] ?? ctx.principal.id;
-      await guard.require(ctx, 'registry:model:create', modelResource({ name: input.name, owner, tags }));
-      return uow.run(async ({ registry, audit: auditStore }) => {
+      await access.require(ctx, 'registry:model:create', modelResource({ name: input.name, owner, tags }));
+      return uow.run(async (stores) => {
+        const { registry } = stores;
         if (await registry.findModelByName(input.name)) throw modelExists(input.name);
         const at = now();
         const model: ModelRecord = {
@@ -128,16 +129,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
           updatedAt: at,
         };
         await registry.insertModel(model);
-        await audit.append(
-          auditStore,
-          successEvent(
-            ctx,
-            'registry:model:create',
-            `model:${model.name}`,
-            { owner, tags: tags.join(',') },
-            owner,
-          ),
-        );
+        await access.record(stores, ctx, { type: 'registry.model.created', model: eventModel(model), tags });
         return modelView(model);
       });
     },
@@ -149,7 +141,8 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     ): Promise<ModelView> {
       const tags = patch.tags ? normalizeTags(patch.tags) : undefined;
       await modelFor(ctx, 'registry:model:update', name);
-      return uow.run(async ({ registry, audit: auditStore }) => {
+      return uow.run(async (stores) => {
+        const { registry } = stores;
         const model = await requireModel(registry, name);
         const updatedAt = now();
         await registry.updateModel(model.id, {
@@ -157,19 +150,12 @@ export function createRegistryService(deps: RegistryServiceDeps) {
           ...(patch.description !== undefined ? { description: patch.description } : {}),
           ...(tags ? { tags } : {}),
         });
-        await audit.append(
-          auditStore,
-          successEvent(
-            ctx,
-            'registry:model:update',
-            `model:${name}`,
-            {
-              ...(patch.description !== undefined ? { description: 'changed' } : {}),
-              ...(tags ? { tags: tags.join(','), previousTags: model.tags.join(',') } : {}),
-            },
-            model.owner,
-          ),
-        );
+        await access.record(stores, ctx, {
+          type: 'registry.model.updated',
+          model: eventModel(model),
+          descriptionChanged: patch.description !== undefined,
+          tags: tags ? { now: tags, before: model.tags } : null,
+        });
         return modelView({
           ...model,
           updatedAt,
@@ -197,9 +183,9 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       query: { tag?: string; limit: number; after?: string },
       ctx: CallContext,
     ): Promise<Page<ModelView>> {
-      await guard.require(ctx, 'registry:model:list', { type: 'Registry' });
+      await access.require(ctx, 'registry:model:list', { type: 'Registry' });
       const page = await read.registry.listModels(query);
-      const visible = page.items.filter((m) => guard.allows(ctx, 'registry:model:read', modelResource(m)));
+      const visible = page.items.filter((m) => access.allows(ctx, 'registry:model:read', modelResource(m)));
       return { items: visible.map(modelView), next: page.next };
     },
 
@@ -243,19 +229,14 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       const signatures = signatureState(await listSignatureViews(read, version, deps.verifier));
       const opened = await blobs.openVerified(file.digest);
       try {
-        await recorder.record(
-          successEvent(
-            ctx,
-            'registry:artifact:read',
-            `version:${name}@${version.number}`,
-            {
-              path,
-              digest: sha(file.digest),
-              ...(signatures === 'none' ? {} : { signatures }),
-            },
-            model.owner,
-          ),
-        );
+        await access.recordAlone(ctx, {
+          type: 'registry.artifact.read',
+          model: eventModel(model),
+          version: version.number,
+          path,
+          digest: file.digest,
+          signatures,
+        });
       } catch (err) {
         (opened.stream as { destroy?: () => void }).destroy?.();
         throw err;
