@@ -175,26 +175,32 @@ export interface StartOptions {
   /** The data directory; a fresh temporary one when left out. */
   dataDir?: string;
   cwd?: string;
+  /** Start under this umask (e.g. '000'), set by a shell that then execs the server. */
+  umask?: string;
 }
 
 /** Starts `node bin/warden.js serve --port 0 --data-dir DIR --log-level warn` and waits until it listens. */
 export async function startServer(options: StartOptions = {}): Promise<RunningWarden> {
   const dataDir = options.dataDir ?? tempDir('warden-e2e-data-');
-  const proc = spawnTracked(
-    process.execPath,
-    [
-      wardenBin,
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--log-level',
-      'warn',
-      ...(options.args ?? []),
-    ],
-    { cwd: options.cwd ?? repoRoot, env: childEnv(options.env) },
-  );
+  const serve = [
+    wardenBin,
+    'serve',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+    ...(options.args ?? []),
+  ];
+  const spawnOptions = { cwd: options.cwd ?? repoRoot, env: childEnv(options.env) };
+  const proc = options.umask
+    ? spawnTracked(
+        '/bin/sh',
+        ['-c', `umask ${options.umask} && exec "$@"`, 'sh', process.execPath, ...serve],
+        spawnOptions,
+      )
+    : spawnTracked(process.execPath, serve, spawnOptions);
   const { url } = await waitForListening(proc);
   const tokenFile = path.join(dataDir, 'admin-token');
   if (existsSync(tokenFile)) adminTokens.set(url, readFileSync(tokenFile, 'utf8').trim());

@@ -1,17 +1,8 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  type CliResult,
-  childEnv,
-  cleanup,
-  spawnTracked,
-  stopGracefully,
-  tempDir,
-  waitForListening,
-  warden,
-  wardenBin,
-} from './helpers.js';
+import { modesUnder } from '../fixtures/file-modes.js';
+import { type CliResult, cleanup, startServer, stopGracefully, tempDir, warden } from './helpers.js';
 
 afterAll(cleanup);
 
@@ -27,42 +18,18 @@ const secretOfToken = (token: string) => token.slice(token.lastIndexOf('_') + 1)
 /** PEM body without armour or line breaks. */
 const pemBody = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s/g, '');
 
-function modesUnder(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (p: string) => {
-    const info = statSync(p);
-    out[path.relative(root, p) || '.'] = (info.mode & 0o777).toString(8).padStart(4, '0');
-    if (info.isDirectory()) for (const name of readdirSync(p)) walk(path.join(p, name));
-  };
-  walk(root);
-  return out;
-}
-
 describe('warden serve and the CLI never print a secret outside the one place meant for it', () => {
   it('first start under umask 000, tokens, push, pull, refused credentials, CLI errors', async () => {
     const work = tempDir('warden-e2e-secrets-');
     const dataDir = path.join(work, 'data');
     const home = path.join(work, 'home');
     // The real binary under the most permissive umask a shell can set.
-    const server = spawnTracked(
-      '/bin/sh',
-      [
-        '-c',
-        'umask 000 && exec "$@"',
-        'sh',
-        process.execPath,
-        wardenBin,
-        'serve',
-        '--port',
-        '0',
-        '--data-dir',
-        dataDir,
-        '--log-level',
-        'debug',
-      ],
-      { env: childEnv({ HOME: home }) },
-    );
-    const { url } = await waitForListening(server);
+    const { proc: server, url } = await startServer({
+      dataDir,
+      umask: '000',
+      args: ['--log-level', 'debug'],
+      env: { HOME: home },
+    });
     const adminToken = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
 
     // Everything the CLI prints, by command, and the outputs where a secret is meant to appear.

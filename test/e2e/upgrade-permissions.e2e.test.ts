@@ -1,21 +1,10 @@
-import { chmodSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { modesUnder } from '../fixtures/file-modes.js';
 import { childEnv, cleanup, spawnTracked, startServer, wardenBin } from './helpers.js';
 
 afterAll(cleanup);
-
-/** Every folder and file under `root` with its permission bits. */
-function modesUnder(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (p: string) => {
-    const info = statSync(p);
-    out[path.relative(root, p) || '.'] = (info.mode & 0o777).toString(8).padStart(4, '0');
-    if (info.isDirectory()) for (const name of readdirSync(p)) walk(path.join(p, name));
-  };
-  walk(root);
-  return out;
-}
 
 /** What releases before the secrets work left: the folders 0750, every file 0644. */
 function loosenAsAnOldRelease(root: string): void {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createContainer } from '../../src/container.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { modesUnder } from '../fixtures/file-modes.js';
 import { multipartBody } from '../fixtures/test-app.js';
 
 const temps: string[] = [];
@@ -25,18 +26,6 @@ async function start(dataDir: string, extra: Record<string, unknown> = {}, logTo
     ? createLogger({ level: 'warn', destination: logTo })
     : createLogger({ level: 'silent' });
   return createContainer(config, logger);
-}
-
-/** Every folder and file under `root` with its permission bits, as `path: 0700`. */
-function modesUnder(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (p: string) => {
-    const info = statSync(p);
-    out[path.relative(root, p) || '.'] = (info.mode & 0o777).toString(8).padStart(4, '0');
-    if (info.isDirectory()) for (const name of readdirSync(p)) walk(path.join(p, name));
-  };
-  walk(root);
-  return out;
 }
 
 const refusal = async (promise: Promise<unknown>) => {
