@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { Timestamp } from './common.schemas.js';
+import { Credential, Timestamp } from './common.schemas.js';
 
 const Hash = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const Filter = Type.String({ minLength: 1, maxLength: 500 });
@@ -38,20 +38,7 @@ export const AuditEntry = Type.Object(
     actorName: Type.Optional(
       Type.String({ description: 'Display name of the principal (not an identifier).' }),
     ),
-    credential: Type.Optional(
-      Type.Union([
-        Type.Object({ kind: Type.Literal('token'), tokenId: Type.String() }, { additionalProperties: false }),
-        Type.Object(
-          {
-            kind: Type.Literal('oidc'),
-            issuer: Type.String(),
-            subject: Type.String(),
-            jti: Type.Union([Type.String(), Type.Null()]),
-          },
-          { additionalProperties: false },
-        ),
-      ]),
-    ),
+    credential: Type.Optional(Credential),
     team: Type.Optional(Type.String({ description: 'The team owning what the entry is about.' })),
     details: Type.Optional(
       Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { tokenIdPattern } from '../../modules/identity/api-token.js';
 import { roles } from '../../platform/principal.js';
-import { Slug, Timestamp } from './common.schemas.js';
+import { Credential, Slug, Timestamp } from './common.schemas.js';
 
 const Role = Type.Union(
   roles.map((r) => Type.Literal(r)),
@@ -72,18 +72,7 @@ export const WhoAmI = Type.Object(
     roles: Type.Array(Role),
     teams: Type.Array(Type.String()),
     unscoped: Type.Boolean({ description: "True when the principal reaches every team's resources." }),
-    via: Type.Union([
-      Type.Object({ kind: Type.Literal('token'), tokenId: Type.String() }, { additionalProperties: false }),
-      Type.Object(
-        {
-          kind: Type.Literal('oidc'),
-          issuer: Type.String(),
-          subject: Type.String(),
-          jti: Type.Union([Type.String(), Type.Null()]),
-        },
-        { additionalProperties: false },
-      ),
-    ]),
+    via: Credential,
   },
   { additionalProperties: false },
 );
