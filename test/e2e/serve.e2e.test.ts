@@ -108,6 +108,31 @@ describe('warden serve, as a process', { timeout: 60_000 }, () => {
     await server.stop();
   });
 
+  it('closes cleanly on SIGTERM, a second SIGTERM during the close included', async () => {
+    const server = await startServer();
+    const pid = server.proc.child.pid as number;
+    process.kill(pid, 'SIGTERM');
+    process.kill(pid, 'SIGTERM');
+    const { code, signal } = await server.proc.exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  });
+
+  it('ends cleanly when SIGTERM arrives while it starts', async () => {
+    const proc = spawnTracked(
+      process.execPath,
+      [wardenBin, 'serve', '--port', '0', '--data-dir', tempDir(), '--log-level', 'debug'],
+      { env: childEnv() },
+    );
+    // The policies are loaded first thing in the start, before the database and the listening socket.
+    const deadline = Date.now() + 20_000;
+    while (!proc.stderr().includes('authorization policies loaded') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(proc.stdout()).not.toContain('listening');
+    process.kill(proc.child.pid as number, 'SIGTERM');
+    const { code, signal } = await proc.exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  });
+
   it('is ready on a fresh data directory, before the first push', async () => {
     const server = await startServer();
     try {

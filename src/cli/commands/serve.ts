@@ -32,29 +32,50 @@ export async function serve(ctx: CliContext, options: ServeOptions): Promise<voi
     cwd: ctx.cwd,
     ...(options.config ? { file: options.config } : {}),
   });
-  if (options.fixPermissions) await fixPermissions(ctx, config.dataDir);
-  const server = await startServer(config);
-  const listening = `Warden is listening on ${server.url} (data: ${config.dataDir})\n`;
-  const first = server.firstAdminToken;
-  // The first start's token is shown this once, on stdout only (never logged); the 0600 file keeps it for
-  // the operator. One write with the listening line: a pipe delivers it whole (it is under PIPE_BUF), so
-  // whoever waits for "listening" has the token too.
-  ctx.io.stdout.write(
-    first
-      ? `${listening}\nFirst start: created an admin API token, saved to ${first.file} (mode 0600). It is shown only this once:\n\n` +
-          `  ${first.token}\n\n` +
-          `Use it: export WARDEN_TOKEN=$(cat ${first.file})   or   warden login --url ${server.url} --token <token>\n\n`
-      : listening,
-  );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  // Signals are taken from here on, start-up included: a SIGTERM while the server starts (migrations, the
+  // legacy encryption pass) ends it cleanly once it is up, and one arriving while it closes is absorbed
+  // rather than killing the process half way through its close. A second signal during a start that
+  // hangs (a database that does not answer) ends the process the default way.
+  let stopRequested = false;
+  let starting = true;
+  let wake: (() => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopRequested && starting) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.kill(process.pid, signal);
+      return;
+    }
+    stopRequested = true;
+    wake?.();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    if (options.fixPermissions) await fixPermissions(ctx, config.dataDir);
+    const server = await startServer(config);
+    starting = false;
+    const listening = `Warden is listening on ${server.url} (data: ${config.dataDir})\n`;
+    const first = server.firstAdminToken;
+    // The first start's token is shown this once, on stdout only (never logged); the 0600 file keeps it for
+    // the operator. One write with the listening line: a pipe delivers it whole (it is under PIPE_BUF), so
+    // whoever waits for "listening" has the token too.
+    ctx.io.stdout.write(
+      first
+        ? `${listening}\nFirst start: created an admin API token, saved to ${first.file} (mode 0600). It is shown only this once:\n\n` +
+            `  ${first.token}\n\n` +
+            `Use it: export WARDEN_TOKEN=$(cat ${first.file})   or   warden login --url ${server.url} --token <token>\n\n`
+        : listening,
+    );
+    if (!stopRequested)
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    await server.close();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 /** `--fix-permissions`: narrows what Warden wrote in the data directory before the start-up check. */
