@@ -1,6 +1,9 @@
 // How blobs are laid out over an ObjectStore: one object per digest, `sha256/ab/cdef…`, as the folder
 // layout of every data directory since the first release.
+import { createHash } from 'node:crypto';
 import { assertSha256Digest, isSha256Digest } from '../manifest/index.js';
+import { blobTooLarge } from './artifact-errors.js';
+import type { WriteOptions } from './blob-store.port.js';
 import type { ObjectStore } from './object-store.port.js';
 
 /** The object key of a blob; refuses anything that is not a lowercase SHA-256 digest first. */
@@ -30,3 +33,26 @@ export const asBuffer = (piece: Uint8Array): Buffer =>
 
 /** 1 MiB: the unit of every write and read, and the plaintext size of an encrypted chunk. */
 export const CHUNK = 1024 * 1024;
+
+/**
+ * What every upload does to each incoming piece, whatever the store does with the bytes next: count it
+ * against the size limit (refused before it is hashed), hash it, and show it to `onChunk` (the scanners).
+ */
+export function createUploadMeter(options: Pick<WriteOptions, 'maxBytes' | 'onChunk'>) {
+  const hash = createHash('sha256');
+  let size = 0;
+  return {
+    take(piece: Uint8Array): Buffer {
+      const chunk = asBuffer(piece);
+      size += chunk.length;
+      if (size > options.maxBytes) throw blobTooLarge(options.maxBytes);
+      hash.update(chunk);
+      options.onChunk?.(chunk);
+      return chunk;
+    },
+    get size(): number {
+      return size;
+    },
+    digest: (): string => hash.digest('hex'),
+  };
+}

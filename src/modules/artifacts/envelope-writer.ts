@@ -1,9 +1,8 @@
 // Upload path of the encrypting store: hash and encrypt in one streaming pass; only ciphertext reaches the
 // object store.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { KeyProvider } from '../keys/index.js';
-import { blobTooLarge } from './artifact-errors.js';
-import { asBuffer, CHUNK } from './blob-objects.js';
+import { CHUNK, createUploadMeter } from './blob-objects.js';
 import type { StagedBlob, WriteOptions } from './blob-store.port.js';
 import { encodeHeader, encodePrefix, HEADER_SIZE, SALT, sealChunkParts, wrapAad } from './envelope-format.js';
 import type { PendingArea, PendingObject } from './object-store.port.js';
@@ -23,10 +22,9 @@ export async function sealBlob(
   const writer = await area.create({ reserve: HEADER_SIZE });
   const dek = randomBytes(32);
   const salt = randomBytes(SALT);
-  const hash = createHash('sha256');
+  const meter = createUploadMeter(options);
   const pending = Buffer.alloc(CHUNK);
   let used = 0;
-  let size = 0;
   let index = 0;
   let finished = false;
   // One sealed chunk is written while the next is received, hashed and encrypted: at most one write in
@@ -43,11 +41,7 @@ export async function sealBlob(
   };
   try {
     for await (const piece of source) {
-      const chunk = asBuffer(piece);
-      size += chunk.length;
-      if (size > options.maxBytes) throw blobTooLarge(options.maxBytes);
-      hash.update(chunk);
-      options.onChunk?.(chunk);
+      const chunk = meter.take(piece);
       let offset = 0;
       while (offset < chunk.length) {
         if (used === CHUNK) await seal(false);
@@ -59,7 +53,8 @@ export async function sealBlob(
     }
     await seal(true);
     await writing;
-    const digest = hash.digest('hex');
+    const digest = meter.digest();
+    const size = meter.size;
     const prefix = encodePrefix({ chunkSize: CHUNK, size, salt, digest });
     const { kekId, wrapped } = await keys.wrap(dek, wrapAad(prefix));
     const object = await writer.finish(encodeHeader(prefix, { generation: 1, kekId, wrapped }));

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { sameDigest } from '../manifest/index.js';
-import { blobIntegrity, blobNotFound, blobTooLarge } from './artifact-errors.js';
-import { asBuffer, blobKey, CHUNK } from './blob-objects.js';
+import { blobIntegrity, blobNotFound } from './artifact-errors.js';
+import { blobKey, CHUNK, createUploadMeter } from './blob-objects.js';
 import { type BlobWriter, createBlobStaging } from './blob-staging.js';
 import type { BlobStat, BlobStore } from './blob-store.port.js';
 import type { ObjectReader, ObjectStore } from './object-store.port.js';
@@ -10,17 +10,12 @@ import type { ObjectReader, ObjectStore } from './object-store.port.js';
 /** Streams `source` into a new pending object as it is, hashing and counting; at most 1 MiB held. */
 const writePlain: BlobWriter = async (area, source, options) => {
   const writer = await area.create();
-  const hash = createHash('sha256');
+  const meter = createUploadMeter(options);
   const pending = Buffer.allocUnsafe(CHUNK);
   let used = 0;
-  let size = 0;
   try {
     for await (const piece of source) {
-      const chunk = asBuffer(piece);
-      size += chunk.length;
-      if (size > options.maxBytes) throw blobTooLarge(options.maxBytes);
-      hash.update(chunk);
-      options.onChunk?.(chunk);
+      const chunk = meter.take(piece);
       // Small network chunks are gathered into 1 MiB writes; large ones go straight through.
       if (used + chunk.length > CHUNK) {
         await writer.append([pending.subarray(0, used)]);
@@ -33,7 +28,7 @@ const writePlain: BlobWriter = async (area, source, options) => {
       }
     }
     if (used > 0) await writer.append([pending.subarray(0, used)]);
-    return { object: await writer.finish(), digest: hash.digest('hex'), size };
+    return { object: await writer.finish(), digest: meter.digest(), size: meter.size };
   } catch (err) {
     await writer.abort();
     throw err;
