@@ -60,6 +60,8 @@ function resourceFor(action: PolicyAction): ResourceRef {
       return { type: 'Registry' };
     case 'AuditLog':
       return { type: 'AuditLog' };
+    case 'Deployment':
+      return { type: 'Deployment', model, environment: i % 2 ? 'production' : 'staging' };
     case 'Token':
       return action === 'identity:token:create'
         ? {

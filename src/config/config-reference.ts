@@ -73,6 +73,7 @@ function valueAt(root: unknown, key: string): unknown {
 function formatDefault(value: unknown): string {
   if (value === undefined || value === null) return 'none';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(',');
+  if (typeof value === 'object') return Object.keys(value).join(',') || 'none';
   if (typeof value === 'number' && value >= MiB && value % MiB === 0) {
     const units = ['MiB', 'GiB', 'TiB'];
     let n = value / MiB;

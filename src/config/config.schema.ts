@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { defaultEnvironments, EnvironmentSchema, type EnvironmentSettings } from './environments.js';
 
 const Size = (description: string) =>
   Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
@@ -153,6 +154,33 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    environments: Type.Record(
+      Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
+      Type.Union([EnvironmentSchema, Type.Null()]),
+      {
+        description:
+          "Deployment environments by name (JSON in the variable), merged over the defaults dev, staging and production; null removes one. Unset settings take the defaults of dev or staging by name, production's otherwise.",
+      },
+    ),
+    webhooks: Type.Object(
+      {
+        allowPrivateTargets: Type.Boolean({
+          description:
+            'Allow webhook targets on private, loopback and link-local addresses (checked on the resolved address at connect time).',
+        }),
+        timeoutSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 120,
+          description: 'How long one delivery attempt may take.',
+        }),
+        maxAttempts: Type.Integer({
+          minimum: 1,
+          maximum: 50,
+          description: 'Delivery attempts per event and endpoint (exponential backoff between them).',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     limits: Type.Object(
       {
         maxFileBytes: Size('Largest single file in a version.'),
@@ -174,12 +202,18 @@ export const ConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export type Config = Static<typeof ConfigSchema>;
+/** The configuration as given: environments not yet resolved. */
+export type ConfigInput = Static<typeof ConfigSchema>;
+
+/** The configuration in effect: every environment with all its settings. */
+export type Config = Omit<ConfigInput, 'environments'> & {
+  environments: Record<string, EnvironmentSettings>;
+};
 
 export const GiB = 1024 ** 3;
 export const MiB = 1024 ** 2;
 
-export const configDefaults: Config = {
+export const configDefaults: ConfigInput = {
   host: '127.0.0.1',
   port: 8080,
   dataDir: './warden-data',
@@ -192,6 +226,8 @@ export const configDefaults: Config = {
   encryption: { masterKey: null },
   audit: { checkpointEvery: 100 },
   authFailures: { limit: 20, windowSeconds: 60, blockSeconds: 300, auditIntervalSeconds: 60 },
+  environments: defaultEnvironments,
+  webhooks: { allowPrivateTargets: false, timeoutSeconds: 10, maxAttempts: 8 },
   limits: {
     maxFileBytes: 64 * GiB,
     maxVersionBytes: 256 * GiB,
@@ -225,6 +261,10 @@ export const envKeys = {
   WARDEN_AUTH_FAILURES_WINDOW_SECONDS: 'authFailures.windowSeconds',
   WARDEN_AUTH_FAILURES_BLOCK_SECONDS: 'authFailures.blockSeconds',
   WARDEN_AUTH_FAILURES_AUDIT_INTERVAL_SECONDS: 'authFailures.auditIntervalSeconds',
+  WARDEN_ENVIRONMENTS: 'environments',
+  WARDEN_WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'webhooks.allowPrivateTargets',
+  WARDEN_WEBHOOKS_TIMEOUT_SECONDS: 'webhooks.timeoutSeconds',
+  WARDEN_WEBHOOKS_MAX_ATTEMPTS: 'webhooks.maxAttempts',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',
@@ -240,7 +280,10 @@ export const listKeys = new Set<string>([
 ]);
 
 /** Keys whose environment value is a boolean: `true`/`false`/`1`/`0`, nothing else. */
-export const booleanKeys = new Set<string>(['oidc.requireTeams']);
+export const booleanKeys = new Set<string>(['oidc.requireTeams', 'webhooks.allowPrivateTargets']);
+
+/** Keys whose environment value is a JSON object, merged like the same object in the config file. */
+export const jsonKeys = new Set<string>(['environments']);
 
 export const numericKeys = new Set<string>([
   'port',
@@ -249,6 +292,8 @@ export const numericKeys = new Set<string>([
   'authFailures.windowSeconds',
   'authFailures.blockSeconds',
   'authFailures.auditIntervalSeconds',
+  'webhooks.timeoutSeconds',
+  'webhooks.maxAttempts',
   'limits.maxFileBytes',
   'limits.maxVersionBytes',
   'limits.maxFilesPerVersion',

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { booleanKeys, ConfigSchema, configDefaults, envKeys, GiB, MiB } from './config.schema.js';
+import { resolveEnvironment } from './environments.js';
 import { type ConfigProblem, configInvalid, loadConfig } from './load-config.js';
+
+const defaultEnvironments = {
+  dev: resolveEnvironment('dev', {}),
+  staging: resolveEnvironment('staging', {}),
+  production: resolveEnvironment('production', {}),
+};
 
 let dir: string;
 beforeAll(() => {
@@ -40,6 +47,7 @@ describe('loadConfig', () => {
   it('uses the defaults when nothing is set', () => {
     expect(loadConfig({ env: {}, cwd })).toEqual({
       ...configDefaults,
+      environments: defaultEnvironments,
       dataDir: path.join(cwd, 'warden-data'),
     });
   });
@@ -113,6 +121,8 @@ describe('loadConfig', () => {
       audit: { checkpointEvery: 50 },
       authFailures: { ...configDefaults.authFailures, limit: 5, blockSeconds: 900 },
       limits: { ...configDefaults.limits, maxFilesPerVersion: 20, maxJsonBodyBytes: 4096 },
+      environments: defaultEnvironments,
+      webhooks: configDefaults.webhooks,
     });
   });
 
@@ -360,5 +370,89 @@ describe('loadConfig', () => {
       'loopback',
       'fd00::/8',
     ]);
+  });
+
+  describe('deployment environments', () => {
+    it('offers dev, staging and production with their defaults', () => {
+      const { environments } = loadConfig({ env: {}, cwd });
+      expect(Object.keys(environments)).toEqual(['dev', 'staging', 'production']);
+      expect(environments.dev).toMatchObject({ approvals: 0, autoApply: true, allowSelfApproval: true });
+      expect(environments.staging).toMatchObject({ approvals: 1, autoApply: true });
+      expect(environments.production).toMatchObject({
+        approvals: 2,
+        autoApply: false,
+        allowSelfApproval: false,
+        gates: ['signature', 'scan', 'metrics', 'provenance', 'vulnerabilities'],
+      });
+    });
+
+    it('merges the file over the defaults; null removes one; any other name gets production’s settings', () => {
+      const file = configFile('envs.json', {
+        environments: {
+          dev: null,
+          production: { metrics: { accuracy: { min: 0.9 } } },
+          'prod-eu': {},
+          qa: { approvals: 1, gates: ['scan'] },
+        },
+      });
+      const { environments } = loadConfig({ env: {}, cwd, file });
+      expect(Object.keys(environments).sort()).toEqual(['prod-eu', 'production', 'qa', 'staging']);
+      expect(environments.production).toMatchObject({ approvals: 2, metrics: { accuracy: { min: 0.9 } } });
+      expect(environments['prod-eu']).toEqual({ ...defaultEnvironments.production, name: 'prod-eu' });
+      expect(environments.qa).toMatchObject({ approvals: 1, gates: ['scan'], allowSelfApproval: false });
+    });
+
+    it('reads WARDEN_ENVIRONMENTS as JSON, merged like the file', () => {
+      const { environments } = loadConfig({
+        cwd,
+        env: {
+          WARDEN_ENVIRONMENTS: '{"staging":{"approvals":0},"canary-lab":{"approvals":0,"autoApply":true}}',
+        },
+      });
+      expect(environments.staging?.approvals).toBe(0);
+      expect(environments['canary-lab']).toMatchObject({
+        approvals: 0,
+        autoApply: true,
+        gates: defaultEnvironments.production.gates,
+      });
+    });
+
+    it('refuses self-approval where two approvals are needed, bad names, bad JSON and removing them all', () => {
+      const problems = (sources: Parameters<typeof loadConfig>[0]): ConfigProblem[] => {
+        try {
+          loadConfig({ cwd, env: {}, ...sources });
+        } catch (err) {
+          if (configInvalid.is(err)) return (err.details as { problems: ConfigProblem[] }).problems;
+          throw err;
+        }
+        throw new Error('expected config_invalid');
+      };
+      expect(problems({ env: { WARDEN_ENVIRONMENTS: '{"production":{"allowSelfApproval":true}}' } })).toEqual(
+        [
+          {
+            key: 'environments.production.allowSelfApproval',
+            source: 'env',
+            message: 'a requester may never approve their own request where two or more approvals are needed',
+          },
+        ],
+      );
+      expect(problems({ env: { WARDEN_ENVIRONMENTS: '[1]' } })).toEqual([
+        { key: 'environments', source: 'env WARDEN_ENVIRONMENTS', message: 'must be a JSON object' },
+      ]);
+      const bad = problems({
+        file: configFile('bad-envs.json', {
+          environments: { Prod: {}, staging: { approvals: -1, colour: 'red', maxScanSeverity: 'severe' } },
+        }),
+      });
+      expect(bad.map((p) => p.key)).toEqual(
+        expect.arrayContaining(['environments.staging.approvals', 'environments.staging.maxScanSeverity']),
+      );
+      expect(bad.length).toBeGreaterThanOrEqual(4);
+      expect(
+        problems({ env: { WARDEN_ENVIRONMENTS: '{"dev":null,"staging":null,"production":null}' } }),
+      ).toEqual([
+        { key: 'environments', source: 'env', message: 'at least one deployment environment must remain' },
+      ]);
+    });
   });
 });

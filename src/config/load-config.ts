@@ -7,12 +7,15 @@ import { defineError } from '../platform/errors.js';
 import {
   booleanKeys,
   type Config,
+  type ConfigInput,
   ConfigSchema,
   configDefaults,
   envKeys,
+  jsonKeys,
   listKeys,
   numericKeys,
 } from './config.schema.js';
+import { type EnvironmentSettings, environmentProblems, resolveEnvironment } from './environments.js';
 import { parseSize } from './parse-size.js';
 
 export interface ConfigProblem {
@@ -70,11 +73,41 @@ export function loadConfig(sources: ConfigSources = {}): Readonly<Config> {
     problems.push({ key, source: origin.get(key) ?? 'default', message: err.message });
   }
   problems.push(...proxyProblems(merged.trustProxy, origin.get('trustProxy') ?? 'default'));
+  const environments = resolveEnvironments(merged as ConfigInput, origin, problems);
   if (problems.length > 0) throw configInvalid(dedupe(problems));
-  const config = merged as Config;
+  const config = { ...(merged as ConfigInput), environments } as Config;
   config.dataDir = path.resolve(cwd, config.dataDir);
   config.policyFiles = config.policyFiles.map((file) => path.resolve(cwd, file));
   return deepFreeze(config);
+}
+
+/** Every configured environment with its settings filled in; null entries (removed defaults) left out. */
+function resolveEnvironments(
+  input: ConfigInput,
+  origin: Map<string, string>,
+  problems: ConfigProblem[],
+): Record<string, EnvironmentSettings> {
+  const out: Record<string, EnvironmentSettings> = {};
+  if (typeof input.environments !== 'object' || input.environments === null) return out;
+  for (const [name, given] of Object.entries(input.environments)) {
+    if (given === null || typeof given !== 'object') continue;
+    const env = resolveEnvironment(name, given);
+    for (const p of environmentProblems(env))
+      problems.push({ ...p, source: sourceUnder(origin, `environments.${name}`) });
+    defineOwn(out, name, env);
+  }
+  if (Object.keys(out).length === 0)
+    problems.push({
+      key: 'environments',
+      source: sourceUnder(origin, 'environments'),
+      message: 'at least one deployment environment must remain',
+    });
+  return out;
+}
+
+function sourceUnder(origin: Map<string, string>, prefix: string): string {
+  for (const [key, source] of origin) if (key === prefix || key.startsWith(`${prefix}.`)) return source;
+  return 'default';
 }
 
 /** Every schema error: TypeBox stops at 8 by default, and one bad logLevel alone yields that many. */
@@ -141,7 +174,11 @@ function envLayer(env: Record<string, string | undefined>, problems: ConfigProbl
           .filter(Boolean)
       : raw;
     const source = `env ${name}`;
-    if (numericKeys.has(key)) values.set(key, coerceNumber(key, raw, source, problems));
+    if (jsonKeys.has(key)) {
+      const parsed = parseJsonObject(raw);
+      if (parsed === null) problems.push({ key, source, message: 'must be a JSON object' });
+      else flatten(parsed, key, values);
+    } else if (numericKeys.has(key)) values.set(key, coerceNumber(key, raw, source, problems));
     else if (booleanKeys.has(key)) {
       const flag = coerceBoolean(key, raw, source, problems);
       if (flag !== undefined) values.set(key, flag);
@@ -153,6 +190,17 @@ function envLayer(env: Record<string, string | undefined>, problems: ConfigProbl
     }
   }
   return { source: 'env', values };
+}
+
+function parseJsonObject(raw: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Variables that the CLI client reads, not the server; they are allowed beside server settings. */
@@ -185,7 +233,8 @@ function coerceNumber(key: string, raw: string, source: string, problems: Config
 function flatten(obj: Record<string, unknown>, prefix: string, out: Map<string, unknown>): void {
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === 'object' && v !== null && !Array.isArray(v))
+    // An empty object is a value (`"qa": {}` names an environment with every default).
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0)
       flatten(v as Record<string, unknown>, key, out);
     else out.set(key, v);
   }

@@ -225,7 +225,11 @@ describe('loading policy files', () => {
 
   it('builds the start-up engine from the files (what warden serve does)', async () => {
     const { engine, files } = await loadPolicyEngine({ extraFiles: [path.join(dir, '10-frozen.cedar')] });
-    expect(files).toEqual(['builtin:roles.cedar', path.join(dir, '10-frozen.cedar')]);
+    expect(files).toEqual([
+      'builtin:roles.cedar',
+      path.join(dir, '10-frozen.cedar'),
+      'builtin:gates-builtin.cedar',
+    ]);
     expect(engine.policies.map((p) => p.id)).toContain('no-push-to-frozen');
   });
 

@@ -55,6 +55,8 @@ export function resourceOfType(type: ResourceType, owner = 'vision', tags: strin
       };
     case 'Alias':
       return { type, model: model(owner, tags), alias: 'champion' };
+    case 'Deployment':
+      return { type, model: model(owner, tags), environment: 'production' };
     case 'Token':
       return { type, id: 'tok_2', principal: 'service:other' };
   }

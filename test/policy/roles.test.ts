@@ -15,6 +15,10 @@ const read: PolicyAction[] = [
   'registry:alias:list',
   'registry:alias:history',
   'identity:whoami',
+  'attestation:list',
+  'deploy:environment:list',
+  'deploy:read',
+  'deploy:check',
 ];
 const write: PolicyAction[] = [
   'registry:model:create',
@@ -24,6 +28,15 @@ const write: PolicyAction[] = [
   'registry:alias:set',
   'registry:alias:delete',
   'registry:signature:attach',
+  'attestation:create',
+];
+const deploy: PolicyAction[] = [
+  'deploy:request',
+  'deploy:cancel',
+  'deploy:apply',
+  'deploy:promote',
+  'deploy:abort',
+  'deploy:rollback',
 ];
 
 /** What each built-in role may do, as docs/policy.md states it. */
@@ -31,8 +44,8 @@ const granted: Record<Role | 'none', PolicyAction[]> = {
   none: [],
   viewer: read,
   contributor: [...read, ...write],
-  deployer: [...read, 'registry:alias:set', 'registry:alias:delete'],
-  approver: read,
+  deployer: [...read, 'registry:alias:set', 'registry:alias:delete', ...deploy],
+  approver: [...read, 'deploy:approve', 'deploy:reject'],
   admin: allActions,
 };
 

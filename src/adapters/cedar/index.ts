@@ -1,4 +1,9 @@
 export {
+  type CedarGateEngine,
+  type CedarGateEngineOptions,
+  createCedarGateEngine,
+} from './cedar-gate-engine.js';
+export {
   type CedarPolicyEngine,
   type CedarPolicyEngineOptions,
   createCedarPolicyEngine,
@@ -7,6 +12,7 @@ export {
 } from './cedar-policy-engine.js';
 export {
   builtinPolicyDir,
+  isGateFile,
   type LoadedPolicyFiles,
   type LoadPoliciesOptions,
   loadPolicies,

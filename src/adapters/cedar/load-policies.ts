@@ -20,9 +20,14 @@ export interface LoadPoliciesOptions {
 export interface LoadedPolicyFiles {
   schemaText: string;
   schemaFile: string;
-  /** Built-in files first (`builtin:<name>`), then the operator's (named as given). */
+  /** Role policies: built-in files first (`builtin:<name>`), then the operator's (named as given). */
   policies: PolicySource[];
+  /** Deployment gate policies: every file named `gates-*.cedar`, built-in first, in the same order. */
+  gatePolicies: PolicySource[];
 }
+
+/** A file of deployment gate policies rather than role policies: `gates-*.cedar`. */
+export const isGateFile = (name: string): boolean => /^gates-.*\.cedar$/.test(path.basename(name));
 
 /** Reads the shipped schema and policies and the operator's policy files; no parsing happens here. */
 export async function loadPolicies(options: LoadPoliciesOptions = {}): Promise<LoadedPolicyFiles> {
@@ -31,8 +36,11 @@ export async function loadPolicies(options: LoadPoliciesOptions = {}): Promise<L
   const schemaFile = `builtin:${schemaFileName}`;
   const schemaText = await readText(path.join(builtinDir, schemaFileName), schemaFile);
   const policies: PolicySource[] = [];
+  const gatePolicies: PolicySource[] = [];
+  const add = (source: PolicySource, file: string) =>
+    (isGateFile(file) ? gatePolicies : policies).push(source);
   for (const name of await cedarFilesIn(builtinDir, 'builtin:')) {
-    policies.push({ id: `builtin:${name}`, text: await readText(path.join(builtinDir, name), name) });
+    add({ id: `builtin:${name}`, text: await readText(path.join(builtinDir, name), name) }, name);
   }
   const seen = new Set<string>();
   for (const given of options.extraFiles ?? []) {
@@ -49,10 +57,10 @@ export async function loadPolicies(options: LoadPoliciesOptions = {}): Promise<L
     for (const file of files) {
       if (seen.has(file.full)) continue;
       seen.add(file.full);
-      policies.push({ id: file.id, text: await readText(file.full, file.id) });
+      add({ id: file.id, text: await readText(file.full, file.id) }, file.full);
     }
   }
-  return { schemaText, schemaFile, policies };
+  return { schemaText, schemaFile, policies, gatePolicies };
 }
 
 async function cedarFilesIn(dir: string, shownAs: string): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { type CedarGateEngine, createCedarGateEngine } from './cedar-gate-engine.js';
 import { type CedarPolicyEngine, createCedarPolicyEngine } from './cedar-policy-engine.js';
 import { type LoadPoliciesOptions, loadPolicies } from './load-policies.js';
 
@@ -11,11 +12,18 @@ export interface LoadPolicyEngineOptions extends LoadPoliciesOptions {
  */
 export async function loadPolicyEngine(
   options: LoadPolicyEngineOptions = {},
-): Promise<{ engine: CedarPolicyEngine; files: string[] }> {
+): Promise<{ engine: CedarPolicyEngine; gates: CedarGateEngine; files: string[] }> {
   const loaded = await loadPolicies(options);
   const engine = createCedarPolicyEngine({
-    ...loaded,
+    schemaText: loaded.schemaText,
+    schemaFile: loaded.schemaFile,
+    policies: loaded.policies,
     ...(options.cacheSize !== undefined ? { cacheSize: options.cacheSize } : {}),
   });
-  return { engine, files: loaded.policies.map((p) => p.id) };
+  const gates = createCedarGateEngine({
+    schemaText: loaded.schemaText,
+    schemaFile: loaded.schemaFile,
+    policies: loaded.gatePolicies,
+  });
+  return { engine, gates, files: [...loaded.policies, ...loaded.gatePolicies].map((p) => p.id) };
 }

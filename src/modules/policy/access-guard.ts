@@ -74,6 +74,8 @@ export function describeResource(resource: ResourceRef): string {
       return `alias:${resource.model.name}@${resource.alias}`;
     case 'Token':
       return resource.id ? `token:${resource.id}` : `token:(new for ${resource.principal})`;
+    case 'Deployment':
+      return `deployment:${resource.environment}/${resource.model.name}`;
   }
 }
 
@@ -86,6 +88,7 @@ export function resourceTeam(resource: ResourceRef): string | null {
     case 'Model':
     case 'Version':
     case 'Alias':
+    case 'Deployment':
       return resource.model.owner;
     case 'Token':
       return resource.teams?.length === 1 ? (resource.teams[0] ?? null) : null;

@@ -47,15 +47,61 @@ export const policyActions = {
   'audit:key:read': { resource: 'AuditLog', guards: "read the audit log's public checkpoint key" },
   'policy:explain': { resource: 'Registry', guards: 'explain a policy decision' },
   'metrics:read': { resource: 'Registry', guards: 'read the Prometheus metrics (GET /metrics)' },
+  'attestation:create': {
+    resource: 'Version',
+    guards: 'attach an attestation (a vulnerability report) to a version',
+  },
+  'attestation:list': { resource: 'Version', guards: "list a version's attestations" },
+  'deploy:environment:list': { resource: 'Registry', guards: 'list and show deployment environments' },
+  'deploy:read': {
+    resource: 'Deployment',
+    guards: "show a model's deployments in an environment: live state, requests, history",
+  },
+  'deploy:check': {
+    resource: 'Deployment',
+    guards: "evaluate a version's gates for an environment without changing anything (dry run)",
+  },
+  'deploy:request': { resource: 'Deployment', guards: 'request a deployment (stable, canary or shadow)' },
+  'deploy:cancel': { resource: 'Deployment', guards: 'withdraw a pending deployment request' },
+  'deploy:apply': { resource: 'Deployment', guards: 'apply an approved request: make its version live' },
+  'deploy:promote': { resource: 'Deployment', guards: 'promote a canary to stable' },
+  'deploy:abort': { resource: 'Deployment', guards: 'abort a canary or shadow deployment' },
+  'deploy:rollback': {
+    resource: 'Deployment',
+    guards: 'return to the last known-good stable deployment',
+  },
+  'deploy:approve': {
+    resource: 'Deployment',
+    guards: "approve a deployment request (never one's own, once per request)",
+  },
+  'deploy:reject': { resource: 'Deployment', guards: 'reject a deployment request (ends it)' },
+  'webhook:create': { resource: 'Registry', guards: 'register a webhook endpoint' },
+  'webhook:list': { resource: 'Registry', guards: 'list webhook endpoints' },
+  'webhook:delete': { resource: 'Registry', guards: 'remove a webhook endpoint' },
+  'webhook:deliveries': { resource: 'Registry', guards: "read webhooks' delivery log" },
 } as const satisfies Record<string, { resource: ResourceType; guards: string }>;
 
 export type PolicyAction = keyof typeof policyActions;
 
-export const resourceTypes = ['Registry', 'Model', 'Version', 'Alias', 'Token', 'AuditLog'] as const;
+export const resourceTypes = [
+  'Registry',
+  'Model',
+  'Version',
+  'Alias',
+  'Token',
+  'AuditLog',
+  'Deployment',
+] as const;
 export type ResourceType = (typeof resourceTypes)[number];
 
 /** The action groups the schema declares; policies grant them, requests never name them. */
-export const actionGroups = ['read', 'write', 'move-alias', 'administer'] as const;
+export const actionGroups = ['read', 'write', 'move-alias', 'administer', 'deploy', 'approve'] as const;
+
+/**
+ * The one action deployment gates are decided on, by the gate policies alone (policies/gates-*.cedar):
+ * never requested of the role policies, so it is not in `policyActions`.
+ */
+export const gateAction = 'deploy:gate';
 
 export function isPolicyAction(action: string): action is PolicyAction {
   return Object.hasOwn(policyActions, action);

@@ -103,6 +103,15 @@ export function resourceEntities(resource: ResourceRef): { uid: CedarUid; entiti
       };
       return { uid: alias.uid, entities: [alias] };
     }
+    case 'Deployment': {
+      const { model, environment } = resource;
+      const deployment: CedarEntity = {
+        uid: uid('Deployment', `${environment}/${model.name}`),
+        attrs: { model: modelAttrs(model), owner: model.owner, environment },
+        parents: [modelUid(model)],
+      };
+      return { uid: deployment.uid, entities: [deployment] };
+    }
     case 'Token': {
       const { id, principal, roles, teams } = resource;
       const token: CedarEntity = {

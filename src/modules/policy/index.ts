@@ -18,6 +18,7 @@ export {
 } from './access-guard.js';
 export {
   actionGroups,
+  gateAction,
   isPolicyAction,
   type PolicyAction,
   policyActions,
@@ -41,6 +42,14 @@ export {
   principalEntity,
   resourceEntities,
 } from './entities.js';
+export {
+  type CandidateFacts,
+  candidateEntity,
+  cedarDecimal,
+  type GateContext,
+  type GateDecision,
+  type GateEngine,
+} from './gates.js';
 export {
   describeProblem,
   forbidden,

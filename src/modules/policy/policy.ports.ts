@@ -23,7 +23,9 @@ export type ResourceRef =
   | { type: 'Alias'; model: ModelAttributes; alias: string }
   /** An existing token (`id`), or one being issued (no id; `roles` and `teams` are what it would grant). */
   | { type: 'Token'; id?: string; principal: string; roles?: readonly string[]; teams?: readonly string[] }
-  | { type: 'AuditLog' };
+  | { type: 'AuditLog' }
+  /** One model's deployments in one environment. */
+  | { type: 'Deployment'; model: ModelAttributes; environment: string };
 
 export interface AuthzRequest {
   principal: Principal;
