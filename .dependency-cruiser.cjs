@@ -4,10 +4,12 @@
  */
 const MODULE_LAYERS = [
   // Each layer may import only the layers listed before it (platform is layer 0, outside src/modules).
-  ['manifest', 'keys', 'audit'],
+  ['manifest', 'keys', 'audit', 'outbox'],
   ['policy', 'artifacts'],
   ['identity', 'signing', 'scanning'],
   ['registry'],
+  ['attestations', 'webhooks'],
+  ['deploy'],
 ];
 
 /** One rule per module: it may not import a module on its own layer or below it. */
