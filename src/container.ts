@@ -15,7 +15,7 @@ import { createMemoryFailureLimiter } from './adapters/rate-limit/flexible-failu
 import { openDatabase } from './adapters/sql/db.js';
 import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
-import type { Config } from './config/index.js';
+import { type Config, configInvalid } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
 import {
   createAuditLog,
@@ -23,6 +23,7 @@ import {
   createAuditRecorder,
   createAuditService,
 } from './modules/audit/index.js';
+import { createChangeFeed, createDeployService, describeDeployEvent } from './modules/deploy/index.js';
 import {
   createAuthenticator,
   createAuthFailureLog,
@@ -59,9 +60,15 @@ async function openBlobKeys(config: Readonly<Config>, objects: ObjectStore) {
  */
 export async function createContainer(config: Readonly<Config>, logger: PinoLogger) {
   // Policies first: an invalid operator policy stops the start before anything is opened.
-  const { engine: policyEngine, files: policyFiles } = await loadPolicyEngine({
+  const {
+    engine: policyEngine,
+    gates: gateEngine,
+    files: policyFiles,
+  } = await loadPolicyEngine({
     extraFiles: [...config.policyFiles],
   });
+  // Every gate an environment names must be defined by a gate policy: a typo must not pass silently.
+  checkEnvironmentGates(config, gateEngine.gates);
   for (const warning of policyEngine.warnings)
     logger.warn({ policy: warning }, 'authorization policy warning');
   logger.debug({ policyFiles }, 'authorization policies loaded');
@@ -145,6 +152,19 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       verifier: createSignatureVerifier(),
     });
 
+    const deploy = createDeployService<Stores>({
+      uow,
+      read,
+      clock: systemClock,
+      logger,
+      access: accessFor(describeDeployEvent),
+      gates: gateEngine,
+      verifier: createSignatureVerifier(),
+      environments: config.environments,
+      vulnerabilities: async () => ({ reports: 0, findings: 0, maxSeverity: 'none' }),
+      feed: createChangeFeed(),
+    });
+
     const boot = await startUp({
       logger,
       blobRoot,
@@ -176,6 +196,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       config,
       logger,
       registry,
+      deploy,
       identity,
       authenticate,
       guard,
@@ -200,6 +221,21 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;
+
+/** Refuses a start where an environment names a gate that no gate policy defines. */
+function checkEnvironmentGates(config: Readonly<Config>, defined: readonly string[]): void {
+  const problems = Object.values(config.environments).flatMap((env) =>
+    env.gates
+      .map((gate, i) => ({ gate, i }))
+      .filter(({ gate }) => !defined.includes(gate))
+      .map(({ gate, i }) => ({
+        key: `environments.${env.name}.gates.${i}`,
+        source: 'config',
+        message: `no gate policy defines the gate "${gate}" (defined: ${defined.join(', ')})`,
+      })),
+  );
+  if (problems.length > 0) throw configInvalid(problems);
+}
 
 /**
  * What `warden keys` works on, offline: the data directory's lock, held until `close`, its blob objects

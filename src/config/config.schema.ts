@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { slugPattern } from '../platform/slug.js';
 import { defaultEnvironments, EnvironmentSchema, type EnvironmentSettings } from './environments.js';
 
 const Size = (description: string) =>
@@ -155,7 +156,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     environments: Type.Record(
-      Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
+      Type.String({ pattern: slugPattern }),
       Type.Union([EnvironmentSchema, Type.Null()]),
       {
         description:

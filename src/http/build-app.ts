@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import type { Logger as PinoLogger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { AuditRecorder, AuditService } from '../modules/audit/index.js';
+import type { DeployService } from '../modules/deploy/index.js';
 import type {
   Authenticate,
   AuthFailureLimiter,
@@ -31,6 +32,7 @@ import {
 } from './plugins/transport-errors.js';
 import { aliasRoutes } from './routes/aliases.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
+import { deployRoutes } from './routes/deploy.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
@@ -47,6 +49,7 @@ export interface AppDeps {
   logger: PinoLogger;
   version: string;
   registry: RegistryService;
+  deploy: DeployService;
   identity: Pick<IdentityService, 'issueToken' | 'listTokens' | 'revokeToken'>;
   authenticate: Authenticate;
   guard: AccessGuard;
@@ -150,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(signatureRoutes, { registry: deps.registry, contextOf });
       await api.register(tokenRoutes, { identity: deps.identity, principalOf: requirePrincipal, contextOf });
       await api.register(auditRoutes, { audit: deps.audit, contextOf });
+      await api.register(deployRoutes, { deploy: deps.deploy, contextOf });
     },
     { prefix: '/api/v1' },
   );

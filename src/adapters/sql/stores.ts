@@ -1,4 +1,5 @@
 import type { AuditStore } from '../../modules/audit/index.js';
+import type { DeployStore } from '../../modules/deploy/index.js';
 import type { IdentityStore } from '../../modules/identity/index.js';
 import type { RegistryStore } from '../../modules/registry/registry.ports.js';
 import type { SignatureStore } from '../../modules/signing/signature.types.js';
@@ -13,6 +14,7 @@ export interface Stores {
   identity: IdentityStore;
   audit: AuditStore;
   signatures: SignatureStore;
+  deploy: DeployStore;
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createAuditSqlStore } from './audit.sql-store.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
+import { createDeploySqlStore } from './deploy.sql-store.js';
 import { createIdentitySqlStore } from './identity.sql-store.js';
 import { createRegistrySqlStore } from './registry.sql-store.js';
 import { createSignatureSqlStore } from './signature.sql-store.js';
@@ -14,6 +15,7 @@ export function createSqlStores(db: Kysely<Database>, capabilities: SqlCapabilit
     identity: createIdentitySqlStore(db),
     audit: createAuditSqlStore(db, capabilities),
     signatures: createSignatureSqlStore(db),
+    deploy: createDeploySqlStore(db, capabilities),
   };
 }
 

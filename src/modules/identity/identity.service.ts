@@ -1,7 +1,7 @@
 import type { CallContext } from '../../platform/call-context.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import { roles as allRoles, type Role, tokenPrincipalId } from '../../platform/principal.js';
+import { roles as allRoles, type Principal, type Role, tokenPrincipalId } from '../../platform/principal.js';
 import { isSlug } from '../../platform/slug.js';
 import type { ResourceRef } from '../policy/index.js';
 import { generateApiToken, parseApiToken, secretMatches } from './api-token.js';
@@ -180,23 +180,35 @@ export function createIdentityService<S extends IdentityStores>(deps: IdentitySe
           .touchToken(record.id, now.toISOString(), new Date(staleAt).toISOString())
           .catch((err: unknown) => logger.warn({ err, tokenId: record.id }, 'could not record token use'));
       }
-      return {
-        ok: true,
-        principal: {
-          // The token itself, never its name: a token named "admin" is not the service account "admin".
-          id: tokenPrincipalId(record.id),
-          kind: record.principalId.startsWith('user:') ? 'user' : 'service',
-          name: record.name,
-          roles: [...record.roles],
-          teams: [...record.teams],
-          // A token issued with no teams is the explicit unscoped grant: only an unscoped admin can issue
-          // one (policy token-scope), so an empty list here was chosen, not defaulted.
-          unscoped: record.teams.length === 0,
-          via: { kind: 'token', tokenId: record.id },
-        },
-      };
+      return { ok: true, principal: tokenPrincipal(record) };
     },
   };
+}
+
+/** The principal a live token authenticates as. */
+export function tokenPrincipal(record: TokenRecord): Principal {
+  return {
+    // The token itself, never its name: a token named "admin" is not the service account "admin".
+    id: tokenPrincipalId(record.id),
+    kind: record.principalId.startsWith('user:') ? 'user' : 'service',
+    name: record.name,
+    roles: [...record.roles],
+    teams: [...record.teams],
+    // A token issued with no teams is the explicit unscoped grant: only an unscoped admin can issue one
+    // (policy token-scope), so an empty list here was chosen, not defaulted.
+    unscoped: record.teams.length === 0,
+    via: { kind: 'token', tokenId: record.id },
+  };
+}
+
+/**
+ * The principal a token authenticates as now, or null when it is revoked or expired: how a decision made
+ * earlier with a token (an approval) is re-checked later.
+ */
+export function liveTokenPrincipal(record: TokenRecord | null, now: Date): Principal | null {
+  if (!record || record.revokedAt !== null) return null;
+  if (record.expiresAt !== null && Date.parse(record.expiresAt) <= now.getTime()) return null;
+  return tokenPrincipal(record);
 }
 
 /** Creates the service account, or brings its recorded roles and teams up to this issue's. */

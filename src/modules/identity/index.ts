@@ -47,6 +47,8 @@ export {
   type IdentityServiceDeps,
   type IssueTokenInput,
   lastUsedResolutionMs,
+  liveTokenPrincipal,
+  tokenPrincipal,
 } from './identity.service.js';
 export type { IssuedToken, TokenView } from './identity.views.js';
 export { describeIdentityEvent } from './identity-audit.js';

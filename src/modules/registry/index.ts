@@ -24,4 +24,5 @@ export type { RegistryAccess } from './registry-access.js';
 export { describeRegistryEvent } from './registry-audit.js';
 export type { DeletionResult } from './registry-deletion.js';
 export type { PushLimits } from './registry-deps.js';
-export { parseVersionRef, splitModelRef } from './version-ref.js';
+export { resolveVersion } from './resolve-version.js';
+export { formatRef, parseVersionRef, splitModelRef } from './version-ref.js';

@@ -1,0 +1,91 @@
+import type { AuditedAction } from '../policy/index.js';
+import type { DeployEvent } from './deploy.events.js';
+
+const sha = (hex: string) => `sha256:${hex}`;
+
+/**
+ * How a deploy event reads in the audit log. The wording (actions, resource names, detail keys) is what
+ * operators and their tools search for: it changes only together with docs/audit.md.
+ */
+export function describeDeployEvent(e: DeployEvent): AuditedAction {
+  const target = { resource: `deployment:${e.environment}/${e.model}`, team: e.owner };
+  switch (e.type) {
+    case 'deploy.requested':
+      return {
+        action: 'deploy:request',
+        ...target,
+        details: {
+          request: e.request,
+          version: e.version,
+          digest: sha(e.digest),
+          slot: e.slot,
+          ...(e.percent !== null ? { percent: e.percent } : {}),
+          gates: e.gatesPassed ? 'passed' : `failed: ${e.failedGates.join(',')}`,
+          approvalsNeeded: e.approvalsNeeded,
+        },
+      };
+    case 'deploy.approved':
+    case 'deploy.rejected':
+      return {
+        action: e.type === 'deploy.approved' ? 'deploy:approve' : 'deploy:reject',
+        ...target,
+        details: {
+          request: e.request,
+          version: e.version,
+          digest: sha(e.digest),
+          reason: e.reason,
+          approvals: e.approvals,
+          approvalsNeeded: e.approvalsNeeded,
+        },
+      };
+    case 'deploy.cancelled':
+      return { action: 'deploy:cancel', ...target, details: { request: e.request, digest: sha(e.digest) } };
+    case 'deploy.expired':
+      return { action: 'deploy:expire', ...target, details: { request: e.request, digest: sha(e.digest) } };
+    case 'deploy.superseded':
+      return { action: 'deploy:supersede', ...target, details: { request: e.request, by: e.by } };
+    case 'deploy.applied':
+      return {
+        action: 'deploy:apply',
+        ...target,
+        details: {
+          request: e.request,
+          deployment: e.deployment,
+          version: e.version,
+          digest: sha(e.digest),
+          slot: e.slot,
+          ...(e.percent !== null ? { percent: e.percent } : {}),
+          previous: e.previousDigest ? sha(e.previousDigest) : null,
+          revision: e.revision,
+          automatic: e.automatic,
+        },
+      };
+    case 'deploy.promoted':
+    case 'deploy.aborted':
+      return {
+        action: e.type === 'deploy.promoted' ? 'deploy:promote' : 'deploy:abort',
+        ...target,
+        details: {
+          deployment: e.deployment,
+          version: e.version,
+          digest: sha(e.digest),
+          slot: e.slot,
+          reason: e.reason,
+          revision: e.revision,
+        },
+      };
+    case 'deploy.rolled_back':
+      return {
+        action: 'deploy:rollback',
+        ...target,
+        details: {
+          deployment: e.deployment,
+          version: e.version,
+          digest: sha(e.digest),
+          from: sha(e.fromDigest),
+          reason: e.reason,
+          revision: e.revision,
+        },
+      };
+  }
+}

@@ -1,0 +1,148 @@
+import type { CallContext } from '../../platform/call-context.js';
+import type { Principal } from '../../platform/principal.js';
+import { liveTokenPrincipal } from '../identity/index.js';
+import type { ResourceRef } from '../policy/index.js';
+import { type ModelRecord, registryErrors, type VersionRecord } from '../registry/index.js';
+import { environmentNotFound, versionUnavailable } from './deploy.errors.js';
+import type { DeployStores } from './deploy.ports.js';
+import type { ApprovalRecord, DeployRequestRecord } from './deploy.types.js';
+import type { DeployServiceDeps } from './deploy-deps.js';
+import type { DeployEnvironment } from './environment.js';
+import { selfApprovalAllowed } from './environment.js';
+import { evaluateGates, type GateInputs, signatureEvidence } from './gate-evaluation.js';
+
+export function environmentOf(
+  deps: Pick<DeployServiceDeps, 'environments'>,
+  name: string,
+): DeployEnvironment {
+  const env = Object.hasOwn(deps.environments, name) ? deps.environments[name] : undefined;
+  if (!env) throw environmentNotFound(name, Object.keys(deps.environments));
+  return env;
+}
+
+export const deploymentResource = (model: ModelRecord, environment: string): ResourceRef => ({
+  type: 'Deployment',
+  model: { name: model.name, owner: model.owner, tags: model.tags },
+  environment,
+});
+
+export async function modelNamed(stores: Pick<DeployStores, 'registry'>, name: string): Promise<ModelRecord> {
+  const model = await stores.registry.findModelByName(name);
+  if (!model) throw registryErrors.modelNotFound(name);
+  return model;
+}
+
+/** A version that can be deployed: it exists, is not deleted, and still has the digest asked for. */
+export async function deployableVersion(
+  stores: Pick<DeployStores, 'registry'>,
+  model: ModelRecord,
+  versionId: string,
+  digest: string,
+): Promise<VersionRecord> {
+  const version = await stores.registry.findVersionById(versionId);
+  if (!version) throw versionUnavailable(model.name, 0, 'it no longer exists');
+  if (version.deleted)
+    throw versionUnavailable(model.name, version.number, `it was deleted at ${version.deleted.at}`);
+  if (version.digest !== digest)
+    throw versionUnavailable(model.name, version.number, 'its digest is not the one requested');
+  return version;
+}
+
+/** Everything the gates read for one version, on the caller's transaction. */
+export async function gateInputs<S extends DeployStores>(
+  deps: Pick<DeployServiceDeps<S>, 'verifier' | 'vulnerabilities'>,
+  stores: S,
+  env: DeployEnvironment,
+  model: ModelRecord,
+  version: VersionRecord,
+): Promise<GateInputs> {
+  const records = [];
+  for (const record of await stores.signatures.listVersionSignatures(version.id)) {
+    const signer = await stores.signatures.findSignerById(record.signerId);
+    if (signer) records.push({ record, signer });
+  }
+  return {
+    environment: env,
+    model,
+    version,
+    signatures: signatureEvidence(records, version.digest, deps.verifier),
+    vulnerabilities: await deps.vulnerabilities(stores, version.id),
+  };
+}
+
+export async function gatesFor<S extends DeployStores>(
+  deps: Pick<DeployServiceDeps<S>, 'verifier' | 'vulnerabilities' | 'gates'>,
+  stores: S,
+  principal: Principal,
+  env: DeployEnvironment,
+  model: ModelRecord,
+  version: VersionRecord,
+) {
+  return evaluateGates(deps.gates, principal, await gateInputs(deps, stores, env, model, version));
+}
+
+/** The principal an approver is now: its live token, or what it presented when approving (OIDC users). */
+async function approverNow(
+  stores: Pick<DeployStores, 'identity'>,
+  a: ApprovalRecord,
+  now: Date,
+): Promise<Principal | null> {
+  if (a.approver.startsWith('token:')) {
+    const record = await stores.identity.findToken(a.approver.slice('token:'.length));
+    return liveTokenPrincipal(record, now);
+  }
+  const snap = a.approverSnapshot;
+  const hash = a.approver.lastIndexOf('#');
+  return {
+    id: a.approver,
+    kind: snap.kind,
+    name: a.approverName,
+    roles: snap.roles as Principal['roles'],
+    teams: [...snap.teams],
+    unscoped: snap.unscoped,
+    via: {
+      kind: 'oidc',
+      issuer: a.approver.slice('oidc:'.length, hash),
+      subject: a.approver.slice(hash + 1),
+      jti: null,
+    },
+  };
+}
+
+/**
+ * Which approvals of a request count now, each with why it does not: an approval counts only when it
+ * approves this digest and these gate results, has not expired, is not the requester's own (where the
+ * environment forbids that), and its approver still holds `deploy:approve` on the target.
+ */
+export async function weighApprovals(
+  deps: Pick<DeployServiceDeps, 'access'>,
+  stores: Pick<DeployStores, 'deploy' | 'identity'>,
+  env: DeployEnvironment,
+  request: DeployRequestRecord,
+  model: ModelRecord,
+  gateHash: string,
+  now: Date,
+  recheckRights: boolean,
+): Promise<{ approvals: { record: ApprovalRecord; ignored: string | null }[]; counted: number }> {
+  const resource = deploymentResource(model, env.name);
+  const out: { record: ApprovalRecord; ignored: string | null }[] = [];
+  for (const a of await stores.deploy.listApprovals(request.id)) {
+    let ignored: string | null = null;
+    if (a.decision !== 'approve') ignored = 'a rejection';
+    else if (a.digest !== request.digest) ignored = 'approved another digest';
+    else if (a.gateHash !== gateHash) ignored = 'the gate results changed since it was given';
+    else if (Date.parse(a.expiresAt) <= now.getTime()) ignored = `expired at ${a.expiresAt}`;
+    else if (a.approver === request.requestedBy && !selfApprovalAllowed(env))
+      ignored = "the requester's own approval";
+    else if (recheckRights) {
+      const principal = await approverNow(stores, a, now);
+      const ctx: CallContext | null = principal ? { principal, requestId: null, clientAddress: null } : null;
+      if (!ctx) ignored = "the approver's token was revoked or has expired";
+      else if (!deps.access.allows(ctx, 'deploy:approve', resource))
+        ignored = 'the approver no longer holds deploy:approve here';
+    }
+    out.push({ record: a, ignored });
+  }
+  const counted = new Set(out.filter((a) => a.ignored === null).map((a) => a.record.approver)).size;
+  return { approvals: out, counted };
+}
