@@ -78,3 +78,15 @@ export const pullWriteFailed = defineError(
     details: { path: where },
   }),
 );
+export const deployCheckFailed = defineError(
+  'deploy_check_failed',
+  'precondition_failed',
+  (environment: string, failed: string[]) => ({
+    message: `The version does not pass the gates of ${environment}: ${failed.join(', ')}.`,
+    details: { environment, failed },
+  }),
+);
+export const modelRefRequired = defineError('model_ref_required', 'invalid', (given: string) => ({
+  message: `"${given}" names no version: use NAME@VERSION (a number, an alias or sha256:…).`,
+  details: { given },
+}));
