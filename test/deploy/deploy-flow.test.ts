@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseFactories } from '../fixtures/databases.js';
 import { expectProblem, push } from '../fixtures/http-helpers.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 import { api, auth, deployWorld, goodMetadata } from './deploy-fixtures.js';
@@ -9,7 +10,7 @@ const environments = {
   production: { requireVulnReport: false, metrics: { accuracy: { min: 0.9 } } },
 };
 
-describe('governed deployments over HTTP', () => {
+describe.each(databaseFactories())('governed deployments over HTTP ($name)', (factory) => {
   let t: TestApp;
   let w: Awaited<ReturnType<typeof deployWorld>>;
   const as = (token: string) => ({ headers: auth(token) });
@@ -27,7 +28,7 @@ describe('governed deployments over HTTP', () => {
   const live = async (env: string) => (await t.app.inject({ url: `${api}/environments/${env}/live` })).json();
 
   beforeAll(async () => {
-    t = await createTestApp({ settings: { environments } });
+    t = await createTestApp({ factory, settings: { environments } });
     w = await deployWorld(t, { count: 3 });
   });
   afterAll(() => t.close());
