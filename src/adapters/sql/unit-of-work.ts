@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createAttestationSqlStore } from './attestation.sql-store.js';
 import { createAuditSqlStore } from './audit.sql-store.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
@@ -14,6 +15,7 @@ export function createSqlStores(db: Kysely<Database>, capabilities: SqlCapabilit
     identity: createIdentitySqlStore(db),
     audit: createAuditSqlStore(db, capabilities),
     signatures: createSignatureSqlStore(db),
+    attestations: createAttestationSqlStore(db),
   };
 }
 
