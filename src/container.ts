@@ -17,6 +17,7 @@ import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import type { Config } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
+import { createAttestationService, describeAttestationEvent } from './modules/attestations/index.js';
 import {
   createAuditLog,
   createAuditQueryService,
@@ -144,6 +145,12 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       access: accessFor(describeRegistryEvent),
       verifier: createSignatureVerifier(),
     });
+    const attestations = createAttestationService({
+      uow,
+      read,
+      clock: systemClock,
+      access: accessFor(describeAttestationEvent),
+    });
 
     const boot = await startUp({
       logger,
@@ -176,6 +183,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       config,
       logger,
       registry,
+      attestations,
       identity,
       authenticate,
       guard,
