@@ -34,7 +34,10 @@ export function shapeOf(format: VulnReportFormat) {
     throw vulnReportInvalid(format, path, problem);
   };
   const expect = (what: string, value: unknown, path: string): never =>
-    fail(path, `must be ${what}, not ${kindOf(value)}`);
+    fail(
+      path,
+      value === undefined ? `is missing (must be ${what})` : `must be ${what}, not ${kindOf(value)}`,
+    );
   return {
     fail,
     object(value: unknown, path: string): JsonObject {
