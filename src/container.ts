@@ -18,6 +18,11 @@ import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-wor
 import { type Config, configInvalid } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
 import {
+  createAttestationService,
+  describeAttestationEvent,
+  vulnerabilityEvidence,
+} from './modules/attestations/index.js';
+import {
   createAuditLog,
   createAuditQueryService,
   createAuditRecorder,
@@ -151,6 +156,12 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       access: accessFor(describeRegistryEvent),
       verifier: createSignatureVerifier(),
     });
+    const attestations = createAttestationService({
+      uow,
+      read,
+      clock: systemClock,
+      access: accessFor(describeAttestationEvent),
+    });
 
     const deploy = createDeployService<Stores>({
       uow,
@@ -161,7 +172,8 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       gates: gateEngine,
       verifier: createSignatureVerifier(),
       environments: config.environments,
-      vulnerabilities: async () => ({ reports: 0, findings: 0, maxSeverity: 'none' }),
+      vulnerabilities: async (stores, versionId) =>
+        vulnerabilityEvidence(await stores.attestations.listForVersion(versionId)),
       feed: createChangeFeed(),
     });
 
@@ -197,6 +209,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       logger,
       registry,
       deploy,
+      attestations,
       identity,
       authenticate,
       guard,

@@ -335,6 +335,7 @@ export function buildProgram(ctx: CliContext, options: ProgramOptions = {}): Com
 
   addIdentityCommands(program, ctx);
   addSignerCommands(program, ctx);
+  addAttestationCommands(program, ctx);
   addAuditCommands(program, ctx);
   addPolicyCommands(program, ctx);
   addKeyCommands(program, ctx);
@@ -354,6 +355,42 @@ function addSignerCommands(program: Command, ctx: CliContext): void {
   withClient(signer.command('revoke').description('Revoke a signer').argument('<name>')).action(
     async (name, opts) => (await signerCmd()).signerRevoke(ctx, name, opts),
   );
+}
+
+function addAttestationCommands(program: Command, ctx: CliContext): void {
+  const attest = program
+    .command('attest')
+    .description(
+      'Attestations on versions: vulnerability reports (npm audit, pip-audit, OSV-Scanner, Trivy JSON)',
+    );
+  const attestCmd = async () => import('./commands/attest.js');
+  const version = 'NAME@VERSION, NAME@ALIAS or NAME@sha256:…';
+  withClient(
+    attest
+      .command('add', { isDefault: true })
+      .description('Attach a report to a version (the default: `warden attest NAME@REF --type … --file …`)')
+      .argument('<target>', version),
+  )
+    .requiredOption('--type <type>', 'what the document is: vuln-report')
+    .requiredOption('--file <report.json>', "the scanner's JSON output")
+    .option(
+      '--format <format>',
+      'npm-audit|pip-audit|osv-scanner|trivy (detected when left out; the report must match when given)',
+    )
+    .action(async (target, opts) => (await attestCmd()).attestAdd(ctx, target, opts));
+  withClient(
+    attest
+      .command('list')
+      .description("List a version's attestations, oldest first")
+      .argument('<target>', version),
+  ).action(async (target, opts) => (await attestCmd()).attestList(ctx, target, opts));
+  withClient(
+    attest
+      .command('show')
+      .description('Show one attestation (--json: with the report itself)')
+      .argument('<target>', version)
+      .argument('<id>', 'the attestation id'),
+  ).action(async (target, id, opts) => (await attestCmd()).attestShow(ctx, target, id, opts));
 }
 
 function addIdentityCommands(program: Command, ctx: CliContext): void {

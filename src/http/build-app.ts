@@ -3,6 +3,7 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { Config } from '../config/index.js';
+import type { AttestationService } from '../modules/attestations/index.js';
 import type { AuditRecorder, AuditService } from '../modules/audit/index.js';
 import type { DeployService } from '../modules/deploy/index.js';
 import type {
@@ -31,6 +32,7 @@ import {
   registerTransportGuards,
 } from './plugins/transport-errors.js';
 import { aliasRoutes } from './routes/aliases.routes.js';
+import { attestationRoutes } from './routes/attestations.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { deployRoutes } from './routes/deploy.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -50,6 +52,7 @@ export interface AppDeps {
   version: string;
   registry: RegistryService;
   deploy: DeployService;
+  attestations: AttestationService;
   identity: Pick<IdentityService, 'issueToken' | 'listTokens' | 'revokeToken'>;
   authenticate: Authenticate;
   guard: AccessGuard;
@@ -151,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(versionRoutes, { registry: deps.registry, contextOf, limits: config.limits });
       await api.register(aliasRoutes, { registry: deps.registry, contextOf });
       await api.register(signatureRoutes, { registry: deps.registry, contextOf });
+      await api.register(attestationRoutes, { attestations: deps.attestations, contextOf });
       await api.register(tokenRoutes, { identity: deps.identity, principalOf: requirePrincipal, contextOf });
       await api.register(auditRoutes, { audit: deps.audit, contextOf });
       await api.register(deployRoutes, { deploy: deps.deploy, contextOf });

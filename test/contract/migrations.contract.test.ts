@@ -16,6 +16,7 @@ const allMigrations = [
   '0007-audit-actor',
   '0008-registry-actor-names',
   '0009-deploy',
+  '0010-attestations',
 ];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
@@ -100,7 +101,9 @@ describe.each(backends)('migrations (%s)', (name, factory) => {
       values ('m1', 'old', '', 'token:a', 'token:a', ${at}, ${at})`.execute(database.db);
     await sql`insert into alias_events (id, model_id, alias, from_version_id, to_version_id, actor, reason, at)
       values ('e1', 'm1', 'prod', null, null, 'token:a', null, ${at})`.execute(database.db);
-    expect((await migrateToLatest(database.db))[0]).toBe('0008-registry-actor-names');
+    expect(await migrateToLatest(database.db)).toEqual(
+      allMigrations.slice(allMigrations.indexOf('0008-registry-actor-names')),
+    );
     const store = createRegistrySqlStore(database.db, database.capabilities);
     expect(await store.findModelByName('old')).toMatchObject({ createdBy: 'token:a', createdByName: null });
     expect((await store.listAliasEvents('m1', 'prod', { limit: 5 })).items).toEqual([
@@ -121,6 +124,12 @@ describe.each(backends)('migrations (%s)', (name, factory) => {
         'aliases',
         'alias_events',
         'blobs',
+        'attestations',
+        'deploy_requests',
+        'deploy_approvals',
+        'deploy_revisions',
+        'deployments',
+        'deploy_live',
       ]),
     );
     expect(tables.filter((r) => !r.hasPrimaryKey).map((r) => r.table)).toEqual([]);

@@ -6,7 +6,7 @@ import { databaseFactories } from '../fixtures/databases.js';
 import { createModel, expectProblem, push } from '../fixtures/http-helpers.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 import { auditPage } from '../security/security-helpers.js';
-import { api, auth, deployWorld, goodMetadata, signBytes } from './deploy-fixtures.js';
+import { api, attachReport, auth, deployWorld, goodMetadata, signBytes } from './deploy-fixtures.js';
 
 const environments = {
   dev: {},
@@ -153,6 +153,56 @@ describe.each(databaseFactories())('deployment faults ($name)', (factory) => {
     expect(applied.json().details.failed).toEqual([{ gate: 'signature', policies: ['gate-signature'] }]);
     const live = await t.app.inject({ url: `${api}/environments/production/live` });
     expect(live.json().models.map((m: { model: string }) => m.model)).not.toContain('revocable');
+  });
+
+  it('re-evaluates the gates at apply: a vulnerability report attached after approval blocks it', async () => {
+    const id = await approvedProduction(1);
+    const report = {
+      SchemaVersion: 2,
+      ArtifactName: 'iris-serving:1',
+      ArtifactType: 'container_image',
+      Results: [
+        {
+          Target: 'requirements.txt',
+          Class: 'lang-pkgs',
+          Type: 'pip',
+          Vulnerabilities: [
+            { VulnerabilityID: 'CVE-2024-0001', PkgName: 'numpy', InstalledVersion: '1.0', Severity: 'HIGH' },
+          ],
+        },
+      ],
+    };
+    await attachReport(t, w.model, 1, report);
+    const res = await apply(w.deployer, id);
+    expectProblem(res, 412, 'deploy_gates_failed');
+    expect(res.json().details.failed).toEqual([
+      { gate: 'vulnerabilities', policies: ['gate-vulnerabilities'] },
+    ]);
+  });
+
+  it('does not count approvals given on gate results that changed since (a new report, still passing)', async () => {
+    const id = await approvedProduction(3);
+    await attachReport(t, w.model, 3, {
+      SchemaVersion: 2,
+      ArtifactName: 'iris-serving:3',
+      ArtifactType: 'container_image',
+      Results: [
+        {
+          Target: 'requirements.txt',
+          Class: 'lang-pkgs',
+          Type: 'pip',
+          Vulnerabilities: [
+            { VulnerabilityID: 'CVE-2024-0002', PkgName: 'six', InstalledVersion: '1.0', Severity: 'LOW' },
+          ],
+        },
+      ],
+    });
+    const res = await apply(w.deployer, id);
+    expectProblem(res, 412, 'deploy_approvals_missing');
+    expect(res.json().details.ignored).toEqual([
+      expect.objectContaining({ why: 'the gate results changed since it was given' }),
+      expect.objectContaining({ why: 'the gate results changed since it was given' }),
+    ]);
   });
 
   it('lets exactly one of two racing applies to the same target win', async () => {

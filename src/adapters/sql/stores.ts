@@ -1,3 +1,4 @@
+import type { AttestationStore } from '../../modules/attestations/index.js';
 import type { AuditStore } from '../../modules/audit/index.js';
 import type { DeployStore } from '../../modules/deploy/index.js';
 import type { IdentityStore } from '../../modules/identity/index.js';
@@ -7,7 +8,8 @@ import type { UnitOfWork as UnitOfWorkOf } from '../../platform/unit-of-work.js'
 
 /**
  * Every module's store, each bound to the same transaction (or to the root connection for reads): the
- * union of the store sets the modules declare (registry's Stores, IdentityStores), built by this adapter.
+ * union of the store sets the modules declare (registry's Stores, IdentityStores, AttestationStores), built
+ * by this adapter.
  */
 export interface Stores {
   registry: RegistryStore;
@@ -15,6 +17,7 @@ export interface Stores {
   audit: AuditStore;
   signatures: SignatureStore;
   deploy: DeployStore;
+  attestations: AttestationStore;
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createAttestationSqlStore } from './attestation.sql-store.js';
 import { createAuditSqlStore } from './audit.sql-store.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
@@ -16,6 +17,7 @@ export function createSqlStores(db: Kysely<Database>, capabilities: SqlCapabilit
     audit: createAuditSqlStore(db, capabilities),
     signatures: createSignatureSqlStore(db),
     deploy: createDeploySqlStore(db, capabilities),
+    attestations: createAttestationSqlStore(db),
   };
 }
 

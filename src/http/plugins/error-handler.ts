@@ -67,7 +67,8 @@ function translate(
       return { error: malformedJson() };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
-      return { error: bodyTooLarge(limit) };
+      // A route may take larger bodies than the default (an attached report): name the limit it applies.
+      return { error: bodyTooLarge(request.routeOptions?.bodyLimit ?? limit) };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_TYPE':
     case 'FST_ERR_CTP_EMPTY_TYPE':

@@ -20,7 +20,13 @@ export {
 } from './registry.service.js';
 export type * from './registry.types.js';
 export type * from './registry.views.js';
-export type { RegistryAccess } from './registry-access.js';
+export {
+  aliasResource,
+  eventModel,
+  modelResource,
+  type RegistryAccess,
+  versionResource,
+} from './registry-access.js';
 export { describeRegistryEvent } from './registry-audit.js';
 export type { DeletionResult } from './registry-deletion.js';
 export type { PushLimits } from './registry-deps.js';

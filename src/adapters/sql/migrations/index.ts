@@ -8,6 +8,7 @@ import * as m0006 from './0006-version-deletion.js';
 import * as m0007 from './0007-audit-actor.js';
 import * as m0008 from './0008-registry-actor-names.js';
 import * as m0009 from './0009-deploy.js';
+import * as m0010 from './0010-attestations.js';
 
 /** The one migration tree for every dialect, listed statically so it works from source and from dist. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007-audit-actor': m0007,
   '0008-registry-actor-names': m0008,
   '0009-deploy': m0009,
+  '0010-attestations': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
