@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFactories } from '../fixtures/databases.js';
 import { createModel, expectProblem, push } from '../fixtures/http-helpers.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
+import { maliciousProtocol4 } from '../scanning/pickle-builder.js';
 import { auditPage } from '../security/security-helpers.js';
 import { api, attachReport, auth, deployWorld, goodMetadata, signBytes } from './deploy-fixtures.js';
 
@@ -12,6 +13,7 @@ const environments = {
   dev: {},
   staging: { approvals: 1, allowSelfApproval: false },
   qa: { approvals: 1, allowSelfApproval: true, gates: ['scan'] },
+  strict: { approvals: 0, gates: ['metrics'], metrics: { accuracy: { min: 0.99 }, latency_ms: { max: 40 } } },
   production: { requireVulnReport: false },
 };
 
@@ -203,6 +205,44 @@ describe.each(databaseFactories())('deployment faults ($name)', (factory) => {
       expect.objectContaining({ why: 'the gate results changed since it was given' }),
       expect.objectContaining({ why: 'the gate results changed since it was given' }),
     ]);
+  });
+
+  it('refuses to request a failing-scan, below-threshold, deleted or unknown version', async () => {
+    const post = (env: string, model: string, version: number | string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `${api}/environments/${env}/requests`,
+        payload: { model, version },
+        ...as(w.deployer),
+      });
+    await createModel(t, 'pickled');
+    const bad = await push(t, 'pickled', { kind: 'directory' }, [
+      { path: 'weights.pkl', content: Buffer.from(maliciousProtocol4()) },
+    ]);
+    const scan = await post('dev', 'pickled', bad.number);
+    expectProblem(scan, 412, 'deploy_gates_failed');
+    expect(scan.json().details.failed).toEqual([{ gate: 'scan', policies: ['gate-scan'] }]);
+
+    const low = await post('strict', w.model, 1);
+    expectProblem(low, 412, 'deploy_gates_failed');
+    const check = await t.app.inject({
+      method: 'POST',
+      url: `${api}/environments/strict/check`,
+      payload: { model: w.model, version: 1 },
+    });
+    expect(check.json().gates.gates[0].evidence.thresholds).toEqual([
+      { metric: 'accuracy', value: 0.95, min: 0.99, ok: false },
+      { metric: 'latency_ms', value: null, max: 40, ok: false },
+    ]);
+
+    const gone = await push(t, 'pickled', { kind: 'file' }, [{ path: 'w.bin', content: 'soon deleted' }]);
+    await t.app.inject({
+      method: 'DELETE',
+      url: `${api}/models/pickled/versions/${gone.number}?reason=${encodeURIComponent('withdrawn')}`,
+    });
+    expectProblem(await post('dev', 'pickled', gone.number), 412, 'deploy_version_unavailable');
+    expectProblem(await post('dev', 'pickled', 99), 404, 'version_not_found');
+    expectProblem(await post('dev', 'no-such-model', 1), 404, 'model_not_found');
   });
 
   it('lets exactly one of two racing applies to the same target win', async () => {
