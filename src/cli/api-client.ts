@@ -1,7 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { AppError, type ErrorKind, errorKinds } from '../platform/errors.js';
 import { serverUnreachable, serverUrlInvalid, unexpectedResponse } from './cli-errors.js';
 
@@ -169,7 +167,10 @@ async function upload<T>(
     req.on('error', reject);
   });
   // The server may answer (an error) before it has read everything; that answer is what matters.
-  const sent = pipeline(Readable.from(body), req).catch((err: unknown) => err);
+  const sent = send(req, body).catch((err: unknown) => {
+    req.destroy(err as Error);
+    return err;
+  });
   let res: http.IncomingMessage;
   try {
     res = await answer;
@@ -185,6 +186,24 @@ async function upload<T>(
   const status = res.statusCode ?? 0;
   if (status < 200 || status >= 300) throw await problemOf(new Response(text, { status }), refusal);
   return JSON.parse(text) as T;
+}
+
+/**
+ * Writes the body piece by piece, asking for the next piece only once the socket has taken the previous
+ * one (its write callback ran): a body may therefore reuse a piece's buffer as soon as the piece after it
+ * has been asked for (encodePush reads into two buffers in turn).
+ */
+async function send(req: http.ClientRequest, body: AsyncIterable<Uint8Array>): Promise<void> {
+  const closed = new Promise<never>((_, reject) => {
+    req.once('close', () => reject(new Error('the request closed before its body was sent')));
+  });
+  closed.catch(() => {});
+  const write = (piece: Uint8Array) =>
+    new Promise<void>((resolve, reject) => {
+      req.write(piece, (err) => (err ? reject(err) : resolve()));
+    });
+  for await (const piece of body) await Promise.race([write(piece), closed]);
+  await Promise.race([new Promise<void>((resolve) => req.end(resolve)), closed]);
 }
 
 const loginHint = 'Pass --token, set WARDEN_TOKEN or run `warden login --url URL --token TOKEN`.';
