@@ -188,10 +188,14 @@ async function upload<T>(
   return JSON.parse(text) as T;
 }
 
+/** Pieces written to the socket and not yet taken by it, at most, when the next piece is asked for. */
+export const UPLOAD_PIECES_IN_FLIGHT = 4;
+
 /**
- * Writes the body piece by piece, asking for the next piece only once the socket has taken the previous
- * one (its write callback ran): a body may therefore reuse a piece's buffer as soon as the piece after it
- * has been asked for (encodePush reads into two buffers in turn).
+ * Writes the body piece by piece; before asking for the next piece, waits until the socket has taken (its
+ * write callback ran) all but UPLOAD_PIECES_IN_FLIGHT - 1 of the pieces written. A body may therefore
+ * reuse a piece's buffer once UPLOAD_PIECES_IN_FLIGHT more pieces have been asked for (encodePush reads
+ * into UPLOAD_PIECES_IN_FLIGHT + 1 buffers in turn), and a few MiB of slack absorb the server's pauses.
  */
 async function send(req: http.ClientRequest, body: AsyncIterable<Uint8Array>): Promise<void> {
   const closed = new Promise<never>((_, reject) => {
@@ -202,7 +206,18 @@ async function send(req: http.ClientRequest, body: AsyncIterable<Uint8Array>): P
     new Promise<void>((resolve, reject) => {
       req.write(piece, (err) => (err ? reject(err) : resolve()));
     });
-  for await (const piece of body) await Promise.race([write(piece), closed]);
+  const inFlight: Promise<void>[] = [];
+  try {
+    for await (const piece of body) {
+      const written = write(piece);
+      written.catch(() => {});
+      inFlight.push(written);
+      if (inFlight.length >= UPLOAD_PIECES_IN_FLIGHT) await Promise.race([inFlight.shift(), closed]);
+    }
+    await Promise.race([Promise.all(inFlight), closed]);
+  } finally {
+    inFlight.length = 0;
+  }
   await Promise.race([new Promise<void>((resolve) => req.end(resolve)), closed]);
 }
 
