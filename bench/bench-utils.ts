@@ -138,7 +138,10 @@ export function ensureFolder(name: string, bytes: number, count: number): { dir:
  * Starts `warden serve` on a free port with its own data dir; resolves once it is listening, with the
  * bootstrap admin token the first start wrote.
  */
-export async function startWarden(dataDir: string): Promise<{
+export async function startWarden(
+  dataDir: string,
+  bin: string = wardenBin,
+): Promise<{
   url: string;
   token: string;
   peakRssMiB(): number;
@@ -147,7 +150,7 @@ export async function startWarden(dataDir: string): Promise<{
 }> {
   const child = spawn(
     process.execPath,
-    [wardenBin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+    [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

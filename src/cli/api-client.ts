@@ -1,7 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { AppError, type ErrorKind, errorKinds } from '../platform/errors.js';
 import { serverUnreachable, serverUrlInvalid, unexpectedResponse } from './cli-errors.js';
 
@@ -169,7 +167,10 @@ async function upload<T>(
     req.on('error', reject);
   });
   // The server may answer (an error) before it has read everything; that answer is what matters.
-  const sent = pipeline(Readable.from(body), req).catch((err: unknown) => err);
+  const sent = send(req, body).catch((err: unknown) => {
+    req.destroy(err as Error);
+    return err;
+  });
   let res: http.IncomingMessage;
   try {
     res = await answer;
@@ -185,6 +186,39 @@ async function upload<T>(
   const status = res.statusCode ?? 0;
   if (status < 200 || status >= 300) throw await problemOf(new Response(text, { status }), refusal);
   return JSON.parse(text) as T;
+}
+
+/** Pieces written to the socket and not yet taken by it, at most, when the next piece is asked for. */
+export const UPLOAD_PIECES_IN_FLIGHT = 4;
+
+/**
+ * Writes the body piece by piece; before asking for the next piece, waits until the socket has taken (its
+ * write callback ran) all but UPLOAD_PIECES_IN_FLIGHT - 1 of the pieces written. A body may therefore
+ * reuse a piece's buffer once UPLOAD_PIECES_IN_FLIGHT more pieces have been asked for (encodePush reads
+ * into UPLOAD_PIECES_IN_FLIGHT + 1 buffers in turn), and a few MiB of slack absorb the server's pauses.
+ */
+async function send(req: http.ClientRequest, body: AsyncIterable<Uint8Array>): Promise<void> {
+  const closed = new Promise<never>((_, reject) => {
+    req.once('close', () => reject(new Error('the request closed before its body was sent')));
+  });
+  closed.catch(() => {});
+  const write = (piece: Uint8Array) =>
+    new Promise<void>((resolve, reject) => {
+      req.write(piece, (err) => (err ? reject(err) : resolve()));
+    });
+  const inFlight: Promise<void>[] = [];
+  try {
+    for await (const piece of body) {
+      const written = write(piece);
+      written.catch(() => {});
+      inFlight.push(written);
+      if (inFlight.length >= UPLOAD_PIECES_IN_FLIGHT) await Promise.race([inFlight.shift(), closed]);
+    }
+    await Promise.race([Promise.all(inFlight), closed]);
+  } finally {
+    inFlight.length = 0;
+  }
+  await Promise.race([new Promise<void>((resolve) => req.end(resolve)), closed]);
 }
 
 const loginHint = 'Pass --token, set WARDEN_TOKEN or run `warden login --url URL --token TOKEN`.';

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { ModelFiles } from '../modules/manifest/index.js';
 import { rootDigest } from '../modules/manifest/root-digest.js';
+import { UPLOAD_PIECES_IN_FLIGHT } from './api-client.js';
 import { fileChangedDuringUpload } from './cli-errors.js';
 
 const chunkSize = 1024 * 1024;
@@ -17,6 +18,11 @@ export interface PushBody {
  * 1 MiB reads and hashed on the way), then the root digest computed from those very bytes, so the server
  * can refuse the version if anything changed in transit. The length is known in advance, so the server can
  * refuse an oversize upload before reading it.
+ *
+ * The stream reuses UPLOAD_PIECES_IN_FLIGHT + 1 read buffers: a chunk it yielded stays valid only until
+ * UPLOAD_PIECES_IN_FLIGHT more are asked for, so its consumer must have sent it by then, as
+ * ApiClient.upload does. A consumer that kept chunks would send altered bytes, and the server would then
+ * refuse the version (the root digest is computed from the bytes as read).
  */
 export function encodePush(metadata: unknown, model: ModelFiles, onBytes: (n: number) => void): PushBody {
   const boundary = `warden-${randomBytes(16).toString('hex')}`;
@@ -42,6 +48,7 @@ export function encodePush(metadata: unknown, model: ModelFiles, onBytes: (n: nu
     tail.length;
 
   async function* body(): AsyncGenerator<Uint8Array> {
+    const buffers = Array.from({ length: UPLOAD_PIECES_IN_FLIGHT + 1 }, () => Buffer.allocUnsafe(chunkSize));
     yield head;
     const digests: string[] = [];
     for (const [i, file] of model.files.entries()) {
@@ -49,11 +56,13 @@ export function encodePush(metadata: unknown, model: ModelFiles, onBytes: (n: nu
       const hash = createHash('sha256');
       let sent = 0;
       const handle = await open(file.absPath, 'r');
-      // The next chunk is read (on libuv's pool) while this one is hashed and sent. A fresh buffer per
-      // chunk: the socket may still hold the previous one. A read left behind by an error is awaited by
-      // close(); its rejection is not unhandled.
+      // The next chunk is read (on libuv's pool) while this one is hashed and sent, into the next of a
+      // ring of buffers one larger than the pieces ApiClient.upload leaves in the socket's hands, so the
+      // buffer read into next is free. No 1 MiB of garbage per chunk. A read left behind by an error is
+      // awaited by close(); its rejection is not unhandled.
+      let turn = 0;
       const readAt = (position: number) => {
-        const read = handle.read(Buffer.allocUnsafe(chunkSize), 0, chunkSize, position);
+        const read = handle.read(buffers[turn++ % buffers.length] as Buffer, 0, chunkSize, position);
         read.catch(() => {});
         return read;
       };

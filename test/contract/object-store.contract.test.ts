@@ -100,6 +100,31 @@ describe.each(backends)('ObjectStore contract: $name', (backend) => {
     await reader!.close();
   });
 
+  it('reads into a caller buffer, as a view of it, cut short where the object ends', async () => {
+    await put(objects, 'r/i', Buffer.from('0123456789'));
+    const reader = (await objects.get('r/i'))!;
+    const into = Buffer.alloc(8, 0x2e);
+    const got = await reader.read(2, 4, into);
+    expect(got.toString()).toBe('2345');
+    expect(got.buffer).toBe(into.buffer);
+    expect(into.subarray(0, 4).toString()).toBe('2345');
+    expect((await reader.read(8, 8, into)).toString()).toBe('89');
+    await reader.close();
+  });
+
+  it('lands appends started before the previous one resolved in call order', async () => {
+    const area = await objects.createPending();
+    const writer = await area.create({ reserve: 2 });
+    const parts = Array.from({ length: 6 }, (_, i) => randomBytes(1000 + i * 7919));
+    await Promise.all(
+      parts.map((part, i) => writer.append(i % 2 ? [part] : [part.subarray(0, 5), part.subarray(5)])),
+    );
+    const pending = await writer.finish(Buffer.from('HD'));
+    await pending.publish('c/o');
+    await area.close();
+    expect(await readObject(objects, 'c/o')).toEqual(Buffer.concat([Buffer.from('HD'), ...parts]));
+  });
+
   it('fills a reserved prefix last, as a header that depends on the body', async () => {
     expect(await put(objects, 'x/y', Buffer.from('body'), Buffer.from('HEAD'))).toEqual({
       size: 8,

@@ -1,8 +1,15 @@
-import { appendFile, open, readFile, rename, stat, truncate } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile, mkdir, open, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLocalKeyProvider } from '../../src/adapters/kms/local-key-provider.js';
-import { HEADER_SIZE, TAG } from '../../src/modules/artifacts/envelope-format.js';
+import {
+  encodeHeader,
+  encodePrefix,
+  HEADER_SIZE,
+  parseHeader,
+  TAG,
+  wrapAad,
+} from '../../src/modules/artifacts/envelope-format.js';
 import type { BlobStore } from '../../src/modules/artifacts/index.js';
 import { createEncryptedFsBlobStore } from '../fixtures/fs-blob-stores.js';
 import {
@@ -37,13 +44,14 @@ describe('encrypted fs blob store: tampering is detected and nothing unverified 
   const dirs = tempDirs();
   let root: string;
   let store: BlobStore;
+  let keys: Awaited<ReturnType<typeof openLocalKeyProvider>>;
   let data: Buffer;
   let digest: string;
   let file: string;
 
   beforeEach(async () => {
     root = await dirs.make('warden-enc-');
-    const keys = await openLocalKeyProvider({ dataDir: await dirs.make('warden-keys-'), allowCreate: true });
+    keys = await openLocalKeyProvider({ dataDir: await dirs.make('warden-keys-'), allowCreate: true });
     store = createEncryptedFsBlobStore({ root, keys });
     data = pattern();
     digest = await storeBlob(store, data);
@@ -178,6 +186,27 @@ describe('encrypted fs blob store: tampering is detected and nothing unverified 
     const { error } = await readVerified(store, digest);
     // The slot checksum no longer matches either, so the header has no usable key slot left.
     expect(error).toMatchObject({ code: 'blob_integrity' });
+  });
+
+  it('trusts the key holder on download, and verify() re-hashes: a blob re-labelled with the KEK', async () => {
+    // Only someone holding the key-encryption key can bind a data key to another digest: here the blob's
+    // key is unwrapped and wrapped again for the name of other bytes. Downloads take each chunk's tag as
+    // proof (the module README says why that is enough without the KEK); verify() still re-hashes.
+    const other = sha256(Buffer.from('other bytes'));
+    const bytes = await readFile(file);
+    const header = parseHeader(bytes.subarray(0, HEADER_SIZE))!;
+    const slot = header.slots[0]!;
+    const dek = await keys.unwrap(slot.kekId, slot.wrapped, wrapAad(header.prefix));
+    const prefix = encodePrefix({ ...header, digest: other });
+    const { kekId, wrapped } = await keys.wrap(dek, wrapAad(prefix));
+    const forged = blobFile(root, other);
+    await mkdir(dirname(forged), { recursive: true });
+    await writeFile(
+      forged,
+      Buffer.concat([encodeHeader(prefix, { generation: 1, kekId, wrapped }), bytes.subarray(HEADER_SIZE)]),
+    );
+    expect((await readVerified(store, other)).emitted.equals(data)).toBe(true);
+    await expect(store.verify(other)).rejects.toMatchObject({ code: 'blob_integrity' });
   });
 
   it('gives each blob its own data key: equal bytes stored twice differ on disk', async () => {

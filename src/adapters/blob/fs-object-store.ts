@@ -181,8 +181,10 @@ export function createFsObjectStore(options: { root: string }): ObjectStore {
       }
       return {
         size,
-        async read(offset, length) {
-          const buf = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)));
+        async read(offset, length, into) {
+          const want = Math.max(0, Math.min(length, size - offset));
+          if (into && into.length < want) throw new RangeError('read buffer smaller than the length asked');
+          const buf = into ? into.subarray(0, want) : Buffer.allocUnsafe(want);
           const got = await readFully(fh, buf, offset);
           return got === buf.length ? buf : buf.subarray(0, got);
         },

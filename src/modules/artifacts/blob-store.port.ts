@@ -21,13 +21,16 @@ export interface BlobStaging {
 export interface BlobStore {
   /**
    * True when openVerified releases only bytes already authenticated (each chunk checked before it is
-   * emitted, the last only once the whole digest matched) and checks the first chunk before it returns, so
-   * a download needs no separate verification pass. False when a mismatch shows only at the end.
+   * emitted, by a tag under a data key bound to the digest) and checks the first chunk before it returns,
+   * so a download needs no separate verification pass. False when a mismatch shows only at the end.
    */
   readonly releasesOnlyVerifiedBytes: boolean;
   createStaging(): Promise<BlobStaging>;
   stat(digest: string): Promise<BlobStat | null>;
-  /** A stream that re-hashes as it reads and fails with blob_integrity instead of ending if the bytes no longer match. */
+  /**
+   * A stream that verifies as it reads (re-hashing, or per-chunk authentication where
+   * releasesOnlyVerifiedBytes) and fails with blob_integrity instead of ending if the bytes no longer match.
+   */
   openVerified(
     digest: string,
   ): Promise<{ size: number; stream: NodeJS.ReadableStream & AsyncIterable<Buffer> }>;

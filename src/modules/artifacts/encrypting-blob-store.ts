@@ -67,7 +67,12 @@ export function createEncryptingBlobStore(
   objects: ObjectStore,
   keys: Pick<KeyProvider, 'wrap' | 'unwrap'>,
 ): BlobStore {
-  async function openVerified(digest: string) {
+  /**
+   * `rehash`: also hash the plaintext and withhold the final chunk until the digest matches. Downloads
+   * leave it off (README: each chunk's tag, under a data key bound to the digest, already proves the
+   * bytes are the ones hashed when stored); `verify` keeps it as the deliberate full check.
+   */
+  async function open(digest: string, rehash: boolean) {
     const reader = await openBlobObject(objects, digest);
     let header: ParsedHeader;
     let dek: Buffer;
@@ -85,7 +90,7 @@ export function createEncryptingBlobStore(
     }
     // The first chunk is authenticated before the caller gets the stream, so a damaged small blob is refused
     // before a response starts; every later chunk is checked before it is emitted.
-    const chunks = decrypt(reader, header, dek, digest);
+    const chunks = decrypt(reader, header, dek, digest, rehash);
     const first = await chunks.next();
     return {
       size: header.size,
@@ -97,7 +102,7 @@ export function createEncryptingBlobStore(
     releasesOnlyVerifiedBytes: true,
     createStaging: () =>
       createBlobStaging(objects, (area, source, options) => sealBlob(area, source, options, keys)),
-    openVerified,
+    openVerified: (digest) => open(digest, false),
 
     async stat(digest): Promise<BlobStat | null> {
       const reader = await objects.get(blobKey(digest));
@@ -110,7 +115,7 @@ export function createEncryptingBlobStore(
     },
 
     async verify(digest) {
-      const { size, stream } = await openVerified(digest);
+      const { size, stream } = await open(digest, true);
       for await (const _ of stream) {
         // Draining is the check: the stream errors instead of ending on a mismatch.
       }
@@ -145,23 +150,30 @@ async function* startingWith(
   }
 }
 
-/** Decrypts chunk by chunk; a chunk is emitted only after its tag checks, the last only after the digest does. */
+/**
+ * Decrypts chunk by chunk; a chunk is emitted only after its tag checks. With `rehash`, the plaintext is
+ * hashed too and the last chunk emitted only after the digest matches.
+ */
 async function* decrypt(
   reader: ObjectReader,
   header: ParsedHeader,
   dek: Buffer,
   digest: string,
+  rehash: boolean,
 ): AsyncGenerator<Buffer> {
   const { chunkSize, size, salt } = header;
   const count = chunkCount(size, chunkSize);
-  const hash = createHash('sha256');
-  // One chunk is read ahead while this one is decrypted, hashed and sent: two chunks in memory at most. A
-  // read left behind by an error is awaited by close(); its rejection is not unhandled.
+  const hash = rehash ? createHash('sha256') : null;
+  // Two sealed buffers, reused: one is read into (on libuv's pool) while the other is decrypted, which
+  // makes a fresh plaintext buffer (the one handed on); nothing else is allocated per chunk. A read left
+  // behind by an error is awaited by close(); its rejection is not unhandled.
+  const sealedSize = Math.min(chunkSize, Math.max(size, 0)) + TAG;
+  const buffers = [Buffer.allocUnsafe(sealedSize), Buffer.allocUnsafe(count > 1 ? sealedSize : 0)];
   const read = (index: number) => {
     const final = index === count - 1;
     const length = (final ? size - (count - 1) * chunkSize : chunkSize) + TAG;
     const got = reader
-      .read(HEADER_SIZE + index * (chunkSize + TAG), length)
+      .read(HEADER_SIZE + index * (chunkSize + TAG), length, buffers[index % 2])
       .then((sealed) => ({ sealed, length }));
     got.catch(() => {});
     return got;
@@ -174,8 +186,10 @@ async function* decrypt(
       if (!final) ahead = read(index + 1);
       const plain = sealed.length === length ? openChunk(dek, salt, index, final, sealed) : null;
       if (!plain) throw blobIntegrity(digest);
-      hash.update(plain);
-      if (final && !sameDigest(digest, hash.digest('hex'))) throw blobIntegrity(digest);
+      if (hash) {
+        hash.update(plain);
+        if (final && !sameDigest(digest, hash.digest('hex'))) throw blobIntegrity(digest);
+      }
       yield plain;
     }
   } finally {

@@ -164,7 +164,11 @@ export function openChunk(
     const decipher = createDecipheriv('aes-256-gcm', dek, nonce, { authTagLength: TAG });
     decipher.setAAD(aad);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG)), decipher.final()]);
+    const plain = decipher.update(sealed.subarray(0, sealed.length - TAG));
+    // GCM is a stream mode: final() only checks the tag and returns no bytes, so the 1 MiB chunk is not
+    // copied again by a concat.
+    const rest = decipher.final();
+    return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
   } catch {
     return null;
   }

@@ -7,11 +7,14 @@ import type { StagedBlob, WriteOptions } from './blob-store.port.js';
 import { encodeHeader, encodePrefix, HEADER_SIZE, SALT, sealChunkParts, wrapAad } from './envelope-format.js';
 import type { PendingArea, PendingObject } from './object-store.port.js';
 
+/** Sealed chunks being appended at once, at most. */
+const WRITES_IN_FLIGHT = 2;
+
 /**
  * Encrypts `source` into a new pending object under a fresh data key. The digest is known only at the
  * end, so the body goes first (after the reserved header) and the header, whose wrapped key is bound to
  * the digest, last. At most one 1 MiB plaintext chunk is held in memory, and it is wiped afterwards; at
- * most one sealed (ciphertext) chunk waits to be written.
+ * most two sealed (ciphertext) chunks wait to be written.
  */
 export async function sealBlob(
   area: PendingArea,
@@ -27,15 +30,17 @@ export async function sealBlob(
   let used = 0;
   let index = 0;
   let finished = false;
-  // One sealed chunk is written while the next is received, hashed and encrypted: at most one write in
-  // flight, so memory stays bounded. Its rejection is awaited below, never left unhandled.
-  let writing: Promise<void> = Promise.resolve();
+  // Sealed chunks are written while the next is received, hashed and encrypted: at most WRITES_IN_FLIGHT
+  // appends at once (copying into the page cache runs on several of libuv's threads), so memory stays
+  // bounded. Their rejections are awaited below, never left unhandled.
+  const writing: Promise<void>[] = [];
   // A full chunk is sealed only once more bytes arrive, so the last chunk is the one marked final.
   const seal = async (final: boolean) => {
     const sealed = sealChunkParts(dek, salt, index, final, pending.subarray(0, used));
-    await writing;
-    writing = writer.append(sealed);
-    writing.catch(() => {});
+    if (writing.length >= WRITES_IN_FLIGHT) await writing.shift();
+    const write = writer.append(sealed);
+    write.catch(() => {});
+    writing.push(write);
     index++;
     used = 0;
   };
@@ -52,7 +57,7 @@ export async function sealBlob(
       }
     }
     await seal(true);
-    await writing;
+    await Promise.all(writing);
     const digest = meter.digest();
     const size = meter.size;
     const prefix = encodePrefix({ chunkSize: CHUNK, size, salt, digest });
@@ -63,7 +68,7 @@ export async function sealBlob(
   } finally {
     dek.fill(0);
     pending.fill(0);
-    await writing.catch(() => {});
+    await Promise.allSettled(writing);
     if (!finished) await writer.abort();
   }
 }

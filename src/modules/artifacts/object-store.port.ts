@@ -40,7 +40,11 @@ export interface PendingArea {
 }
 
 export interface ObjectWriter {
-  /** Appends the pieces back to back. One call at a time: the caller awaits each before the next. */
+  /**
+   * Appends the pieces back to back, after the pieces of every earlier call (positions are taken in call
+   * order, so a caller may start the next append before the previous one resolves). The pieces must stay
+   * untouched until the call resolves.
+   */
   append(pieces: readonly Buffer[]): Promise<void>;
   /** Fills the reserved prefix (exactly `reserve` bytes) and makes the bytes durable. */
   finish(prefix?: Buffer): Promise<PendingObject>;
@@ -60,7 +64,11 @@ export interface PendingObject {
 
 export interface ObjectReader {
   readonly size: number;
-  /** Up to `length` bytes from `offset` (fewer only where the object ends), in a buffer of its own. */
-  read(offset: number, length: number): Promise<Buffer>;
+  /**
+   * Up to `length` bytes from `offset` (fewer only where the object ends), in a buffer of its own, or, with
+   * `into` (at least `length` bytes), in a view of `into`: a reader that reuses its buffers makes no garbage
+   * per read.
+   */
+  read(offset: number, length: number, into?: Buffer): Promise<Buffer>;
   close(): Promise<void>;
 }
