@@ -7,8 +7,11 @@ import { EventEmitter } from 'node:events';
  */
 export interface ChangeFeed {
   notify(environment: string): void;
-  /** Resolves on the next notify for `environment`, after `ms`, or when `signal` aborts. */
-  wait(environment: string, ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Subscribes now, and resolves on the next notify for `environment`, after `ms`, or when `signal`
+   * aborts. Subscribe before reading the revision, so a change committed in between is not missed.
+   */
+  wait(environment: string, ms: number, signal?: AbortSignal): { done: Promise<void>; cancel(): void };
 }
 
 export function createChangeFeed(): ChangeFeed {
@@ -18,17 +21,20 @@ export function createChangeFeed(): ChangeFeed {
     notify: (environment) => {
       events.emit(environment);
     },
-    wait: (environment, ms, signal) =>
-      new Promise<void>((resolve) => {
-        const done = () => {
+    wait: (environment, ms, signal) => {
+      let finish = () => {};
+      const done = new Promise<void>((resolve) => {
+        finish = () => {
           clearTimeout(timer);
-          events.off(environment, done);
-          signal?.removeEventListener('abort', done);
+          events.off(environment, finish);
+          signal?.removeEventListener('abort', finish);
           resolve();
         };
-        const timer = setTimeout(done, ms);
-        events.once(environment, done);
-        signal?.addEventListener('abort', done, { once: true });
-      }),
+        const timer = setTimeout(finish, ms);
+        events.once(environment, finish);
+        signal?.addEventListener('abort', finish, { once: true });
+      });
+      return { done, cancel: finish };
+    },
   };
 }

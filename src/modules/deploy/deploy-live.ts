@@ -46,11 +46,15 @@ export function createLiveUseCases<S extends DeployStores>(deps: DeployServiceDe
     if (ctx) await access.require(ctx, 'deploy:environment:list', { type: 'Registry' });
     const deadline = Date.now() + waitMs;
     for (;;) {
+      // Subscribed before the read: a change committed while the revision is being read still wakes us.
+      const left = Math.max(0, deadline - Date.now());
+      const wake = feed.wait(env.name, Math.min(left, pollMs), signal);
       const revision = await read.deploy.revision(env.name);
-      if (revision > since) return { ...(await live(ctx, env.name)), changed: true };
-      const left = deadline - Date.now();
-      if (left <= 0 || signal?.aborted) return { ...(await live(ctx, env.name)), changed: false };
-      await feed.wait(env.name, Math.min(left, pollMs), signal);
+      if (revision > since || left <= 0 || signal?.aborted) {
+        wake.cancel();
+        return { ...(await live(ctx, env.name)), changed: revision > since };
+      }
+      await wake.done;
     }
   }
 
