@@ -274,7 +274,7 @@ export async function deployHistory(
   if (options.json) return printJson(ctx.io, page);
   printTable(
     ctx.io,
-    ['WHEN', 'ACTION', 'SLOT', 'VERSION', 'DIGEST', 'BY', 'REQUEST', 'REASON'],
+    ['WHEN', 'ACTION', 'SLOT', 'VERSION', 'DIGEST', 'BY', 'REQUESTED BY', 'APPROVED BY', 'REASON'],
     page.items.map((d) => [
       d.at,
       d.action,
@@ -282,7 +282,8 @@ export async function deployHistory(
       d.version,
       shortDigest(d.digest),
       actorLabel(d.actor, d.actorName),
-      d.request,
+      d.requestedBy ? actorLabel(d.requestedBy.id, d.requestedBy.name) : null,
+      d.approvedBy.map((a) => actorLabel(a.id, a.name)).join(', '),
       d.reason,
     ]),
   );

@@ -74,10 +74,12 @@ export function createLiveUseCases<S extends DeployStores>(deps: DeployServiceDe
       ...(page.after ? { after: page.after } : {}),
     });
     const items = [];
-    for (const d of found.items)
-      items.push(
-        deploymentView(d, model.name, (await read.registry.findVersionById(d.versionId))?.number ?? 0),
-      );
+    for (const d of found.items) {
+      const request = d.requestId ? await read.deploy.findRequest(d.requestId) : null;
+      const origin = request ? { request, approvals: await read.deploy.listApprovals(request.id) } : null;
+      const version = (await read.registry.findVersionById(d.versionId))?.number ?? 0;
+      items.push(deploymentView(d, model.name, version, origin));
+    }
     return { items, next: found.next };
   }
 

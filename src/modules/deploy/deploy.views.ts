@@ -107,6 +107,10 @@ export interface DeploymentView {
   previousDigest: string | null;
   rolledBack: boolean;
   request: string | null;
+  /** Who asked for it and who approved it (from its request), and the gate results it went live on. */
+  requestedBy: { id: string; name: string } | null;
+  approvedBy: { id: string; name: string; at: string }[];
+  gates: { passed: boolean; hash: string } | null;
   actor: string;
   actorName: string;
   reason: string | null;
@@ -114,7 +118,18 @@ export interface DeploymentView {
   at: string;
 }
 
-export const deploymentView = (d: DeploymentRecord, model: string, version: number): DeploymentView => ({
+/** A deployment's request, as its history shows it. */
+export interface DeploymentOrigin {
+  request: DeployRequestRecord;
+  approvals: ApprovalRecord[];
+}
+
+export const deploymentView = (
+  d: DeploymentRecord,
+  model: string,
+  version: number,
+  origin: DeploymentOrigin | null = null,
+): DeploymentView => ({
   id: d.id,
   environment: d.environment,
   model,
@@ -126,6 +141,11 @@ export const deploymentView = (d: DeploymentRecord, model: string, version: numb
   previousDigest: d.previousDigest ? sha(d.previousDigest) : null,
   rolledBack: d.rolledBack,
   request: d.requestId,
+  requestedBy: origin ? { id: origin.request.requestedBy, name: origin.request.requestedByName } : null,
+  approvedBy: (origin?.approvals ?? [])
+    .filter((a) => a.decision === 'approve')
+    .map((a) => ({ id: a.approver, name: a.approverName, at: a.createdAt })),
+  gates: origin ? { passed: origin.request.gates.passed, hash: origin.request.gates.hash } : null,
   actor: d.actor,
   actorName: d.actorName,
   reason: d.reason,
