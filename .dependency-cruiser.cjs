@@ -4,12 +4,13 @@
  */
 const MODULE_LAYERS = [
   // Each layer may import only the layers listed before it (platform is layer 0, outside src/modules).
-  ['manifest', 'keys', 'audit', 'outbox'],
+  ['manifest', 'keys', 'audit', 'outbox', 'guards'],
   ['policy', 'artifacts'],
   ['identity', 'signing', 'scanning'],
   ['registry'],
   ['attestations', 'webhooks'],
   ['deploy'],
+  ['gateway'],
 ];
 
 /** One rule per module: it may not import a module on its own layer or below it. */
