@@ -15,6 +15,7 @@ const allMigrations = [
   '0006-version-deletion',
   '0007-audit-actor',
   '0008-registry-actor-names',
+  '0011-webhooks',
 ];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
@@ -99,7 +100,9 @@ describe.each(backends)('migrations (%s)', (name, factory) => {
       values ('m1', 'old', '', 'token:a', 'token:a', ${at}, ${at})`.execute(database.db);
     await sql`insert into alias_events (id, model_id, alias, from_version_id, to_version_id, actor, reason, at)
       values ('e1', 'm1', 'prod', null, null, 'token:a', null, ${at})`.execute(database.db);
-    expect(await migrateToLatest(database.db)).toEqual(['0008-registry-actor-names']);
+    expect(await migrateToLatest(database.db)).toEqual(
+      allMigrations.slice(allMigrations.indexOf('0008-registry-actor-names')),
+    );
     const store = createRegistrySqlStore(database.db, database.capabilities);
     expect(await store.findModelByName('old')).toMatchObject({ createdBy: 'token:a', createdByName: null });
     expect((await store.listAliasEvents('m1', 'prod', { limit: 5 })).items).toEqual([

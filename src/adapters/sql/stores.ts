@@ -1,18 +1,21 @@
 import type { AuditStore } from '../../modules/audit/index.js';
 import type { IdentityStore } from '../../modules/identity/index.js';
+import type { OutboxStore } from '../../modules/outbox/index.js';
 import type { RegistryStore } from '../../modules/registry/registry.ports.js';
 import type { SignatureStore } from '../../modules/signing/signature.types.js';
 import type { UnitOfWork as UnitOfWorkOf } from '../../platform/unit-of-work.js';
 
 /**
  * Every module's store, each bound to the same transaction (or to the root connection for reads): the
- * union of the store sets the modules declare (registry's Stores, IdentityStores), built by this adapter.
+ * union of the store sets the modules declare (registry's Stores, IdentityStores, policy's AccessStores),
+ * built by this adapter.
  */
 export interface Stores {
   registry: RegistryStore;
   identity: IdentityStore;
   audit: AuditStore;
   signatures: SignatureStore;
+  outbox: OutboxStore;
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */

@@ -3,22 +3,47 @@ import { createAuditSqlStore } from './audit.sql-store.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
 import { createIdentitySqlStore } from './identity.sql-store.js';
+import { createOutboxSqlStore, type OutboxSqlStoreOptions } from './outbox.sql-store.js';
 import { createRegistrySqlStore } from './registry.sql-store.js';
 import { createSignatureSqlStore } from './signature.sql-store.js';
 import type { Stores, UnitOfWork } from './stores.js';
 
 /** Builds every store on one executor (the root connection, or a transaction). */
-export function createSqlStores(db: Kysely<Database>, capabilities: SqlCapabilities): Stores {
+export function createSqlStores(
+  db: Kysely<Database>,
+  capabilities: SqlCapabilities,
+  outbox: OutboxSqlStoreOptions = {},
+): Stores {
   return {
     registry: createRegistrySqlStore(db, capabilities),
     identity: createIdentitySqlStore(db),
     audit: createAuditSqlStore(db, capabilities),
     signatures: createSignatureSqlStore(db),
+    outbox: createOutboxSqlStore(db, capabilities, outbox),
   };
 }
 
-export function createSqlUnitOfWork(db: Kysely<Database>, capabilities: SqlCapabilities): UnitOfWork {
+export interface SqlUnitOfWorkOptions {
+  /** Called after a transaction that appended to the outbox commits (the dispatcher's wake-up). */
+  onOutboxCommit?: () => void;
+}
+
+export function createSqlUnitOfWork(
+  db: Kysely<Database>,
+  capabilities: SqlCapabilities,
+  options: SqlUnitOfWorkOptions = {},
+): UnitOfWork {
   return {
-    run: (work) => db.transaction().execute((trx) => work(createSqlStores(trx, capabilities))),
+    async run(work) {
+      let appended = false;
+      const onAppend = () => {
+        appended = true;
+      };
+      const result = await db
+        .transaction()
+        .execute((trx) => work(createSqlStores(trx, capabilities, { onAppend })));
+      if (appended) options.onOutboxCommit?.();
+      return result;
+    },
   };
 }

@@ -7,6 +7,7 @@ import * as m0005 from './0005-signers.js';
 import * as m0006 from './0006-version-deletion.js';
 import * as m0007 from './0007-audit-actor.js';
 import * as m0008 from './0008-registry-actor-names.js';
+import * as m0011 from './0011-webhooks.js';
 
 /** The one migration tree for every dialect, listed statically so it works from source and from dist. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006-version-deletion': m0006,
   '0007-audit-actor': m0007,
   '0008-registry-actor-names': m0008,
+  '0011-webhooks': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {
