@@ -3,12 +3,13 @@ import type { IdentityStore } from '../../modules/identity/index.js';
 import type { OutboxStore } from '../../modules/outbox/index.js';
 import type { RegistryStore } from '../../modules/registry/registry.ports.js';
 import type { SignatureStore } from '../../modules/signing/signature.types.js';
+import type { WebhookStore } from '../../modules/webhooks/index.js';
 import type { UnitOfWork as UnitOfWorkOf } from '../../platform/unit-of-work.js';
 
 /**
  * Every module's store, each bound to the same transaction (or to the root connection for reads): the
- * union of the store sets the modules declare (registry's Stores, IdentityStores, policy's AccessStores),
- * built by this adapter.
+ * union of the store sets the modules declare (registry's Stores, IdentityStores, policy's AccessStores,
+ * WebhookStores), built by this adapter.
  */
 export interface Stores {
   registry: RegistryStore;
@@ -16,6 +17,7 @@ export interface Stores {
   audit: AuditStore;
   signatures: SignatureStore;
   outbox: OutboxStore;
+  webhooks: WebhookStore;
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */

@@ -7,6 +7,7 @@ import { createOutboxSqlStore, type OutboxSqlStoreOptions } from './outbox.sql-s
 import { createRegistrySqlStore } from './registry.sql-store.js';
 import { createSignatureSqlStore } from './signature.sql-store.js';
 import type { Stores, UnitOfWork } from './stores.js';
+import { createWebhookSqlStore } from './webhook.sql-store.js';
 
 /** Builds every store on one executor (the root connection, or a transaction). */
 export function createSqlStores(
@@ -20,6 +21,7 @@ export function createSqlStores(
     audit: createAuditSqlStore(db, capabilities),
     signatures: createSignatureSqlStore(db),
     outbox: createOutboxSqlStore(db, capabilities, outbox),
+    webhooks: createWebhookSqlStore(db),
   };
 }
 
