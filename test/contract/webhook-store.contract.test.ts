@@ -98,7 +98,9 @@ describe.each(backends)('outbox and webhook stores (%s)', (_name, factory) => {
 
   it('an append on a transaction that rolls back leaves no event, and the commit hook does not fire', async () => {
     let commits = 0;
-    const hooked = createSqlUnitOfWork(database.db, database.capabilities, { onOutboxCommit: () => commits++ });
+    const hooked = createSqlUnitOfWork(database.db, database.capabilities, {
+      onOutboxCommit: () => commits++,
+    });
     await expect(
       hooked.run(async (stores) => {
         await stores.outbox.append(anEvent());
@@ -175,7 +177,12 @@ describe.each(backends)('outbox and webhook stores (%s)', (_name, factory) => {
     // A dispatcher that died holding it: once the lease is past, another takes it over.
     expect(await read.webhooks.dueDeliveries(at(101), 10)).toHaveLength(1);
     expect(
-      await read.webhooks.claimDelivery(delivery.id, { owner: 'c', until: at(200), now: at(101), attempts: 0 }),
+      await read.webhooks.claimDelivery(delivery.id, {
+        owner: 'c',
+        until: at(200),
+        now: at(101),
+        attempts: 0,
+      }),
     ).toBe(true);
   });
 
