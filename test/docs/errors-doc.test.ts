@@ -23,6 +23,7 @@ import '../../src/cli/commands/keys.js';
 import '../../src/cli/commands/scan.js';
 import '../../src/cli/commands/signer.js';
 import '../../src/cli/commands/model-delete.js';
+import '../../src/cli/commands/webhook.js';
 
 const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 
