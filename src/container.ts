@@ -195,6 +195,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
           recordEvent: (stores, event) => identityAccess.record(stores, null, event),
         }),
       collectPendingBlobs: () => registry.collectPendingBlobs(),
+      rewrapWebhookSecrets: () => webhooks.rewrapSecrets(),
     });
 
     const checks = {

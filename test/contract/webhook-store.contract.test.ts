@@ -144,6 +144,12 @@ describe.each(backends)('outbox and webhook stores (%s)', (_name, factory) => {
     expect(await read.webhooks.findEndpoint(a.id)).toEqual(a);
     expect(await read.webhooks.listEndpoints()).toEqual([a, b]);
     expect(await read.webhooks.countEndpoints()).toBe(2);
+    // A re-wrap replaces the secret only if it is still the one read.
+    const rewrapped = { kekId: 'kek2', wrapped: 'bmV3' };
+    expect(await read.webhooks.replaceSecret(b.id, rewrapped, rewrapped)).toBe(false);
+    expect(await read.webhooks.replaceSecret(b.id, b.secret ?? rewrapped, rewrapped)).toBe(true);
+    expect((await read.webhooks.findEndpoint(b.id))?.secret).toEqual(rewrapped);
+    b.secret = rewrapped;
     expect(await read.webhooks.removeEndpoint(a.id, at(9), 'token:admin')).toBe(true);
     expect(await read.webhooks.removeEndpoint(a.id, at(10), 'token:admin')).toBe(false);
     expect(await read.webhooks.findEndpoint(a.id)).toEqual({
@@ -154,6 +160,7 @@ describe.each(backends)('outbox and webhook stores (%s)', (_name, factory) => {
     });
     expect(await read.webhooks.listEndpoints()).toEqual([b]);
     expect(await read.webhooks.countEndpoints()).toBe(1);
+    expect(await read.webhooks.replaceSecret(a.id, rewrapped, rewrapped)).toBe(false);
   });
 
   it('makes one delivery per event and endpoint: a second fan-out of the same pair is skipped', async () => {

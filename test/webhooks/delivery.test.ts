@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { type Container, createContainer } from '../../src/container.js';
+import { type Container, createContainer, openKeyAdministration } from '../../src/container.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { createLogger } from '../../src/platform/logger.js';
 import {
@@ -303,6 +303,52 @@ describe('webhook delivery', { timeout: 60_000 }, () => {
       });
     }
     expect(receiver.received).toHaveLength(0);
+  });
+
+  it('moves secrets to the current key after a rotation, so the old key can be retired', async () => {
+    const db = await fresh();
+    const receiver = await receiving();
+    const first = await started(db, {}, { dispatcher: false });
+    const endpoint = await register(first, receiver.url);
+    await first.close();
+    const config = loadConfig({ env: {}, flags: { dataDir: db.dataDir } });
+    const wrappedBy = async () => {
+      const database = db.open();
+      try {
+        return (
+          await database.db
+            .withTables<{ webhook_endpoints: { secret_kek_id: string } }>()
+            .selectFrom('webhook_endpoints')
+            .select('secret_kek_id')
+            .executeTakeFirstOrThrow()
+        ).secret_kek_id;
+      } finally {
+        await database.close();
+      }
+    };
+    const old = await wrappedBy();
+
+    const admin = await openKeyAdministration(config);
+    const { kekId: current } = await admin.keys.rotate();
+    await admin.close();
+    // The next start re-wraps it under the current key.
+    await (await started(db, {}, { dispatcher: false })).close();
+    expect(await wrappedBy()).toBe(current);
+    expect(current).not.toBe(old);
+
+    const retiring = await openKeyAdministration(config);
+    await retiring.keys.retire(old);
+    await retiring.close();
+    const s = await started(db);
+    expect((await s.request('POST', `${api}/models`, { name: 'iris' })).status).toBe(201);
+    await s.push('iris', 'one');
+    await eventually(
+      () => s.deliveries(endpoint.id),
+      (d) => d[0]?.state === 'delivered',
+    );
+    const [hook] = receiver.received;
+    if (!hook) throw new Error('no hook');
+    new Webhook(endpoint.secret).verify(hook.body, headersOf(hook));
   });
 
   it('cancels pending deliveries of a removed endpoint', async () => {

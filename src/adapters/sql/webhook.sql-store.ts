@@ -113,6 +113,18 @@ export function createWebhookSqlStore(executor: Kysely<Database>): WebhookStore 
       return Number(row?.n ?? 0);
     },
 
+    async replaceSecret(id, from, to) {
+      const result = await db
+        .updateTable('webhook_endpoints')
+        .set({ secret_kek_id: to.kekId, secret_wrapped: to.wrapped })
+        .where('id', '=', id)
+        .where('removed_at', 'is', null)
+        .where('secret_kek_id', '=', from.kekId)
+        .where('secret_wrapped', '=', from.wrapped)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     async removeEndpoint(id, at, by) {
       const result = await db
         .updateTable('webhook_endpoints')

@@ -27,12 +27,23 @@ export async function wrapSecret(
   return { kekId, wrapped: wrapped.toString('base64') };
 }
 
+/** The secret's raw bytes; throws (wrapped_key_invalid, master_key_mismatch) as unwrap does. */
+export function unwrapSecretBytes(
+  keys: Pick<KeyProvider, 'unwrap'>,
+  endpointId: string,
+  secret: WrappedSecret,
+): Promise<Buffer> {
+  return keys.unwrap(secret.kekId, Buffer.from(secret.wrapped, 'base64'), secretAad(endpointId));
+}
+
 /** The secret as the signing library takes it; throws (wrapped_key_invalid, master_key_mismatch) as unwrap does. */
 export async function unwrapSecret(
   keys: Pick<KeyProvider, 'unwrap'>,
   endpointId: string,
   secret: WrappedSecret,
 ): Promise<string> {
-  const raw = await keys.unwrap(secret.kekId, Buffer.from(secret.wrapped, 'base64'), secretAad(endpointId));
-  return `${secretPrefix}${raw.toString('base64')}`;
+  const raw = await unwrapSecretBytes(keys, endpointId, secret);
+  const text = `${secretPrefix}${raw.toString('base64')}`;
+  raw.fill(0);
+  return text;
 }

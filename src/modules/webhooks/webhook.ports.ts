@@ -2,7 +2,13 @@ import type { Page } from '../../platform/page.js';
 import type { UnitOfWork } from '../../platform/unit-of-work.js';
 import type { AuditStore } from '../audit/index.js';
 import type { OutboxStore } from '../outbox/index.js';
-import type { AttemptRecord, DeliveryRecord, DeliveryState, EndpointRecord } from './webhook.types.js';
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryState,
+  EndpointRecord,
+  WrappedSecret,
+} from './webhook.types.js';
 
 /** How an attempt ends for its delivery: the attempt's log row and the delivery's next state. */
 export interface AttemptFinish {
@@ -23,6 +29,11 @@ export interface WebhookStore {
   /** Endpoints not removed, oldest first. */
   listEndpoints(): Promise<EndpointRecord[]>;
   countEndpoints(): Promise<number>;
+  /**
+   * Replaces a live endpoint's wrapped secret (re-wrapped under another KEK) if it is still `from`; false
+   * when it changed or the endpoint was removed meanwhile.
+   */
+  replaceSecret(id: string, from: WrappedSecret, to: WrappedSecret): Promise<boolean>;
   /** Marks it removed and destroys its wrapped secret; false when it was already removed. */
   removeEndpoint(id: string, at: string, by: string): Promise<boolean>;
   /** Ends the endpoint's pending deliveries as cancelled; returns how many. */

@@ -25,7 +25,7 @@ import {
   type EndpointView,
   endpointView,
 } from './webhook.views.js';
-import { generateSecret, secretHint, wrapSecret } from './webhook-secret.js';
+import { generateSecret, secretHint, unwrapSecretBytes, wrapSecret } from './webhook-secret.js';
 
 /** What the webhooks module needs from policy and audit: the one access contract, speaking its events. */
 export type WebhookAccess = Access<WebhookEvent>;
@@ -42,10 +42,10 @@ export interface CreateEndpointInput {
 
 export interface WebhookServiceDeps {
   uow: WebhookUnitOfWork;
-  /** Stores on the root connection, for reads. */
+  /** Stores on the root connection, for reads (and the single-row secret re-wrap). */
   read: Pick<WebhookStores, 'webhooks'>;
   /** Wraps each endpoint's secret, so a database dump alone does not reveal it. */
-  keys: Pick<KeyProvider, 'wrap'>;
+  keys: Pick<KeyProvider, 'wrap' | 'unwrap' | 'currentKekId'>;
   resolver: HostResolver;
   clock: Clock;
   access: WebhookAccess;
@@ -134,6 +134,32 @@ export function createWebhookService(deps: WebhookServiceDeps) {
           cancelled,
         });
       });
+    },
+
+    /**
+     * Re-wraps under the current KEK every secret still wrapped by an older one (after `warden keys
+     * rotate`), so the old KEK can be retired; start-up runs it. Returns how many moved, and the ids of
+     * endpoints whose secret no longer opens (their KEK was retired first).
+     */
+    async rewrapSecrets(): Promise<{ rewrapped: number; failed: string[] }> {
+      const current = keys.currentKekId();
+      let rewrapped = 0;
+      const failed: string[] = [];
+      for (const endpoint of await read.webhooks.listEndpoints()) {
+        const from = endpoint.secret;
+        if (from === null || from.kekId === current) continue;
+        let raw: Buffer;
+        try {
+          raw = await unwrapSecretBytes(keys, endpoint.id, from);
+        } catch {
+          failed.push(endpoint.id);
+          continue;
+        }
+        const to = await wrapSecret(keys, endpoint.id, raw);
+        raw.fill(0);
+        if (await read.webhooks.replaceSecret(endpoint.id, from, to)) rewrapped++;
+      }
+      return { rewrapped, failed };
     },
 
     /** The delivery log, newest first: of one endpoint (removed ones too), or of all. */
