@@ -54,6 +54,12 @@ describe('the HTTP webhook sender', () => {
     expect(receiver.received).toHaveLength(0);
   });
 
+  it('gives up resolving a name that does not answer at registration', async () => {
+    const silent: Lookup = () => {};
+    const resolver = createDnsHostResolver({ lookup: silent, timeoutMs: 50 });
+    await expect(resolver.resolve('slow.test')).rejects.toMatchObject({ code: 'ETIMEOUT' });
+  });
+
   it('refuses a name with one private address among public ones', async () => {
     receiver = await startReceiver();
     const sender = createHttpWebhookSender({

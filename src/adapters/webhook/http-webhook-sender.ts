@@ -56,15 +56,25 @@ export function guardedLookup(allowPrivateTargets: boolean, lookup: Lookup = sys
   };
 }
 
-/** The registration-time resolver: every address of a name (all of them are checked). */
-export function createDnsHostResolver(options: { lookup?: Lookup } = {}): HostResolver {
+/**
+ * The registration-time resolver: every address of a name (all of them are checked). A name that does not
+ * answer within `timeoutMs` (default 5 s) counts as unresolvable, so a registration never hangs on DNS.
+ */
+export function createDnsHostResolver(options: { lookup?: Lookup; timeoutMs?: number } = {}): HostResolver {
   const lookup = options.lookup ?? systemLookup;
+  const timeoutMs = options.timeoutMs ?? 5000;
   return {
     resolve: (hostname) =>
       new Promise((resolve, reject) => {
-        lookup(hostname, { all: true, verbatim: true }, (err, addresses) =>
-          err ? reject(err) : resolve(addresses.map((a) => a.address)),
+        const timer = setTimeout(
+          () => reject(Object.assign(new Error(`${hostname} did not resolve in time`), { code: 'ETIMEOUT' })),
+          timeoutMs,
         );
+        lookup(hostname, { all: true, verbatim: true }, (err, addresses) => {
+          clearTimeout(timer);
+          if (err) reject(err);
+          else resolve(addresses.map((a) => a.address));
+        });
       }),
   };
 }
