@@ -15,6 +15,7 @@ import { createMemoryFailureLimiter } from './adapters/rate-limit/flexible-failu
 import { openDatabase } from './adapters/sql/db.js';
 import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
+import { createDnsHostResolver, createHttpWebhookSender } from './adapters/webhook/http-webhook-sender.js';
 import { type Config, configInvalid } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
 import {
@@ -44,6 +45,11 @@ import {
 } from './modules/policy/index.js';
 import { createRegistryService, describeRegistryEvent } from './modules/registry/index.js';
 import { createSignatureVerifier } from './modules/signing/index.js';
+import {
+  createWebhookDispatcher,
+  createWebhookService,
+  describeWebhookEvent,
+} from './modules/webhooks/index.js';
 import { systemClock } from './platform/clock.js';
 import { prepareDatabase, startUp } from './start-up.js';
 
@@ -88,7 +94,11 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
 
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const lock = await prepareDatabase(database, config.dataDir, logger);
+  // Set once the dispatcher exists: a commit that wrote an outbox event wakes it, and close stops it first.
+  let wakeDispatcher = () => {};
+  let stopDispatcher = async () => {};
   const close = async () => {
+    await stopDispatcher();
     await database.close();
     await lock?.release();
   };
@@ -101,7 +111,9 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     const keys = await openBlobKeys(config, objects);
     const blobs = createEncryptingBlobStore(objects, keys);
 
-    const uow = createSqlUnitOfWork(database.db, database.capabilities);
+    const uow = createSqlUnitOfWork(database.db, database.capabilities, {
+      onOutboxCommit: () => wakeDispatcher(),
+    });
     const read = createSqlStores(database.db, database.capabilities);
 
     const auditKey = await loadOrCreateAuditKey(config.dataDir);
@@ -133,7 +145,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     // One access contract for every module: the shared guard, the audit log, and the module's event mapper.
     const guard = createAccessGuard({ authorizer, log: auditLog, uow });
     const accessFor = <E>(describe: DescribeEvent<E>) =>
-      createAccess({ guard, log: auditLog, uow, describe });
+      createAccess({ guard, log: auditLog, uow, describe, clock: systemClock });
     const identityAccess = accessFor(describeIdentityEvent);
     const audit = createAuditService({ queries: auditQuery, guard });
 
@@ -177,6 +189,30 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       feed: createChangeFeed(),
     });
 
+    // Webhooks: endpoints (secrets wrapped by the blob keyring's KEK) and the dispatcher that delivers the
+    // outbox; `warden serve` starts it once it listens.
+    const webhooks = createWebhookService({
+      uow,
+      read,
+      keys,
+      resolver: createDnsHostResolver(),
+      clock: systemClock,
+      access: accessFor(describeWebhookEvent),
+      allowPrivateTargets: config.webhooks.allowPrivateTargets,
+    });
+    const webhookDispatcher = createWebhookDispatcher({
+      uow,
+      read,
+      keys,
+      sender: createHttpWebhookSender({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
+      clock: systemClock,
+      logger,
+      timeoutSeconds: config.webhooks.timeoutSeconds,
+      maxAttempts: config.webhooks.maxAttempts,
+    });
+    wakeDispatcher = () => webhookDispatcher.wake();
+    stopDispatcher = () => webhookDispatcher.stop();
+
     const boot = await startUp({
       logger,
       blobRoot,
@@ -191,6 +227,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
           recordEvent: (stores, event) => identityAccess.record(stores, null, event),
         }),
       collectPendingBlobs: () => registry.collectPendingBlobs(),
+      rewrapWebhookSecrets: () => webhooks.rewrapSecrets(),
     });
 
     const checks = {
@@ -211,6 +248,9 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       deploy,
       attestations,
       identity,
+      webhooks,
+      /** Delivers the outbox to webhook endpoints; started by `warden serve`, stopped by `close`. */
+      webhookDispatcher,
       authenticate,
       guard,
       recorder,

@@ -25,6 +25,8 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     await container.close();
     throw err;
   }
+  // Deliveries start once the server is up; a commit that writes an outbox event wakes the dispatcher.
+  container.webhookDispatcher.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -41,6 +43,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     close: () => {
       closing ??= (async () => {
         await app.close();
+        // Stops the webhook dispatcher (attempts in flight give their leases back) before the database.
         await container.close();
       })();
       return closing;

@@ -42,6 +42,8 @@ export interface StartUpDeps {
   bootstrapAdmin(): Promise<BootstrapResult>;
   /** Finishes blob destructions that a stop interrupted. */
   collectPendingBlobs(): Promise<CollectionResult>;
+  /** Re-wraps webhook secrets still under an older KEK (after `warden keys rotate`) under the current one. */
+  rewrapWebhookSecrets(): Promise<{ rewrapped: number; failed: string[] }>;
 }
 
 /**
@@ -70,5 +72,18 @@ export async function startUp(deps: StartUpDeps): Promise<BootstrapResult> {
       'finished blob destructions left by an earlier stop',
     );
   }
+
+  // After `warden keys rotate`: webhook secrets move to the current KEK, so the old one can be retired.
+  const secrets = await deps.rewrapWebhookSecrets();
+  if (secrets.rewrapped > 0)
+    logger.info(
+      { event: 'webhooks.secrets_rewrapped', count: secrets.rewrapped },
+      're-wrapped webhook secrets',
+    );
+  if (secrets.failed.length > 0)
+    logger.warn(
+      { event: 'webhooks.secrets_unavailable', endpoints: secrets.failed },
+      'webhook secrets that no key opens (their key was retired): remove and register these endpoints again',
+    );
   return boot;
 }

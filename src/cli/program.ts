@@ -337,6 +337,7 @@ export function buildProgram(ctx: CliContext, options: ProgramOptions = {}): Com
   addSignerCommands(program, ctx);
   addAttestationCommands(program, ctx);
   addAuditCommands(program, ctx);
+  addWebhookCommands(program, ctx);
   addPolicyCommands(program, ctx);
   addKeyCommands(program, ctx);
   return program;
@@ -463,6 +464,46 @@ function addAuditCommands(program: Command, ctx: CliContext): void {
     .option('--key <file>', "verifier key file (default: the server's key)")
     .option('--trusted-checkpoint <file>', 'an earlier saved checkpoint the log must still hold', collect)
     .action(async (opts) => (await auditCmd()).auditCheckpoint(ctx, opts));
+}
+
+function addWebhookCommands(program: Command, ctx: CliContext): void {
+  const webhook = program
+    .command('webhook')
+    .description('Signed webhooks: endpoints that receive events, and their delivery log (admins)');
+  const webhookCmd = async () => import('./commands/webhook.js');
+  withClient(
+    webhook
+      .command('add')
+      .description('Register an endpoint; its signing secret is shown only once')
+      .argument(
+        '<url>',
+        'http(s) URL of the receiver (public addresses only, unless the server allows private ones)',
+      ),
+  )
+    .requiredOption(
+      '--events <events>',
+      "comma-separated event types (repeatable), or '*' for all: version.pushed, deployment.requested, deployment.approval_needed, deployment.applied, deployment.rejected, deployment.rolled_back, canary.changed",
+      collect,
+    )
+    .option('--description <text>', 'what the endpoint is for')
+    .action(async (url, opts) => (await webhookCmd()).webhookAdd(ctx, url, opts));
+  withClient(
+    webhook.command('list').description('List endpoints (a hint of each secret, never the secret)'),
+  ).action(async (opts) => (await webhookCmd()).webhookList(ctx, opts));
+  withClient(
+    webhook
+      .command('remove')
+      .description('Remove an endpoint: its secret is destroyed, pending deliveries cancelled')
+      .argument('<id>', 'the endpoint id (from webhook list)'),
+  ).action(async (id, opts) => (await webhookCmd()).webhookRemove(ctx, id, opts));
+  withClient(
+    webhook
+      .command('deliveries')
+      .description('Show the delivery log, newest first: attempts, status, error, next attempt')
+      .argument('[id]', 'only this endpoint (removed ones too)'),
+  )
+    .option('--limit <n>', 'at most this many (1-500)', '50')
+    .action(async (id, opts) => (await webhookCmd()).webhookDeliveries(ctx, id, opts));
 }
 
 function addPolicyCommands(program: Command, ctx: CliContext): void {

@@ -20,6 +20,7 @@ import {
   type ResourceRef,
 } from '../modules/policy/index.js';
 import type { RegistryService } from '../modules/registry/index.js';
+import type { WebhookService } from '../modules/webhooks/index.js';
 import { newId } from '../platform/ids.js';
 import { registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
 import { maxParamBytes, registerErrorHandler } from './plugins/error-handler.js';
@@ -41,6 +42,7 @@ import { modelRoutes } from './routes/models.routes.js';
 import { signatureRoutes } from './routes/signatures.routes.js';
 import { tokenRoutes } from './routes/tokens.routes.js';
 import { versionRoutes } from './routes/versions.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
 import { Checkpoint as AuditCheckpoint, AuditEntry } from './schemas/audit.schemas.js';
 import { Problem } from './schemas/common.schemas.js';
 import { Alias, Model, Version } from './schemas/registry.schemas.js';
@@ -54,6 +56,7 @@ export interface AppDeps {
   deploy: DeployService;
   attestations: AttestationService;
   identity: Pick<IdentityService, 'issueToken' | 'listTokens' | 'revokeToken'>;
+  webhooks: WebhookService;
   authenticate: Authenticate;
   guard: AccessGuard;
   recorder: AuditRecorder;
@@ -158,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(tokenRoutes, { identity: deps.identity, principalOf: requirePrincipal, contextOf });
       await api.register(auditRoutes, { audit: deps.audit, contextOf });
       await api.register(deployRoutes, { deploy: deps.deploy, contextOf });
+      await api.register(webhookRoutes, { webhooks: deps.webhooks, contextOf });
     },
     { prefix: '/api/v1' },
   );

@@ -71,4 +71,10 @@ describe('scrubSecrets', () => {
       'GET /x?token=[redacted]&limit=1 Authorization: Bearer [redacted] wdn_0123456789ABCDEF_[redacted] sig=[redacted] password=[redacted]',
     );
   });
+
+  it('removes webhook signing secrets', () => {
+    expect(scrubSecrets('{"msg":"secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw+/k1Sg== rejected"}')).toBe(
+      '{"msg":"secret whsec_[redacted] rejected"}',
+    );
+  });
 });

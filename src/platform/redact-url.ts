@@ -108,6 +108,8 @@ export function redactUrlsIn(text: string): string {
 
 const userInfo = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'\\]*@/gi;
 const tokenSecret = /\b(wdn_[0-9A-Za-z]+_)[0-9A-Za-z]+/g;
+// Standard Webhooks signing secrets (webhook endpoints): the prefix stays, the key material goes.
+const webhookSecret = /\b(whsec_)[0-9A-Za-z+/=]+/g;
 const bearerValue = /\b(Bearer|Basic)\s+[^\s"'\\,;]+/gi;
 // name=value inside free text: any parameter that names a credential or a signature, whatever the case.
 const secretPair =
@@ -115,13 +117,14 @@ const secretPair =
 
 /**
  * Last line of defence over text already written for a log or a terminal: URL user-info, Warden token
- * secrets (the id stays, so an operator can still tell which token it was), bearer/basic credentials and
+ * secrets (the id stays, so an operator can still tell which token it was), webhook signing secrets, bearer/basic credentials and
  * credential-like `name=value` pairs lose their values.
  */
 export function scrubSecrets(text: string): string {
   return text
     .replace(userInfo, '$1')
     .replace(tokenSecret, `$1${REDACTED}`)
+    .replace(webhookSecret, `$1${REDACTED}`)
     .replace(bearerValue, `$1 ${REDACTED}`)
     .replace(secretPair, `$1${REDACTED}`);
 }

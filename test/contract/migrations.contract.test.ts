@@ -17,6 +17,7 @@ const allMigrations = [
   '0008-registry-actor-names',
   '0009-deploy',
   '0010-attestations',
+  '0011-webhooks',
 ];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);

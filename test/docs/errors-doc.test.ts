@@ -24,6 +24,7 @@ import '../../src/cli/commands/scan.js';
 import '../../src/cli/commands/signer.js';
 import '../../src/cli/commands/model-delete.js';
 import '../../src/cli/commands/attest.js';
+import '../../src/cli/commands/webhook.js';
 
 const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 

@@ -26,23 +26,36 @@ const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [
 /** A module's typed events, as a new module (deploy, gateway) would declare them. */
 type TestEvent =
   | { type: 'model.created'; name: string; owner: string }
-  | { type: 'model.read'; name: string; owner: string; leaked?: string };
+  | { type: 'model.read'; name: string; owner: string; leaked?: string }
+  | { type: 'deployment.applied'; name: string; owner: string; version: number };
 
 const describeTestEvent = (e: TestEvent): AuditedAction =>
-  e.type === 'model.created'
+  e.type === 'deployment.applied'
     ? {
-        action: 'registry:model:create',
-        resource: `model:${e.name}`,
+        action: 'deploy:apply',
+        resource: `deployment:production/${e.name}`,
         team: e.owner,
-        details: { owner: e.owner },
+        details: { version: e.version },
+        // What deploy's mapper does: the outside world hears of it, through the outbox.
+        notify: {
+          type: 'deployment.applied',
+          data: { model: e.name, owner: e.owner, version: e.version, actor: 'spoofed' },
+        },
       }
-    : {
-        action: 'registry:artifact:read',
-        resource: `model:${e.name}`,
-        team: e.owner,
-        // A detail key that names a secret: the audit log refuses the whole event.
-        details: e.leaked === undefined ? { path: 'model.onnx' } : { apiToken: e.leaked },
-      };
+    : e.type === 'model.created'
+      ? {
+          action: 'registry:model:create',
+          resource: `model:${e.name}`,
+          team: e.owner,
+          details: { owner: e.owner },
+        }
+      : {
+          action: 'registry:artifact:read',
+          resource: `model:${e.name}`,
+          team: e.owner,
+          // A detail key that names a secret: the audit log refuses the whole event.
+          details: e.leaked === undefined ? { path: 'model.onnx' } : { apiToken: e.leaked },
+        };
 
 const contextOf = (roles: ('admin' | 'viewer')[], teams: string[]): CallContext => ({
   principal: {
@@ -186,6 +199,41 @@ describe.each(backends)('the access contract (%s)', (_name, factory) => {
       access.recordAlone(viewer, { type: 'model.read', name: 'iris', owner: 'vision', leaked: 'x' }),
     ).rejects.toMatchObject({ code: 'audit_event_invalid' });
     expect(await entries()).toHaveLength(1);
+  });
+
+  it('writes an event’s notice to the outbox on the same transaction, with the caller as its actor', async () => {
+    const applied = { type: 'deployment.applied', name: 'iris', owner: 'vision', version: 3 } as const;
+    await expect(
+      uow.run(async (stores) => {
+        await access.record(stores, admin, applied);
+        throw new Error('the change failed after its event was written');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await read.outbox.undispatched(10)).toEqual([]);
+    expect(await entries()).toEqual([]);
+
+    await uow.run((stores) => access.record(stores, admin, applied));
+    const [event] = await read.outbox.undispatched(10);
+    expect(event).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/),
+      type: 'deployment.applied',
+      occurredAt: expect.any(String),
+      data: { model: 'iris', owner: 'vision', version: 3, actor: { id: admin.principal.id, name: 'admin' } },
+    });
+    // The audit entry says nothing of the notice.
+    expect((await entries())[0]).toMatchObject({ action: 'deploy:apply', details: { version: 3 } });
+    expect((await entries())[0]).not.toHaveProperty('notify');
+
+    // recordAlone too, on a transaction of its own; with no caller, the system is the actor.
+    await access.recordAlone(null, applied);
+    const events = await read.outbox.undispatched(10);
+    expect(events).toHaveLength(2);
+    expect(events[1]?.data.actor).toEqual({ id: 'system', name: null });
+    // Events without a notice write nothing to the outbox.
+    await uow.run((stores) =>
+      access.record(stores, admin, { type: 'model.created', name: 'x', owner: 'vision' }),
+    );
+    expect(await read.outbox.undispatched(10)).toHaveLength(2);
   });
 
   it('with no caller (the first start) the system is the actor, with no credential', async () => {

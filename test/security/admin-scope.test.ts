@@ -77,6 +77,16 @@ describe('attack: team-scoped administrators reaching past their team, against t
     return name;
   };
 
+  const newWebhook = async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `${api}/webhooks`,
+      payload: { url: 'https://8.8.8.8/hook', events: ['version.pushed'] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  };
+
   const rows: Row[] = [
     {
       action: 'registry:version:delete',
@@ -160,6 +170,35 @@ describe('attack: team-scoped administrators reaching past their team, against t
       action: 'signing:signer:revoke',
       what: 'a trusted signer (global)',
       request: async () => ({ method: 'DELETE', url: `${api}/signers/${await newSigner()}` }),
+      status: { unscoped: 200, same: 403, other: 403 },
+    },
+    {
+      action: 'webhook:create',
+      what: 'a webhook endpoint (global: it receives every team’s events)',
+      request: async () => ({
+        method: 'POST',
+        url: `${api}/webhooks`,
+        payload: { url: 'https://8.8.8.8/hook', events: ['*'] },
+      }),
+      status: { unscoped: 201, same: 403, other: 403 },
+      check: (_who, res) => expect(res.json().secret).toMatch(/^whsec_/),
+    },
+    {
+      action: 'webhook:list',
+      what: 'the webhook endpoints (global)',
+      request: async () => ({ method: 'GET', url: `${api}/webhooks` }),
+      status: { unscoped: 200, same: 403, other: 403 },
+    },
+    {
+      action: 'webhook:delete',
+      what: 'a webhook endpoint (global)',
+      request: async () => ({ method: 'DELETE', url: `${api}/webhooks/${await newWebhook()}` }),
+      status: { unscoped: 204, same: 403, other: 403 },
+    },
+    {
+      action: 'webhook:deliveries',
+      what: 'the webhook delivery log (global)',
+      request: async () => ({ method: 'GET', url: `${api}/webhooks/deliveries` }),
       status: { unscoped: 200, same: 403, other: 403 },
     },
     {

@@ -2,14 +2,16 @@ import type { AttestationStore } from '../../modules/attestations/index.js';
 import type { AuditStore } from '../../modules/audit/index.js';
 import type { DeployStore } from '../../modules/deploy/index.js';
 import type { IdentityStore } from '../../modules/identity/index.js';
+import type { OutboxStore } from '../../modules/outbox/index.js';
 import type { RegistryStore } from '../../modules/registry/registry.ports.js';
 import type { SignatureStore } from '../../modules/signing/signature.types.js';
+import type { WebhookStore } from '../../modules/webhooks/index.js';
 import type { UnitOfWork as UnitOfWorkOf } from '../../platform/unit-of-work.js';
 
 /**
  * Every module's store, each bound to the same transaction (or to the root connection for reads): the
- * union of the store sets the modules declare (registry's Stores, IdentityStores, AttestationStores), built
- * by this adapter.
+ * union of the store sets the modules declare (registry's Stores, IdentityStores, AttestationStores,
+ * policy's AccessStores, WebhookStores, DeployStores), built by this adapter.
  */
 export interface Stores {
   registry: RegistryStore;
@@ -18,6 +20,8 @@ export interface Stores {
   signatures: SignatureStore;
   deploy: DeployStore;
   attestations: AttestationStore;
+  outbox: OutboxStore;
+  webhooks: WebhookStore;
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */

@@ -1,5 +1,6 @@
 import type { UnitOfWork } from '../../platform/unit-of-work.js';
 import type { AuditStore } from '../audit/index.js';
+import type { OutboxStore } from '../outbox/index.js';
 import type { RegistryStore } from '../registry/index.js';
 import type { AttestationRecord } from './attestation.types.js';
 
@@ -23,6 +24,7 @@ export interface AttestationStore {
 export interface AttestationStores {
   registry: RegistryStore;
   audit: AuditStore;
+  outbox: OutboxStore;
   attestations: AttestationStore;
 }
 

@@ -2,6 +2,7 @@ import type { Page } from '../../platform/page.js';
 import type { UnitOfWork } from '../../platform/unit-of-work.js';
 import type { AuditStore } from '../audit/index.js';
 import type { IdentityStore } from '../identity/index.js';
+import type { OutboxStore } from '../outbox/index.js';
 import type { RegistryStore } from '../registry/index.js';
 import type { SignatureStore } from '../signing/index.js';
 import type {
@@ -77,6 +78,8 @@ export interface DeployStores {
   signatures: SignatureStore;
   identity: IdentityStore;
   audit: AuditStore;
+  /** Webhook events, written with the change that raised them. */
+  outbox: OutboxStore;
 }
 
 export type DeployUnitOfWork<S extends DeployStores = DeployStores> = UnitOfWork<S>;

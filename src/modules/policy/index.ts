@@ -1,11 +1,14 @@
 export {
   type Access,
   type AccessDeps,
+  type AccessStores,
+  type AccessUnitOfWork,
   type AuditedAction,
   actorFields,
   auditEventOf,
   createAccess,
   type DescribeEvent,
+  eventActor,
 } from './access.js';
 export {
   type AccessDenial,

@@ -12,7 +12,7 @@ import type { RegistryServiceDeps } from './registry-deps.js';
 import { attachVerified } from './registry-signatures.js';
 
 /** The stores publishing a version writes, all on one transaction. */
-export type PublishStores = Pick<Stores, 'registry' | 'audit' | 'signatures'>;
+export type PublishStores = Pick<Stores, 'registry' | 'audit' | 'outbox' | 'signatures'>;
 
 export interface PublishDeps extends Pick<RegistryServiceDeps, 'blobs' | 'clock' | 'access' | 'verifier'> {
   toView(stores: PublishStores, model: ModelRecord, v: VersionRecord): Promise<VersionView>;

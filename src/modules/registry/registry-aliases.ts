@@ -13,7 +13,7 @@ import { resolveVersion } from './resolve-version.js';
 import { parseVersionRef } from './version-ref.js';
 
 /** The stores an alias move writes: the alias and its history, and the audit entry. */
-export type AliasStores = Pick<Stores, 'registry' | 'audit'>;
+export type AliasStores = Pick<Stores, 'registry' | 'audit' | 'outbox'>;
 
 interface AliasDeps extends Pick<RegistryServiceDeps, 'read' | 'clock' | 'access'> {
   uow: UnitOfWork<AliasStores>;

@@ -31,6 +31,17 @@ export function describeRegistryEvent(e: RegistryEvent): AuditedAction {
         resource: `version:${e.model.name}@${e.version}`,
         team: e.model.owner,
         details: { digest: sha(e.digest), files: e.files, size: e.size },
+        notify: {
+          type: 'version.pushed',
+          data: {
+            model: e.model.name,
+            owner: e.model.owner,
+            version: e.version,
+            digest: sha(e.digest),
+            files: e.files,
+            size: e.size,
+          },
+        },
       };
     case 'registry.version.deleted':
       return {

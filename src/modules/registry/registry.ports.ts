@@ -2,6 +2,7 @@ import type { Page } from '../../platform/page.js';
 import type { UnitOfWork as UnitOfWorkOf } from '../../platform/unit-of-work.js';
 import type { BlobBookkeeping } from '../artifacts/index.js';
 import type { AuditStore } from '../audit/index.js';
+import type { OutboxStore } from '../outbox/index.js';
 import type { SignatureStore } from '../signing/index.js';
 import type {
   AliasEvent,
@@ -59,6 +60,8 @@ export interface Stores {
   registry: RegistryStore;
   audit: AuditStore;
   signatures: SignatureStore;
+  /** Events for webhooks, written with the change that caused them (through the access contract). */
+  outbox: OutboxStore;
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */
