@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import type { DeployEnvironment } from '../modules/deploy/index.js';
 
 const severity = (description: string) =>
   Type.Union(
@@ -84,25 +85,10 @@ export const EnvironmentSchema = Type.Object(
 );
 
 export type EnvironmentInput = Static<typeof EnvironmentSchema>;
-export type Severity = 'none' | 'low' | 'medium' | 'high' | 'critical';
+export type { Severity } from '../platform/severity.js';
 
-/** One environment with every setting resolved. */
-export interface EnvironmentSettings {
-  name: string;
-  approvals: number;
-  allowSelfApproval: boolean;
-  approvalTtlSeconds: number;
-  requestTtlSeconds: number;
-  autoApply: boolean;
-  gates: string[];
-  maxScanSeverity: Severity;
-  maxVulnSeverity: Severity;
-  requireVulnReport: boolean;
-  metrics: Record<string, { min?: number; max?: number }>;
-  requireDatasets: boolean;
-  requireTrainingRun: boolean;
-  requireSourceCommit: boolean;
-}
+/** One environment with every setting resolved: the deploy module's own description of it. */
+export type EnvironmentSettings = DeployEnvironment;
 
 const day = 86_400;
 

@@ -7,7 +7,15 @@ import { createModel, expectProblem, push } from '../fixtures/http-helpers.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 import { maliciousProtocol4 } from '../scanning/pickle-builder.js';
 import { auditPage } from '../security/security-helpers.js';
-import { api, attachReport, auth, deployWorld, goodMetadata, signBytes } from './deploy-fixtures.js';
+import {
+  api,
+  attachReport,
+  auth,
+  deployCalls,
+  deployWorld,
+  goodMetadata,
+  signBytes,
+} from './deploy-fixtures.js';
 
 const environments = {
   dev: {},
@@ -37,14 +45,8 @@ describe.each(databaseFactories())('deployment faults ($name)', (factory) => {
     return res.json().request.id as string;
   };
   const decide = (token: string, id: string, verb: 'approve' | 'reject', reason = 'ok') =>
-    t.app.inject({
-      method: 'POST',
-      url: `${api}/deploy-requests/${id}/${verb}`,
-      payload: { reason },
-      ...as(token),
-    });
-  const apply = (token: string, id: string) =>
-    t.app.inject({ method: 'POST', url: `${api}/deploy-requests/${id}/apply`, ...as(token) });
+    deployCalls(t).decide(token, id, verb, reason);
+  const apply = (token: string, id: string) => deployCalls(t).apply(token, id);
   const approvedProduction = async (version: number) => {
     const id = await request(w.deployer, 'production', version);
     expect((await decide(w.approver1, id, 'approve')).statusCode).toBe(200);

@@ -96,3 +96,28 @@ export async function attachReport(t: TestApp, model: string, version: number, r
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
 }
+
+/** The deploy API as each test calls it, every call made with the token given. */
+export function deployCalls(t: TestApp) {
+  const as = (token: string) => ({ headers: auth(token) });
+  return {
+    as,
+    requestAs: (token: string, env: string, body: Record<string, unknown>) =>
+      t.app.inject({
+        method: 'POST',
+        url: `${api}/environments/${env}/requests`,
+        payload: body,
+        ...as(token),
+      }),
+    decide: (token: string, id: string, verb: 'approve' | 'reject', reason = 'looks right') =>
+      t.app.inject({
+        method: 'POST',
+        url: `${api}/deploy-requests/${id}/${verb}`,
+        payload: { reason },
+        ...as(token),
+      }),
+    apply: (token: string, id: string) =>
+      t.app.inject({ method: 'POST', url: `${api}/deploy-requests/${id}/apply`, ...as(token) }),
+    live: async (env: string) => (await t.app.inject({ url: `${api}/environments/${env}/live` })).json(),
+  };
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFactories } from '../fixtures/databases.js';
 import { expectProblem, push } from '../fixtures/http-helpers.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
-import { api, auth, deployWorld, goodMetadata } from './deploy-fixtures.js';
+import { api, deployCalls, deployWorld, goodMetadata } from './deploy-fixtures.js';
 
 const environments = {
   dev: {},
@@ -13,19 +13,14 @@ const environments = {
 describe.each(databaseFactories())('governed deployments over HTTP ($name)', (factory) => {
   let t: TestApp;
   let w: Awaited<ReturnType<typeof deployWorld>>;
-  const as = (token: string) => ({ headers: auth(token) });
-  const requestAs = async (token: string, env: string, body: Record<string, unknown>) =>
-    t.app.inject({ method: 'POST', url: `${api}/environments/${env}/requests`, payload: body, ...as(token) });
-  const decide = (token: string, id: string, verb: 'approve' | 'reject', reason = 'looks right') =>
-    t.app.inject({
-      method: 'POST',
-      url: `${api}/deploy-requests/${id}/${verb}`,
-      payload: { reason },
-      ...as(token),
-    });
-  const apply = (token: string, id: string) =>
-    t.app.inject({ method: 'POST', url: `${api}/deploy-requests/${id}/apply`, ...as(token) });
-  const live = async (env: string) => (await t.app.inject({ url: `${api}/environments/${env}/live` })).json();
+  const calls = () => deployCalls(t);
+  const as = (token: string) => calls().as(token);
+  const requestAs = (token: string, env: string, body: Record<string, unknown>) =>
+    calls().requestAs(token, env, body);
+  const decide = (token: string, id: string, verb: 'approve' | 'reject', reason?: string) =>
+    calls().decide(token, id, verb, reason);
+  const apply = (token: string, id: string) => calls().apply(token, id);
+  const live = (env: string) => calls().live(env);
 
   beforeAll(async () => {
     t = await createTestApp({ factory, settings: { environments } });
