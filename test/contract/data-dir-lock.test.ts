@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -45,5 +45,30 @@ describe('the embedded data directory belongs to one process', () => {
     const lock = await lockDataDir(dataDir);
     expect(readFileSync(path.join(dataDir, 'warden.lock'), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
     await lock.release();
+  });
+
+  it('takes over a lock naming its own pid that it does not hold: an earlier process had that pid', async () => {
+    // A server killed with SIGKILL (or by the OOM killer) as PID 1 of a container, restarted in the same
+    // container: same hostname, same pid, and the old lock names a pid that is alive only because it is
+    // the new server's own. Refusing it would keep the server from ever starting again.
+    const dataDir = freshDir();
+    writeFileSync(path.join(dataDir, 'warden.lock'), `${process.pid} ${hostname()}\n`);
+    const lock = await lockDataDir(dataDir);
+    expect(readFileSync(path.join(dataDir, 'warden.lock'), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
+    await lock.release();
+    expect(existsSync(path.join(dataDir, 'warden.lock'))).toBe(false);
+  });
+
+  it('still refuses a second lock taken by the same process, by any spelling of the folder', async () => {
+    const dataDir = freshDir();
+    const link = path.join(freshDir(), 'link');
+    symlinkSync(dataDir, link);
+    const lock = await lockDataDir(dataDir);
+    await expect(lockDataDir(dataDir)).rejects.toMatchObject({ code: 'data_dir_in_use' });
+    await expect(lockDataDir(`${dataDir}/.`)).rejects.toMatchObject({ code: 'data_dir_in_use' });
+    await expect(lockDataDir(link)).rejects.toMatchObject({ code: 'data_dir_in_use' });
+    await lock.release();
+    const again = await lockDataDir(link);
+    await again.release();
   });
 });

@@ -1,4 +1,4 @@
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, realpath, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { defineError } from '../../platform/errors.js';
@@ -12,24 +12,38 @@ export interface DataDirLock {
   release(): Promise<void>;
 }
 
+/** The lock files this process holds now, by absolute path. */
+const held = new Set<string>();
+
 /**
  * Takes the data directory for this process (a `warden.lock` file holding our pid). A lock left by a
- * process that no longer runs is taken over; one held by a live process is refused.
+ * process that no longer runs is taken over; one held by a live process is refused. A lock naming this
+ * very pid that this process does not hold was left by an earlier process that had the same pid — a
+ * server killed (SIGKILL, out of memory) and restarted as PID 1 of the same container — and is taken over
+ * too: the pid is alive only because it is ours now.
  */
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
-  const file = path.join(dataDir, 'warden.lock');
+  // By its real path, so that two spellings of one folder are one lock.
+  const file = path.join(await realpath(dataDir).catch(() => path.resolve(dataDir)), 'warden.lock');
   const owner = `${process.pid} ${hostname()}\n`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(file, 'wx', 0o600);
       await handle.writeFile(owner);
       await handle.close();
-      return { release: () => unlink(file).catch(() => undefined) };
+      held.add(file);
+      return {
+        release: () => {
+          held.delete(file);
+          return unlink(file).catch(() => undefined);
+        },
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const [pidText, host] = (await readFile(file, 'utf8').catch(() => '')).trim().split(' ');
       const pid = Number(pidText);
-      if (Number.isInteger(pid) && pid > 0 && (host !== hostname() || isAlive(pid)))
+      const earlierSelf = host === hostname() && pid === process.pid && !held.has(file);
+      if (Number.isInteger(pid) && pid > 0 && !earlierSelf && (host !== hostname() || isAlive(pid)))
         throw dataDirInUse(dataDir, pid);
       await unlink(file).catch(() => undefined);
     }
