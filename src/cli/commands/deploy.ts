@@ -274,7 +274,7 @@ export async function deployHistory(
   if (options.json) return printJson(ctx.io, page);
   printTable(
     ctx.io,
-    ['WHEN', 'ACTION', 'SLOT', 'VERSION', 'DIGEST', 'BY', 'REQUESTED BY', 'APPROVED BY', 'REASON'],
+    ['WHEN', 'ACTION', 'SLOT', 'VERSION', 'DIGEST', 'BY', 'REQUESTED BY', 'APPROVED BY', 'REQUEST', 'REASON'],
     page.items.map((d) => [
       d.at,
       d.action,
@@ -284,6 +284,7 @@ export async function deployHistory(
       actorLabel(d.actor, d.actorName),
       d.requestedBy ? actorLabel(d.requestedBy.id, d.requestedBy.name) : null,
       d.approvedBy.map((a) => actorLabel(a.id, a.name)).join(', '),
+      d.request,
       d.reason,
     ]),
   );
