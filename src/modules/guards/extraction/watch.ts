@@ -83,7 +83,10 @@ export interface ExtractionWatchConfig {
     readonly maxStage?: number;
     /** The rate factor per throttling stage: stage s allows factor^s of the rate. 0.5. */
     readonly factor?: number;
-    /** Each quiet period of this length (no check firing) lowers the state by one step. 300,000 ms. */
+    /**
+     * Once a check finds no signal, each quiet period of this length (checks keep finding none) lowers the
+     * state by one step; a pair that sends nothing keeps its state. 300,000 ms.
+     */
     readonly quietMs?: number;
   };
 }
@@ -325,8 +328,11 @@ class Entry {
 
   level = 0;
   consecutive = 0;
-  /** When the last check fired or the level last changed (the quiet period counts from there). */
-  calmSince = 0;
+  /**
+   * When the quiet period began: the first check that found no signal after the last one that did; null
+   * while the last check fired (or the state is normal). The state steps down once per quietMs from there.
+   */
+  calmSince: number | null = null;
   signals: readonly ExtractionSignal[] = [];
   volumeHigh = false;
 
@@ -396,12 +402,13 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
   }
 
   /** The level and quiet-period start after the quiet periods elapsed by `now`. */
-  function decayed(entry: Entry, now: number): { level: number; calmSince: number } {
-    if (entry.level === 0) return { level: 0, calmSince: entry.calmSince };
-    const steps = Math.floor((now - entry.calmSince) / cfg.escalation.quietMs);
-    if (steps <= 0) return { level: entry.level, calmSince: entry.calmSince };
-    const level = Math.max(0, entry.level - steps);
-    return { level, calmSince: entry.calmSince + steps * cfg.escalation.quietMs };
+  function decayed(entry: Entry, now: number): { level: number; calmSince: number | null } {
+    const { level, calmSince } = entry;
+    if (level === 0 || calmSince === null) return { level, calmSince };
+    const steps = Math.floor((now - calmSince) / cfg.escalation.quietMs);
+    if (steps <= 0) return { level, calmSince };
+    if (steps >= level) return { level: 0, calmSince: null };
+    return { level: level - steps, calmSince: calmSince + steps * cfg.escalation.quietMs };
   }
 
   /** PRADA: the minimum distance to the growing set, the set's admission rule, the distance window. */
@@ -499,9 +506,10 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
     entry.signals = signals;
     if (signals.length === 0) {
       entry.consecutive = 0;
+      if (entry.level > 0 && entry.calmSince === null) entry.calmSince = now;
       return undefined;
     }
-    entry.calmSince = now;
+    entry.calmSince = null;
     const from = entry.level;
     const top = cfg.escalation.maxStage + 1;
     if (from === 0) {
