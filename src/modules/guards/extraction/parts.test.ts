@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CellCoverage } from './cell-coverage.js';
 import { compileProfile, learnProfile } from './profile.js';
+import { RecentSorted } from './recent-sorted.js';
 import { SlidingCounter } from './sliding-counter.js';
 
 describe('SlidingCounter', () => {
@@ -25,6 +26,25 @@ describe('SlidingCounter', () => {
   it('refuses a bad shape', () => {
     expect(() => new SlidingCounter(0, 4)).toThrow(RangeError);
     expect(() => new SlidingCounter(1000, 0)).toThrow(RangeError);
+  });
+});
+
+describe('RecentSorted', () => {
+  it('keeps the last values sorted as they come and go, growing its storage up to the capacity', () => {
+    const r = new RecentSorted(100);
+    expect(r.bytes).toBe(2 * 64 * 8);
+    let s = 9;
+    const stream: number[] = [];
+    for (let i = 0; i < 1_000; i++) {
+      s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
+      const v = (s % 50) / 7; // plenty of ties
+      stream.push(v);
+      r.push(v);
+      const expected = stream.slice(-100).sort((a, b) => a - b);
+      expect(Array.from(r.sorted)).toEqual(expected);
+    }
+    expect(r.count).toBe(100);
+    expect(r.bytes).toBe(2 * 100 * 8);
   });
 });
 

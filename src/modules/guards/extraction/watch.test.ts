@@ -232,13 +232,24 @@ describe('extraction watch: bounds and inputs', () => {
     for (let i = 0; i < 10_000; i++) watch.observe(`p${i % 1_000}`, 'm', [r(), r()], i);
     const { entries, bytes } = watch.memory();
     expect(entries).toBe(100);
-    // Each pair: 10 queries, so the growing set is at its first size (64 slots × 2 features × 8 B)…
-    expect(bytes).toBeLessThan(100 * 12 * 1024);
-    // …and a pair at its bound (1000 stored × 2 × 8 B, 500 distances × 8 B, 16 cells) stays under 25 KiB.
+    // Each pair: 10 queries, so its arrays are at their first size (64 slots).
+    expect(bytes).toBeLessThan(100 * 3 * 1024);
+    // A pair at its bounds: 1,000 stored × 2 features × 4 B, 500 distances × 2 × 8 B, 16 cells.
     const one = createExtractionWatch({ profiles: { m: square } });
     for (let i = 0; i < 2_000; i++) one.observe('p', 'm', [i * i, r()], i);
     expect(one.stateOf('p', 'm')?.stats.stored).toBe(1_000);
-    expect(one.memory().bytes).toBeLessThan(25 * 1024);
+    expect(one.memory().bytes).toBeLessThan(18 * 1024);
+  });
+
+  it('drops the least recently seen pairs beyond maxBytes', () => {
+    const watch = createExtractionWatch({ maxBytes: 64 * 1024 });
+    for (let i = 0; i < 2_000; i++) watch.observe(`p${i % 40}`, 'm', [i * i, 0, 0, 0], i);
+    const { entries, bytes } = watch.memory();
+    expect(bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(entries).toBeLessThan(40);
+    expect(watch.stateOf('p39', 'm')).toBeDefined(); // the most recent stays
+    watch.forget('p39');
+    expect(watch.memory().bytes).toBeLessThan(bytes);
   });
 
   it('refuses a query of the wrong shape without tracking it', () => {

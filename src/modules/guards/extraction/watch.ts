@@ -1,5 +1,6 @@
 import { CellCoverage } from './cell-coverage.js';
 import { type CompiledProfile, checkVector, compileProfile, type InputProfile } from './profile.js';
+import { RecentSorted } from './recent-sorted.js';
 import {
   SHAPIRO_WILK_MAX_N,
   type ShapiroWilkResult,
@@ -38,6 +39,11 @@ export interface ExtractionWatchConfig {
   readonly profiles?: Readonly<Record<string, InputProfile>>;
   /** (principal, model) pairs tracked at once; the least recently seen is dropped beyond. 10,000. */
   readonly maxEntries?: number;
+  /**
+   * The bytes all pairs' state may take (typed arrays exactly, sets estimated); the least recently seen
+   * pairs are dropped beyond. 256 MiB.
+   */
+  readonly maxBytes?: number;
   /** Queries kept per pair in PRADA's growing set (the most recent admitted ones). 1,000. */
   readonly maxStored?: number;
   /** Signals are evaluated (and Shapiro–Wilk run) every this many queries of a pair. 10. */
@@ -94,6 +100,7 @@ export interface ExtractionWatchConfig {
 /** A configuration with every default filled in. */
 export interface ResolvedExtractionConfig {
   readonly maxEntries: number;
+  readonly maxBytes: number;
   readonly maxStored: number;
   readonly checkEvery: number;
   readonly distances: {
@@ -118,6 +125,7 @@ export interface ResolvedExtractionConfig {
 
 export const DEFAULT_EXTRACTION_CONFIG: ResolvedExtractionConfig = Object.freeze({
   maxEntries: 10_000,
+  maxBytes: 256 * 2 ** 20,
   maxStored: 1_000,
   checkEvery: 10,
   distances: Object.freeze({ window: 500, warmup: 100, minCount: 200, threshold: 0.85, maxTrim: 0.02 }),
@@ -212,7 +220,7 @@ export interface ExtractionWatch {
   forget(principal: string, model?: string): number;
   /** Pairs tracked. */
   readonly size: number;
-  /** Pairs tracked and an estimate of the bytes their state holds (arrays exactly, sets approximately). */
+  /** Pairs tracked and the bytes their state holds (typed arrays exactly, sets and fixed fields estimated). */
   memory(): { entries: number; bytes: number };
 }
 
@@ -221,8 +229,9 @@ const CLAMP = 1e9;
 /** Bytes a Set entry of a small integer takes in V8, roughly. */
 const SET_ENTRY_BYTES = 20;
 /** Bytes of an entry's fixed fields, roughly. */
-const ENTRY_OVERHEAD_BYTES = 400;
-const COEFFICIENT_CACHE = 8;
+const ENTRY_OVERHEAD_BYTES = 600;
+/** Sample sizes whose Shapiro–Wilk weights are kept (a full window less 0–2 % trimmed fits). */
+const COEFFICIENT_CACHE = 16;
 /** Tukey's outer fence: Q1 − 3·IQR … Q3 + 3·IQR. */
 const FENCE = 3;
 
@@ -249,6 +258,7 @@ export function resolveExtractionConfig(config: ExtractionWatchConfig = {}): Res
   const d = DEFAULT_EXTRACTION_CONFIG;
   const resolved: ResolvedExtractionConfig = {
     maxEntries: config.maxEntries ?? d.maxEntries,
+    maxBytes: config.maxBytes ?? d.maxBytes,
     maxStored: config.maxStored ?? d.maxStored,
     checkEvery: config.checkEvery ?? d.checkEvery,
     distances: { ...d.distances, ...config.distances },
@@ -264,6 +274,7 @@ export function resolveExtractionConfig(config: ExtractionWatchConfig = {}): Res
     if (!(v > 0 && v < 1)) throw new RangeError(`${name} must be between 0 and 1`);
   };
   int('maxEntries', resolved.maxEntries, 1);
+  int('maxBytes', resolved.maxBytes, 1);
   int('maxStored', resolved.maxStored, 1);
   int('checkEvery', resolved.checkEvery, 1);
   const { distances, coverage, volume, escalation } = resolved;
@@ -290,6 +301,35 @@ export function resolveExtractionConfig(config: ExtractionWatchConfig = {}): Res
   return resolved;
 }
 
+/**
+ * The smallest squared distance from `z` to the first `count` stored vectors: the hot loop. Four features
+ * at a time, leaving a stored vector as soon as its partial sum reaches the best so far.
+ */
+function nearest(stored: Float32Array, count: number, dims: number, z: Float64Array): number {
+  let best = Number.POSITIVE_INFINITY;
+  const blocks = dims - (dims % 4);
+  const end = count * dims;
+  for (let off = 0; off < end; off += dims) {
+    let sum = 0;
+    let j = 0;
+    for (; j < blocks; j += 4) {
+      const d0 = (stored[off + j] as number) - (z[j] as number);
+      const d1 = (stored[off + j + 1] as number) - (z[j + 1] as number);
+      const d2 = (stored[off + j + 2] as number) - (z[j + 2] as number);
+      const d3 = (stored[off + j + 3] as number) - (z[j + 3] as number);
+      sum += d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
+      if (sum >= best) break;
+    }
+    if (sum >= best) continue;
+    for (; j < dims; j++) {
+      const d = (stored[off + j] as number) - (z[j] as number);
+      sum += d * d;
+    }
+    if (sum < best) best = sum;
+  }
+  return best;
+}
+
 /** Levels: 0 normal, 1 suspect, 2 … maxStage + 1 throttled at stage level − 1. */
 function stateOfLevel(level: number): ExtractionState {
   return level === 0 ? 'normal' : level === 1 ? 'suspect' : 'throttled';
@@ -301,8 +341,9 @@ class Entry {
   readonly volume: SlidingCounter[];
   readonly scaled: Float64Array;
 
-  // PRADA's growing set: a ring of the most recent admitted queries (scaled), grown on demand.
-  stored: Float64Array;
+  // PRADA's growing set: a ring of the most recent admitted queries (scaled; single precision is plenty
+  // for distances), grown on demand.
+  stored: Float32Array;
   storedCount = 0;
   storedNext = 0;
   /** Admitted distances: count, running mean and sum of squared deviations (Welford), and T. */
@@ -311,10 +352,8 @@ class Entry {
   admittedM2 = 0;
   threshold = 0;
 
-  /** The most recent minimum distances (a ring) and how many distances were ever produced. */
-  readonly distances: Float64Array;
-  distCount = 0;
-  distNext = 0;
+  /** The most recent minimum distances, and how many distances were ever produced. */
+  readonly distances: RecentSorted;
   distSeen = 0;
   lastTest: ShapiroWilkResult | null = null;
   /** Far-out distances the last test left out. */
@@ -335,6 +374,8 @@ class Entry {
   calmSince: number | null = null;
   signals: readonly ExtractionSignal[] = [];
   volumeHigh = false;
+  /** The bytes last accounted for this pair. */
+  bytes = 0;
 
   constructor(
     readonly principal: string,
@@ -346,8 +387,8 @@ class Entry {
   ) {
     this.volume = config.volume.windows.map((w) => new SlidingCounter(w.ms, config.volume.buckets));
     this.scaled = new Float64Array(dims);
-    this.stored = new Float64Array(Math.min(64, config.maxStored) * dims);
-    this.distances = new Float64Array(config.distances.window);
+    this.stored = new Float32Array(Math.min(64, config.maxStored) * dims);
+    this.distances = new RecentSorted(config.distances.window);
     this.visited = coverageOn ? new CellCoverage(config.coverage.span) : null;
     this.novelty = profile ? new Uint8Array(config.coverage.window) : null;
   }
@@ -360,7 +401,7 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
     profiles.set(model, compileProfile(profile));
   /** Insertion order is recency: a touched entry is re-inserted, the first one is the least recent. */
   const entries = new Map<string, Entry>();
-  const sortScratch = new Float64Array(cfg.distances.window);
+  let totalBytes = 0;
   const coefficients = new Map<number, Float64Array>();
   const verdicts = Array.from({ length: cfg.escalation.maxStage + 2 }, (_, level) =>
     Object.freeze<ExtractionVerdict>({
@@ -394,10 +435,6 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
       cfg,
     );
     entries.set(key, entry);
-    if (entries.size > cfg.maxEntries) {
-      const oldest = entries.keys().next();
-      if (!oldest.done) entries.delete(oldest.value);
-    }
     return entry;
   }
 
@@ -411,6 +448,36 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
     return { level: level - steps, calmSince: calmSince + steps * cfg.escalation.quietMs };
   }
 
+  /** The bytes a pair's state takes: its typed arrays exactly, its sets and fixed fields estimated. */
+  function bytesOf(entry: Entry): number {
+    return (
+      ENTRY_OVERHEAD_BYTES +
+      entry.stored.byteLength +
+      entry.scaled.byteLength +
+      entry.distances.bytes +
+      (entry.novelty?.byteLength ?? 0) +
+      (entry.visited?.held ?? 0) * SET_ENTRY_BYTES +
+      entry.volume.length * cfg.volume.buckets * 12
+    );
+  }
+
+  function drop(key: string, entry: Entry): void {
+    entries.delete(key);
+    totalBytes -= entry.bytes;
+  }
+
+  /** Re-accounts the pair just observed, then drops the least recently seen pairs beyond the bounds. */
+  function account(entry: Entry): void {
+    const bytes = bytesOf(entry);
+    totalBytes += bytes - entry.bytes;
+    entry.bytes = bytes;
+    while (entries.size > cfg.maxEntries || (totalBytes > cfg.maxBytes && entries.size > 1)) {
+      const oldest = entries.entries().next();
+      if (oldest.done) break;
+      drop(oldest.value[0], oldest.value[1]);
+    }
+  }
+
   /** PRADA: the minimum distance to the growing set, the set's admission rule, the distance window. */
   function track(entry: Entry, z: Float64Array): void {
     const { dims } = entry;
@@ -418,24 +485,9 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
       store(entry, z);
       return;
     }
-    const stored = entry.stored;
-    let best = Number.POSITIVE_INFINITY;
-    const end = entry.storedCount * dims;
-    for (let off = 0; off < end; off += dims) {
-      let sum = 0;
-      for (let j = 0; j < dims && sum < best; j++) {
-        const diff = (stored[off + j] as number) - (z[j] as number);
-        sum += diff * diff;
-      }
-      if (sum < best) best = sum;
-    }
-    const distance = Math.sqrt(best);
+    const distance = Math.sqrt(nearest(entry.stored, entry.storedCount, dims, z));
     entry.distSeen++;
-    if (entry.distSeen > cfg.distances.warmup) {
-      entry.distances[entry.distNext] = distance;
-      entry.distNext = (entry.distNext + 1) % entry.distances.length;
-      if (entry.distCount < entry.distances.length) entry.distCount++;
-    }
+    if (entry.distSeen > cfg.distances.warmup) entry.distances.push(distance);
     if (distance > entry.threshold) {
       store(entry, z);
       entry.admitted++;
@@ -455,7 +507,7 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
     if (entry.storedCount === capacity && capacity < cfg.maxStored) {
       // Full at its current size: grow (up to maxStored) before the ring starts overwriting.
       capacity = Math.min(cfg.maxStored, capacity * 2);
-      const grown = new Float64Array(capacity * dims);
+      const grown = new Float32Array(capacity * dims);
       grown.set(entry.stored);
       entry.stored = grown;
     }
@@ -484,13 +536,10 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
 
   /** Evaluates the signals; returns an alert when the state rises. */
   function check(entry: Entry, now: number): ExtractionAlert | undefined {
-    if (entry.distCount >= cfg.distances.minCount) {
-      const n = entry.distCount;
-      const sorted = sortScratch.subarray(0, n);
-      sorted.set(entry.distances.subarray(0, n));
-      sorted.sort();
+    if (entry.distances.count >= cfg.distances.minCount) {
+      const sorted = entry.distances.sorted;
       const kept = withoutFarOut(sorted, cfg.distances.maxTrim);
-      entry.trimmed = n - kept.length;
+      entry.trimmed = sorted.length - kept.length;
       entry.lastTest = shapiroWilkSorted(kept, coefficientsFor(kept.length));
     }
     const signals: ExtractionSignal[] = [];
@@ -563,7 +612,7 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
       queries: entry.queries,
       stored: entry.storedCount,
       distances: {
-        count: entry.distCount,
+        count: entry.distances.count,
         trimmed: entry.trimmed,
         w: entry.lastTest?.w ?? null,
         p: entry.lastTest?.p ?? null,
@@ -639,6 +688,7 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
     track(entry, scaled);
 
     const alert = entry.queries % cfg.checkEvery === 0 ? check(entry, now) : undefined;
+    account(entry);
     const verdict = verdicts[entry.level] as ExtractionVerdict;
     return alert ? { ...verdict, alert } : verdict;
   }
@@ -654,14 +704,20 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
     setProfile(model, profile) {
       if (profile) profiles.set(model, compileProfile(profile));
       else profiles.delete(model);
-      for (const [key, entry] of entries) if (entry.model === model) entries.delete(key);
+      for (const [key, entry] of entries) if (entry.model === model) drop(key, entry);
     },
     forget(principal, model) {
-      if (model !== undefined) return entries.delete(keyOf(principal, model)) ? 1 : 0;
+      if (model !== undefined) {
+        const key = keyOf(principal, model);
+        const entry = entries.get(key);
+        if (!entry) return 0;
+        drop(key, entry);
+        return 1;
+      }
       let dropped = 0;
       for (const [key, entry] of entries)
         if (entry.principal === principal) {
-          entries.delete(key);
+          drop(key, entry);
           dropped++;
         }
       return dropped;
@@ -670,17 +726,7 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
       return entries.size;
     },
     memory() {
-      let bytes = 0;
-      for (const entry of entries.values())
-        bytes +=
-          ENTRY_OVERHEAD_BYTES +
-          entry.stored.byteLength +
-          entry.scaled.byteLength +
-          entry.distances.byteLength +
-          (entry.novelty?.byteLength ?? 0) +
-          (entry.visited?.held ?? 0) * SET_ENTRY_BYTES +
-          entry.volume.length * cfg.volume.buckets * 12;
-      return { entries: entries.size, bytes };
+      return { entries: entries.size, bytes: totalBytes };
     },
   };
 }
