@@ -11,8 +11,9 @@ import {
 } from '../src/modules/guards/extraction/index.js';
 import { median } from './bench-utils.js';
 
-const observations = Number(process.argv[2] ?? 200_000) || 200_000;
 const principals = Number(process.argv[3] ?? 100) || 100;
+// A whole number of rounds over the principals.
+const observations = Math.ceil((Number(process.argv[2] ?? 200_000) || 200_000) / principals) * principals;
 const STORED = 1_000;
 
 let seed = 42;
@@ -72,6 +73,17 @@ function timeEach<T>(calls: T[], fn: (call: T, i: number) => unknown): number[] 
 }
 
 const rows: { label: string; times: number[] }[] = [];
+/** The times of the observations that ran the checks (each principal's every 10th query). */
+function checksOnly(watch: ExtractionWatch, times: number[]): number[] {
+  const queries = new Map(names.map((n) => [n, watch.stateOf(n, 'm')?.stats.queries ?? 0]));
+  // stateOf after the run: count back to each call's position in its principal's stream.
+  const perPrincipal = observations / principals;
+  return times.filter((_, i) => {
+    const name = names[i % principals] as string;
+    const before = (queries.get(name) as number) - perPrincipal;
+    return (before + Math.floor(i / principals) + 1) % 10 === 0;
+  });
+}
 for (const dims of [4, 32]) {
   const calls = workload(dims);
   // Baseline: a bare per-principal counter, keyed as the watch keys its pairs.
@@ -90,6 +102,10 @@ for (const dims of [4, 32]) {
     label: `${dims} features: watch, no profile`,
     times: timeEach(calls, (c, i) => plain.watch.observe(c.name, 'm', c.x, plainStart + i)),
   });
+  rows.push({
+    label: `${dims} features: watch, no profile, checks only`,
+    times: checksOnly(plain.watch, rows.at(-1)?.times ?? []),
+  });
 
   const profile = learnProfile(
     Array.from({ length: 1_000 }, () => Array.from({ length: dims }, () => random())),
@@ -101,6 +117,10 @@ for (const dims of [4, 32]) {
   rows.push({
     label: `${dims} features: watch, profile (4^${profile.grid.length} cells)`,
     times: timeEach(calls, (c, i) => profiled.watch.observe(c.name, 'm', c.x, profiledStart + i)),
+  });
+  rows.push({
+    label: `${dims} features: watch, profile, checks only`,
+    times: checksOnly(profiled.watch, rows.at(-1)?.times ?? []),
   });
   const { bytes, entries } = profiled.watch.memory();
   console.log(
