@@ -1,4 +1,3 @@
-export { CellCoverage } from './cell-coverage.js';
 export { normalQuantile, normalUpperTail } from './normal.js';
 export {
   type CompiledProfile,
@@ -16,7 +15,6 @@ export {
   shapiroWilkCoefficients,
   shapiroWilkSorted,
 } from './shapiro-wilk.js';
-export { SlidingCounter } from './sliding-counter.js';
 export {
   createExtractionWatch,
   DEFAULT_EXTRACTION_CONFIG,

@@ -77,7 +77,7 @@ describe('extraction watch: states', () => {
       [50, 'throttled', 2],
       [70, 'throttled', 3], // maxStage: no alert after this
     ]);
-    expect(alerts[0]?.signals).toEqual(['novelty']);
+    expect(alerts[0]).toMatchObject({ principal: 'alice', model: 'm', from: 'normal', signals: ['novelty'] });
     expect(alerts[0]?.reason).toMatch(
       /possible model extraction by alice on m: 50 % of its last 20 queries lie outside/,
     );

@@ -179,6 +179,8 @@ export interface ExtractionStats {
 }
 
 export interface ExtractionAlert {
+  readonly principal: string;
+  readonly model: string;
   readonly from: ExtractionState;
   readonly to: ExtractionState;
   /** The throttling stage reached (0 for suspect). */
@@ -575,6 +577,8 @@ export function createExtractionWatch(config: ExtractionWatchConfig = {}): Extra
     if (entry.level === from) return undefined;
     const stats = statsOf(entry, now);
     return {
+      principal: entry.principal,
+      model: entry.model,
       from: stateOfLevel(from),
       to: stateOfLevel(entry.level),
       stage: Math.max(0, entry.level - 1),
