@@ -190,6 +190,13 @@ describe('extraction watch: distances (PRADA)', () => {
     expect(watch.stateOf('walker', 'm')?.stats.distances.w).toBeGreaterThan(0.9);
   });
 
+  it('calls a client that repeats one query normal (all distances 0: no evidence either way)', () => {
+    const watch = createExtractionWatch({ checkEvery: 10, distances: { warmup: 0, minCount: 20 } });
+    for (let i = 0; i < 500; i++)
+      expect(watch.observe('probe', 'm', [1, 2, 3], i * 1_000).state).toBe('normal');
+    expect(watch.stateOf('probe', 'm')?.stats).toMatchObject({ stored: 1, distances: { w: 1 } });
+  });
+
   it('leaves a few far-out distances out of the test, but not many', () => {
     const cfg = { checkEvery: 10, distances: { warmup: 0, minCount: 100, window: 100, maxTrim: 0.02 } };
     const run = (jumps: number) => {
