@@ -1,0 +1,736 @@
+import { CellCoverage } from './cell-coverage.js';
+import { type CompiledProfile, checkVector, compileProfile, type InputProfile } from './profile.js';
+import { RecentSorted } from './recent-sorted.js';
+import {
+  SHAPIRO_WILK_MAX_N,
+  type ShapiroWilkResult,
+  shapiroWilkCoefficients,
+  shapiroWilkSorted,
+} from './shapiro-wilk.js';
+import { SlidingCounter } from './sliding-counter.js';
+
+/**
+ * The model-extraction watch (guard 8 of the inference gateway): per principal and model it tracks query
+ * volume, how much of the input space the queries cover, and how far each query lies from the principal's
+ * earlier ones (PRADA, Juuti et al. 2019), and turns those signals into a state — normal, suspect (an
+ * alert), throttled (a rate factor the rate limiter applies) — that decays back after benign behaviour.
+ * Pure: no timers, no I/O; every clock-dependent step takes `now` (ms) from the caller.
+ */
+
+export type ExtractionState = 'normal' | 'suspect' | 'throttled';
+
+/**
+ * What can raise the state. `distances`: the minimum distances of each query to the principal's earlier
+ * queries are not normally distributed (Shapiro–Wilk W below the threshold). `novelty`: too large a share of
+ * the recent queries falls outside the model's benign input profile (its occupied grid cells or its ranges).
+ * `coverage`: the principal's recent queries visited too large a share of the input grid's cells.
+ */
+export type ExtractionSignal = 'distances' | 'novelty' | 'coverage';
+
+export interface VolumeWindow {
+  /** The window's length in ms. */
+  readonly ms: number;
+  /** Queries allowed in it before volume counts as high. */
+  readonly max: number;
+}
+
+export interface ExtractionWatchConfig {
+  /** Input profiles by model name; a model without one gets the distance and volume signals only. */
+  readonly profiles?: Readonly<Record<string, InputProfile>>;
+  /** (principal, model) pairs tracked at once; the least recently seen is dropped beyond. 10,000. */
+  readonly maxEntries?: number;
+  /**
+   * The bytes all pairs' state may take (typed arrays exactly, sets estimated); the least recently seen
+   * pairs are dropped beyond. 256 MiB.
+   */
+  readonly maxBytes?: number;
+  /** Queries kept per pair in PRADA's growing set (the most recent admitted ones). 1,000. */
+  readonly maxStored?: number;
+  /** Signals are evaluated (and Shapiro–Wilk run) every this many queries of a pair. 10. */
+  readonly checkEvery?: number;
+  readonly distances?: {
+    /** The most recent minimum distances tested (3–5000). 500. */
+    readonly window?: number;
+    /** The first distances of a pair, left out: the growing set is still forming. 100. */
+    readonly warmup?: number;
+    /** Distances needed (after the warm-up) before the first test. 200. */
+    readonly minCount?: number;
+    /** δ: W below it raises the signal. 0.85. */
+    readonly threshold?: number;
+    /** Far-out distances (Tukey's outer fences) are left out of the test while at most this share. 0.02. */
+    readonly maxTrim?: number;
+  };
+  readonly coverage?: {
+    /** Recent queries the novelty share is taken over. 100. */
+    readonly window?: number;
+    /** Queries of a pair before novelty and coverage can fire. 50. */
+    readonly minQueries?: number;
+    /** Share of recent queries outside the profile that raises `novelty`. 0.45. */
+    readonly maxNovelty?: number;
+    /** Share of the grid's cells visited (over the last span to 2·span queries) that raises `coverage`. 0.3. */
+    readonly maxFraction?: number;
+    /** Queries per coverage generation (see CellCoverage). 1,000. */
+    readonly span?: number;
+    /** A value further than this share of its range outside the range is out of range. 0.05. */
+    readonly margin?: number;
+    /** Grids with more cells than this get no coverage signal (visited cells are kept in a set). 4,096. */
+    readonly maxCells?: number;
+  };
+  readonly volume?: {
+    /** Volume limits; above any of them volume is high (it escalates faster, never alone). 600/min, 20,000/h. */
+    readonly windows?: readonly VolumeWindow[];
+    /** Slots per sliding window. 12. */
+    readonly buckets?: number;
+  };
+  readonly escalation?: {
+    /** Consecutive firing checks that raise the state by one stage (1 while volume is high). 3. */
+    readonly confirmChecks?: number;
+    /** Throttling stages above suspect. 4. */
+    readonly maxStage?: number;
+    /** The rate factor per throttling stage: stage s allows factor^s of the rate. 0.5. */
+    readonly factor?: number;
+    /**
+     * Once a check finds no signal, each quiet period of this length (checks keep finding none) lowers the
+     * state by one step; a pair that sends nothing keeps its state. 300,000 ms.
+     */
+    readonly quietMs?: number;
+  };
+}
+
+/** A configuration with every default filled in. */
+export interface ResolvedExtractionConfig {
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  readonly maxStored: number;
+  readonly checkEvery: number;
+  readonly distances: {
+    window: number;
+    warmup: number;
+    minCount: number;
+    threshold: number;
+    maxTrim: number;
+  };
+  readonly coverage: {
+    window: number;
+    minQueries: number;
+    maxNovelty: number;
+    maxFraction: number;
+    span: number;
+    margin: number;
+    maxCells: number;
+  };
+  readonly volume: { windows: readonly VolumeWindow[]; buckets: number };
+  readonly escalation: { confirmChecks: number; maxStage: number; factor: number; quietMs: number };
+}
+
+export const DEFAULT_EXTRACTION_CONFIG: ResolvedExtractionConfig = Object.freeze({
+  maxEntries: 10_000,
+  maxBytes: 256 * 2 ** 20,
+  maxStored: 1_000,
+  checkEvery: 10,
+  distances: Object.freeze({ window: 500, warmup: 100, minCount: 200, threshold: 0.85, maxTrim: 0.02 }),
+  coverage: Object.freeze({
+    window: 100,
+    minQueries: 50,
+    maxNovelty: 0.45,
+    maxFraction: 0.3,
+    span: 1_000,
+    margin: 0.05,
+    maxCells: 4_096,
+  }),
+  volume: Object.freeze({
+    windows: Object.freeze([
+      Object.freeze({ ms: 60_000, max: 600 }),
+      Object.freeze({ ms: 3_600_000, max: 20_000 }),
+    ]),
+    buckets: 12,
+  }),
+  escalation: Object.freeze({ confirmChecks: 3, maxStage: 4, factor: 0.5, quietMs: 300_000 }),
+});
+
+export interface ExtractionStats {
+  /** Queries the pair has sent (since it was first seen or last dropped). */
+  readonly queries: number;
+  /** Queries held in the growing set. */
+  readonly stored: number;
+  readonly distances: {
+    /** Distances in the window. */
+    readonly count: number;
+    /** Far-out distances the last test left out. */
+    readonly trimmed: number;
+    /** The last test's W and p; null before the first test. */
+    readonly w: number | null;
+    readonly p: number | null;
+    readonly threshold: number;
+  };
+  /** Null for a model without a profile. */
+  readonly novelty: { readonly count: number; readonly fraction: number; readonly max: number } | null;
+  /** Null for a model without a profile or with a grid above `maxCells`. */
+  readonly coverage: {
+    readonly cells: number;
+    readonly totalCells: number;
+    readonly fraction: number;
+    readonly max: number;
+  } | null;
+  readonly volume: readonly { readonly windowMs: number; readonly count: number; readonly max: number }[];
+  readonly volumeHigh: boolean;
+  /** The signals that fired at the last check. */
+  readonly signals: readonly ExtractionSignal[];
+}
+
+export interface ExtractionAlert {
+  readonly principal: string;
+  readonly model: string;
+  readonly from: ExtractionState;
+  readonly to: ExtractionState;
+  /** The throttling stage reached (0 for suspect). */
+  readonly stage: number;
+  readonly signals: readonly ExtractionSignal[];
+  /** One sentence per signal, with its figures: for the audit log and the operator. */
+  readonly reason: string;
+  readonly stats: ExtractionStats;
+}
+
+export interface ExtractionVerdict {
+  readonly state: ExtractionState;
+  /** 0 when normal or suspect; 1 … maxStage when throttled. */
+  readonly stage: number;
+  /** Multiply the principal's allowed rate by this (1 unless throttled; factor^stage when throttled). */
+  readonly rateFactor: number;
+  /** Present on the observation that raised the state. */
+  readonly alert?: ExtractionAlert;
+}
+
+export interface ExtractionSnapshot extends ExtractionVerdict {
+  readonly stats: ExtractionStats;
+}
+
+export interface ExtractionWatch {
+  /** Records one query (its numeric input features) and returns the pair's state after it. */
+  observe(principal: string, model: string, features: ArrayLike<number>, now: number): ExtractionVerdict;
+  /**
+   * The pair's state and figures, or undefined when it is not tracked. With `now`, the state as decayed to
+   * then (nothing is changed); without, as of its last query.
+   */
+  stateOf(principal: string, model: string, now?: number): ExtractionSnapshot | undefined;
+  /**
+   * Sets or removes a model's profile. The model's tracked pairs are dropped: their stored queries were
+   * scaled by the old profile.
+   */
+  setProfile(model: string, profile: InputProfile | undefined): void;
+  /** Drops a pair (or every pair of the principal, without `model`); returns how many were dropped. */
+  forget(principal: string, model?: string): number;
+  /** Pairs tracked. */
+  readonly size: number;
+  /** Pairs tracked and the bytes their state holds (typed arrays exactly, sets and fixed fields estimated). */
+  memory(): { entries: number; bytes: number };
+}
+
+/** Scaled features are clamped to ±this, so squared distances stay finite. */
+const CLAMP = 1e9;
+/** Bytes a Set entry of a small integer takes in V8, roughly. */
+const SET_ENTRY_BYTES = 20;
+/** Bytes of an entry's fixed fields, roughly. */
+const ENTRY_OVERHEAD_BYTES = 600;
+/** Sample sizes whose Shapiro–Wilk weights are kept (a full window less 0–2 % trimmed fits). */
+const COEFFICIENT_CACHE = 16;
+/** Tukey's outer fence: Q1 − 3·IQR … Q3 + 3·IQR. */
+const FENCE = 3;
+
+/**
+ * The sorted sample without its far-out values (outside Tukey's outer fences), unless they are more than
+ * `maxTrim` of it: then they are the distribution's shape, not stray points, and all are kept. A benign
+ * client reaching a new region of the input space makes one large distance, which alone would pull W down.
+ */
+function withoutFarOut(sorted: Float64Array, maxTrim: number): Float64Array {
+  const n = sorted.length;
+  const q1 = sorted[Math.floor((n - 1) * 0.25)] as number;
+  const q3 = sorted[Math.floor((n - 1) * 0.75)] as number;
+  const low = q1 - FENCE * (q3 - q1);
+  const high = q3 + FENCE * (q3 - q1);
+  let start = 0;
+  let end = n;
+  while (start < n && (sorted[start] as number) < low) start++;
+  while (end > start && (sorted[end - 1] as number) > high) end--;
+  const removed = n - (end - start);
+  return removed === 0 || removed > maxTrim * n || end - start < 3 ? sorted : sorted.subarray(start, end);
+}
+
+export function resolveExtractionConfig(config: ExtractionWatchConfig = {}): ResolvedExtractionConfig {
+  const d = DEFAULT_EXTRACTION_CONFIG;
+  const resolved: ResolvedExtractionConfig = {
+    maxEntries: config.maxEntries ?? d.maxEntries,
+    maxBytes: config.maxBytes ?? d.maxBytes,
+    maxStored: config.maxStored ?? d.maxStored,
+    checkEvery: config.checkEvery ?? d.checkEvery,
+    distances: { ...d.distances, ...config.distances },
+    coverage: { ...d.coverage, ...config.coverage },
+    volume: { ...d.volume, ...config.volume },
+    escalation: { ...d.escalation, ...config.escalation },
+  };
+  const int = (name: string, v: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (!Number.isInteger(v) || v < min || v > max)
+      throw new RangeError(`${name} must be an integer ${min}–${max}`);
+  };
+  const share = (name: string, v: number) => {
+    if (!(v > 0 && v < 1)) throw new RangeError(`${name} must be between 0 and 1`);
+  };
+  int('maxEntries', resolved.maxEntries, 1);
+  int('maxBytes', resolved.maxBytes, 1);
+  int('maxStored', resolved.maxStored, 1);
+  int('checkEvery', resolved.checkEvery, 1);
+  const { distances, coverage, volume, escalation } = resolved;
+  int('distances.window', distances.window, 3, SHAPIRO_WILK_MAX_N);
+  int('distances.warmup', distances.warmup, 0);
+  int('distances.minCount', distances.minCount, 3, distances.window);
+  share('distances.threshold', distances.threshold);
+  if (!(distances.maxTrim >= 0 && distances.maxTrim < 1))
+    throw new RangeError('distances.maxTrim must be 0 to < 1');
+  int('coverage.window', coverage.window, 1);
+  int('coverage.minQueries', coverage.minQueries, 1);
+  share('coverage.maxNovelty', coverage.maxNovelty);
+  share('coverage.maxFraction', coverage.maxFraction);
+  int('coverage.span', coverage.span, 1);
+  if (!(coverage.margin >= 0)) throw new RangeError('coverage.margin must be ≥ 0');
+  int('coverage.maxCells', coverage.maxCells, 1);
+  int('volume.buckets', volume.buckets, 1);
+  for (const w of volume.windows)
+    if (!(w.ms > 0) || !(w.max >= 0)) throw new RangeError('volume windows need ms > 0 and max ≥ 0');
+  int('escalation.confirmChecks', escalation.confirmChecks, 1);
+  int('escalation.maxStage', escalation.maxStage, 1, 30);
+  share('escalation.factor', escalation.factor);
+  if (!(escalation.quietMs > 0)) throw new RangeError('escalation.quietMs must be > 0');
+  return resolved;
+}
+
+/**
+ * The smallest squared distance from `z` to the first `count` stored vectors: the hot loop. Four features
+ * at a time, leaving a stored vector as soon as its partial sum reaches the best so far.
+ */
+function nearest(stored: Float32Array, count: number, dims: number, z: Float64Array): number {
+  let best = Number.POSITIVE_INFINITY;
+  const blocks = dims - (dims % 4);
+  const end = count * dims;
+  for (let off = 0; off < end; off += dims) {
+    let sum = 0;
+    let j = 0;
+    for (; j < blocks; j += 4) {
+      const d0 = (stored[off + j] as number) - (z[j] as number);
+      const d1 = (stored[off + j + 1] as number) - (z[j + 1] as number);
+      const d2 = (stored[off + j + 2] as number) - (z[j + 2] as number);
+      const d3 = (stored[off + j + 3] as number) - (z[j + 3] as number);
+      sum += d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
+      if (sum >= best) break;
+    }
+    if (sum >= best) continue;
+    for (; j < dims; j++) {
+      const d = (stored[off + j] as number) - (z[j] as number);
+      sum += d * d;
+    }
+    if (sum < best) best = sum;
+  }
+  return best;
+}
+
+/** Levels: 0 normal, 1 suspect, 2 … maxStage + 1 throttled at stage level − 1. */
+function stateOfLevel(level: number): ExtractionState {
+  return level === 0 ? 'normal' : level === 1 ? 'suspect' : 'throttled';
+}
+
+class Entry {
+  queries = 0;
+  lastSeen = Number.NEGATIVE_INFINITY;
+  readonly volume: SlidingCounter[];
+  readonly scaled: Float64Array;
+
+  // PRADA's growing set: a ring of the most recent admitted queries (scaled; single precision is plenty
+  // for distances), grown on demand.
+  stored: Float32Array;
+  storedCount = 0;
+  storedNext = 0;
+  /** Admitted distances: count, running mean and sum of squared deviations (Welford), and T. */
+  admitted = 0;
+  admittedMean = 0;
+  admittedM2 = 0;
+  threshold = 0;
+
+  /** The most recent minimum distances, and how many distances were ever produced. */
+  readonly distances: RecentSorted;
+  distSeen = 0;
+  lastTest: ShapiroWilkResult | null = null;
+  /** Far-out distances the last test left out. */
+  trimmed = 0;
+
+  readonly visited: CellCoverage | null;
+  readonly novelty: Uint8Array | null;
+  noveltySum = 0;
+  noveltyCount = 0;
+  noveltyNext = 0;
+
+  level = 0;
+  consecutive = 0;
+  /**
+   * When the quiet period began: the first check that found no signal after the last one that did; null
+   * while the last check fired (or the state is normal). The state steps down once per quietMs from there.
+   */
+  calmSince: number | null = null;
+  signals: readonly ExtractionSignal[] = [];
+  volumeHigh = false;
+  /** The bytes last accounted for this pair. */
+  bytes = 0;
+
+  constructor(
+    readonly principal: string,
+    readonly model: string,
+    readonly dims: number,
+    readonly profile: CompiledProfile | null,
+    readonly coverageOn: boolean,
+    config: ResolvedExtractionConfig,
+  ) {
+    this.volume = config.volume.windows.map((w) => new SlidingCounter(w.ms, config.volume.buckets));
+    this.scaled = new Float64Array(dims);
+    this.stored = new Float32Array(Math.min(64, config.maxStored) * dims);
+    this.distances = new RecentSorted(config.distances.window);
+    this.visited = coverageOn ? new CellCoverage(config.coverage.span) : null;
+    this.novelty = profile ? new Uint8Array(config.coverage.window) : null;
+  }
+}
+
+export function createExtractionWatch(config: ExtractionWatchConfig = {}): ExtractionWatch {
+  const cfg = resolveExtractionConfig(config);
+  const profiles = new Map<string, CompiledProfile>();
+  for (const [model, profile] of Object.entries(config.profiles ?? {}))
+    profiles.set(model, compileProfile(profile));
+  /** Insertion order is recency: a touched entry is re-inserted, the first one is the least recent. */
+  const entries = new Map<string, Entry>();
+  let totalBytes = 0;
+  const coefficients = new Map<number, Float64Array>();
+  const verdicts = Array.from({ length: cfg.escalation.maxStage + 2 }, (_, level) =>
+    Object.freeze<ExtractionVerdict>({
+      state: stateOfLevel(level),
+      stage: Math.max(0, level - 1),
+      rateFactor: rateFactor(level),
+    }),
+  );
+
+  function rateFactor(level: number): number {
+    return level < 2 ? 1 : cfg.escalation.factor ** (level - 1);
+  }
+
+  const keyOf = (principal: string, model: string) => `${principal.length}:${principal}${model}`;
+
+  function entryFor(principal: string, model: string, dims: number): Entry {
+    const key = keyOf(principal, model);
+    const found = entries.get(key);
+    if (found) {
+      entries.delete(key);
+      entries.set(key, found);
+      return found;
+    }
+    const profile = profiles.get(model) ?? null;
+    const entry = new Entry(
+      principal,
+      model,
+      profile ? profile.dims : dims,
+      profile,
+      profile !== null && profile.totalCells <= cfg.coverage.maxCells,
+      cfg,
+    );
+    entries.set(key, entry);
+    return entry;
+  }
+
+  /** The level and quiet-period start after the quiet periods elapsed by `now`. */
+  function decayed(entry: Entry, now: number): { level: number; calmSince: number | null } {
+    const { level, calmSince } = entry;
+    if (level === 0 || calmSince === null) return { level, calmSince };
+    const steps = Math.floor((now - calmSince) / cfg.escalation.quietMs);
+    if (steps <= 0) return { level, calmSince };
+    if (steps >= level) return { level: 0, calmSince: null };
+    return { level: level - steps, calmSince: calmSince + steps * cfg.escalation.quietMs };
+  }
+
+  /** The bytes a pair's state takes: its typed arrays exactly, its sets and fixed fields estimated. */
+  function bytesOf(entry: Entry): number {
+    return (
+      ENTRY_OVERHEAD_BYTES +
+      entry.stored.byteLength +
+      entry.scaled.byteLength +
+      entry.distances.bytes +
+      (entry.novelty?.byteLength ?? 0) +
+      (entry.visited?.held ?? 0) * SET_ENTRY_BYTES +
+      entry.volume.length * cfg.volume.buckets * 12
+    );
+  }
+
+  function drop(key: string, entry: Entry): void {
+    entries.delete(key);
+    totalBytes -= entry.bytes;
+  }
+
+  /** Re-accounts the pair just observed, then drops the least recently seen pairs beyond the bounds. */
+  function account(entry: Entry): void {
+    const bytes = bytesOf(entry);
+    totalBytes += bytes - entry.bytes;
+    entry.bytes = bytes;
+    while (entries.size > cfg.maxEntries || (totalBytes > cfg.maxBytes && entries.size > 1)) {
+      const oldest = entries.entries().next();
+      if (oldest.done) break;
+      drop(oldest.value[0], oldest.value[1]);
+    }
+  }
+
+  /** PRADA: the minimum distance to the growing set, the set's admission rule, the distance window. */
+  function track(entry: Entry, z: Float64Array): void {
+    const { dims } = entry;
+    if (entry.storedCount === 0) {
+      store(entry, z);
+      return;
+    }
+    const distance = Math.sqrt(nearest(entry.stored, entry.storedCount, dims, z));
+    entry.distSeen++;
+    if (entry.distSeen > cfg.distances.warmup) entry.distances.push(distance);
+    if (distance > entry.threshold) {
+      store(entry, z);
+      entry.admitted++;
+      const delta = distance - entry.admittedMean;
+      entry.admittedMean += delta / entry.admitted;
+      entry.admittedM2 += delta * (distance - entry.admittedMean);
+      if (entry.admitted > 1) {
+        const sd = Math.sqrt(entry.admittedM2 / entry.admitted);
+        entry.threshold = Math.max(entry.threshold, entry.admittedMean - sd);
+      }
+    }
+  }
+
+  function store(entry: Entry, z: Float64Array): void {
+    const { dims } = entry;
+    let capacity = entry.stored.length / dims;
+    if (entry.storedCount === capacity && capacity < cfg.maxStored) {
+      // Full at its current size: grow (up to maxStored) before the ring starts overwriting.
+      capacity = Math.min(cfg.maxStored, capacity * 2);
+      const grown = new Float32Array(capacity * dims);
+      grown.set(entry.stored);
+      entry.stored = grown;
+    }
+    if (entry.storedCount < capacity) {
+      entry.stored.set(z, entry.storedCount * dims);
+      entry.storedCount++;
+      entry.storedNext = entry.storedCount % capacity;
+    } else {
+      entry.stored.set(z, entry.storedNext * dims);
+      entry.storedNext = (entry.storedNext + 1) % capacity;
+    }
+  }
+
+  function coefficientsFor(n: number): Float64Array {
+    let a = coefficients.get(n);
+    if (!a) {
+      a = shapiroWilkCoefficients(n);
+      if (coefficients.size >= COEFFICIENT_CACHE) {
+        const oldest = coefficients.keys().next();
+        if (!oldest.done) coefficients.delete(oldest.value);
+      }
+      coefficients.set(n, a);
+    }
+    return a;
+  }
+
+  /** Evaluates the signals; returns an alert when the state rises. */
+  function check(entry: Entry, now: number): ExtractionAlert | undefined {
+    if (entry.distances.count >= cfg.distances.minCount) {
+      const sorted = entry.distances.sorted;
+      const kept = withoutFarOut(sorted, cfg.distances.maxTrim);
+      entry.trimmed = sorted.length - kept.length;
+      entry.lastTest = shapiroWilkSorted(kept, coefficientsFor(kept.length));
+    }
+    const signals: ExtractionSignal[] = [];
+    if (entry.lastTest && entry.lastTest.w < cfg.distances.threshold) signals.push('distances');
+    if (entry.profile && entry.queries >= cfg.coverage.minQueries) {
+      if (entry.noveltySum / entry.noveltyCount >= cfg.coverage.maxNovelty) signals.push('novelty');
+      if (entry.visited && entry.visited.cells / entry.profile.totalCells >= cfg.coverage.maxFraction)
+        signals.push('coverage');
+    }
+    entry.volumeHigh = entry.volume.some(
+      (w, i) => w.count(now) > (cfg.volume.windows[i] as VolumeWindow).max,
+    );
+    entry.signals = signals;
+    if (signals.length === 0) {
+      entry.consecutive = 0;
+      if (entry.level > 0 && entry.calmSince === null) entry.calmSince = now;
+      return undefined;
+    }
+    entry.calmSince = null;
+    const from = entry.level;
+    const top = cfg.escalation.maxStage + 1;
+    if (from === 0) {
+      // Two independent signals, or one with high volume, go straight to the first throttling stage.
+      entry.level = signals.length >= 2 || entry.volumeHigh ? 2 : 1;
+      entry.consecutive = 0;
+    } else {
+      entry.consecutive++;
+      if (entry.consecutive >= (entry.volumeHigh ? 1 : cfg.escalation.confirmChecks) && from < top) {
+        entry.level = from + 1;
+        entry.consecutive = 0;
+      }
+    }
+    if (entry.level === from) return undefined;
+    const stats = statsOf(entry, now);
+    return {
+      principal: entry.principal,
+      model: entry.model,
+      from: stateOfLevel(from),
+      to: stateOfLevel(entry.level),
+      stage: Math.max(0, entry.level - 1),
+      signals,
+      reason: reasonOf(entry, stats, from),
+      stats,
+    };
+  }
+
+  function reasonOf(entry: Entry, stats: ExtractionStats, from: number): string {
+    const parts: string[] = [];
+    const pct = (v: number) => `${(100 * v).toFixed(0)} %`;
+    for (const signal of entry.signals) {
+      if (signal === 'distances')
+        parts.push(
+          `the distances of its queries to their nearest earlier query are not normally distributed (Shapiro–Wilk W ${stats.distances.w?.toFixed(3)} < ${cfg.distances.threshold} over ${stats.distances.count})`,
+        );
+      else if (signal === 'novelty' && stats.novelty)
+        parts.push(
+          `${pct(stats.novelty.fraction)} of its last ${stats.novelty.count} queries lie outside the model's benign inputs (limit ${pct(cfg.coverage.maxNovelty)})`,
+        );
+      else if (signal === 'coverage' && stats.coverage)
+        parts.push(
+          `its queries visited ${stats.coverage.cells} of ${stats.coverage.totalCells} input cells (${pct(stats.coverage.fraction)}, limit ${pct(cfg.coverage.maxFraction)})`,
+        );
+    }
+    if (stats.volumeHigh) parts.push('its query volume is above the limit');
+    if (from > 0) parts.push(`still so after ${from === 1 ? 'the alert' : 'throttling'}`);
+    return `possible model extraction by ${entry.principal} on ${entry.model}: ${parts.join('; ')}`;
+  }
+
+  function statsOf(entry: Entry, now: number): ExtractionStats {
+    const { profile, visited } = entry;
+    return {
+      queries: entry.queries,
+      stored: entry.storedCount,
+      distances: {
+        count: entry.distances.count,
+        trimmed: entry.trimmed,
+        w: entry.lastTest?.w ?? null,
+        p: entry.lastTest?.p ?? null,
+        threshold: cfg.distances.threshold,
+      },
+      novelty: profile
+        ? {
+            count: entry.noveltyCount,
+            fraction: entry.noveltyCount ? entry.noveltySum / entry.noveltyCount : 0,
+            max: cfg.coverage.maxNovelty,
+          }
+        : null,
+      coverage:
+        profile && visited
+          ? {
+              cells: visited.cells,
+              totalCells: profile.totalCells,
+              fraction: visited.cells / profile.totalCells,
+              max: cfg.coverage.maxFraction,
+            }
+          : null,
+      volume: entry.volume.map((w, i) => ({
+        windowMs: w.windowMs,
+        count: w.count(now),
+        max: (cfg.volume.windows[i] as VolumeWindow).max,
+      })),
+      volumeHigh: entry.volumeHigh,
+      signals: entry.signals,
+    };
+  }
+
+  function observe(
+    principal: string,
+    model: string,
+    features: ArrayLike<number>,
+    time: number,
+  ): ExtractionVerdict {
+    if (!Number.isFinite(time)) throw new RangeError('now must be a finite time in ms');
+    // Checked before the pair is created or touched, so a refused query leaves no trace.
+    const dims = entries.get(keyOf(principal, model))?.dims ?? profiles.get(model)?.dims ?? features.length;
+    if (dims === 0) throw new RangeError('a query needs at least one feature');
+    checkVector(features, dims);
+    const entry = entryFor(principal, model, dims);
+    const now = Math.max(time, entry.lastSeen);
+    entry.lastSeen = now;
+    const calm = decayed(entry, now);
+    if (calm.level !== entry.level && calm.level === 0) entry.consecutive = 0;
+    entry.level = calm.level;
+    entry.calmSince = calm.calmSince;
+
+    entry.queries++;
+    for (const w of entry.volume) w.add(now);
+
+    const { profile, scaled } = entry;
+    for (let j = 0; j < dims; j++) {
+      let v = features[j] as number;
+      if (profile) v = (v - (profile.lo[j] as number)) * (profile.invSpan[j] as number);
+      scaled[j] = v > CLAMP ? CLAMP : v < -CLAMP ? -CLAMP : v;
+    }
+    if (profile && entry.novelty) {
+      const cell = profile.cellOf(features);
+      entry.visited?.add(cell);
+      const novel =
+        (profile.support !== null && !profile.support.has(cell)) ||
+        profile.outOfRange(features, cfg.coverage.margin);
+      const ring = entry.novelty;
+      if (entry.noveltyCount === ring.length) entry.noveltySum -= ring[entry.noveltyNext] as number;
+      else entry.noveltyCount++;
+      ring[entry.noveltyNext] = novel ? 1 : 0;
+      entry.noveltySum += novel ? 1 : 0;
+      entry.noveltyNext = (entry.noveltyNext + 1) % ring.length;
+    }
+    track(entry, scaled);
+
+    const alert = entry.queries % cfg.checkEvery === 0 ? check(entry, now) : undefined;
+    account(entry);
+    const verdict = verdicts[entry.level] as ExtractionVerdict;
+    return alert ? { ...verdict, alert } : verdict;
+  }
+
+  return {
+    observe,
+    stateOf(principal, model, now) {
+      const entry = entries.get(keyOf(principal, model));
+      if (!entry) return undefined;
+      const level = now === undefined ? entry.level : decayed(entry, Math.max(now, entry.lastSeen)).level;
+      return { ...(verdicts[level] as ExtractionVerdict), stats: statsOf(entry, now ?? entry.lastSeen) };
+    },
+    setProfile(model, profile) {
+      if (profile) profiles.set(model, compileProfile(profile));
+      else profiles.delete(model);
+      for (const [key, entry] of entries) if (entry.model === model) drop(key, entry);
+    },
+    forget(principal, model) {
+      if (model !== undefined) {
+        const key = keyOf(principal, model);
+        const entry = entries.get(key);
+        if (!entry) return 0;
+        drop(key, entry);
+        return 1;
+      }
+      let dropped = 0;
+      for (const [key, entry] of entries)
+        if (entry.principal === principal) {
+          drop(key, entry);
+          dropped++;
+        }
+      return dropped;
+    },
+    get size() {
+      return entries.size;
+    },
+    memory() {
+      return { entries: entries.size, bytes: totalBytes };
+    },
+  };
+}
