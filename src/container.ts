@@ -30,6 +30,7 @@ import {
   createAuditService,
 } from './modules/audit/index.js';
 import { createChangeFeed, createDeployService, describeDeployEvent } from './modules/deploy/index.js';
+import { cachedAuthenticator, createGateway, describeGatewayEvent } from './modules/gateway/index.js';
 import {
   createAuthenticator,
   createAuthFailureLog,
@@ -80,6 +81,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
   });
   // Every gate an environment names must be defined by a gate policy: a typo must not pass silently.
   checkEnvironmentGates(config, gateEngine.gates);
+  checkGatewayEnvironment(config);
   for (const warning of policyEngine.warnings)
     logger.warn({ policy: warning }, 'authorization policy warning');
   logger.debug({ policyFiles }, 'authorization policies loaded');
@@ -97,7 +99,9 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
   // Set once the dispatcher exists: a commit that wrote an outbox event wakes it, and close stops it first.
   let wakeDispatcher = () => {};
   let stopDispatcher = async () => {};
+  let stopGateway = async () => {};
   const close = async () => {
+    await stopGateway();
     await stopDispatcher();
     await database.close();
     await lock?.release();
@@ -189,6 +193,23 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       feed: createChangeFeed(),
     });
 
+    // The inference gateway (/v2): follows the live state of one environment and serves it. Its runtime is
+    // loaded here, not at import, so CLI commands that open the container never load ONNX Runtime.
+    const { createOnnxRuntime } = await import('./adapters/onnx/onnx-runtime.js');
+    const gateway = createGateway({
+      environment: config.gateway.environment,
+      read,
+      files: (version) => registry.readVerifiedFiles(version),
+      verifier: createSignatureVerifier(),
+      runtime: createOnnxRuntime({ intraOpThreads: config.gateway.intraOpThreads }),
+      logger: logger.child({ module: 'gateway' }),
+      deploy,
+      access: accessFor(describeGatewayEvent),
+      maxRows: config.gateway.maxRows,
+      maxBodyBytes: config.gateway.maxBodyBytes,
+    });
+    stopGateway = () => gateway.stop();
+
     // Webhooks: endpoints (secrets wrapped by the blob keyring's KEK) and the dispatcher that delivers the
     // outbox; `warden serve` starts it once it listens.
     const webhooks = createWebhookService({
@@ -252,6 +273,10 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       /** Delivers the outbox to webhook endpoints; started by `warden serve`, stopped by `close`. */
       webhookDispatcher,
       authenticate,
+      /** The inference path's authentication: successes remembered for one second (no database read per call). */
+      gatewayAuthenticate: cachedAuthenticator(authenticate, { ttlMs: 1000 }),
+      /** Started by buildApp once the app is ready, stopped by the app's close and by `close`. */
+      gateway,
       guard,
       recorder,
       audit,
@@ -288,6 +313,19 @@ function checkEnvironmentGates(config: Readonly<Config>, defined: readonly strin
       })),
   );
   if (problems.length > 0) throw configInvalid(problems);
+}
+
+/** Refuses a start where the gateway is to serve an environment that is not configured. */
+function checkGatewayEnvironment(config: Readonly<Config>): void {
+  const name = config.gateway.environment;
+  if (Object.hasOwn(config.environments, name)) return;
+  throw configInvalid([
+    {
+      key: 'gateway.environment',
+      source: 'config',
+      message: `the gateway's environment "${name}" is not configured (environments: ${Object.keys(config.environments).join(', ')})`,
+    },
+  ]);
 }
 
 /**
