@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { api, auth, goodMetadata, iris, keyPair, signBytes } from '../deploy/deploy-fixtures.js';
 import { createModel, push } from '../fixtures/http-helpers.js';
 import type { TestApp } from '../fixtures/test-app.js';
-import { api, auth, goodMetadata, iris, keyPair, signBytes } from '../deploy/deploy-fixtures.js';
 
 export { api, auth, iris };
 
@@ -36,7 +36,10 @@ export function testRows(): { features: number[][]; labels: number[] } {
  * A served world: a trusted signer for production, model `model` (owned by `owner`) with `count` signed
  * ONNX versions (iris, then variants), and tokens: a deployer and a viewer of that team.
  */
-export async function gatewayWorld(t: TestApp, options: { model?: string; owner?: string; count?: number } = {}) {
+export async function gatewayWorld(
+  t: TestApp,
+  options: { model?: string; owner?: string; count?: number } = {},
+) {
   const model = options.model ?? 'iris';
   const owner = options.owner ?? 'ml';
   const signer = keyPair();
@@ -83,7 +86,10 @@ export async function deploy(
 }
 
 /** Waits until `check` holds (polling every 20 ms), failing after `ms`. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, ms = 3000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | null | undefined | false>,
+  ms = 3000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

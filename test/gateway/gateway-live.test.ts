@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickRoute } from '../../src/modules/deploy/index.js';
+import { goodMetadata, signBytes } from '../deploy/deploy-fixtures.js';
 import { databaseFactories } from '../fixtures/databases.js';
 import { blobFile, push } from '../fixtures/http-helpers.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
-import { goodMetadata, signBytes } from '../deploy/deploy-fixtures.js';
 import {
   api,
   auth,
@@ -57,7 +57,10 @@ describe.each(databaseFactories())('the gateway follows the live state ($name)',
       await deploy(t, w.deployer, { model: 'iris', version: 2 });
       applied = Date.now();
     });
-    const switched = await eventually(async () => ((await servedDigest()) === digest(2) ? Date.now() : 0), 1000);
+    const switched = await eventually(
+      async () => ((await servedDigest()) === digest(2) ? Date.now() : 0),
+      1000,
+    );
     expect(switched - applied).toBeLessThan(1000);
     for (const res of answers) {
       expect(res.statusCode, res.body).toBe(200);
@@ -77,11 +80,18 @@ describe.each(databaseFactories())('the gateway follows the live state ($name)',
 
   it('splits a canary by principal, sticky, and serves a pinned version only while it is deployed', async () => {
     await deploy(t, w.deployer, { model: 'iris', version: 2, slot: 'canary', percent: 50 });
-    await eventually(async () => (await t.app.inject({ url: '/v2/models/iris' })).json().versions?.length === 2);
-    const callers = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => t.tokenFor({ name: `caller-${i}`, roles: ['viewer'], teams: ['ml'] })),
+    await eventually(
+      async () => (await t.app.inject({ url: '/v2/models/iris' })).json().versions?.length === 2,
     );
-    const split = { stable: digest(1), candidate: { digest: digest(2), mode: 'canary' as const, percent: 50 } };
+    const callers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t.tokenFor({ name: `caller-${i}`, roles: ['viewer'], teams: ['ml'] }),
+      ),
+    );
+    const split = {
+      stable: digest(1),
+      candidate: { digest: digest(2), mode: 'canary' as const, percent: 50 },
+    };
     const seen = new Set<string>();
     for (const token of callers) {
       const expected = pickRoute(split, 'iris', `token:${token.split('_')[1]}`).serve;
@@ -98,7 +108,9 @@ describe.each(databaseFactories())('the gateway follows the live state ($name)',
     expect(missing.json()).toEqual({ error: 'version 9 of model "iris" is not deployed here' });
 
     expect((await env('abort')).statusCode).toBe(200);
-    await eventually(async () => (await infer(w.viewer, '/v2/models/iris/versions/2/infer')).statusCode === 404);
+    await eventually(
+      async () => (await infer(w.viewer, '/v2/models/iris/versions/2/infer')).statusCode === 404,
+    );
     for (const token of callers) expect(await servedDigest(token)).toBe(digest(1));
   });
 
