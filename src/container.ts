@@ -81,7 +81,6 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
   });
   // Every gate an environment names must be defined by a gate policy: a typo must not pass silently.
   checkEnvironmentGates(config, gateEngine.gates);
-  checkGatewayEnvironment(config);
   for (const warning of policyEngine.warnings)
     logger.warn({ policy: warning }, 'authorization policy warning');
   logger.debug({ policyFiles }, 'authorization policies loaded');
@@ -196,7 +195,16 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     // The inference gateway (/v2): follows the live state of one environment and serves it. Its runtime is
     // loaded here, not at import, so CLI commands that open the container never load ONNX Runtime.
     const { createOnnxRuntime } = await import('./adapters/onnx/onnx-runtime.js');
+    // An environment list without the gateway's environment (production removed, say) serves nothing at
+    // /v2 rather than refusing to start: the registry and deployments work without the gateway.
+    const gatewayEnabled = Object.hasOwn(config.environments, config.gateway.environment);
+    if (!gatewayEnabled)
+      logger.warn(
+        { setting: 'gateway.environment', environment: config.gateway.environment },
+        `the gateway's environment "${config.gateway.environment}" is not configured: /v2 serves no model`,
+      );
     const gateway = createGateway({
+      enabled: gatewayEnabled,
       environment: config.gateway.environment,
       read,
       files: (version) => registry.readVerifiedFiles(version),
@@ -313,19 +321,6 @@ function checkEnvironmentGates(config: Readonly<Config>, defined: readonly strin
       })),
   );
   if (problems.length > 0) throw configInvalid(problems);
-}
-
-/** Refuses a start where the gateway is to serve an environment that is not configured. */
-function checkGatewayEnvironment(config: Readonly<Config>): void {
-  const name = config.gateway.environment;
-  if (Object.hasOwn(config.environments, name)) return;
-  throw configInvalid([
-    {
-      key: 'gateway.environment',
-      source: 'config',
-      message: `the gateway's environment "${name}" is not configured (environments: ${Object.keys(config.environments).join(', ')})`,
-    },
-  ]);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModel, push } from '../fixtures/http-helpers.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 import {
   api,
@@ -7,6 +8,7 @@ import {
   eventually,
   gatewayEnvironments,
   gatewayWorld,
+  iris,
   testRows,
 } from './gateway-fixtures.js';
 
@@ -356,6 +358,53 @@ describe('inference gateway (V2 REST) on a deployed iris model', () => {
       expect(revoke.statusCode, revoke.body).toBeLessThan(300);
       await new Promise((r) => setTimeout(r, 1100));
       expect((await infer(irisBody(), token)).statusCode).toBe(401);
+    });
+  });
+
+  describe('a version without a valid signature for the environment', () => {
+    let loose: TestApp;
+    beforeAll(async () => {
+      // An environment whose gates do not ask for a signature: the gateway still does.
+      loose = await createTestApp({
+        settings: {
+          environments: { production: { ...gatewayEnvironments.production, gates: ['scan'] } },
+        },
+      });
+    });
+    afterAll(() => loose.close());
+
+    it('is never loaded: not ready (503), refused in the status, audited', async () => {
+      await createModel(loose, 'plain', { owner: 'ml' });
+      const v = await push(loose, 'plain', { kind: 'file' }, [{ path: 'iris.onnx', content: iris }]);
+      const deployer = await loose.tokenFor({ name: 'd', roles: ['deployer'], teams: ['ml'] });
+      await deploy(loose, deployer, { model: 'plain', version: v.number });
+      const status = await eventually(async () => {
+        const s = (await loose.app.inject({ url: '/v2/models/plain/status' })).json();
+        return s.refused ? s : null;
+      });
+      expect(status).toMatchObject({
+        ready: false,
+        stable: null,
+        refused: { version: 1, digest: v.digest, loaded: false, failure: { check: 'signature' } },
+      });
+      expect(status.refused.failure.reason).toBe('no valid signature by a signer allowed for production');
+      expect((await loose.app.inject({ url: '/v2/models/plain/ready' })).json()).toEqual({
+        name: 'plain',
+        ready: false,
+      });
+      const res = await loose.app.inject({
+        method: 'POST',
+        url: '/v2/models/plain/infer',
+        payload: irisBody(),
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ error: 'model "plain" is not ready' });
+      const audit = (await loose.app.inject({ url: `${api}/audit?action=gateway:load` })).json();
+      expect(audit.items).toHaveLength(1);
+      expect(audit.items[0]).toMatchObject({
+        outcome: 'failed',
+        details: { check: 'signature', version: 1 },
+      });
     });
   });
 });

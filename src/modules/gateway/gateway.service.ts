@@ -12,6 +12,8 @@ import type { TensorMeta } from './runtime.port.js';
 import { SessionLease } from './session-lease.js';
 
 export interface GatewayDeps extends LoaderDeps {
+  /** False when the environment is not configured: nothing is followed or served (default true). */
+  enabled?: boolean;
   deploy: Pick<DeployService, 'changes'>;
   access: Access<GatewayEvent>;
   /** Guards on the inference path, in order (none yet in the core). */
@@ -308,6 +310,7 @@ export function createGateway(deps: GatewayDeps) {
     platform: deps.runtime.platform,
     /** Starts following the live state (idempotent). */
     start(): void {
+      if (deps.enabled === false) return;
       loop ??= follow();
     },
     /** Stops following, waits for the loop, and releases the table's sessions (running requests finish). */
