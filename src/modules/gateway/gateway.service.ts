@@ -126,7 +126,10 @@ export function createGateway(deps: GatewayDeps) {
         err instanceof LoadRefused
           ? err
           : new LoadRefused('runtime', `load failed: ${(err as Error).message}`);
-      logger.error({ ...base, check: refused.check, reason: refused.reason }, 'model version refused');
+      const fields = { ...base, check: refused.check, reason: refused.reason };
+      if (refused.check === 'format')
+        logger.warn(fields, 'model version not served: no runtime for its format');
+      else logger.error(fields, 'model version refused');
       // A format no runtime serves is not a fault of the bytes: shown, logged, not audited as a refusal.
       if (refused.check !== 'format')
         await access
