@@ -30,6 +30,7 @@ import {
   createAuditService,
 } from './modules/audit/index.js';
 import { createChangeFeed, createDeployService, describeDeployEvent } from './modules/deploy/index.js';
+import { cachedAuthenticator, createGateway, describeGatewayEvent } from './modules/gateway/index.js';
 import {
   createAuthenticator,
   createAuthFailureLog,
@@ -97,7 +98,9 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
   // Set once the dispatcher exists: a commit that wrote an outbox event wakes it, and close stops it first.
   let wakeDispatcher = () => {};
   let stopDispatcher = async () => {};
+  let stopGateway = async () => {};
   const close = async () => {
+    await stopGateway();
     await stopDispatcher();
     await database.close();
     await lock?.release();
@@ -189,6 +192,32 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       feed: createChangeFeed(),
     });
 
+    // The inference gateway (/v2): follows the live state of one environment and serves it. Its runtime is
+    // loaded here, not at import, so CLI commands that open the container never load ONNX Runtime.
+    const { createOnnxRuntime } = await import('./adapters/onnx/onnx-runtime.js');
+    // An environment list without the gateway's environment (production removed, say) serves nothing at
+    // /v2 rather than refusing to start: the registry and deployments work without the gateway.
+    const gatewayEnabled = Object.hasOwn(config.environments, config.gateway.environment);
+    if (!gatewayEnabled)
+      logger.warn(
+        { setting: 'gateway.environment', environment: config.gateway.environment },
+        `the gateway's environment "${config.gateway.environment}" is not configured: /v2 serves no model`,
+      );
+    const gateway = createGateway({
+      enabled: gatewayEnabled,
+      environment: config.gateway.environment,
+      read,
+      files: (version) => registry.readVerifiedFiles(version),
+      verifier: createSignatureVerifier(),
+      runtime: createOnnxRuntime({ intraOpThreads: config.gateway.intraOpThreads }),
+      logger: logger.child({ module: 'gateway' }),
+      deploy,
+      access: accessFor(describeGatewayEvent),
+      maxRows: config.gateway.maxRows,
+      maxBodyBytes: config.gateway.maxBodyBytes,
+    });
+    stopGateway = () => gateway.stop();
+
     // Webhooks: endpoints (secrets wrapped by the blob keyring's KEK) and the dispatcher that delivers the
     // outbox; `warden serve` starts it once it listens.
     const webhooks = createWebhookService({
@@ -252,6 +281,10 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       /** Delivers the outbox to webhook endpoints; started by `warden serve`, stopped by `close`. */
       webhookDispatcher,
       authenticate,
+      /** The inference path's authentication: successes remembered for one second (no database read per call). */
+      gatewayAuthenticate: cachedAuthenticator(authenticate, { ttlMs: 1000 }),
+      /** Started by buildApp once the app is ready, stopped by the app's close and by `close`. */
+      gateway,
       guard,
       recorder,
       audit,

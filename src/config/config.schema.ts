@@ -182,6 +182,32 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    gateway: Type.Object(
+      {
+        environment: Type.String({
+          pattern: slugPattern,
+          description:
+            'The deployment environment whose live models the inference gateway (/v2) serves; one of `environments`.',
+        }),
+        intraOpThreads: Type.Integer({
+          minimum: 0,
+          maximum: 256,
+          description:
+            "Threads ONNX Runtime uses inside one operator, per session (0: the runtime's default).",
+        }),
+        maxBodyBytes: Type.Integer({
+          minimum: 1024,
+          maximum: 1024 * 1024 * 1024,
+          description: 'Largest inference request body, refused (413) before it is parsed.',
+        }),
+        maxRows: Type.Integer({
+          minimum: 1,
+          maximum: 10_000_000,
+          description: 'Most rows (first dimension of an input tensor) one inference request may send.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     limits: Type.Object(
       {
         maxFileBytes: Size('Largest single file in a version.'),
@@ -229,6 +255,7 @@ export const configDefaults: ConfigInput = {
   authFailures: { limit: 20, windowSeconds: 60, blockSeconds: 300, auditIntervalSeconds: 60 },
   environments: defaultEnvironments,
   webhooks: { allowPrivateTargets: false, timeoutSeconds: 10, maxAttempts: 8 },
+  gateway: { environment: 'production', intraOpThreads: 1, maxBodyBytes: 1 * MiB, maxRows: 10_000 },
   limits: {
     maxFileBytes: 64 * GiB,
     maxVersionBytes: 256 * GiB,
@@ -266,6 +293,10 @@ export const envKeys = {
   WARDEN_WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'webhooks.allowPrivateTargets',
   WARDEN_WEBHOOKS_TIMEOUT_SECONDS: 'webhooks.timeoutSeconds',
   WARDEN_WEBHOOKS_MAX_ATTEMPTS: 'webhooks.maxAttempts',
+  WARDEN_GATEWAY_ENVIRONMENT: 'gateway.environment',
+  WARDEN_GATEWAY_INTRA_OP_THREADS: 'gateway.intraOpThreads',
+  WARDEN_GATEWAY_MAX_BODY_BYTES: 'gateway.maxBodyBytes',
+  WARDEN_GATEWAY_MAX_ROWS: 'gateway.maxRows',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',
@@ -295,6 +326,9 @@ export const numericKeys = new Set<string>([
   'authFailures.auditIntervalSeconds',
   'webhooks.timeoutSeconds',
   'webhooks.maxAttempts',
+  'gateway.intraOpThreads',
+  'gateway.maxBodyBytes',
+  'gateway.maxRows',
   'limits.maxFileBytes',
   'limits.maxVersionBytes',
   'limits.maxFilesPerVersion',

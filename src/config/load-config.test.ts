@@ -97,6 +97,10 @@ describe('loadConfig', () => {
         WARDEN_AUDIT_CHECKPOINT_EVERY: '50',
         WARDEN_AUTH_FAILURES_LIMIT: '5',
         WARDEN_AUTH_FAILURES_BLOCK_SECONDS: '900',
+        WARDEN_GATEWAY_ENVIRONMENT: 'staging',
+        WARDEN_GATEWAY_INTRA_OP_THREADS: '2',
+        WARDEN_GATEWAY_MAX_BODY_BYTES: '4MiB',
+        WARDEN_GATEWAY_MAX_ROWS: '500',
       },
     });
     expect(config).toEqual({
@@ -123,6 +127,7 @@ describe('loadConfig', () => {
       limits: { ...configDefaults.limits, maxFilesPerVersion: 20, maxJsonBodyBytes: 4096 },
       environments: defaultEnvironments,
       webhooks: configDefaults.webhooks,
+      gateway: { environment: 'staging', intraOpThreads: 2, maxBodyBytes: 4 * MiB, maxRows: 500 },
     });
   });
 

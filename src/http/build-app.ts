@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import type { AttestationService } from '../modules/attestations/index.js';
 import type { AuditRecorder, AuditService } from '../modules/audit/index.js';
 import type { DeployService } from '../modules/deploy/index.js';
+import type { Gateway } from '../modules/gateway/index.js';
 import type {
   Authenticate,
   AuthFailureLimiter,
@@ -22,7 +23,7 @@ import {
 import type { RegistryService } from '../modules/registry/index.js';
 import type { WebhookService } from '../modules/webhooks/index.js';
 import { newId } from '../platform/ids.js';
-import { registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
+import { type AuthFailure, registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
 import { maxParamBytes, registerErrorHandler } from './plugins/error-handler.js';
 import { docsPrefix, registerOpenApi } from './plugins/openapi.js';
 import { refuseQueryCredentials } from './plugins/query-credentials.js';
@@ -37,6 +38,7 @@ import { attestationRoutes } from './routes/attestations.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { deployRoutes } from './routes/deploy.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { inferenceRoutes } from './routes/inference.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
 import { signatureRoutes } from './routes/signatures.routes.js';
@@ -58,6 +60,10 @@ export interface AppDeps {
   identity: Pick<IdentityService, 'issueToken' | 'listTokens' | 'revokeToken'>;
   webhooks: WebhookService;
   authenticate: Authenticate;
+  /** The inference gateway, started once the app is ready and stopped when it closes. */
+  gateway: Gateway;
+  /** The inference path's authentication: `authenticate` with successes cached for at most a second. */
+  gatewayAuthenticate: Authenticate;
   guard: AccessGuard;
   recorder: AuditRecorder;
   /** The audit log as callers read it: each read authorized inside the service. */
@@ -117,12 +123,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
     }
   });
+  // Every refusal is on the record, with the reason the caller is never told: one entry per address and
+  // reason per interval, with a count, so a flood cannot grow the audit table one row per request.
+  const onFailure = (failure: AuthFailure) => deps.authFailureLog.note(failure);
   registerAuthentication(app, {
     authenticate: deps.authenticate,
     limiter: deps.authFailureLimiter,
-    // Every refusal is on the record, with the reason the caller is never told: one entry per address and
-    // reason per interval, with a count, so a flood cannot grow the audit table one row per request.
-    onFailure: (failure) => deps.authFailureLog.note(failure),
+    onFailure,
     publicPrefixes: [docsPrefix],
   });
   const flushFailures = () =>
@@ -165,5 +172,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  // The inference API (Open Inference Protocol V2), outside /api/v1: its own error shape and authentication.
+  await app.register(inferenceRoutes, {
+    prefix: '/v2',
+    gateway: deps.gateway,
+    authentication: { authenticate: deps.gatewayAuthenticate, limiter: deps.authFailureLimiter, onFailure },
+    maxBodyBytes: config.gateway.maxBodyBytes,
+    version: deps.version,
+  });
+  app.addHook('onReady', async () => {
+    deps.gateway.start();
+  });
+  app.addHook('onClose', async () => {
+    await deps.gateway.stop();
+  });
   return app;
 }

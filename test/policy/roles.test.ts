@@ -39,12 +39,14 @@ const deploy: PolicyAction[] = [
   'deploy:rollback',
 ];
 
+const invoke: PolicyAction[] = ['inference:invoke'];
+
 /** What each built-in role may do, as docs/policy.md states it. */
 const granted: Record<Role | 'none', PolicyAction[]> = {
   none: [],
-  viewer: read,
-  contributor: [...read, ...write],
-  deployer: [...read, 'registry:alias:set', 'registry:alias:delete', ...deploy],
+  viewer: [...read, ...invoke],
+  contributor: [...read, ...write, ...invoke],
+  deployer: [...read, 'registry:alias:set', 'registry:alias:delete', ...deploy, ...invoke],
   approver: [...read, 'deploy:approve', 'deploy:reject'],
   admin: allActions,
 };

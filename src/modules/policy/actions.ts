@@ -75,6 +75,11 @@ export const policyActions = {
     guards: "approve a deployment request (never one's own, once per request)",
   },
   'deploy:reject': { resource: 'Deployment', guards: 'reject a deployment request (ends it)' },
+  'inference:invoke': {
+    resource: 'Deployment',
+    guards:
+      "call a model live in the gateway's environment (the /v2 inference API: metadata, readiness, infer)",
+  },
   'webhook:create': { resource: 'Registry', guards: 'register a webhook endpoint' },
   'webhook:list': { resource: 'Registry', guards: 'list webhook endpoints' },
   'webhook:delete': { resource: 'Registry', guards: 'remove a webhook endpoint' },
@@ -95,7 +100,15 @@ export const resourceTypes = [
 export type ResourceType = (typeof resourceTypes)[number];
 
 /** The action groups the schema declares; policies grant them, requests never name them. */
-export const actionGroups = ['read', 'write', 'move-alias', 'administer', 'deploy', 'approve'] as const;
+export const actionGroups = [
+  'read',
+  'write',
+  'move-alias',
+  'administer',
+  'deploy',
+  'approve',
+  'invoke',
+] as const;
 
 /**
  * The one action deployment gates are decided on, by the gate policies alone (policies/gates-*.cedar):

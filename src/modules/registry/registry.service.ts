@@ -214,6 +214,24 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     },
 
     /**
+     * A version's files, whole, each read through the same verified path as a download (authenticated
+     * chunk by chunk by the encrypted store, or re-hashed first): for Warden itself, the gateway loading a
+     * deployed version. There is no caller, so nothing is authorized or audited here: the gateway records
+     * the load.
+     */
+    async readVerifiedFiles(version: VersionRecord): Promise<{ path: string; bytes: Buffer }[]> {
+      const out = [];
+      for (const file of sortFiles(await read.registry.listVersionFiles(version.id))) {
+        if (!blobs.releasesOnlyVerifiedBytes) await blobs.verify(file.digest);
+        const opened = await blobs.openVerified(file.digest);
+        const chunks: Buffer[] = [];
+        for await (const chunk of opened.stream) chunks.push(chunk);
+        out.push({ path: file.path, bytes: Buffer.concat(chunks) });
+      }
+      return out;
+    },
+
+    /**
      * Streams one file of a version after re-verifying its bytes against the stored digest. The download is
      * on the audit record before a byte leaves: if it cannot be recorded, it is not served.
      */

@@ -1,0 +1,26 @@
+export { cachedAuthenticator } from './auth-cache.js';
+export { fromHalf, toHalf, v2DatatypeOf, v2Datatypes } from './datatypes.js';
+export * as gatewayErrors from './gateway.errors.js';
+export type { GatewayEvent, GatewayEventType, LoadCheck } from './gateway.events.js';
+export {
+  createGateway,
+  type Gateway,
+  type GatewayDeps,
+  type InferResult,
+  type ModelStatus,
+  type SlotStatus,
+} from './gateway.service.js';
+export { describeGatewayEvent } from './gateway-audit.js';
+export type { GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
+export { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
+export type { ReadVerifiedFiles } from './model-loader.js';
+export type {
+  ElementType,
+  ModelFileBytes,
+  ModelRuntime,
+  Session,
+  Tensor,
+  TensorData,
+  TensorMeta,
+} from './runtime.port.js';
+export { elementTypes } from './runtime.port.js';
