@@ -1,0 +1,123 @@
+import { detectCards } from './detect-card.js';
+import { detectEmails } from './detect-email.js';
+import { detectIbans } from './detect-iban.js';
+import { detectIpv4, detectIpv6 } from './detect-ip.js';
+import { detectNameHeadings, detectPersons } from './detect-person.js';
+import { detectPhones } from './detect-phone.js';
+import { detectSecrets } from './detect-secrets.js';
+import { detectSsns } from './detect-ssn.js';
+import type { Detection, PiiType, Redaction, RedactionConfig, RedactionResult } from './redaction.types.js';
+import { defaultRedactionConfig } from './redaction-config.js';
+
+export const REDACTION_TRUNCATED_MARKER = '[TRUNCATED]';
+
+/** When two findings overlap, the merged stretch is named after the more specific kind. */
+const PRIORITY: Record<PiiType, number> = {
+  API_KEY: 8,
+  EMAIL: 7,
+  IBAN: 6,
+  CREDIT_CARD: 5,
+  US_SSN: 4,
+  IP_ADDRESS: 3,
+  PHONE: 2,
+  PERSON: 1,
+};
+
+type Detector = (text: string, out: Detection[], config: RedactionConfig) => void;
+
+const DETECTORS: readonly [PiiType, Detector][] = [
+  ['API_KEY', (t, out, c) => detectSecrets(t, out, c.entropyTokens)],
+  ['EMAIL', detectEmails],
+  ['IBAN', detectIbans],
+  ['CREDIT_CARD', detectCards],
+  ['US_SSN', detectSsns],
+  [
+    'IP_ADDRESS',
+    (t, out) => {
+      detectIpv4(t, out);
+      detectIpv6(t, out);
+    },
+  ],
+  ['PHONE', detectPhones],
+  ['PERSON', detectPersons],
+];
+
+/**
+ * Overlapping or touching-inside findings become one stretch covering all of them (fail closed: no piece of
+ * a found value is left out because another finding won), named after the highest-priority kind in it.
+ */
+function mergeDetections(found: Detection[]): Redaction[] {
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Redaction[] = [];
+  for (const d of found) {
+    if (d.end <= d.start) continue;
+    const last = merged[merged.length - 1];
+    if (last && d.start < last.end) {
+      last.end = Math.max(last.end, d.end);
+      if (PRIORITY[d.type] > PRIORITY[last.type]) {
+        last.type = d.type;
+        last.detector = d.detector;
+      }
+      continue;
+    }
+    merged.push({ type: d.type, start: d.start, end: d.end, detector: d.detector });
+  }
+  return merged;
+}
+
+function placeholderFor(config: RedactionConfig, r: Redaction, value: string, numbers: Map<string, number>) {
+  if (config.placeholder === 'fixed') return '[REDACTED]';
+  if (config.placeholder === 'typed') return `[${r.type}]`;
+  const key = `${r.type}\u0000${value}`;
+  let n = numbers.get(key);
+  if (n === undefined) {
+    n = numbers.size + 1;
+    numbers.set(key, n);
+  }
+  return `[${r.type}_${n}]`;
+}
+
+/** The input cut to the limit, at a space in the last 256 characters when there is one (no half value). */
+function bound(text: string, max: number): { scanned: string; truncated: boolean } {
+  if (text.length <= max) return { scanned: text, truncated: false };
+  let cut = max;
+  const space = text.slice(Math.max(0, max - 256), max + 1).search(/\s[^\s]*$/);
+  if (space >= 0) cut = Math.max(0, max - 256) + space;
+  return { scanned: text.slice(0, cut), truncated: true };
+}
+
+/** Finds what `config` asks for in `text`, without replacing anything (offsets into the scanned text). */
+export function findPii(text: string, config: RedactionConfig = defaultRedactionConfig): Redaction[] {
+  const found: Detection[] = [];
+  for (const [type, detect] of DETECTORS) {
+    if (config.types.includes(type)) detect(text, found, config);
+  }
+  if (config.types.includes('PERSON')) {
+    const anchors = found.filter((d) => d.type !== 'PERSON').map((d) => d.start);
+    detectNameHeadings(
+      text,
+      found,
+      anchors.sort((a, b) => a - b),
+    );
+  }
+  return mergeDetections(found);
+}
+
+/**
+ * Replaces personal data and secrets in one model output with placeholders. Pure and linear in the input;
+ * an input longer than `maxInputChars` is cut and marked, never passed through unscanned.
+ */
+export function redactText(text: string, config: RedactionConfig = defaultRedactionConfig): RedactionResult {
+  const { scanned, truncated } = bound(text, config.maxInputChars);
+  const redactions = findPii(scanned, config);
+  const numbers = new Map<string, number>();
+  const parts: string[] = [];
+  let at = 0;
+  for (const r of redactions) {
+    parts.push(scanned.slice(at, r.start), placeholderFor(config, r, scanned.slice(r.start, r.end), numbers));
+    at = r.end;
+  }
+  parts.push(scanned.slice(at));
+  if (truncated) parts.push(REDACTION_TRUNCATED_MARKER);
+  return { text: parts.join(''), redactions, truncated };
+}
