@@ -49,7 +49,11 @@ export function detectEmails(text: string, out: Detection[]): void {
     while (end < text.length && end - at <= MAX_DOMAIN && isDomainCode(text.charCodeAt(end))) end++;
     // Sentence punctuation after the address is not part of it.
     while (end > at + 1 && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end--;
-    if (!validDomain(text.slice(at + 1, end))) continue;
+    if (!validDomain(text.slice(at + 1, end))) {
+      // Digits glued to the address ("…@mail.com4111…") are not part of its top-level domain.
+      while (end > at + 1 && isDigit(text.charCodeAt(end - 1))) end--;
+      if (!validDomain(text.slice(at + 1, end))) continue;
+    }
     out.push({ type: 'EMAIL', start, end, detector: 'email' });
   }
 }

@@ -7,7 +7,7 @@ import type { Detection } from './redaction.types.js';
  */
 
 // A capitalised word ("Björklund", "McDonald", "O'Brien", "Jean-Luc") or an initial ("T.").
-const NAME = String.raw`\p{Lu}(?:[\p{L}'’-]{0,30}\p{Ll}|\.)(?![\p{L}\p{N}])`;
+const NAME = String.raw`\p{Lu}(?:\.|(?:['’]\p{Lu})?\p{L}{0,30}\p{Ll}(?:-\p{Lu}\p{L}{0,30}\p{Ll})?)(?![\p{L}\p{N}])`;
 const NAME_WORD = new RegExp(NAME, 'uy');
 
 // A word start, also right after an escape written out (`\nName:` in JSON-encoded text), which the match

@@ -73,8 +73,8 @@ export interface EntropyThresholds {
   maxWordShare: number;
 }
 
-// Measured on 5,000 random base64 tokens per length (20–40 characters): these keep ≥ 93 % of them, and reject
-// camelCase identifiers, model names, hashes and ids (entropy.test.ts).
+// Measured on 4,000 random base64 tokens per length: these keep 86 % of 20-character ones, 95 % at 32, 97 % at
+// 40, 99 % at 64, and reject camelCase identifiers, model names, hashes and ids (entropy.test.ts).
 export const defaultEntropyThresholds: EntropyThresholds = {
   minLength: 20,
   minEntropy: 4.0,
@@ -93,8 +93,8 @@ export function looksLikeSecret(token: string, t: EntropyThresholds = defaultEnt
   if (p.lower < 2 || p.upper < 2 || p.digits < 1) return false;
   const needed = Math.min(t.minEntropy, 0.85 * Math.log2(token.length));
   if (p.entropy < needed || p.switchRate < t.minSwitchRate || p.wordShare > t.maxWordShare) return false;
-  // Identifiers and names are words joined by _ - / (ResNet50V2_ImageNet1K_Weights, org/Model-7B-v2); a
+  // Identifiers and names are words joined by _ - . (ResNet50V2_ImageNet1K_Weights, Model-7B-v2); a
   // generated token has at most a stray separator: its longest piece is most of it.
-  const longest = Math.max(...token.split(/[_\-/.]/).map((piece) => piece.length));
+  const longest = Math.max(...token.split(/[_.-]/).map((piece) => piece.length));
   return longest >= Math.min(16, token.length) && longest * 2 >= token.length;
 }

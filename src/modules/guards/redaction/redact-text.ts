@@ -86,8 +86,7 @@ function bound(text: string, max: number): { scanned: string; truncated: boolean
   return { scanned: text.slice(0, cut), truncated: true };
 }
 
-/** Finds what `config` asks for in `text`, without replacing anything (offsets into the scanned text). */
-export function findPii(text: string, config: RedactionConfig = defaultRedactionConfig): Redaction[] {
+function detectAll(text: string, config: RedactionConfig): Redaction[] {
   const found: Detection[] = [];
   for (const [type, detect] of DETECTORS) {
     if (config.types.includes(type)) detect(text, found, config);
@@ -103,6 +102,78 @@ export function findPii(text: string, config: RedactionConfig = defaultRedaction
   return mergeDetections(found);
 }
 
+/** One stretch of a rendered output: kept input, or a placeholder standing for `[inStart, inEnd)`. */
+interface Segment {
+  outStart: number;
+  outEnd: number;
+  inStart: number;
+  inEnd: number;
+  placeholder: boolean;
+}
+
+function render(text: string, redactions: readonly Redaction[], config: RedactionConfig) {
+  const numbers = new Map<string, number>();
+  const parts: string[] = [];
+  const segments: Segment[] = [];
+  let at = 0;
+  let out = 0;
+  const push = (piece: string, inStart: number, inEnd: number, placeholder: boolean) => {
+    parts.push(piece);
+    segments.push({ outStart: out, outEnd: out + piece.length, inStart, inEnd, placeholder });
+    out += piece.length;
+  };
+  for (const r of redactions) {
+    if (r.start > at) push(text.slice(at, r.start), at, r.start, false);
+    push(placeholderFor(config, r, text.slice(r.start, r.end), numbers), r.start, r.end, true);
+    at = r.end;
+  }
+  if (at < text.length) push(text.slice(at), at, text.length, false);
+  return { text: parts.join(''), segments };
+}
+
+/** An offset of the rendered output back in the input: a placeholder maps to its whole stretch. */
+function toInput(segments: readonly Segment[], offset: number, edge: 'start' | 'end'): number {
+  let lo = 0;
+  let hi = segments.length - 1;
+  const probe = edge === 'start' ? offset : offset - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((segments[mid] as Segment).outStart <= probe) lo = mid;
+    else hi = mid - 1;
+  }
+  const seg = segments[lo] as Segment;
+  if (seg.placeholder) return edge === 'start' ? seg.inStart : seg.inEnd;
+  return seg.inStart + (offset - seg.outStart);
+}
+
+const MAX_PASSES = 3;
+
+/**
+ * Finds what `config` asks for in `text`, without replacing anything (offsets into `text`). A value glued to
+ * another one ("…@mail.com+44 20 …") only starts a word once its neighbour is replaced: the text is scanned
+ * again with its placeholders in, until nothing new turns up (at most three passes; a second pass runs only
+ * when the first found something), so a redacted text has nothing left to redact.
+ */
+export function findPii(text: string, config: RedactionConfig = defaultRedactionConfig): Redaction[] {
+  let spans = detectAll(text, config);
+  for (let pass = 1; pass < MAX_PASSES && spans.length > 0; pass++) {
+    const rendered = render(text, spans, config);
+    const more = detectAll(rendered.text, config).map((r) => ({
+      ...r,
+      start: toInput(rendered.segments, r.start, 'start'),
+      end: toInput(rendered.segments, r.end, 'end'),
+    }));
+    if (more.length === 0) break;
+    const merged = mergeDetections([...spans.map((r) => ({ ...r })), ...more]);
+    const unchanged =
+      merged.length === spans.length &&
+      merged.every((r, i) => r.start === spans[i]?.start && r.end === spans[i]?.end);
+    spans = merged;
+    if (unchanged) break;
+  }
+  return spans;
+}
+
 /**
  * Replaces personal data and secrets in one model output with placeholders. Pure and linear in the input;
  * an input longer than `maxInputChars` is cut and marked, never passed through unscanned.
@@ -110,14 +181,6 @@ export function findPii(text: string, config: RedactionConfig = defaultRedaction
 export function redactText(text: string, config: RedactionConfig = defaultRedactionConfig): RedactionResult {
   const { scanned, truncated } = bound(text, config.maxInputChars);
   const redactions = findPii(scanned, config);
-  const numbers = new Map<string, number>();
-  const parts: string[] = [];
-  let at = 0;
-  for (const r of redactions) {
-    parts.push(scanned.slice(at, r.start), placeholderFor(config, r, scanned.slice(r.start, r.end), numbers));
-    at = r.end;
-  }
-  parts.push(scanned.slice(at));
-  if (truncated) parts.push(REDACTION_TRUNCATED_MARKER);
-  return { text: parts.join(''), redactions, truncated };
+  const rendered = render(scanned, redactions, config).text;
+  return { text: truncated ? rendered + REDACTION_TRUNCATED_MARKER : rendered, redactions, truncated };
 }
