@@ -52,7 +52,8 @@ export function scoreRedactor(records: readonly PiiRecord[], redact: (text: stri
     }
     const squashed = squash(output);
     for (const span of record.spans) {
-      const score = (byType[span.type] ??= { spans: 0, leaked: 0, leakRate: 0 });
+      byType[span.type] ??= { spans: 0, leaked: 0, leakRate: 0 };
+      const score = byType[span.type] as TypeScore;
       score.spans++;
       if (squashed.includes(squash(span.value))) score.leaked++;
     }

@@ -78,6 +78,7 @@ describe('labelled values', () => {
   it.each([
     'password: <your-password>',
     'API_KEY=process.env.API_KEY',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder, written as text
     'token: ${TOKEN}',
     'password: ********',
     'max_tokens=4096',
