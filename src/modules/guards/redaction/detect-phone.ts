@@ -88,7 +88,8 @@ export function detectPhones(text: string, out: Detection[]): void {
       i++;
       continue;
     }
-    const runEnd = run.ends[run.ends.length - 1] as number;
+    // Past the run when nothing in it is a number; past the number when one is (the rest is read again).
+    let next = run.ends[run.ends.length - 1] as number;
     // Try the whole run, then without its last one or two groups ("call 0412 345 678 2 times").
     for (let keep = run.groups.length; keep >= Math.max(1, run.groups.length - 2); keep--) {
       const end = run.ends[keep - 1] as number;
@@ -109,9 +110,10 @@ export function detectPhones(text: string, out: Detection[]): void {
       const shape = phoneShape(candidate);
       if (shape === 'strong' || (shape === 'weak' && cued(text, i, ext))) {
         out.push({ type: 'PHONE', start: i, end: ext, detector: `phone-${shape}` });
+        next = ext;
         break;
       }
     }
-    i = runEnd;
+    i = next;
   }
 }

@@ -64,11 +64,6 @@ export function phoneShape(run: PhoneRun): PhoneShape {
       ? 'strong'
       : 'none';
   }
-  if (groups.length >= 2 && (digits.startsWith('00') || digits.startsWith('011'))) {
-    // Dialled with an international prefix: only when libphonenumber knows the country code that follows.
-    const rest = digits.slice(digits.startsWith('00') ? 2 : 3);
-    return rest.length >= 7 && parsePhoneNumberFromString(`+${rest}`)?.isPossible() ? 'strong' : 'none';
-  }
   // Three or more blocks of four: how account and card numbers are written, not phone numbers.
   if (
     groups.length >= 3 &&
@@ -76,6 +71,11 @@ export function phoneShape(run: PhoneRun): PhoneShape {
     (groups.at(-1)?.length ?? 0) <= 4
   )
     return 'none';
+  if (groups.length >= 2 && (digits.startsWith('00') || digits.startsWith('011'))) {
+    // Dialled with an international prefix: only when libphonenumber knows the country code that follows.
+    const rest = digits.slice(digits.startsWith('00') ? 2 : 3);
+    return rest.length >= 7 && parsePhoneNumberFromString(`+${rest}`)?.isPossible() ? 'strong' : 'none';
+  }
   if (isNanp(groups, parens)) return 'strong';
   // A one-digit trunk prefix before an area code in parentheses: 8 (495) 123-45-67.
   if (groups.length >= 3 && groups[0]?.length === 1 && parens[1] && !parens[0]) {

@@ -74,6 +74,18 @@ describe('redactText', () => {
     expect(redactions[0]?.type).toBe('API_KEY');
   });
 
+  it('catches a value glued to another one, and leaves nothing for a second call', () => {
+    for (const glued of [
+      'bpitts@hotmail.com+44 20 7946 0958',
+      'mail: a@example.com4111111111111111',
+      'Phone: ghp_EomhIUghyXp0wcWVcluskrBeHbMHZFyerVNh 0412 345 678',
+    ]) {
+      const once = redactText(glued).text;
+      expect(once).not.toMatch(/7946|4111|0412/);
+      expect(redactText(once).text).toBe(once);
+    }
+  });
+
   it('cuts an input over the limit at a space and marks it (fail closed)', () => {
     const long = `${'word '.repeat(40)}${'a@example.com '.repeat(10)}`;
     const result = redactText(long, config({ maxInputChars: 120 }));

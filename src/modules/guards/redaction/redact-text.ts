@@ -149,10 +149,12 @@ function toInput(segments: readonly Segment[], offset: number, edge: 'start' | '
 const MAX_PASSES = 3;
 
 /**
- * Finds what `config` asks for in `text`, without replacing anything (offsets into `text`). A value glued to
- * another one ("…@mail.com+44 20 …") only starts a word once its neighbour is replaced: the text is scanned
- * again with its placeholders in, until nothing new turns up (at most three passes; a second pass runs only
- * when the first found something), so a redacted text has nothing left to redact.
+ * Finds what `config` asks for in `text`, without replacing anything (offsets into `text`). A found value
+ * changes what its neighbours look like: one glued to it ("…@mail.com+44 20 …") only starts a word, and a
+ * label pushed out of reach by a long key ("Phone: <40-character key> 0412 345 678") only comes back into
+ * reach, once it is a placeholder. So a text with findings is scanned again with its placeholders in, until
+ * nothing new turns up (at most three passes): a redacted text has nothing left to redact. Text without
+ * findings (most model output) is scanned once.
  */
 export function findPii(text: string, config: RedactionConfig = defaultRedactionConfig): Redaction[] {
   let spans = detectAll(text, config);

@@ -76,7 +76,13 @@ export function labelAfter(text: string, end: number, max = 16): string {
   return (nl >= 0 ? segment.slice(0, nl) : segment).toLowerCase();
 }
 
-/** Escaped line breaks and tabs written out (`\\n`, from JSON-encoded text) read as real ones. */
+/**
+ * Escaped line breaks and tabs written out (`\\n`, from JSON-encoded text) read as real ones, and a
+ * placeholder left by an earlier pass (`[PHONE]`) reads as nothing: it is not a label for what follows.
+ */
 function unescapeBreaks(segment: string): string {
-  return segment.includes('\\') ? segment.replace(/\\[nrt]/g, '\n') : segment;
+  const plain = segment.includes('[') ? segment.replace(PLACEHOLDER, ' ') : segment;
+  return plain.includes('\\') ? plain.replace(/\\[nrt]/g, '\n') : plain;
 }
+
+const PLACEHOLDER = /\[[A-Z_]+\d*\]/g;
