@@ -28,6 +28,7 @@ describe('IPv4', () => {
     ['five parts (a version)', 'build 10.0.19041.1234.5'],
     ['a netmask', 'netmask 255.255.255.0'],
     ['leading zeros', '010.001.001.001'],
+    ['a section number', 'see Chapter 3.2.1.4 and v1.2.3.4'],
   ])('leaves %s alone', (_what, text) => expect(ips(text)).toEqual([]));
 });
 

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { Detection } from './redaction.types.js';
-import { codeAt, isHexDigit, isWordCode } from './text-scan.js';
+import { codeAt, isHexDigit, isWordCode, labelBefore } from './text-scan.js';
 
 // Bounded repetitions and a fixed shape: a linear scan (V8 finds each start by the first digit).
 const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g;
@@ -9,9 +9,15 @@ const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g;
 const NETMASK =
   /^255\.(?:255|254|252|248|240|224|192|128|0)\.(?:255|254|252|248|240|224|192|128|0)\.(?:255|254|252|248|240|224|192|128|0)$/;
 
+// Four single digits after a word that numbers things ("Chapter 3.2.1.4", "v1.2.3.4"): a number, not a host.
+const SINGLE_DIGITS = /^\d\.\d\.\d\.\d$/;
+const NUMBERING =
+  /\b(?:v|ver|version|release|build|chapter|section|sec|step|figure|fig|table|item|rule|clause|part|article|§)\.?\s*$/;
+
 export function detectIpv4(text: string, out: Detection[]): void {
   for (const m of text.matchAll(IPV4)) {
     if (isIP(m[0]) !== 4 || NETMASK.test(m[0])) continue; // each octet 0–255, no leading zeros
+    if (SINGLE_DIGITS.test(m[0]) && NUMBERING.test(labelBefore(text, m.index, 24))) continue;
     out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, detector: 'ipv4' });
   }
 }

@@ -30,6 +30,7 @@ describe('detectSsns', () => {
   it('finds dashed and spaced numbers', () => {
     expect(ssns("Here's my SSN: 731-83-4418.")).toEqual(['731-83-4418']);
     expect(ssns('abc 078 05 1123 abc')).toEqual(['078 05 1123']);
+    expect(ssns('078.05.1123')).toEqual(['078.05.1123']);
   });
 
   it('finds nine plain digits only under an SSN label', () => {
@@ -42,6 +43,10 @@ describe('detectSsns', () => {
     ['an invalid area', '666-12-3456'],
     ['a 9xx area', '912-34-5678'],
     ['mixed separators', '123-45 6789'],
+    ['a dash and a dot', '693-09.4444'],
+    ['a zero group', '078 00 1123'],
+    ['a zero serial', '078-05-0000'],
+    ['ten digits', '0780511201'],
     ['part of a longer code', 'ID-123-45-6789'],
     ['a longer number', '123-45-67890'],
     ['a date', '2006-04-09'],

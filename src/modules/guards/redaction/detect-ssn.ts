@@ -1,8 +1,8 @@
 import type { Detection } from './redaction.types.js';
 import { labelBefore } from './text-scan.js';
 
-// AAA-GG-SSSS with one dash or space (the same both times), not inside a longer number or code.
-const GROUPED = /(?<![\w.-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.-]\d)/g;
+// AAA-GG-SSSS with one dash, space or dot (the same both times), not inside a longer number or code.
+const GROUPED = /(?<![\w.-])(\d{3})([-. ])(\d{2})\2(\d{4})(?![\w]|[.-]\d)/g;
 // Nine digits written together: an SSN only when the text says so just before.
 const PLAIN = /(?<![\w.-])\d{9}(?![\w]|[.-]\d)/g;
 const SSN_LABEL = /\b(ssn|ss#|ss no|social security|social sec|taxpayer id|tin|itin)\b/;
