@@ -48,7 +48,10 @@ const NOT_NAMES = new Set(
     'Thursday Friday Saturday Sunday January February March April May June July August September October ' +
     'November December Yes No Ok Okay Note Warning Error Unknown None Null True False Not Available Subject ' +
     'What When Where Who Why How Can Could Would Should Will Shall Do Does Did Is Are Was Were Have Has Here ' +
-    'Sure Of Course Hope Welcome Good Morning Afternoon Evening Day Night Happy Sorry Kind Best Dear Mr Mrs Ms Mx Dr Prof Miss Sir Madam'
+    'Sure Of Course Hope Welcome Good Morning Afternoon Evening Day Night Happy Sorry Kind Best Dear Mr Mrs Ms Mx Dr Prof Miss Sir Madam ' +
+    'As So And But Or If In On At To For With From By Just Also Now Then Still Well Oh Chat Assistant Bot Model ' +
+    'ChatGPT Claude Gemini Copilot Notice Billing Invoice Receipt Report Summary Update Newsletter Alert ' +
+    'Reminder Confirmation Order Payment Statement Department Center Office Board Committee Project'
   ).split(' '),
 );
 
