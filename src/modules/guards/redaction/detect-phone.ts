@@ -78,12 +78,14 @@ function withExtension(text: string, end: number): number {
  * order or ticket numbers (`ORD-2025-…`, `#4305…`) are shapes or neighbours that rule a run out.
  */
 export function detectPhones(text: string, out: Detection[]): void {
+  const candidates = /[+(]?\d/g; // jumps from one possible start to the next
   let i = 0;
   while (i < text.length) {
-    const c = text.charCodeAt(i);
-    const starts =
-      (isDigit(c) || ((c === 43 || c === 40) && isDigit(codeAt(text, i + 1)))) && !continuesBefore(text, i);
-    const run = starts ? readRun(text, i) : null;
+    candidates.lastIndex = i;
+    const found = candidates.exec(text);
+    if (!found) return;
+    i = found.index;
+    const run = continuesBefore(text, i) ? null : readRun(text, i);
     if (!run) {
       i++;
       continue;

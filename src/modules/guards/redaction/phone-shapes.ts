@@ -21,12 +21,11 @@ const TRUNK_NATIONAL = { min: 9, max: 12 };
 /** `2006-04-09`, `09/04/2006`, `09.04.2006`: a calendar date, not a number to call. */
 function looksLikeDate(groups: readonly string[]): boolean {
   if (groups.length !== 3) return false;
-  const [a, b, c] = groups.map(Number) as [number, number, number];
-  const lens = groups.map((g) => g.length).join('');
-  const day = (d: number) => d >= 1 && d <= 31;
-  const month = (m: number) => m >= 1 && m <= 12;
-  if (lens === '422') return month(b) && day(c);
-  if (lens === '224') return (day(a) && month(b)) || (month(a) && day(b));
+  const [a, b, c] = groups as [string, string, string];
+  const day = (d: string) => Number(d) >= 1 && Number(d) <= 31;
+  const month = (m: string) => Number(m) >= 1 && Number(m) <= 12;
+  if (a.length === 4 && b.length === 2 && c.length === 2) return month(b) && day(c);
+  if (a.length === 2 && b.length === 2 && c.length === 4) return (day(a) && month(b)) || (month(a) && day(b));
   return false;
 }
 
@@ -51,6 +50,9 @@ function international(written: string, digits: string, groupCount: number): boo
 /** What the shape of a digit run says about it being a phone number (before any context is read). */
 export function phoneShape(run: PhoneRun): PhoneShape {
   const { groups, parens, seps } = run;
+  let count = 0;
+  for (const g of groups) count += g.length;
+  if (count < 7) return 'none'; // every shape below has at least seven digits
   const digits = groups.join('');
   if (digits.length > 15 || groups.length > 8) return 'none';
   if (run.plus) return international(run.written, digits, groups.length) ? 'strong' : 'none';
