@@ -13,7 +13,7 @@ const LEAK_CEILINGS: Record<string, number> = {
   US_SSN: 0,
   IP_ADDRESS: 0.03,
   API_KEY: 0,
-  PERSON: 0.05,
+  PERSON: 0.03,
 };
 const OVER_REDACTION_CEILING = 0.01;
 

@@ -162,3 +162,31 @@ describe('redactText properties', () => {
     );
   });
 });
+
+describe('redactText on hostile inputs', () => {
+  // Inputs built to make a careless scanner quadratic: long runs of what each detector starts from. Each is
+  // 256 Ki characters; the bound is generous (a loaded CI machine) but far below quadratic time.
+  const size = 256 * 1024;
+  const fill = (unit: string) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  it.each([
+    ['digits', fill('1')],
+    ['digit groups', fill('12 ')],
+    ['dash-joined digits', fill('1-')],
+    ['at signs', fill('a@')],
+    ['address characters without an @', `${fill('a.')}@`],
+    ['colons and hex', fill('ab:')],
+    ['dotted digits', fill('1.')],
+    ['base64', fill('aB3+')],
+    ['JWT starts', fill('eyJ')],
+    ['PEM headers', fill('-----BEGIN ')],
+    ['credential names', fill('password=')],
+    ['greetings', fill('Dear ')],
+    ['plus signs and digits', fill('+1 ')],
+    ['parentheses', fill('(1)')],
+    ['IBAN starts', fill('GB12 ')],
+  ])('%s', (_what, text) => {
+    const started = performance.now();
+    redactText(text);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+});

@@ -43,6 +43,7 @@ describe('detectNameHeadings (contact cards)', () => {
   };
 
   it('takes a name line followed by a finding', () => {
+    expect(headings('Landerico B Hidalgo\n\nPhone: 0487', [27])).toEqual(['Landerico B Hidalgo']);
     const card = 'Erin Cline\\norganization\\n303 Katie Vista\\nMobile: +44 20 7946 7344';
     expect(headings(card, [card.indexOf('+44')])).toEqual(['Erin Cline']);
   });

@@ -6,8 +6,9 @@ import type { Detection } from './redaction.types.js';
  * list, a signature block without a greeting, running prose — is not found; precision over recall.
  */
 
-// A capitalised word ("Björklund", "McDonald", "O'Brien", "Jean-Luc") or an initial ("T.").
-const NAME = String.raw`\p{Lu}(?:\.|(?:['’]\p{Lu})?\p{L}{0,30}\p{Ll}(?:-\p{Lu}\p{L}{0,30}\p{Ll})?)(?![\p{L}\p{N}])`;
+// A capitalised word ("Björklund", "McDonald", "O'Brien", "Jean-Luc") or an initial ("T.", or "B" before
+// another name word).
+const NAME = String.raw`\p{Lu}(?:\.|(?:['’]\p{Lu})?\p{L}{0,30}\p{Ll}(?:-\p{Lu}\p{L}{0,30}\p{Ll})?|(?= \p{Lu}\p{Ll}))(?![\p{L}\p{N}])`;
 const NAME_WORD = new RegExp(NAME, 'uy');
 
 // A word start, also right after an escape written out (`\nName:` in JSON-encoded text), which the match
@@ -70,7 +71,7 @@ function readName(text: string, from: number, minWords: number): { start: number
     const m = NAME_WORD.exec(text);
     if (!m || NOT_NAMES.has(m[0].replace(/\.$/, ''))) break;
     pos = p + m[0].length;
-    if (!m[0].endsWith('.')) {
+    if (!m[0].endsWith('.') && m[0].length > 1) {
       full++;
       end = pos;
     }
