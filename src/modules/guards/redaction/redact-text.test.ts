@@ -60,6 +60,9 @@ describe('redactText', () => {
     expect(redactText(text, config({ placeholder: 'numbered' })).text).toBe(
       '[EMAIL_1], [EMAIL_2], [EMAIL_1]',
     );
+    expect(redactText('a@example.com, +44 20 7946 0958', config({ placeholder: 'numbered' })).text).toBe(
+      '[EMAIL_1], [PHONE_1]',
+    );
     expect(redactText(text, config({ placeholder: 'fixed' })).text).toBe(
       '[REDACTED], [REDACTED], [REDACTED]',
     );

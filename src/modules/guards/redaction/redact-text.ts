@@ -68,10 +68,12 @@ function mergeDetections(found: Detection[]): Redaction[] {
 function placeholderFor(config: RedactionConfig, r: Redaction, value: string, numbers: Map<string, number>) {
   if (config.placeholder === 'fixed') return '[REDACTED]';
   if (config.placeholder === 'typed') return `[${r.type}]`;
+  // Numbered per kind: the first e-mail is EMAIL_1 and the first phone number PHONE_1.
   const key = `${r.type}\u0000${value}`;
   let n = numbers.get(key);
   if (n === undefined) {
-    n = numbers.size + 1;
+    n = (numbers.get(r.type) ?? 0) + 1;
+    numbers.set(r.type, n);
     numbers.set(key, n);
   }
   return `[${r.type}_${n}]`;
