@@ -1,0 +1,3 @@
+export * from './coarsening/index.js';
+export * from './extraction/index.js';
+export * from './redaction/index.js';
