@@ -69,7 +69,7 @@ const ASSIGNED =
   /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]{0,30}["']?\s{0,4}[:=]\s{0,4}["']?([^\s"'`,;<>(){}[\]]{8,512})/gi;
 const PLACEHOLDER =
   /^(?:x+|\*+|\.+|<.*>|\$\{.*\}|\{\{.*\}\}|%.*%|your[_-].*|changeme|redacted|none|null|true|false)$/i;
-const EXPRESSION = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\))?$/; // process.env.API_KEY, config.secret
+const EXPRESSION = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\))?$/; // settings.API_KEY, config.secret
 
 /** Whether the value after a credential's name is a value rather than a word, a reference or a placeholder. */
 function assignedValue(value: string): boolean {
