@@ -1,0 +1,438 @@
+import { confusableOf } from './confusables.js';
+import type { TextSpan } from './screening-types.js';
+
+/**
+ * The normalized view the rules run on, and the way back to the source.
+ *
+ * - every code point goes through NFKD with its combining marks dropped (so NFKC's folding of fullwidth,
+ *   mathematical, circled and superscript letters and ligatures, plus accents removed), then the
+ *   look-alike table (confusables.ts), then lower case;
+ * - format characters (Unicode Cf: zero-width spaces and joiners, bidi controls, the soft hyphen, BOM),
+ *   control characters and fillers are removed; tag characters (U+E0000 block) and runs of variation
+ *   selectors are removed from the view and returned as hidden channels, which can carry ASCII text;
+ * - quotes fold to `'` and `"`, dashes to `-`, each run of horizontal white space to one space and any run
+ *   holding a line break to `\n`;
+ * - letters spaced out with one repeated separator (`i g n o r e`, `i.g.n.o.r.e`) are joined;
+ * - digits inside words that also hold letters are read as leetspeak (`1gn0r3` → `ignore`).
+ */
+export interface NormalizedText {
+  readonly text: string;
+  /** Source index (UTF-16) of the code point each view code unit came from. */
+  readonly offsets: Int32Array;
+  readonly source: string;
+  /** Text carried by tag characters or variation selectors, with where it was. */
+  readonly hidden: readonly HiddenText[];
+  /** Invisible characters found between two letters of a word (words split to dodge filters). */
+  readonly invisibleInWords: readonly TextSpan[];
+  /** Words that mix ASCII letters with look-alikes from another script (`іgnore` with a Cyrillic і). */
+  readonly mixedScriptWords: readonly TextSpan[];
+}
+
+export interface HiddenText {
+  readonly encoding: 'unicode-tags' | 'variation-selectors';
+  readonly span: TextSpan;
+  readonly text: string;
+}
+
+/** What a code point does in the view (plain numbers: the hot loop switches on them). */
+const Kind = {
+  Emit: 0,
+  HSpace: 1,
+  VSpace: 2,
+  Invisible: 3,
+  Mark: 4,
+  Tag: 5,
+  Selector: 6,
+} as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+
+interface Mapped {
+  readonly kind: Kind;
+  readonly text: string;
+  /** The look-alike table (not NFKD) produced a letter: evidence of a mixed-script word. */
+  readonly confusable: boolean;
+}
+
+const MARK = /\p{M}/gu;
+const CF = /^\p{Cf}$/u;
+const WHITE = /^\s$/u;
+const LINE_BREAKS = new Set([0x85, 0x2028, 0x2029]);
+// Hangul fillers and the braille blank render as nothing or as a space and are used to split words.
+const FILLERS = new Set([0x115f, 0x1160, 0x3164, 0xffa0, 0x034f, 0x17b4, 0x17b5]);
+const QUOTES: Record<string, string> = {
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201a': "'",
+  '\u201b': "'",
+  '\u2032': "'",
+  '\u00b4': "'",
+  '\u02bc': "'",
+  '\u02bb': "'",
+  '`': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u201e': '"',
+  '\u201f': '"',
+  '\u2033': '"',
+  '\u00ab': '"',
+  '\u00bb': '"',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2015': '-',
+  '\u2212': '-',
+};
+
+/** Distinct non-ASCII code points remembered per normalizer (a bound on its memory). */
+const CACHE_LIMIT = 32_768;
+
+function computeMapping(cp: number): Mapped {
+  if (cp >= 0xe0000 && cp <= 0xe007f) return { kind: Kind.Tag, text: '', confusable: false };
+  if ((cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef)) {
+    return { kind: Kind.Selector, text: '', confusable: false };
+  }
+  if (cp >= 0xd800 && cp <= 0xdfff) return { kind: Kind.Invisible, text: '', confusable: false };
+  const ch = String.fromCodePoint(cp);
+  if (LINE_BREAKS.has(cp)) return { kind: Kind.VSpace, text: '', confusable: false };
+  if (CF.test(ch) || FILLERS.has(cp)) return { kind: Kind.Invisible, text: '', confusable: false };
+  if (cp === 0x2800 || WHITE.test(ch)) return { kind: Kind.HSpace, text: '', confusable: false };
+  const direct = confusableOf(cp);
+  if (direct) return { kind: Kind.Emit, text: direct, confusable: true };
+  const quote = QUOTES[ch];
+  if (quote) return { kind: Kind.Emit, text: quote, confusable: false };
+  const decomposed = ch.normalize('NFKD').replace(MARK, '');
+  if (decomposed === '') return { kind: Kind.Mark, text: '', confusable: false };
+  let text = '';
+  let confusable = false;
+  for (const part of decomposed) {
+    const partCp = part.codePointAt(0) as number;
+    const look = confusableOf(partCp);
+    if (look) {
+      text += look;
+      confusable = true;
+    } else if (WHITE.test(part)) {
+      text += ' ';
+    } else {
+      text += QUOTES[part] ?? part.toLowerCase().normalize('NFKD').replace(MARK, '');
+    }
+  }
+  if (text.trim() === '') return { kind: text === '' ? Kind.Invisible : Kind.HSpace, text: '', confusable };
+  return { kind: Kind.Emit, text, confusable };
+}
+
+const isLetter = (u: number) => u >= 0x61 && u <= 0x7a;
+const isDigit = (u: number) => u >= 0x30 && u <= 0x39;
+/** Word characters for the joining and leetspeak passes: ASCII letters, digits and anything non-ASCII. */
+const isWordUnit = (u: number) => isLetter(u) || isDigit(u) || u >= 0x80;
+
+/** Writes units and their source offsets into growable typed arrays. */
+class ViewBuilder {
+  units: Uint16Array;
+  offsets: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.units = new Uint16Array(capacity);
+    this.offsets = new Int32Array(capacity);
+  }
+
+  push(unit: number, offset: number): void {
+    if (this.length === this.units.length) this.grow();
+    this.units[this.length] = unit;
+    this.offsets[this.length] = offset;
+    this.length++;
+  }
+
+  private grow(): void {
+    const units = new Uint16Array(this.units.length * 2 + 16);
+    units.set(this.units);
+    const offsets = new Int32Array(this.units.length * 2 + 16);
+    offsets.set(this.offsets);
+    this.units = units;
+    this.offsets = offsets;
+  }
+}
+
+const LEET: Record<number, number> = { 48: 0x6f, 49: 0x69, 51: 0x65, 52: 0x61, 53: 0x73, 55: 0x74 };
+/** Separators of spaced-out letters: space . - _ * | / + , ~ */
+const SPACERS = new Set([0x20, 0x2e, 0x2d, 0x5f, 0x2a, 0x7c, 0x2f, 0x2b, 0x2c, 0x7e]);
+
+/**
+ * A normalizer with its own memo of non-ASCII code point mappings (NFKD and the look-alike table are
+ * computed once per code point, not once per occurrence).
+ */
+export function createNormalizer(): (source: string) => NormalizedText {
+  const cache = new Map<number, Mapped>();
+  const mapCodePoint = (cp: number): Mapped => {
+    const hit = cache.get(cp);
+    if (hit) return hit;
+    const mapped = computeMapping(cp);
+    if (cache.size < CACHE_LIMIT) cache.set(cp, mapped);
+    return mapped;
+  };
+  return (source) => normalize(source, mapCodePoint);
+}
+
+/** Normalizes one text (a fresh memo each call; screeners keep one normalizer instead). */
+export function normalizeForScreening(source: string): NormalizedText {
+  return createNormalizer()(source);
+}
+
+function normalize(source: string, mapCodePoint: (cp: number) => Mapped): NormalizedText {
+  const n = source.length;
+  const out = new ViewBuilder(n + 16);
+  /** View index of spaces that stood for two or more white-space characters (a word gap in spaced text). */
+  const wideSpaces = new Set<number>();
+  const hidden: HiddenText[] = [];
+  const invisibleInWords: TextSpan[] = [];
+  const mixedScriptWords: TextSpan[] = [];
+
+  let wsStart = -1;
+  let wsCount = 0;
+  let wsBreak = false;
+  let invisibleAt = -1;
+  let wordStart = -1;
+  let wordAscii = false;
+  let wordConfusable = false;
+  let tagStart = -1;
+  let tagText = '';
+  let selStart = -1;
+  let selBytes: number[] = [];
+
+  const closeWord = (at: number) => {
+    if (wordStart >= 0 && wordAscii && wordConfusable) mixedScriptWords.push({ start: wordStart, end: at });
+    wordStart = -1;
+    wordAscii = false;
+    wordConfusable = false;
+  };
+  const closeTags = (at: number) => {
+    if (tagStart >= 0 && tagText.trim() !== '') {
+      hidden.push({ encoding: 'unicode-tags', span: { start: tagStart, end: at }, text: tagText });
+    }
+    tagStart = -1;
+    tagText = '';
+  };
+  const closeSelectors = (at: number) => {
+    if (selStart >= 0 && selBytes.length >= 4) {
+      const text = utf8Text(Uint8Array.from(selBytes));
+      if (text !== null)
+        hidden.push({ encoding: 'variation-selectors', span: { start: selStart, end: at }, text });
+    }
+    selStart = -1;
+    selBytes = [];
+  };
+  /** Before a visible unit: the pending white space, and the bookkeeping of words and invisibles. */
+  const beforeEmit = (at: number, letter: boolean, ascii: boolean, confusable: boolean) => {
+    if (wsStart >= 0) {
+      if (out.length > 0) {
+        if (wsBreak) out.push(0x0a, wsStart);
+        else {
+          if (wsCount > 1) wideSpaces.add(out.length);
+          out.push(0x20, wsStart);
+        }
+      }
+      wsStart = -1;
+      wsCount = 0;
+      wsBreak = false;
+    }
+    if (invisibleAt >= 0) {
+      if (letter) invisibleInWords.push({ start: invisibleAt, end: at });
+      invisibleAt = -1;
+    }
+    if (letter) {
+      if (wordStart < 0) wordStart = at;
+      if (ascii) wordAscii = true;
+      if (confusable) wordConfusable = true;
+    } else closeWord(at);
+  };
+  const whitespace = (at: number, lineBreak: boolean) => {
+    if (wsStart < 0) wsStart = at;
+    wsCount++;
+    if (lineBreak) wsBreak = true;
+    invisibleAt = -1;
+    closeWord(at);
+  };
+  const lastIsLetter = () => out.length > 0 && wsStart < 0 && isLetter(out.units[out.length - 1] as number);
+
+  for (let i = 0; i < n; ) {
+    const c = source.charCodeAt(i);
+    if (c < 0x80) {
+      if (tagStart >= 0) closeTags(i);
+      if (selStart >= 0) closeSelectors(i);
+      if (c >= 0x41 && c <= 0x5a) {
+        beforeEmit(i, true, true, false);
+        out.push(c + 32, i);
+      } else if (c >= 0x61 && c <= 0x7a) {
+        beforeEmit(i, true, true, false);
+        out.push(c, i);
+      } else if (c === 0x20 || c === 0x09) whitespace(i, false);
+      else if (c >= 0x0a && c <= 0x0d) whitespace(i, true);
+      else if (c < 0x20 || c === 0x7f) {
+        if (invisibleAt < 0 && lastIsLetter()) invisibleAt = i;
+      } else {
+        beforeEmit(i, false, false, false);
+        out.push(c === 0x60 ? 0x27 : c, i);
+      }
+      i++;
+      continue;
+    }
+    const cp = source.codePointAt(i) as number;
+    const width = cp > 0xffff ? 2 : 1;
+    const mapped = mapCodePoint(cp);
+    if (mapped.kind !== Kind.Tag && tagStart >= 0) closeTags(i);
+    if (mapped.kind !== Kind.Selector && selStart >= 0) closeSelectors(i);
+    switch (mapped.kind) {
+      case Kind.Emit: {
+        const text = mapped.text;
+        const first = text.charCodeAt(0);
+        const letter = isLetter(first) || (first >= 0x80 && text.length > 0);
+        beforeEmit(i, letter, false, mapped.confusable);
+        for (let k = 0; k < text.length; k++) out.push(text.charCodeAt(k), i);
+        break;
+      }
+      case Kind.HSpace:
+        whitespace(i, false);
+        break;
+      case Kind.VSpace:
+        whitespace(i, true);
+        break;
+      case Kind.Invisible:
+        if (invisibleAt < 0 && lastIsLetter()) invisibleAt = i;
+        break;
+      case Kind.Tag:
+        if (tagStart < 0) tagStart = i;
+        if (cp >= 0xe0020 && cp <= 0xe007e) tagText += String.fromCharCode(cp - 0xe0000);
+        if (invisibleAt < 0 && lastIsLetter()) invisibleAt = i;
+        break;
+      case Kind.Selector:
+        if (selStart < 0) selStart = i;
+        selBytes.push(cp <= 0xfe0f ? cp - 0xfe00 : cp - 0xe0100 + 16);
+        break;
+      case Kind.Mark:
+        break;
+    }
+    i += width;
+  }
+  closeTags(n);
+  closeSelectors(n);
+  closeWord(n);
+
+  joinSpacedLetters(out, wideSpaces);
+  readLeetspeak(out);
+  const text = unitsToString(out.units, out.length);
+  return {
+    text,
+    offsets: out.offsets.subarray(0, out.length),
+    source,
+    hidden,
+    invisibleInWords,
+    mixedScriptWords,
+  };
+}
+
+/**
+ * Joins runs of three or more single letters separated by one repeated separator, in place. A wide space
+ * (two or more in the source) ends a run: it separated words.
+ */
+function joinSpacedLetters(view: ViewBuilder, wideSpaces: ReadonlySet<number>): void {
+  const u = view.units;
+  const len = view.length;
+  const single = (i: number) =>
+    i < len &&
+    isLetter(u[i] as number) &&
+    (i === 0 || !isWordUnit(u[i - 1] as number)) &&
+    !isWordUnit(u[i + 1] ?? 0);
+  let write = 0;
+  let read = 0;
+  while (read < len) {
+    const sep = u[read + 1] as number;
+    if (single(read) && read + 2 < len && SPACERS.has(sep) && !wideSpaces.has(read + 1) && single(read + 2)) {
+      let end = read;
+      let count = 1;
+      while (end + 2 < len && u[end + 1] === sep && !wideSpaces.has(end + 1) && single(end + 2)) {
+        end += 2;
+        count++;
+      }
+      if (count >= 3) {
+        for (let k = read; k <= end; k += 2) {
+          u[write] = u[k] as number;
+          view.offsets[write] = view.offsets[k] as number;
+          write++;
+        }
+        read = end + 1;
+        continue;
+      }
+    }
+    u[write] = u[read] as number;
+    view.offsets[write] = view.offsets[read] as number;
+    write++;
+    read++;
+  }
+  view.length = write;
+}
+
+/** Reads digits as letters in words that hold both (`pr3v10us` → `previous`), in place. */
+function readLeetspeak(view: ViewBuilder): void {
+  const u = view.units;
+  const len = view.length;
+  let i = 0;
+  while (i < len) {
+    if (!isWordUnit(u[i] as number)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let letters = 0;
+    let leet = 0;
+    while (j < len && isWordUnit(u[j] as number)) {
+      const c = u[j] as number;
+      if (isLetter(c)) letters++;
+      else if (LEET[c] !== undefined) leet++;
+      j++;
+    }
+    if (letters > 0 && leet > 0 && j - i <= 40) {
+      for (let k = i; k < j; k++) {
+        const to = LEET[u[k] as number];
+        if (to !== undefined) u[k] = to;
+      }
+    }
+    i = j;
+  }
+}
+
+const utf16 = new TextDecoder('utf-16le');
+
+function unitsToString(units: Uint16Array, length: number): string {
+  if (length === 0) return '';
+  return utf16.decode(units.subarray(0, length));
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as UTF-8 text, or null when they are not valid UTF-8. */
+export function utf8Text(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** The span in the source that the view range [start, end) came from. */
+export function sourceSpan(view: NormalizedText, start: number, end: number): TextSpan {
+  const { offsets, source } = view;
+  if (offsets.length === 0) return { start: 0, end: 0 };
+  const first = offsets[Math.min(start, offsets.length - 1)] as number;
+  const lastIndex = Math.max(start, Math.min(end, offsets.length) - 1);
+  const last = offsets[lastIndex] as number;
+  const code = source.charCodeAt(last);
+  const width = code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+  return { start: first, end: Math.min(source.length, last + width) };
+}
+
+/** The normalized view of a short string (rule authors write multilingual patterns through it). */
+export function skeleton(text: string): string {
+  return normalizeForScreening(text).text;
+}
