@@ -179,10 +179,10 @@ export function readable(text: string): boolean {
 
 function base64Decode(run: string): string | null {
   const body = run.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
-  const tries = [body];
-  // A run that starts with letters glued to the payload: with padding, the real start is len % 4.
-  if (run.endsWith('=') && run.length % 4 !== 0) tries.push(run.slice(run.length % 4).replace(/=+$/, ''));
-  for (const candidate of tries) {
+  // The run may start with characters glued to the payload ("%3DSWdub3Jl…", "dataSGVsbG8…"): try each of
+  // the four alignments, the run's own first.
+  for (let shift = 0; shift < 4 && body.length - shift >= 8; shift++) {
+    const candidate = body.slice(shift);
     if (candidate.length % 4 === 1) continue;
     const text = utf8Text(Buffer.from(candidate, 'base64'));
     if (text !== null && readable(text)) return text;

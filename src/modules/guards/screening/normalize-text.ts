@@ -386,13 +386,17 @@ function readLeetspeak(view: ViewBuilder): void {
     let j = i;
     let letters = 0;
     let leet = 0;
+    let digitThenLetter = false;
     while (j < len && isWordUnit(u[j] as number)) {
       const c = u[j] as number;
-      if (isLetter(c)) letters++;
-      else if (LEET[c] !== undefined) leet++;
+      if (isLetter(c)) {
+        letters++;
+        if (j > i && isDigit(u[j - 1] as number)) digitThenLetter = true;
+      } else if (LEET[c] !== undefined) leet++;
       j++;
     }
-    if (letters > 0 && leet > 0 && j - i <= 40) {
+    // Digits only at the end are a name or version (base64, rot13, gpt4, sha256), not leetspeak.
+    if (letters > 0 && leet > 0 && digitThenLetter && j - i <= 40) {
       for (let k = i; k < j; k++) {
         const to = LEET[u[k] as number];
         if (to !== undefined) u[k] = to;
