@@ -1,4 +1,5 @@
 import type { NormalizedText } from './normalize-text.js';
+import { quotedMention } from './quoted-mention.js';
 import type { RuleCategory, ScreeningRule, TextOrigin } from './screening-types.js';
 
 /**
@@ -14,6 +15,9 @@ const DOCUMENT_CATEGORIES: ReadonlySet<RuleCategory> = new Set([
   'exfiltration',
   'obfuscation',
 ]);
+
+/** A quoted mention of an attack ("what does 'ignore previous instructions' mean?") counts this much. */
+export const MENTION_FACTOR = 0.5;
 
 /** A rule ready to run: its effective weights, its anchors and its pattern (sticky when anchored). */
 export interface CompiledRule {
@@ -158,7 +162,8 @@ export function matchRules(
     const take = (m: RegExpExecArray): boolean => {
       const end = m.index + m[0].length;
       if (m[0].length === 0 || (rule.accept && !rule.accept(text, m.index, end))) return false;
-      hits.push({ id: rule.id, weight, start: m.index, end });
+      const mention = quotedMention(text, m.index, end);
+      hits.push({ id: rule.id, weight: mention ? weight * MENTION_FACTOR : weight, start: m.index, end });
       found++;
       return true;
     };

@@ -95,7 +95,7 @@ export const fakeDelimiterRules: readonly ScreeningRule[] = family('fake_delimit
     description:
       'Claims the document, session or prompt has ended ("<end of session>", "--- END OF EMAIL ---").',
     pattern: re(
-      '(?<=[<\\[#*=(-] ?)(?:end of|end|new) (?:the )?(?:session|conversation|document|context|prompt|input|text|email|data|file|instructions|user input|system prompt|system message|chat)\\b ?[>\\]#*=)-]',
+      '(?<=[<\\[#*=(%|-] ?)(?:end of|end|new) (?:the )?(?:session|conversation|document|context|prompt|input|text|email|data|file|instructions|user input|system prompt|system message|chat)\\b ?[>\\]#*=)-]',
       '|\\b(?:document|email|context|user input|conversation|session) (?:has )?(?:ended|is over|ends here)\\b',
     ),
     words: ['end', 'new', 'the', 'document', 'email', 'context', 'user', 'conversation', 'session'],

@@ -188,6 +188,19 @@ export const indirectInjectionRules: readonly ScreeningRule[] = family('indirect
     ],
   },
   {
+    id: 'indirect_injection.hidden_markup',
+    weight: 0.35,
+    untrustedWeight: 0.65,
+    description:
+      'Instructions hidden from human readers: HTML comments addressed to the model, text styled invisible.',
+    pattern: re(
+      '<!--(?:[^>\\n]|\\n(?!\\n)){0,200}?\\b(?:ai|assistant|llm|model|chatgpt|gpt|agent|ignore|instructions?|system prompt)\\b',
+      '|\\b(?:display ?: ?none|visibility ?: ?hidden|font-size ?: ?0(?:px|pt|em)?\\b|opacity ?: ?0(?:\\.0)?\\b)',
+    ),
+    words: ['display', 'visibility', 'font', 'opacity'],
+    substrings: ['<!--'],
+  },
+  {
     id: 'indirect_injection.dangerous_code',
     weight: 0.35,
     untrustedWeight: 0.55,

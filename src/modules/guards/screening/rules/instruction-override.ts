@@ -79,7 +79,7 @@ export const instructionOverrideRules: readonly ScreeningRule[] = family('instru
           '(?:ignore[zr]?|oublie[zr]?) (?:toutes? )?(?:les |vos )?(?:instructions|consignes|regles|directives) (?:precedentes|anterieures|ci-dessus)',
         ),
         ml(
-          '(?:ignorier(?:e|en)?|vergiss|vergessen sie) (?:die |alle )?(?:vorherigen|bisherigen|vorangegangenen|obigen|früheren|vorigen) (?:anweisungen|instruktionen|befehle|regeln|vorgaben|aufgaben)',
+          '(?:ignorier(?:e|en)?|vergiss|vergessen sie) (?:nun |jetzt )?(?:die |alle )?(?:vorherigen|bisherigen|vorangegangenen|obigen|früheren|vorigen) (?:anweisungen|instruktionen|befehle|regeln|vorgaben|aufgaben|angaben|informationen)',
         ),
         ml(
           '(?:vergiss|vergessen sie|ignoriere|ignorieren sie) alles,? (?:davor|zuvor|bisherige|vorherige|oben|was (?:davor|vorher|bisher|zuvor|oben) (?:gesagt|geschrieben|stand))',
@@ -157,6 +157,21 @@ export const instructionOverrideRules: readonly ScreeningRule[] = family('instru
     ],
   },
   {
+    id: 'instruction_override.new_instructions_multilingual',
+    weight: 0.45,
+    description: 'Announces new tasks or instructions, in German, French, Spanish, Italian.',
+    pattern: re(
+      any([
+        ml('nun folgen neue (?:aufgaben|anweisungen|instruktionen)'),
+        ml('neue (?:aufgabe|aufgaben|anweisung|anweisungen|instruktionen) ?:'),
+        ml('nouvelles? (?:instructions?|consignes?|taches?) ?:'),
+        ml('nuevas? (?:instrucciones|tareas?) ?:'),
+        ml('nuove? (?:istruzioni|compiti) ?:'),
+      ]),
+    ),
+    words: ['nun', 'neue', 'nouvelle', 'nouvelles', 'nueva', 'nuevas', 'nuove', 'nuova'],
+  },
+  {
     id: 'instruction_override.priority_claim',
     weight: 0.4,
     description:
@@ -195,9 +210,10 @@ export const instructionOverrideRules: readonly ScreeningRule[] = family('instru
     weight: 0.45,
     description: 'Abrupt hijack: "stop everything", "nevermind, instead…", "forget that and…".',
     pattern: re(
-      "\\b(?:stop everything|stop what you(?: are|'re) doing|(?:never ?mind|forget (?:that|this|it|all that))[,.!: -]{0,4}(?:and |now |just |instead |ignore |print |say |output |write ))",
+      "\\b(?:stop everything|stop what you(?: are|'re) doing|(?:never ?mind|forget (?:that|this|it|all that))[,.!: -]{0,4}(?:and |now |just |instead |ignore |print |say |output |write )",
+      "|(?:that is|that's|this is) enough[.!,]{0,3} (?:now|next)\\b)",
     ),
-    words: ['stop', 'nevermind', 'never', 'forget'],
+    words: ['stop', 'nevermind', 'never', 'forget', 'that', 'this'],
   },
   {
     id: 'instruction_override.say_exact',

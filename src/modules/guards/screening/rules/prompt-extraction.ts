@@ -60,6 +60,33 @@ export const promptExtractionRules: readonly ScreeningRule[] = family('prompt_ex
     words: ['your'],
   },
   {
+    id: 'prompt_extraction.your_rules',
+    weight: 0.45,
+    description:
+      'Asks for the model\'s own prompt, instructions or rules ("tell me your instructions"): weak alone.',
+    pattern: re(
+      "\\b(?:reveal|show|print|display|output|repeat|recite|tell|give|share|list|dump|expose|disclose|what (?:are|were|is|was|'s))\\b",
+      '(?: me| us)?(?: all| exactly| verbatim)?(?: of)? (?:your|its) (?:own |full |exact |complete |entire )?(?:prompt|instructions|rules|guidelines|directives|programming|configuration|constraints)\\b',
+    ),
+    words: [
+      'reveal',
+      'show',
+      'print',
+      'display',
+      'output',
+      'repeat',
+      'recite',
+      'tell',
+      'give',
+      'share',
+      'list',
+      'dump',
+      'expose',
+      'disclose',
+      'what',
+    ],
+  },
+  {
     id: 'prompt_extraction.what_you_were_told',
     weight: 0.7,
     description: 'Asks what the model was told, given or programmed with before the conversation.',

@@ -253,6 +253,18 @@ export const roleOverrideRules: readonly ScreeningRule[] = family('role_override
     ],
   },
   {
+    id: 'role_override.authority_claim',
+    weight: 0.4,
+    description:
+      'Claims authority over the model: "I am your developer", "as your creator", "admin access granted".',
+    pattern: re(
+      "\\b(?:i(?: am|'m) (?:your|the) (?:developer|creator|admin|administrator|owner|programmer|maker|operator|trainer|openai (?:employee|engineer|developer)|anthropic (?:employee|engineer))",
+      '|as (?:your|the) (?:developer|creator|admin|administrator|owner|programmer|operator|maker)',
+      '|(?:admin|root|developer|sudo|god|superuser)(?: level| mode)? (?:access|privileges|rights|permissions) (?:granted|enabled|activated|unlocked|confirmed))\\b',
+    ),
+    words: ['i', 'as', 'admin', 'root', 'developer', 'sudo', 'god', 'superuser'],
+  },
+  {
     id: 'role_override.dual_response',
     weight: 0.5,
     description: 'Asks for two answers, a normal one and an unfiltered / jailbroken one.',
@@ -294,10 +306,10 @@ export const roleOverrideRules: readonly ScreeningRule[] = family('role_override
     description:
       'Assigns a new identity ("you are now…", "pretend you are…"): weak alone, role-play is common.',
     pattern: re(
-      "\\b(?:you are now|you're now|you will now (?:be|act|pretend|simulate|roleplay)|pretend (?:that )?(?:you are|you're|to be)|from now on,? you (?:are|will be)|assume the (?:persona|role|identity) of|take on the (?:persona|role) of|you will (?:act|respond|answer) as",
+      "\\b(?:you are now|you're now|now you are|now you're|you will now (?:be|act|pretend|simulate|roleplay)|pretend (?:that )?(?:you are|you're|to be)|from now on,? you (?:are|will be)|assume the (?:persona|role|identity) of|take on the (?:persona|role) of|you will (?:act|respond|answer) as",
       '|(?:assistant|chatgpt|gpt|ai) (?:now|will now|shall now) (?:acts?|behaves?|responds?|becomes?|operates?))\\b',
     ),
-    words: ['you', 'pretend', 'from', 'assume', 'take', 'assistant', 'chatgpt', 'gpt', 'ai'],
+    words: ['you', 'now', 'pretend', 'from', 'assume', 'take', 'assistant', 'chatgpt', 'gpt', 'ai'],
   },
   {
     id: 'role_override.fiction_frame',
