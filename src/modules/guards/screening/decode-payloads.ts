@@ -27,10 +27,7 @@ export interface FindResult {
   readonly candidatesExhausted: boolean;
 }
 
-const BASE64 = /[A-Za-z0-9+/_-]{12,}={0,2}/g;
-const HEX_PLAIN = /(?:0x)?[0-9a-fA-F]{8,}/g;
 const HEX_ESCAPED = /(?:(?:\\x|0x)[0-9a-fA-F]{2}[ ,]?){4,}/g;
-const HEX_SEPARATED = /[0-9a-fA-F]{2}(?:[ :,][0-9a-fA-F]{2}){5,}/g;
 const PERCENT = /%[0-9a-fA-F]{2}(?:[^\s%]{0,40}%[0-9a-fA-F]{2}){2,}[^\s%<>"]{0,40}/g;
 const ENTITIES =
   /&#(?:[xX][0-9a-fA-F]{1,6}|[0-9]{1,7});(?:[^&\s<>]{0,16}&#(?:[xX][0-9a-fA-F]{1,6}|[0-9]{1,7});){2,}/g;
@@ -57,29 +54,30 @@ export function findEncodedRuns(text: string, options: FindOptions): FindResult 
     taken.push({ start, end });
   };
 
-  // Escapes are interleaved with plain text ("&#105;gnore all previous…"), so the payload is the whole
-  // stretch from the first run to the last with every escape decoded. Cheap gates first: most prose has
-  // no '%' and no '&#'.
+  // Escapes are interleaved with plain text ("&#105;gnore all previous…"), so a payload is a stretch of
+  // runs (each within 256 characters of the next) widened to its line, with every escape decoded. Cheap
+  // gates first: most prose has no '%' and no '&#'.
   const inline = (encoding: PayloadEncoding, pattern: RegExp, decodeAll: (s: string) => string | null) => {
-    let first = -1;
-    let last = -1;
+    const stretches: Span[] = [];
     for (const m of text.matchAll(pattern)) {
-      if (first < 0) first = m.index;
-      last = m.index + m[0].length;
-      taken.push({ start: m.index, end: last });
+      const end = m.index + m[0].length;
+      taken.push({ start: m.index, end });
+      const last = stretches[stretches.length - 1];
+      if (last && m.index - last.end <= 256) last.end = end;
+      else stretches.push({ start: m.index, end });
     }
-    if (first < 0) return;
-    // Widen to the surrounding line, so words glued to the escapes come along.
-    const start = Math.max(0, text.lastIndexOf('\n', first) + 1, first - 256);
-    const lineEnd = text.indexOf('\n', last);
-    const end = Math.min(lineEnd < 0 ? text.length : lineEnd, last + 256);
-    if (candidates >= options.maxCandidates) {
-      exhausted = true;
-      return;
+    for (const stretch of stretches) {
+      const start = Math.max(0, text.lastIndexOf('\n', stretch.start) + 1, stretch.start - 256);
+      const lineEnd = text.indexOf('\n', stretch.end);
+      const end = Math.min(lineEnd < 0 ? text.length : lineEnd, stretch.end + 256);
+      if (candidates >= options.maxCandidates) {
+        exhausted = true;
+        return;
+      }
+      candidates++;
+      const decoded = decodeAll(text.slice(start, end));
+      if (decoded !== null && readable(decoded)) runs.push({ encoding, span: { start, end }, text: decoded });
     }
-    candidates++;
-    const decoded = decodeAll(text.slice(start, end));
-    if (decoded !== null && readable(decoded)) runs.push({ encoding, span: { start, end }, text: decoded });
   };
   if (text.includes('%')) inline('url', PERCENT, percentDecode);
   if (text.includes('&#')) inline('html-entities', ENTITIES, entityDecode);
@@ -88,20 +86,16 @@ export function findEncodedRuns(text: string, options: FindOptions): FindResult 
       consider('hex', m.index, m.index + m[0].length, () => hexDecode(m[0].replace(/\\x|0x|[ ,]/g, '')));
     }
   }
-  for (const m of text.matchAll(HEX_SEPARATED)) {
-    consider('hex', m.index, m.index + m[0].length, () => hexDecode(m[0].replace(/[ :,]/g, '')));
+  const found = scanRuns(text, options.minEncodedLength);
+  for (const { start, end } of found.hexPairs) {
+    consider('hex', start, end, () => hexDecode(text.slice(start, end).replace(/[ :,]/g, '')));
   }
-  for (const m of text.matchAll(HEX_PLAIN)) {
-    const digits = m[0].startsWith('0x') ? m[0].slice(2) : m[0];
-    if (digits.length < options.minEncodedLength || digits.length % 2 !== 0) continue;
-    if (!bounded(text, m.index, m.index + m[0].length)) continue;
-    consider('hex', m.index, m.index + m[0].length, () => hexDecode(digits));
+  for (const { start, end } of found.hex) {
+    const digits = text.slice(start, end).replace(/^0x/, '');
+    consider('hex', start, end, () => hexDecode(digits));
   }
-  for (const m of text.matchAll(BASE64)) {
-    const run = m[0];
-    if (run.length < options.minEncodedLength || !/[a-z]/.test(run) || !/[A-Z0-9]/.test(run)) continue;
-    consider('base64', m.index, m.index + run.length, () => base64Decode(run));
-  }
+  for (const { start, end } of found.base64)
+    consider('base64', start, end, () => base64Decode(text.slice(start, end)));
   const split = joinSplitStrings(text);
   // Not recorded in `taken`: the literals may hold encoded runs of their own.
   if (split && !exhausted && candidates < options.maxCandidates && readable(split.text)) {
@@ -116,10 +110,15 @@ export function findEncodedRuns(text: string, options: FindOptions): FindResult 
  * Payload splitting: string literals assigned to short names (`a = "ign"`, `b = "ore all…"`) or joined
  * with `+`, concatenated in the order they appear. Null unless there are two or more pieces.
  */
+const ASSIGNMENT_HINTS = ['="', "='", '=`', '= "', "= '", '= `'];
+const JOIN_HINTS = ['"+', "'+", '`+', '" +', "' +", '` +'];
+
 function joinSplitStrings(text: string): { span: TextSpan; text: string } | null {
-  if (!text.includes('=') && !text.includes('+')) return null;
+  const assigned = ASSIGNMENT_HINTS.some((h) => text.includes(h));
+  const joined = JOIN_HINTS.some((h) => text.includes(h));
+  if (!assigned && !joined) return null;
   const parts: { start: number; end: number; value: string; pieces: number }[] = [];
-  if (text.includes('+')) {
+  if (joined) {
     for (const m of text.matchAll(JOINED)) {
       const literals = [...m[0].matchAll(LITERAL)].map((l) => l[2] as string);
       parts.push({
@@ -132,7 +131,7 @@ function joinSplitStrings(text: string): { span: TextSpan; text: string } | null
     }
   }
   const joinedSpans = parts.slice();
-  for (const m of text.matchAll(ASSIGNED)) {
+  for (const m of assigned ? text.matchAll(ASSIGNED) : []) {
     const start = m.index;
     const end = start + m[0].length;
     if (joinedSpans.some((j) => start < j.end && end > j.start)) continue;
@@ -147,13 +146,89 @@ function joinSplitStrings(text: string): { span: TextSpan; text: string } | null
   };
 }
 
-/** A plain hex run must stand alone (not the tail of a longer word such as a base64 run). */
-function bounded(text: string, start: number, end: number): boolean {
-  const before = start > 0 ? text.charCodeAt(start - 1) : 0x20;
-  const after = end < text.length ? text.charCodeAt(end) : 0x20;
-  const word = (c: number) =>
-    (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) || c === 0x2b;
-  return !word(before) && !word(after);
+const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+const isAlnum = (c: number) => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+/** The base64 alphabet, standard and URL-safe. */
+const isBase64 = (c: number) => isAlnum(c) || c === 0x2b || c === 0x2f || c === 0x5f || c === 0x2d;
+const isPairSeparator = (c: number) => c === 0x20 || c === 0x3a || c === 0x2c;
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * One pass over the text for the candidates of the run-shaped encodings: base64 runs (with their `=`
+ * padding), plain hex runs standing alone (even length, optional `0x`), and six or more hex pairs
+ * separated by one space, colon or comma. A loop rather than regexes: every character is looked at a
+ * fixed number of times, however the runs are laid out.
+ */
+function scanRuns(text: string, minLength: number): { base64: Span[]; hex: Span[]; hexPairs: Span[] } {
+  const base64: Span[] = [];
+  const hex: Span[] = [];
+  const hexPairs: Span[] = [];
+  let pairStart = -1;
+  let pairEnd = -1;
+  let pairs = 0;
+  const flushPairs = () => {
+    if (pairs >= 6) hexPairs.push({ start: pairStart, end: pairEnd });
+    pairs = 0;
+  };
+  const alnumRun = (start: number, end: number) => {
+    const length = end - start;
+    if (length === 2 && isHex(text.charCodeAt(start)) && isHex(text.charCodeAt(start + 1))) {
+      if (pairs > 0 && start === pairEnd + 1 && isPairSeparator(text.charCodeAt(pairEnd))) pairs++;
+      else {
+        flushPairs();
+        pairStart = start;
+        pairs = 1;
+      }
+      pairEnd = end;
+      return;
+    }
+    flushPairs();
+    const from =
+      length > 2 && text.charCodeAt(start) === 0x30 && (text.charCodeAt(start + 1) | 0x20) === 0x78
+        ? start + 2
+        : start;
+    const digits = end - from;
+    if (digits < minLength || digits % 2 !== 0) return;
+    if (text.charCodeAt(start - 1) === 0x2b || text.charCodeAt(end) === 0x2b) return;
+    for (let k = from; k < end; k++) if (!isHex(text.charCodeAt(k))) return;
+    hex.push({ start, end });
+  };
+  const base64Run = (start: number, end: number) => {
+    let stop = end;
+    while (stop < text.length && stop - end < 2 && text.charCodeAt(stop) === 0x3d) stop++;
+    if (end - start < minLength) return;
+    let lower = false;
+    let upperOrDigit = false;
+    for (let k = start; k < end && !(lower && upperOrDigit); k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 0x61 && c <= 0x7a) lower = true;
+      else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) upperOrDigit = true;
+    }
+    if (lower && upperOrDigit) base64.push({ start, end: stop });
+  };
+  let alnumStart = -1;
+  let base64Start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if (isAlnum(c)) {
+      if (alnumStart < 0) alnumStart = i;
+    } else if (alnumStart >= 0) {
+      alnumRun(alnumStart, i);
+      alnumStart = -1;
+    }
+    if (isBase64(c)) {
+      if (base64Start < 0) base64Start = i;
+    } else if (base64Start >= 0) {
+      base64Run(base64Start, i);
+      base64Start = -1;
+    }
+  }
+  flushPairs();
+  return { base64, hex, hexPairs };
 }
 
 /**

@@ -194,7 +194,14 @@ function normalize(source: string, mapCodePoint: (cp: number) => Mapped): Normal
   let wsBreak = false;
   let invisibleAt = -1;
   let wordStart = -1;
+  /** View length when the current word began, for counting one-letter words. */
+  let wordView = 0;
   let wordAscii = false;
+  // Hints that let the clean-up passes skip texts that cannot need them.
+  /** View index of each one-letter word: where the spaced-letters pass looks. */
+  const singles: number[] = [];
+  /** View indices where a digit meets a letter: the words the leetspeak pass looks at. */
+  const leetAt: number[] = [];
   let wordConfusable = false;
   let tagStart = -1;
   let tagText = '';
@@ -202,7 +209,9 @@ function normalize(source: string, mapCodePoint: (cp: number) => Mapped): Normal
   let selBytes: number[] = [];
 
   const closeWord = (at: number) => {
-    if (wordStart >= 0 && wordAscii && wordConfusable) mixedScriptWords.push({ start: wordStart, end: at });
+    if (wordStart < 0) return;
+    if (wordAscii && wordConfusable) mixedScriptWords.push({ start: wordStart, end: at });
+    if (out.length - wordView === 1) singles.push(wordView);
     wordStart = -1;
     wordAscii = false;
     wordConfusable = false;
@@ -224,7 +233,7 @@ function normalize(source: string, mapCodePoint: (cp: number) => Mapped): Normal
     selBytes = [];
   };
   /** Before a visible unit: the pending white space, and the bookkeeping of words and invisibles. */
-  const beforeEmit = (at: number, letter: boolean, ascii: boolean, confusable: boolean) => {
+  const beforeEmit = (at: number, letter: boolean, ascii: boolean, confusable: boolean, digit = false) => {
     if (wsStart >= 0) {
       if (out.length > 0) {
         if (wsBreak) out.push(0x0a, wsStart);
@@ -241,11 +250,19 @@ function normalize(source: string, mapCodePoint: (cp: number) => Mapped): Normal
       if (letter) invisibleInWords.push({ start: invisibleAt, end: at });
       invisibleAt = -1;
     }
+    const last = out.length > 0 ? (out.units[out.length - 1] as number) : 0;
     if (letter) {
-      if (wordStart < 0) wordStart = at;
+      if (wordStart < 0) {
+        wordStart = at;
+        wordView = out.length;
+        if (isDigit(last) && wsStart < 0) leetAt.push(out.length);
+      }
       if (ascii) wordAscii = true;
       if (confusable) wordConfusable = true;
-    } else closeWord(at);
+    } else {
+      if (digit && isLetter(last) && wsStart < 0) leetAt.push(out.length);
+      closeWord(at);
+    }
   };
   const whitespace = (at: number, lineBreak: boolean) => {
     if (wsStart < 0) wsStart = at;
@@ -258,6 +275,23 @@ function normalize(source: string, mapCodePoint: (cp: number) => Mapped): Normal
 
   for (let i = 0; i < n; ) {
     const c = source.charCodeAt(i);
+    // Fast path, most of any text: an ASCII letter inside a word with nothing pending.
+    if (
+      ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) &&
+      wordStart >= 0 &&
+      wsStart < 0 &&
+      invisibleAt < 0 &&
+      tagStart < 0 &&
+      selStart < 0 &&
+      out.length < out.units.length
+    ) {
+      out.units[out.length] = c | 0x20;
+      out.offsets[out.length] = i;
+      out.length++;
+      wordAscii = true;
+      i++;
+      continue;
+    }
     if (c < 0x80) {
       if (tagStart >= 0) closeTags(i);
       if (selStart >= 0) closeSelectors(i);
@@ -272,7 +306,7 @@ function normalize(source: string, mapCodePoint: (cp: number) => Mapped): Normal
       else if (c < 0x20 || c === 0x7f) {
         if (invisibleAt < 0 && lastIsLetter()) invisibleAt = i;
       } else {
-        beforeEmit(i, false, false, false);
+        beforeEmit(i, false, false, false, c >= 0x30 && c <= 0x39);
         out.push(c === 0x60 ? 0x27 : c, i);
       }
       i++;
@@ -319,8 +353,9 @@ function normalize(source: string, mapCodePoint: (cp: number) => Mapped): Normal
   closeSelectors(n);
   closeWord(n);
 
-  joinSpacedLetters(out, wideSpaces);
-  readLeetspeak(out);
+  // Leetspeak first: it maps in place one for one, so its hints (view indices) are still valid.
+  if (leetAt.length > 0) readLeetspeak(out, leetAt);
+  if (singles.length >= 3) joinSpacedLetters(out, singles, wideSpaces);
   const text = unitsToString(out.units, out.length);
   return {
     text,
@@ -333,56 +368,71 @@ function normalize(source: string, mapCodePoint: (cp: number) => Mapped): Normal
 }
 
 /**
- * Joins runs of three or more single letters separated by one repeated separator, in place. A wide space
- * (two or more in the source) ends a run: it separated words.
+ * Joins runs of three or more one-letter words separated by one repeated separator (`i g n o r e`,
+ * `i.g.n.o.r.e`), in place. A wide space (two or more in the source) ends a run: it separated words. Only
+ * the one-letter words the main loop saw are examined, and only the view after the first run is moved.
  */
-function joinSpacedLetters(view: ViewBuilder, wideSpaces: ReadonlySet<number>): void {
+function joinSpacedLetters(
+  view: ViewBuilder,
+  singles: readonly number[],
+  wideSpaces: ReadonlySet<number>,
+): void {
   const u = view.units;
+  const offsets = view.offsets;
   const len = view.length;
   const single = (i: number) =>
-    i < len &&
     isLetter(u[i] as number) &&
     (i === 0 || !isWordUnit(u[i - 1] as number)) &&
-    !isWordUnit(u[i + 1] ?? 0);
-  let write = 0;
-  let read = 0;
-  while (read < len) {
-    const sep = u[read + 1] as number;
-    if (single(read) && read + 2 < len && SPACERS.has(sep) && !wideSpaces.has(read + 1) && single(read + 2)) {
-      let end = read;
-      let count = 1;
-      while (end + 2 < len && u[end + 1] === sep && !wideSpaces.has(end + 1) && single(end + 2)) {
-        end += 2;
-        count++;
-      }
-      if (count >= 3) {
-        for (let k = read; k <= end; k += 2) {
-          u[write] = u[k] as number;
-          view.offsets[write] = view.offsets[k] as number;
-          write++;
-        }
-        read = end + 1;
-        continue;
-      }
+    (i + 1 >= len || !isWordUnit(u[i + 1] as number));
+  const runs: [number, number][] = [];
+  for (let k = 0; k < singles.length; ) {
+    const first = singles[k] as number;
+    const sep = u[first + 1] as number;
+    let m = k;
+    while (
+      m + 1 < singles.length &&
+      singles[m + 1] === (singles[m] as number) + 2 &&
+      u[(singles[m] as number) + 1] === sep &&
+      !wideSpaces.has((singles[m] as number) + 1)
+    ) {
+      m++;
     }
-    u[write] = u[read] as number;
-    view.offsets[write] = view.offsets[read] as number;
-    write++;
-    read++;
+    const last = singles[m] as number;
+    let ok = m - k >= 2 && SPACERS.has(sep);
+    for (let q = k; ok && q <= m; q++) ok = single(singles[q] as number);
+    if (ok) runs.push([first, last]);
+    k = m + 1;
   }
+  if (runs.length === 0) return;
+  let write = (runs[0] as [number, number])[0];
+  let read = write;
+  const copy = (from: number) => {
+    u[write] = u[from] as number;
+    offsets[write] = offsets[from] as number;
+    write++;
+  };
+  for (const [first, last] of runs) {
+    while (read < first) copy(read++);
+    for (let k = first; k <= last; k += 2) copy(k);
+    read = last + 1;
+  }
+  while (read < len) copy(read++);
   view.length = write;
 }
 
-/** Reads digits as letters in words that hold both (`pr3v10us` → `previous`), in place. */
-function readLeetspeak(view: ViewBuilder): void {
+/**
+ * Reads digits as letters in words that hold both (`pr3v10us` → `previous`), in place, looking only at
+ * the words around `hints` (where a digit meets a letter). It runs before the spaced-letters pass, which
+ * removes units and would move the hints.
+ */
+function readLeetspeak(view: ViewBuilder, hints: readonly number[]): void {
   const u = view.units;
   const len = view.length;
-  let i = 0;
-  while (i < len) {
-    if (!isWordUnit(u[i] as number)) {
-      i++;
-      continue;
-    }
+  let done = -1;
+  for (const hint of hints) {
+    if (hint < done || hint >= len) continue;
+    let i = hint;
+    while (i > 0 && isWordUnit(u[i - 1] as number)) i--;
     let j = i;
     let letters = 0;
     let leet = 0;
@@ -395,6 +445,7 @@ function readLeetspeak(view: ViewBuilder): void {
       } else if (LEET[c] !== undefined) leet++;
       j++;
     }
+    done = j;
     // Digits only at the end are a name or version (base64, rot13, gpt4, sha256), not leetspeak.
     if (letters > 0 && leet > 0 && digitThenLetter && j - i <= 40) {
       for (let k = i; k < j; k++) {
@@ -402,7 +453,6 @@ function readLeetspeak(view: ViewBuilder): void {
         if (to !== undefined) u[k] = to;
       }
     }
-    i = j;
   }
 }
 

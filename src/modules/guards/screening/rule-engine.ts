@@ -74,6 +74,8 @@ export interface RuleSet {
   readonly rules: readonly CompiledRule[];
   readonly trie: Int32Array;
   readonly owners: readonly (readonly number[] | undefined)[];
+  /** Substring anchors grouped by first character: one `indexOf` scan per character, not per substring. */
+  readonly byFirstChar: ReadonlyMap<string, readonly { literal: string; rule: number }[]>;
 }
 
 const SYMBOLS = 37;
@@ -108,7 +110,17 @@ export function buildRuleSet(rules: readonly CompiledRule[]): RuleSet {
       else if (!list.includes(index)) list.push(index);
     }
   });
-  return { rules, trie: Int32Array.from(next), owners };
+  const byFirstChar = new Map<string, { literal: string; rule: number }[]>();
+  rules.forEach((compiled, rule) => {
+    for (const literal of compiled.substrings) {
+      if (literal === '') throw new RangeError(`rule ${compiled.id}: an anchor substring is empty`);
+      const first = literal[0] as string;
+      const group = byFirstChar.get(first);
+      if (group) group.push({ literal, rule });
+      else byFirstChar.set(first, [{ literal, rule }]);
+    }
+  });
+  return { rules, trie: Int32Array.from(next), owners, byFirstChar };
 }
 
 /** Start positions of anchor words in the view, per rule (ascending). */
@@ -137,6 +149,16 @@ function anchorPositions(text: string, set: RuleSet): (number[] | undefined)[] {
       const at = positions[r];
       if (at) at.push(start);
       else positions[r] = [start];
+    }
+  }
+  for (const [first, group] of set.byFirstChar) {
+    for (let at = text.indexOf(first); at >= 0; at = text.indexOf(first, at + 1)) {
+      for (const { literal, rule } of group) {
+        if (!text.startsWith(literal, at)) continue;
+        const list = positions[rule];
+        if (list) list.push(at);
+        else positions[rule] = [at];
+      }
     }
   }
   return positions;
@@ -176,11 +198,8 @@ export function matchRules(
       pattern.lastIndex = 0;
       return;
     }
-    const starts = positions[index] ?? [];
-    for (const literal of rule.substrings) {
-      for (let at = text.indexOf(literal); at >= 0; at = text.indexOf(literal, at + 1)) starts.push(at);
-    }
-    if (starts.length === 0) return;
+    const starts = positions[index];
+    if (!starts) return;
     if (rule.substrings.length > 0) starts.sort((a, b) => a - b);
     let covered = -1;
     for (const at of starts) {

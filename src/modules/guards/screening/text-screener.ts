@@ -143,6 +143,7 @@ export function createTextScreener(input?: ScreeningConfigInput, classifier?: Te
     const decodedTexts: string[] = [];
     const { decode } = config;
     let decodedChars = 0;
+    const seen = new Set<string>();
     const addHit = (hit: RuleHit) => {
       if (hits.length < MAX_HITS) hits.push(hit);
       else limits.add('spans');
@@ -185,6 +186,9 @@ export function createTextScreener(input?: ScreeningConfigInput, classifier?: Te
         continue;
       }
       for (const run of runs) {
+        // The same payload repeated (a pasted block, an attack stuffed many times) is screened once.
+        if (seen.has(run.text)) continue;
+        seen.add(run.text);
         if (decoded.length >= decode.maxPayloads) {
           limits.add('decode-payloads');
           break;

@@ -120,7 +120,7 @@ export const instructionOverrideRules: readonly ScreeningRule[] = family('instru
       'negeer',
       'vergeet',
     ],
-    substrings: [ml('игнорир'), ml('забуд'), ml('проигнорир'), '忽略', '无视', '忘记', '忘掉', '不要理会'],
+    substrings: [ml('игнорир'), ml('забуд'), '忽略', '无视', '忘记', '忘掉', '不要理会'],
   },
   {
     id: 'instruction_override.new_instructions',
