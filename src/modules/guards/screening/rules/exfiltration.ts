@@ -10,7 +10,7 @@ export const exfiltrationRules: readonly ScreeningRule[] = family('exfiltration'
     pattern: re(
       '\\b(?:send|forward|email|e-mail|mail|post|upload|transmit|exfiltrate|leak|copy|submit|deliver)\\b',
       GAP(40),
-      "\\b(?:passwords?|credentials?|api keys?|secret keys?|secrets|tokens?|cookies?|session|chat history|conversation(?: history)?|emails?|inbox|contacts|personal (?:data|information|info|details)|private (?:data|information|keys?)|user(?:'s)? data|files|documents|messages|ssn|credit card(?: numbers?)?)\\b",
+      "\\b(?:passwords?|credentials?|api keys?|secret keys?|secrets|tokens?|cookies?|session|chat history|conversation(?: history)?|emails?|inbox|contacts|contact ?lists?|address ?book|personal (?:data|information|info|details)|private (?:data|information|keys?)|user(?:'s)? data|files|documents|messages|ssn|credit card(?: numbers?)?)\\b",
       GAP(40),
       '\\bto\\b ',
       '(?:https?:|www\\.|[a-z0-9._-]+@[a-z0-9-]+\\.|the (?:following|attacker|address|url|email|server|endpoint|webhook)|this (?:address|url|email|server|endpoint|link|webhook))',
@@ -46,6 +46,16 @@ export const exfiltrationRules: readonly ScreeningRule[] = family('exfiltration'
     ),
     words: ['append', 'add', 'include', 'put', 'encode'],
     substrings: ['!['],
+  },
+  {
+    id: 'exfiltration.license_keys',
+    weight: 0.3,
+    description:
+      'Product, activation, licence or serial keys (the "grandmother reads me keys" family): weak alone.',
+    pattern: re(
+      '\\b(?:windows|office|product|activation|license|licence|serial|cd|steam) (?:keys?|codes?)\\b',
+    ),
+    words: ['windows', 'office', 'product', 'activation', 'license', 'licence', 'serial', 'cd', 'steam'],
   },
   {
     id: 'exfiltration.credentials_request',

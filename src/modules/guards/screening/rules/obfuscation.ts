@@ -16,6 +16,17 @@ export const obfuscationRules: readonly ScreeningRule[] = family('obfuscation', 
     words: ['decode', 'decrypt', 'decipher', 'translate', 'convert', 'reverse', 'unscramble', 'read'],
   },
   {
+    id: 'obfuscation.evade_filter',
+    weight: 0.5,
+    description:
+      'Says the aim is to get past a filter ("so the filter does not catch it", "to bypass moderation").',
+    pattern: re(
+      "\\b(?:(?:so|so that|to make sure|such that) (?:the |your |any |a )?(?:filters?|moderation|moderators?|guardrails?|censors?|detectors?|classifiers?|safety systems?) (?:does ?n[o']?t|do ?n[o']?t|won'?t|can'?t|cannot|will not|would not|wouldn'?t) (?:catch|detect|notice|flag|block|see|trigger)",
+      '|(?:to |and )?(?:avoid|evade|dodge|get past|slip past|sneak past|trick|fool) (?:the |your |any |a )?(?:content )?(?:filters?|moderation|detection|detectors?|classifiers?|guardrails?|censorship|safety (?:filters?|systems?|checks?)))\\b',
+    ),
+    words: ['so', 'to', 'such', 'and', 'avoid', 'evade', 'dodge', 'get', 'slip', 'sneak', 'trick', 'fool'],
+  },
+  {
     id: 'obfuscation.encoded_reply',
     weight: 0.25,
     untrustedWeight: 0.5,

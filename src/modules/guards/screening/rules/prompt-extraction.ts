@@ -87,6 +87,16 @@ export const promptExtractionRules: readonly ScreeningRule[] = family('prompt_ex
     ],
   },
   {
+    id: 'prompt_extraction.verbatim',
+    weight: 0.35,
+    description:
+      'Asks for an exact copy ("word for word", "verbatim"): raises an extraction request, weak alone.',
+    pattern: re(
+      '\\b(?:word for word|verbatim|character for character|letter for letter|exactly as (?:written|given|stated))\\b',
+    ),
+    words: ['word', 'verbatim', 'character', 'letter', 'exactly'],
+  },
+  {
     id: 'prompt_extraction.what_you_were_told',
     weight: 0.7,
     description: 'Asks what the model was told, given or programmed with before the conversation.',

@@ -265,6 +265,18 @@ export const roleOverrideRules: readonly ScreeningRule[] = family('role_override
     words: ['i', 'as', 'admin', 'root', 'developer', 'sudo', 'god', 'superuser'],
   },
   {
+    id: 'role_override.sympathy_persona',
+    weight: 0.45,
+    description: 'A dead or dying relative who "used to" recite something (the grandmother exploit).',
+    pattern: re(
+      '\\b(?:act|acting|pretend|roleplay|role-play|play|be|become|imitate|impersonate)\\b(?: as| to be| like)? my ',
+      '(?:(?:dead|deceased|late|dying|departed|passed|sick) )?(?:grand(?:ma|mother|pa|father)|nana|granny|mother|father|mom|mum|dad)\\b',
+      GAP(100),
+      '\\bused to\\b',
+    ),
+    words: ['act', 'acting', 'pretend', 'roleplay', 'role', 'play', 'be', 'become', 'imitate', 'impersonate'],
+  },
+  {
     id: 'role_override.dual_response',
     weight: 0.5,
     description: 'Asks for two answers, a normal one and an unfiltered / jailbroken one.',
