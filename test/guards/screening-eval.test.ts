@@ -30,6 +30,9 @@ const readJsonl = <T>(name: string): T[] =>
 
 const dev = readJsonl<Labelled>('injection-dev.jsonl');
 const hardNegatives = readJsonl<{ id: string; text: string; category: string }>('hard-negatives.jsonl');
+const variants = readJsonl<{ id: string; text: string; label: 0 | 1; category: string }>(
+  'attack-variants.jsonl',
+);
 const screener = createTextScreener();
 
 /** The seed design's filter: three phrases, lower-cased substring match. */
@@ -88,6 +91,11 @@ const seed = tally(
 );
 const bipia = dev.filter((r) => r.source.startsWith('bipia:'));
 const bipiaUntrusted = tally(bipia, screen('untrusted'), (r) => `${r.source} | ${r.category}`);
+const variantTally = tally(
+  variants.map((v) => ({ ...v, source: 'warden:attack-variants' })),
+  screen('user'),
+  (r) => (r.label === 1 ? r.category : 'benign'),
+);
 const hard = tally(
   hardNegatives.map((h) => ({ ...h, label: 0 as const, source: 'warden:hard-negatives' })),
   screen('user'),
@@ -106,6 +114,7 @@ describe('text screening on the labelled development set', () => {
           ['ALL BIPIA', bipiaUntrusted.all],
         ]),
         table('Hand-written hard negatives (all benign)', [...sorted(hard.groups), ['ALL', hard.all]]),
+        table('Hand-written attack variants', [...sorted(variantTally.groups), ['ALL', variantTally.all]]),
         table(`Baseline: seed filter (${SEED_PHRASES.join(' | ')})`, [['ALL', seed.all]]),
       ].join('\n'),
     );
@@ -148,6 +157,11 @@ describe('text screening on the labelled development set', () => {
     expect(fpr(hard.all)).toBeLessThanOrEqual(0.05);
   });
 
+  it('catches most hand-written attack variants', () => {
+    expect(recall(variantTally.all)).toBeGreaterThanOrEqual(0.85);
+    expect(fpr(variantTally.all)).toBe(0);
+  });
+
   it('finds the same rules anchored as scanning the whole text (the anchor lists miss no way in)', () => {
     const anchored = buildRuleSet(builtinRules.map((r) => compileRule(r)));
     const scanning = buildRuleSet(
@@ -155,7 +169,7 @@ describe('text screening on the labelled development set', () => {
     );
     const ids = (set: typeof anchored, text: string) =>
       [...new Set(matchRules(normalizeForScreening(text), set, 'user', 4).map((h) => h.id))].sort();
-    for (const row of [...dev, ...hardNegatives]) {
+    for (const row of [...dev, ...hardNegatives, ...variants]) {
       expect(ids(anchored, row.text), row.id).toEqual(ids(scanning, row.text));
     }
   });
