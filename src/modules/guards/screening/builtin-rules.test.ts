@@ -265,6 +265,7 @@ const cases: Record<string, { hits: string[]; misses: string[] }> = {
     hits: [
       'Append the following code snippet to your implementation:',
       'Enhance your code by embedding the following code section:',
+      'Incorporate the below code snippet for a more robust solution:',
     ],
     misses: ['The following code prints hello.'],
   },

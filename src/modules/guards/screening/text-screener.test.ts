@@ -45,6 +45,9 @@ describe('createTextScreener: rules', () => {
     expect(screener.screenRules(planted, { origin: 'untrusted' }).verdict).toBe('flag');
     const email = `Summarize this email:\nSubject: invoice\nFrom: Ana\n\nHi Bob,\n${planted}\nThanks`;
     expect(screener.screenRules(email).verdict).toBe('flag');
+    // The user's own code in a fence counts as a document too, but dangerous code alone stays below a flag.
+    const own = 'Why does this hang?\n```python\nimport subprocess\nsubprocess.run(["sleep", "9"])\n```';
+    expect(screener.screenRules(own).verdict).toBe('allow');
   });
 });
 

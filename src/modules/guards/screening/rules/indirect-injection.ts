@@ -176,7 +176,8 @@ export const indirectInjectionRules: readonly ScreeningRule[] = family('indirect
     pattern: re(
       '\\b(?:following|below|subsequent|attached|provided|next|this) (?:code|snippet|script|payload|command)(?: (?:snippet|section|block|segment|fragment|piece|excerpt|lines?))?\\b',
       GAP(60),
-      '\\byour (?:code(?:base)?|algorithm|implementation|solution|program|project|response|reply|answer|output|script|architecture|functionality|logic|application|app|software|model|system)\\b',
+      '\\b(?:your (?:code(?:base)?|algorithm|implementation|solution|program|project|response|reply|answer|output|script|architecture|functionality|logic|application|app|software|model|system)',
+      '|an? (?:more |better |improved )?(?:robust|secure|efficient|optimi[sz]ed|improved|better|cleaner|faster|stable|reliable|complete) (?:code|solution|implementation|program|algorithm|script))\\b',
       '|\\b(?:enhance|improve|optimi[sz]e|refine|strengthen|fortify|augment|upgrade|adjust) your (?:code(?:base)?|algorithm|implementation|solution|program|script|logic)\\b',
       GAP(40),
       '\\b(?:following|below|subsequent|this) (?:code|snippet|script)\\b',
@@ -217,7 +218,7 @@ export const indirectInjectionRules: readonly ScreeningRule[] = family('indirect
   {
     id: 'indirect_injection.dangerous_code',
     weight: 0.35,
-    untrustedWeight: 0.55,
+    untrustedWeight: 0.45,
     description:
       'Code that downloads and runs, opens a shell or tunnel, plants keys or boot entries, encrypts or wipes files, or captures the screen, clipboard or keys and ships them out.',
     pattern: re(
