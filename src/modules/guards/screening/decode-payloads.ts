@@ -41,8 +41,16 @@ export function findEncodedRuns(text: string, options: FindOptions): FindResult 
   let candidates = 0;
   let exhausted = false;
   const overlaps = (start: number, end: number) => taken.some((t) => start < t.end && end > t.start);
-  const consider = (encoding: PayloadEncoding, start: number, end: number, decode: () => string | null) => {
-    if (exhausted || overlaps(start, end)) return;
+  const consider = (
+    encoding: PayloadEncoding,
+    start: number,
+    end: number,
+    decode: () => string | null,
+    plausible: () => boolean = () => true,
+  ) => {
+    // The cheap look at the first bytes does not count against the budget: hashes, keys and identifiers
+    // (a lockfile, a Java class) fail it, so only text-like runs spend candidates.
+    if (exhausted || overlaps(start, end) || !plausible()) return;
     if (candidates >= options.maxCandidates) {
       exhausted = true;
       return;
@@ -92,10 +100,24 @@ export function findEncodedRuns(text: string, options: FindOptions): FindResult 
   }
   for (const { start, end } of found.hex) {
     const digits = text.slice(start, end).replace(/^0x/, '');
-    consider('hex', start, end, () => hexDecode(digits));
+    consider(
+      'hex',
+      start,
+      end,
+      () => hexDecode(digits),
+      () => textLike(Buffer.from(digits.slice(0, 48), 'hex')),
+    );
   }
-  for (const { start, end } of found.base64)
-    consider('base64', start, end, () => base64Decode(text.slice(start, end)));
+  for (const { start, end } of found.base64) {
+    const run = text.slice(start, end);
+    consider(
+      'base64',
+      start,
+      end,
+      () => base64Decode(run),
+      () => base64Prefixes(run).some(textLike),
+    );
+  }
   const split = joinSplitStrings(text);
   // Not recorded in `taken`: the literals may hold encoded runs of their own.
   if (split && !exhausted && candidates < options.maxCandidates && readable(split.text)) {
@@ -250,6 +272,26 @@ export function readable(text: string): boolean {
     else if (c >= 0xa0) printable++;
   }
   return bad * 20 <= text.length && printable * 10 >= text.length * 9 && alnum * 2 >= text.length;
+}
+
+const lenientUtf8 = new TextDecoder('utf-8');
+
+/**
+ * Whether the first decoded bytes read as text (the `readable` test on them, invalid UTF-8 counting as
+ * bad). Random bytes (a hash, a key, a mangled identifier) essentially never pass over 24 bytes.
+ */
+function textLike(bytes: Uint8Array): boolean {
+  return readable(lenientUtf8.decode(bytes));
+}
+
+/** The first 24 bytes of a base64 run at each of the four alignments. */
+function base64Prefixes(run: string): Uint8Array[] {
+  const body = run.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+  const prefixes: Uint8Array[] = [];
+  for (let shift = 0; shift < 4 && body.length - shift >= 8; shift++) {
+    prefixes.push(Buffer.from(body.slice(shift, shift + 32), 'base64'));
+  }
+  return prefixes;
 }
 
 function base64Decode(run: string): string | null {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { defaultScreeningConfig } from './screening-config.js';
 import type { TextClassifier } from './screening-types.js';
@@ -134,6 +135,22 @@ describe('createTextScreener: limits', () => {
     const deep = createTextScreener({ decode: { maxDepth: 5 } }).screenRules(text);
     expect(deep.verdict).toBe('block');
     expect(createTextScreener({ decode: { maxDepth: 0 } }).screenRules(b64(attack)).decoded).toEqual([]);
+  });
+
+  it('spends no decoding budget on hashes, keys and long identifiers (a lockfile, Java code)', () => {
+    const lock = Array.from(
+      { length: 400 },
+      (_, i) =>
+        `"pkg${i}": { "integrity": "sha512-${createHash('sha512').update(String(i)).digest('base64')}", "shasum": "${createHash('sha1').update(String(i)).digest('hex')}" }`,
+    ).join(',\n');
+    const java = Array.from(
+      { length: 300 },
+      (_, i) => `AbstractSingletonProxyFactoryBean${i} listableBeanFactory${i};`,
+    ).join('\n');
+    for (const text of [lock, java]) {
+      const r = createTextScreener().screenRules(text);
+      expect(r).toMatchObject({ verdict: 'allow', decoded: [], limits: [] });
+    }
   });
 
   it('caps the number and the total size of decoded payloads', () => {
