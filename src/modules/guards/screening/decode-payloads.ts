@@ -65,16 +65,22 @@ export function findEncodedRuns(text: string, options: FindOptions): FindResult 
   // Escapes are interleaved with plain text ("&#105;gnore all previous…"), so a payload is a stretch of
   // runs (each within 256 characters of the next) widened to its line, with every escape decoded. Cheap
   // gates first: most prose has no '%' and no '&#'.
+  // A stretch whose escapes stand only for spaces and punctuation (`red%20shoes`, `&#8212;`) hides no
+  // word from the rules and is not decoded: links and markup would otherwise fill the payload budget.
   const inline = (encoding: PayloadEncoding, pattern: RegExp, decodeAll: (s: string) => string | null) => {
-    const stretches: Span[] = [];
+    const stretches: (Span & { words: boolean })[] = [];
     for (const m of text.matchAll(pattern)) {
       const end = m.index + m[0].length;
       taken.push({ start: m.index, end });
+      const words = escapesWordCharacters(m[0]);
       const last = stretches[stretches.length - 1];
-      if (last && m.index - last.end <= 256) last.end = end;
-      else stretches.push({ start: m.index, end });
+      if (last && m.index - last.end <= 256) {
+        last.end = end;
+        last.words ||= words;
+      } else stretches.push({ start: m.index, end, words });
     }
     for (const stretch of stretches) {
+      if (!stretch.words) continue;
       const start = Math.max(0, text.lastIndexOf('\n', stretch.start) + 1, stretch.start - 256);
       const lineEnd = text.indexOf('\n', stretch.end);
       const end = Math.min(lineEnd < 0 ? text.length : lineEnd, stretch.end + 256);
@@ -269,7 +275,11 @@ export function readable(text: string): boolean {
       printable++;
     } else if (c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c < 0x7f)) printable++;
     else if (c < 0x20 || c === 0x7f || c === 0xfffd || (c >= 0x80 && c < 0xa0)) bad++;
-    else if (c >= 0xa0) printable++;
+    else if (c >= 0xa0) {
+      // Letters of other scripts count as letters: a base64 payload may be Cyrillic or CJK text.
+      alnum++;
+      printable++;
+    }
   }
   return bad * 20 <= text.length && printable * 10 >= text.length * 9 && alnum * 2 >= text.length;
 }
@@ -310,6 +320,26 @@ function base64Decode(run: string): string | null {
 function hexDecode(digits: string): string | null {
   if (digits.length % 2 !== 0 || digits.length < 8) return null;
   return utf8Text(Buffer.from(digits, 'hex'));
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * Whether a run of escapes encodes a letter or digit: ASCII ones, any byte of a multi-byte UTF-8
+ * sequence (percent-encoding), or a letter or digit of any script (entities; not dashes or quotes).
+ */
+function escapesWordCharacters(run: string): boolean {
+  for (const m of run.matchAll(/%([0-9a-fA-F]{2})|&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));/g)) {
+    if (m[1] !== undefined) {
+      const byte = Number.parseInt(m[1], 16);
+      if (byte >= 0x80 || isAlnum(byte)) return true;
+      continue;
+    }
+    const code = m[2] !== undefined ? Number.parseInt(m[2], 16) : Number(m[3]);
+    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return true;
+    if (WORD_CHAR.test(String.fromCodePoint(code))) return true;
+  }
+  return false;
 }
 
 const hexValue = (c: number) =>

@@ -111,15 +111,15 @@ describe('linear time on inputs built to make backtracking explode', () => {
     'dangerous-code openers': (n) => 'curl x | '.repeat(n / 9),
   };
   for (const [name, make] of Object.entries(adversarial)) {
-    it(`${name}: 10× the input costs about 10× the time, not 100×`, () => {
+    it(`${name}: 20× the input costs about 20× the time, not 400×`, () => {
       const small = normalizeForScreening(make(10_000));
-      const large = normalizeForScreening(make(100_000));
-      matchRules(small, set, 'user', 4);
+      const large = normalizeForScreening(make(200_000));
+      for (let i = 0; i < 5; i++) matchRules(small, set, 'user', 4);
       const tSmall = medianMs(() => matchRules(small, set, 'user', 4));
       const tLarge = medianMs(() => matchRules(large, set, 'user', 4));
-      // Quadratic growth would be 100×; allow generous noise above linear (shared CI machines).
-      expect(tLarge).toBeLessThan(Math.max(tSmall, 0.2) * 40);
-      expect(tLarge).toBeLessThan(500);
+      // Quadratic growth would be 400×; allow generous noise above linear (shared CI machines).
+      expect(tLarge).toBeLessThan(Math.max(tSmall, 0.5) * 80);
+      expect(tLarge).toBeLessThan(1000);
     });
   }
 });
