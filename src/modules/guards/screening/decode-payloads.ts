@@ -261,7 +261,7 @@ function scanRuns(text: string, minLength: number): { base64: Span[]; hex: Span[
 
 /**
  * Decoded text worth screening: at least four characters, no more than 5 % control or replacement
- * characters, at least half letters and digits.
+ * characters, at least half letters and digits (of any script).
  */
 export function readable(text: string): boolean {
   if (text.length < 4) return false;
