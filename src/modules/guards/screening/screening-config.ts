@@ -131,6 +131,12 @@ export function screeningConfigProblems(
     if (rule.untrustedWeight !== undefined)
       unit(`rules.extra ${rule.id}: untrustedWeight`, rule.untrustedWeight, true);
     if (!(rule.pattern instanceof RegExp)) problems.push(`rules.extra ${rule.id}: pattern must be a RegExp`);
+    for (const word of rule.words ?? []) {
+      if (!/^[a-z0-9_]+$/.test(word))
+        problems.push(`rules.extra ${rule.id}: anchor word "${word}" must be [a-z0-9_]+`);
+    }
+    if ((rule.substrings ?? []).some((s) => s === ''))
+      problems.push(`rules.extra ${rule.id}: an anchor substring is empty`);
   }
   for (const id of config.rules.disabled) if (!ids.has(id)) problems.push(`rules.disabled: no rule ${id}`);
   for (const [id, w] of Object.entries(config.rules.weights)) {

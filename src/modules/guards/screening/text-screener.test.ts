@@ -112,6 +112,15 @@ describe('createTextScreener: configuration', () => {
     ).toThrow(
       /flagAt must not be above blockAt.*rules.disabled: no rule no.such_rule.*rules.weights role_override.dan.*decode.maxDepth.*classifier.timeoutMs/,
     );
+    const bad = {
+      id: 'acme.bad',
+      category: 'obfuscation',
+      weight: 0.5,
+      description: 'x',
+      pattern: /x/,
+      words: ['X-Ray'],
+    } as const;
+    expect(() => resolveScreeningConfig({ rules: { extra: [bad] } })).toThrow(/anchor word "X-Ray"/);
     expect(resolveScreeningConfig()).toEqual(defaultScreeningConfig);
   });
 });
