@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { learnProfile } from './profile.js';
-import { createExtractionWatch, type ExtractionSignal, type ExtractionWatchConfig } from './watch.js';
+import { createExtractionWatch } from './watch.js';
+import type { ExtractionSignal, ExtractionWatchConfig } from './watch-config.js';
 
 /**
  * Scripted extraction attacks against benign traffic on the iris demo model (examples/iris), all from fixed

@@ -15,8 +15,8 @@ export {
   shapiroWilkCoefficients,
   shapiroWilkSorted,
 } from './shapiro-wilk.js';
+export { createExtractionWatch } from './watch.js';
 export {
-  createExtractionWatch,
   DEFAULT_EXTRACTION_CONFIG,
   type ExtractionAlert,
   type ExtractionSignal,
@@ -29,4 +29,4 @@ export {
   type ResolvedExtractionConfig,
   resolveExtractionConfig,
   type VolumeWindow,
-} from './watch.js';
+} from './watch-config.js';

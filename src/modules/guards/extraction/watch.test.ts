@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { InputProfile } from './profile.js';
+import { createExtractionWatch } from './watch.js';
 import {
-  createExtractionWatch,
   DEFAULT_EXTRACTION_CONFIG,
   type ExtractionVerdict,
   type ExtractionWatchConfig,
   resolveExtractionConfig,
-} from './watch.js';
+} from './watch-config.js';
 
 /**
  * A 2-feature model whose benign inputs all lie in the grid's first cell (x, y < 0.25): queries there are
