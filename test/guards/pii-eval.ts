@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { piiTypes } from '../../src/modules/guards/redaction/index.js';
 
 /** One record of the labelled PII set (test/fixtures/guard-data/pii/README.md). */
 export interface PiiRecord {
@@ -70,16 +71,7 @@ export function seedRedact(text: string): string {
     .replace(/\b\d{3}-\d{2}-\d{4}\b/g, '[US_SSN]');
 }
 
-export const REDACTED_TYPES = [
-  'EMAIL',
-  'PHONE',
-  'CREDIT_CARD',
-  'IBAN',
-  'US_SSN',
-  'IP_ADDRESS',
-  'API_KEY',
-  'PERSON',
-];
+export const REDACTED_TYPES: string[] = [...piiTypes];
 
 /** A printable table of the scores, the types Warden redacts first. */
 export function formatScores(scores: Record<string, PiiScore>): string {

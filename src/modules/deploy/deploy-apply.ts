@@ -22,10 +22,10 @@ import {
   environmentOf,
   gatesFor,
   modelNamed,
+  versionSignatures,
   weighApprovals,
 } from './deploy-target.js';
 import type { DeployEnvironment } from './environment.js';
-import { signatureEvidence } from './gate-evaluation.js';
 
 const systemPrincipal = {
   id: 'system',
@@ -302,13 +302,8 @@ export function createApplyUseCases<S extends DeployStores>(
       if (!target) throw nothingToRollBack(env.name, model.name);
       const version = await deployableVersion(stores, model, target.versionId, target.digest);
       if (env.gates.includes('signature')) {
-        const records = [];
-        for (const record of await stores.signatures.listVersionSignatures(version.id)) {
-          const signer = await stores.signatures.findSignerById(record.signerId);
-          if (signer) records.push({ record, signer });
-        }
-        const valid = signatureEvidence(records, version.digest, deps.verifier).filter(
-          (s) => s.valid && s.environments.includes(env.name),
+        const valid = (await versionSignatures(stores, version, deps.verifier)).filter(
+          (sig) => sig.valid && sig.environments.includes(env.name),
         );
         if (valid.length === 0)
           throw versionUnavailable(

@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/principal.js';
 import { liveTokenPrincipal } from '../identity/index.js';
 import type { ResourceRef } from '../policy/index.js';
 import { type ModelRecord, registryErrors, type VersionRecord } from '../registry/index.js';
+import type { SignatureVerifier } from '../signing/index.js';
 import { environmentNotFound, versionUnavailable } from './deploy.errors.js';
 import type { DeployStores } from './deploy.ports.js';
 import type { ApprovalRecord, DeployRequestRecord } from './deploy.types.js';
@@ -48,6 +49,20 @@ export async function deployableVersion(
   return version;
 }
 
+/** A version's signatures, each re-verified against its signer as the keyring has it on this transaction. */
+export async function versionSignatures(
+  stores: Pick<DeployStores, 'signatures'>,
+  version: VersionRecord,
+  verifier: SignatureVerifier,
+) {
+  const records = [];
+  for (const record of await stores.signatures.listVersionSignatures(version.id)) {
+    const signer = await stores.signatures.findSignerById(record.signerId);
+    if (signer) records.push({ record, signer });
+  }
+  return signatureEvidence(records, version.digest, verifier);
+}
+
 /** Everything the gates read for one version, on the caller's transaction. */
 export async function gateInputs<S extends DeployStores>(
   deps: Pick<DeployServiceDeps<S>, 'verifier' | 'vulnerabilities'>,
@@ -56,16 +71,11 @@ export async function gateInputs<S extends DeployStores>(
   model: ModelRecord,
   version: VersionRecord,
 ): Promise<GateInputs> {
-  const records = [];
-  for (const record of await stores.signatures.listVersionSignatures(version.id)) {
-    const signer = await stores.signatures.findSignerById(record.signerId);
-    if (signer) records.push({ record, signer });
-  }
   return {
     environment: env,
     model,
     version,
-    signatures: signatureEvidence(records, version.digest, deps.verifier),
+    signatures: await versionSignatures(stores, version, deps.verifier),
     vulnerabilities: await deps.vulnerabilities(stores, version.id),
   };
 }

@@ -32,27 +32,31 @@ export interface ApprovalView {
   ignored: string | null;
 }
 
-export interface RequestView {
-  id: string;
-  environment: string;
+/** A request as callers see it: its record's fields, the version by number, and its approvals weighed. */
+export interface RequestView
+  extends Pick<
+    DeployRequestRecord,
+    | 'id'
+    | 'environment'
+    | 'slot'
+    | 'percent'
+    | 'state'
+    | 'requestedBy'
+    | 'requestedByName'
+    | 'reason'
+    | 'createdAt'
+    | 'expiresAt'
+    | 'closedAt'
+    | 'closedBy'
+    | 'closedReason'
+  > {
   model: string;
   version: number;
   digest: string;
-  slot: DeployRequestRecord['slot'];
-  percent: number | null;
-  state: DeployRequestRecord['state'];
   gates: GateResult;
   approvalsNeeded: number;
   approvalsCounted: number;
   approvals: ApprovalView[];
-  requestedBy: string;
-  requestedByName: string;
-  reason: string | null;
-  createdAt: string;
-  expiresAt: string;
-  closedAt: string | null;
-  closedBy: string | null;
-  closedReason: string | null;
 }
 
 export function requestView(
