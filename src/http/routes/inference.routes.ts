@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Gateway } from '../../modules/gateway/index.js';
+import { digestHeader, type Gateway } from '../../modules/gateway/index.js';
 import type { CallContext } from '../../modules/identity/index.js';
 import { AppError } from '../../platform/errors.js';
 import { statusOf } from '../http-errors.js';
@@ -12,9 +12,6 @@ export interface InferenceRouteOptions {
   maxBodyBytes: number;
   version: string;
 }
-
-/** The header naming the digest (sha256:…) of the model version that answered. */
-export const digestHeader = 'x-warden-model-digest';
 
 /** The V2 protocol's error body: `{"error": "..."}` with its status (400, 401, 403, 404, 413, 500, 501, 503). */
 function sendError(reply: FastifyReply, status: number, message: string) {
@@ -130,10 +127,12 @@ export async function inferenceRoutes(app: FastifyInstance, options: InferenceRo
       { config: own, bodyLimit: maxBodyBytes, schema: { tags } },
       async (request, reply) => {
         const { model, version } = request.params;
-        const answer = await gateway.infer(contextOf(request), model, version, request.body, (digest) => {
-          reply.header(digestHeader, digest);
-        });
-        return answer.body;
+        const headers = new Map<string, string>();
+        try {
+          return (await gateway.infer(contextOf(request), model, version, request.body, headers)).body;
+        } finally {
+          for (const [name, value] of headers) reply.header(name, value);
+        }
       },
     );
   }

@@ -1,4 +1,5 @@
 import type { CallContext } from '../../platform/call-context.js';
+import type { GuardPolicy } from './guard-policy.js';
 import type { InferRequest, ResponseTensor } from './infer-request.js';
 
 /** Who asked which deployed model: what every guard sees of a call. */
@@ -8,15 +9,31 @@ export interface GuardCall {
   model: string;
   version: number;
   digest: string;
+  /** The deployment's guard policy, as it was when the call started. */
+  policy: GuardPolicy;
+  /**
+   * Response headers a guard sets (rate-limit state, say): the transport sends them with the answer,
+   * success or refusal.
+   */
+  headers: Map<string, string>;
+}
+
+/** One message of an OpenAI-style chat-completions request. */
+export interface ChatMessage {
+  role: string;
+  content: string;
 }
 
 /**
- * A check on the inference path (text screening, redaction, extraction watch plug in here). `beforeRun`
- * sees the validated request and may refuse it (throw an AppError) or return a replacement; `afterRun`
- * sees the encoded outputs and may refuse them or return replacements. Guards run in list order.
+ * A check on the inference path. Hooks, each optional, run in list order:
+ * - `admit` before the body is validated (rate limits: a refused request costs no parsing);
+ * - `beforeRun` sees the validated V2 request before the model runs and may refuse it (throw an AppError)
+ *   or return a replacement; `afterRun` sees the encoded outputs and may refuse or replace them;
+ * - `beforeChat` / `afterChat` are the same for a chat-completions call: the messages, then the answer.
  */
 export interface InferenceGuard {
   readonly name: string;
+  admit?(call: GuardCall): Promise<void> | void;
   beforeRun?(
     call: GuardCall,
     request: InferRequest,
@@ -26,9 +43,22 @@ export interface InferenceGuard {
     request: InferRequest,
     outputs: ResponseTensor[],
   ): Promise<ResponseTensor[] | undefined> | ResponseTensor[] | undefined;
+  beforeChat?(
+    call: GuardCall,
+    messages: readonly ChatMessage[],
+  ): Promise<ChatMessage[] | undefined> | ChatMessage[] | undefined;
+  afterChat?(
+    call: GuardCall,
+    messages: readonly ChatMessage[],
+    answer: string,
+  ): Promise<string | undefined> | string | undefined;
 }
 
 export type GuardPipeline = readonly InferenceGuard[];
+
+export async function runAdmit(guards: GuardPipeline, call: GuardCall) {
+  for (const guard of guards) if (guard.admit) await guard.admit(call);
+}
 
 export async function runBefore(guards: GuardPipeline, call: GuardCall, request: InferRequest) {
   let current = request;
@@ -46,5 +76,24 @@ export async function runAfter(
   let current = outputs;
   for (const guard of guards)
     if (guard.afterRun) current = (await guard.afterRun(call, request, current)) ?? current;
+  return current;
+}
+
+export async function runBeforeChat(guards: GuardPipeline, call: GuardCall, messages: ChatMessage[]) {
+  let current = messages;
+  for (const guard of guards)
+    if (guard.beforeChat) current = (await guard.beforeChat(call, current)) ?? current;
+  return current;
+}
+
+export async function runAfterChat(
+  guards: GuardPipeline,
+  call: GuardCall,
+  messages: readonly ChatMessage[],
+  answer: string,
+) {
+  let current = answer;
+  for (const guard of guards)
+    if (guard.afterChat) current = (await guard.afterChat(call, messages, current)) ?? current;
   return current;
 }

@@ -4,6 +4,7 @@ export * as gatewayErrors from './gateway.errors.js';
 export type { GatewayEvent, GatewayEventType, LoadCheck } from './gateway.events.js';
 export {
   createGateway,
+  digestHeader,
   type Gateway,
   type GatewayDeps,
   type InferResult,
@@ -11,7 +12,16 @@ export {
   type SlotStatus,
 } from './gateway.service.js';
 export { describeGatewayEvent } from './gateway-audit.js';
-export type { GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
+export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
+export {
+  defaultGuardPolicy,
+  fixedGuardPolicy,
+  type GuardPolicy,
+  type GuardPolicySource,
+  type RateLimitPolicy,
+  type TokenBucket,
+  type ValidationPolicy,
+} from './guard-policy.js';
 export { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 export type { ReadVerifiedFiles } from './model-loader.js';
 export type {
@@ -24,3 +34,4 @@ export type {
   TensorMeta,
 } from './runtime.port.js';
 export { elementTypes } from './runtime.port.js';
+export { createServingTable, type ServingTable } from './serving-table.js';

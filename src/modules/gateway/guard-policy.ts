@@ -1,0 +1,69 @@
+import type {
+  CoarseningConfig,
+  ExtractionWatchConfig,
+  RedactionConfig,
+  ScreeningConfigInput,
+} from '../guards/index.js';
+
+/** A token bucket: `ratePerSecond` tokens refill each second, up to `burst` held at once. */
+export interface TokenBucket {
+  ratePerSecond: number;
+  burst: number;
+}
+
+export interface RateLimitPolicy {
+  enabled: boolean;
+  /** One bucket per principal (token, OIDC subject) on this deployment; null: no per-principal limit. */
+  perPrincipal: TokenBucket | null;
+  /** One bucket per client address on this deployment; null: no per-address limit. */
+  perAddress: TokenBucket | null;
+}
+
+/** Bounds on what one request may carry, beyond the model's signature. */
+export interface ValidationPolicy {
+  maxRows: number;
+  /** Longest string element (BYTES input, chat message), in characters. */
+  maxStringLength: number;
+}
+
+/**
+ * The guards of one deployment (a model in the gateway's environment). Every guard is on unless the
+ * deployment's policy turns it off by name: there is no global switch, and a policy that cannot be read
+ * leaves the defaults (all on) in force.
+ */
+export interface GuardPolicy {
+  validation: ValidationPolicy;
+  rateLimit: RateLimitPolicy;
+  screening: { enabled: boolean; config: ScreeningConfigInput };
+  redaction: { enabled: boolean; config: Partial<RedactionConfig> };
+  coarsening: { enabled: boolean; config: Partial<CoarseningConfig> };
+  extraction: { enabled: boolean; config: ExtractionWatchConfig };
+}
+
+/** Where the gateway gets a deployment's policy on the hot path: synchronous, from memory. */
+export interface GuardPolicySource {
+  policyFor(model: string): GuardPolicy;
+}
+
+/** The same policy for every deployment (the defaults, or a test's). */
+export const fixedGuardPolicy = (policy: GuardPolicy): GuardPolicySource => ({ policyFor: () => policy });
+
+/**
+ * The policy of a deployment that has none of its own: every guard on. Rate limits are generous enough for
+ * a service calling at full speed from one token (the defaults stop a runaway loop, not a busy client); a
+ * deployment tightens them in its own policy.
+ */
+export function defaultGuardPolicy(bounds: { maxRows: number }): GuardPolicy {
+  return {
+    validation: { maxRows: bounds.maxRows, maxStringLength: 65_536 },
+    rateLimit: {
+      enabled: true,
+      perPrincipal: { ratePerSecond: 1000, burst: 2000 },
+      perAddress: { ratePerSecond: 2000, burst: 4000 },
+    },
+    screening: { enabled: true, config: {} },
+    redaction: { enabled: true, config: {} },
+    coarsening: { enabled: true, config: {} },
+    extraction: { enabled: true, config: {} },
+  };
+}
