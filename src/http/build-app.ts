@@ -41,6 +41,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { inferenceRoutes } from './routes/inference.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
+import { servingRoutes } from './routes/serving.routes.js';
 import { signatureRoutes } from './routes/signatures.routes.js';
 import { tokenRoutes } from './routes/tokens.routes.js';
 import { versionRoutes } from './routes/versions.routes.js';
@@ -168,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(tokenRoutes, { identity: deps.identity, principalOf: requirePrincipal, contextOf });
       await api.register(auditRoutes, { audit: deps.audit, contextOf });
       await api.register(deployRoutes, { deploy: deps.deploy, contextOf });
+      await api.register(servingRoutes, { gateway: deps.gateway, contextOf });
       await api.register(webhookRoutes, { webhooks: deps.webhooks, contextOf });
     },
     { prefix: '/api/v1' },

@@ -30,3 +30,11 @@ export const inferenceFailed = defineError(
   'internal',
   () => 'inference failed; quote the request id when reporting it',
 );
+
+/** The environment asked about is not the one this process's gateway serves. */
+export const environmentNotServed = defineError(
+  'gateway_environment_not_served',
+  'not_found',
+  (asked: string, served: string) =>
+    `this server's gateway serves environment "${served}", not "${asked}"; ask a gateway serving "${asked}"`,
+);

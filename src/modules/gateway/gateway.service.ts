@@ -1,7 +1,7 @@
 import type { CallContext } from '../../platform/call-context.js';
 import { pickRoute, type Split } from '../deploy/index.js';
 import { v2DatatypeOf } from './datatypes.js';
-import { inferenceFailed, modelNotReady, modelNotServed } from './gateway.errors.js';
+import { environmentNotServed, inferenceFailed, modelNotReady, modelNotServed } from './gateway.errors.js';
 import { type GuardCall, type GuardPipeline, runAdmit, runAfter, runBefore } from './guard-pipeline.js';
 import { defaultGuardPolicy, fixedGuardPolicy, type GuardPolicySource } from './guard-policy.js';
 import { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
@@ -172,6 +172,20 @@ export function createGateway(deps: GatewayDeps) {
 
     async status(ctx: CallContext, name: string): Promise<ModelStatus> {
       return serving.statusOf(await authorize(ctx, name));
+    },
+
+    /**
+     * What this process serves of an environment: every model the caller may read (`deploy:read` on its
+     * deployment), loaded or refused and why. Another environment is not this gateway's to describe.
+     */
+    async serving(ctx: CallContext, asked: string) {
+      await access.require(ctx, 'deploy:environment:list', { type: 'Registry' });
+      if (asked !== environment) throw environmentNotServed(asked, environment);
+      const models = serving
+        .list()
+        .filter((one) => access.allows(ctx, 'deploy:read', resourceOf(one)))
+        .map((one) => serving.statusOf(one));
+      return { environment, ready: serving.ready(), revision: serving.revision(), models };
     },
 
     /**

@@ -212,6 +212,8 @@ export function createServingTable(deps: ServingTableDeps) {
     label,
     /** The table as it is now (replaced, never mutated, on a change). */
     get: (name: string): Served | undefined => table.get(name),
+    /** Every model in the table, by name. */
+    list: (): Served[] => [...table.values()].sort((a, b) => (a.model.name < b.model.name ? -1 : 1)),
     statusOf,
     /** Starts following the live state (idempotent). */
     start(): void {
