@@ -30,3 +30,11 @@ export const inferenceFailed = defineError(
   'internal',
   () => 'inference failed; quote the request id when reporting it',
 );
+
+/** The model's answer has no V1 form: an output does not hold one row per instance. */
+export const v1Unsupported = defineError(
+  'gateway_v1_unsupported',
+  'invalid',
+  (output: string, rows: number) =>
+    `output "${output}" does not hold one row for each of the ${rows} instances, so V1 cannot carry it; use the V2 protocol`,
+);
