@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { attachBinaryTensors, splitBinaryBody } from '../../modules/gateway/index.js';
+import { attachBinaryTensors, gatewayErrors, splitBinaryBody } from '../../modules/gateway/index.js';
 import { AppError } from '../../platform/errors.js';
 import { statusOf } from '../http-errors.js';
 import { type AuthenticationOptions, checkCredentials } from '../plugins/authenticate.js';
@@ -113,6 +113,11 @@ export function registerInferenceScope(app: FastifyInstance, options: InferenceS
     if (!binary || headerLength === undefined) return json(request, raw);
     const value = Array.isArray(headerLength) ? headerLength.join(',') : headerLength;
     const { header, binary: section } = splitBinaryBody(raw, value);
-    return attachBinaryTensors(await json(request, Buffer.from(header.buffer, header.byteOffset, header.length)), section);
+    const parsed = await json(request, Buffer.from(header.buffer, header.byteOffset, header.length)).catch(() => {
+      throw gatewayErrors.invalidInferenceRequest(
+        `malformed JSON header: the first ${header.length} bytes (Inference-Header-Content-Length) are not a JSON object`,
+      );
+    });
+    return attachBinaryTensors(parsed, section);
   });
 }
