@@ -9,7 +9,9 @@ const fixture = (name: string) =>
 /** A KServe fixture with only the model's own names put in: input-0 → float_input, output-0 → label. */
 const adapted = (name: string) =>
   JSON.parse(
-    JSON.stringify(fixture(name)).replaceAll('"input-0"', '"float_input"').replaceAll('"output-0"', '"label"'),
+    JSON.stringify(fixture(name))
+      .replaceAll('"input-0"', '"float_input"')
+      .replaceAll('"output-0"', '"label"'),
   );
 const rows = [
   [6.8, 2.8, 4.8, 1.4],
@@ -72,10 +74,17 @@ describe('the binary tensor data extension on a deployed iris model', () => {
   let token: string;
   let json: { outputs: { name: string; data: number[] }[] };
   const post = (payload: Buffer | string | Readable, headers: Record<string, string>) =>
-    t.app.inject({ method: 'POST', url: '/v2/models/iris/infer', payload, headers: { ...auth(token), ...headers } });
+    t.app.inject({
+      method: 'POST',
+      url: '/v2/models/iris/infer',
+      payload,
+      headers: { ...auth(token), ...headers },
+    });
 
   beforeAll(async () => {
-    t = await createTestApp({ settings: { environments: gatewayEnvironments, 'gateway.maxBodyBytes': 4096 } });
+    t = await createTestApp({
+      settings: { environments: gatewayEnvironments, 'gateway.maxBodyBytes': 4096 },
+    });
     const w = await gatewayWorld(t, { count: 1 });
     token = w.viewer;
     await deploy(t, w.deployer, { model: 'iris', version: 1 });
@@ -212,7 +221,9 @@ describe('the binary tensor data extension on a deployed iris model', () => {
     it('a size that does not match shape × datatype', async () => {
       const h = Buffer.from(
         JSON.stringify({
-          inputs: [{ name: 'float_input', shape: [2, 4], datatype: 'FP32', parameters: { binary_data_size: 28 } }],
+          inputs: [
+            { name: 'float_input', shape: [2, 4], datatype: 'FP32', parameters: { binary_data_size: 28 } },
+          ],
         }),
       );
       const res = await post(Buffer.concat([h, data.subarray(0, 28)]), {
@@ -230,7 +241,10 @@ describe('the binary tensor data extension on a deployed iris model', () => {
         error:
           'input "float_input" declares "binary_data_size", but the request has no binary section (Inference-Header-Content-Length)',
       });
-      const text = await post(body, { 'content-type': 'text/plain', 'inference-header-content-length': length });
+      const text = await post(body, {
+        'content-type': 'text/plain',
+        'inference-header-content-length': length,
+      });
       expect(text.statusCode).toBe(400);
       expect(text.json().error).toMatch(/^the request body must be JSON .* or binary tensor data/);
     });

@@ -113,11 +113,13 @@ export function registerInferenceScope(app: FastifyInstance, options: InferenceS
     if (!binary || headerLength === undefined) return json(request, raw);
     const value = Array.isArray(headerLength) ? headerLength.join(',') : headerLength;
     const { header, binary: section } = splitBinaryBody(raw, value);
-    const parsed = await json(request, Buffer.from(header.buffer, header.byteOffset, header.length)).catch(() => {
-      throw gatewayErrors.invalidInferenceRequest(
-        `malformed JSON header: the first ${header.length} bytes (Inference-Header-Content-Length) are not a JSON object`,
-      );
-    });
+    const parsed = await json(request, Buffer.from(header.buffer, header.byteOffset, header.length)).catch(
+      () => {
+        throw gatewayErrors.invalidInferenceRequest(
+          `malformed JSON header: the first ${header.length} bytes (Inference-Header-Content-Length) are not a JSON object`,
+        );
+      },
+    );
     return attachBinaryTensors(parsed, section);
   });
 }

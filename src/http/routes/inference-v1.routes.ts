@@ -22,7 +22,10 @@ export interface InferenceV1RouteOptions {
  * (`instances` in, `predictions` out). A V1 body is translated to a V2 request and answered by the same
  * gateway call, so authentication, authorization, guards, validation and the digest header are V2's.
  */
-export async function inferenceV1Routes(app: FastifyInstance, options: InferenceV1RouteOptions): Promise<void> {
+export async function inferenceV1Routes(
+  app: FastifyInstance,
+  options: InferenceV1RouteOptions,
+): Promise<void> {
   const { gateway, maxBodyBytes } = options;
   const own = { action: 'inference:invoke', ownAuthentication: true };
   const tags = ['inference'];
@@ -44,9 +47,9 @@ export async function inferenceV1Routes(app: FastifyInstance, options: Inference
     return answer.body;
   });
 
-  // "::" is a literal colon: the path is /v1/models/{m}:predict.
+  // /v1/models/{m}:predict: the parameter stops at the colon ("::" is a literal one after a regex parameter).
   app.post<{ Params: Params }>(
-    '/models/:model::predict',
+    '/models/:model(^[^:/]+)::predict',
     { config: own, bodyLimit: maxBodyBytes, schema: { tags } },
     async (request, reply) => {
       const { model } = request.params;

@@ -49,7 +49,14 @@ const strings = (...values: (string | Buffer)[]) =>
   );
 const parse = (type: string, datatype: string, bytes: Uint8Array, shape: number[]) => {
   const { raw, headerLength } = body([{ name: 'x', datatype, shape, bytes }]);
-  return parseInferRequest(decode(raw, headerLength), model(type, shape.map(() => null)), limits);
+  return parseInferRequest(
+    decode(raw, headerLength),
+    model(
+      type,
+      shape.map(() => null),
+    ),
+    limits,
+  );
 };
 
 describe('binary tensor data: requests', () => {
@@ -137,9 +144,7 @@ describe('binary tensor data: requests', () => {
   });
 
   it('refuses a binary section that does not match the declared sizes, precisely', () => {
-    const { raw, headerLength } = body([
-      { name: 'x', datatype: 'FP32', shape: [2], bytes: Buffer.alloc(8) },
-    ]);
+    const { raw, headerLength } = body([{ name: 'x', datatype: 'FP32', shape: [2], bytes: Buffer.alloc(8) }]);
     expect(error(() => decode(raw.subarray(0, raw.length - 3), headerLength))).toBe(
       'input "x": binary_data_size 8 reaches byte 8 of the binary section, which has 5 bytes',
     );
@@ -152,7 +157,9 @@ describe('binary tensor data: requests', () => {
     expect(error(() => decode(raw, '-1'))).toBe(
       'Inference-Header-Content-Length must be a non-negative integer, got "-1"',
     );
-    expect(error(() => decode(raw, '0'))).toBe('Inference-Header-Content-Length is 0: the JSON header is missing');
+    expect(error(() => decode(raw, '0'))).toBe(
+      'Inference-Header-Content-Length is 0: the JSON header is missing',
+    );
     const header = Buffer.from('{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}');
     expect(error(() => decode(Buffer.concat([header, Buffer.alloc(4)]), String(header.length)))).toBe(
       'the body has 4 bytes after the JSON header, but no input declares "binary_data_size"',

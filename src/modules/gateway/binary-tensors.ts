@@ -48,9 +48,14 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * Splits a body at the JSON header's declared length. The header value must be a plain decimal no larger
  * than the body; the binary section is what follows.
  */
-export function splitBinaryBody(raw: Uint8Array, headerLength: string): { header: Uint8Array; binary: Uint8Array } {
+export function splitBinaryBody(
+  raw: Uint8Array,
+  headerLength: string,
+): { header: Uint8Array; binary: Uint8Array } {
   if (!/^[0-9]{1,15}$/.test(headerLength.trim()))
-    throw fail(`Inference-Header-Content-Length must be a non-negative integer, got ${JSON.stringify(headerLength.slice(0, 20))}`);
+    throw fail(
+      `Inference-Header-Content-Length must be a non-negative integer, got ${JSON.stringify(headerLength.slice(0, 20))}`,
+    );
   const length = Number(headerLength.trim());
   if (length > raw.length)
     throw fail(`Inference-Header-Content-Length is ${length}, but the body has only ${raw.length} bytes`);

@@ -1,3 +1,4 @@
+import { BinaryTensorBytes, decodeBinaryTensor, tooLong } from './binary-tensors.js';
 import {
   allocate,
   floatLimits,
@@ -8,7 +9,6 @@ import {
   v2DatatypeOf,
   v2Datatypes,
 } from './datatypes.js';
-import { BinaryTensorBytes, decodeBinaryTensor, tooLong } from './binary-tensors.js';
 import { invalidInferenceRequest } from './gateway.errors.js';
 import type { ElementType, Tensor, TensorData, TensorMeta } from './runtime.port.js';
 
@@ -163,7 +163,9 @@ function checkFloats(label: string, type: ElementType, data: TensorData): void {
   } else if (type === 'float32' || type === 'float64') {
     const bad = (data as Float32Array).findIndex((v) => !Number.isFinite(v));
     if (bad !== -1)
-      throw fail(`${label}: element ${bad} (${(data as Float32Array)[bad]}) is out of range for ${v2DatatypeOf(type)}`);
+      throw fail(
+        `${label}: element ${bad} (${(data as Float32Array)[bad]}) is out of range for ${v2DatatypeOf(type)}`,
+      );
   }
 }
 

@@ -41,6 +41,8 @@ export function v1RequestBody(body: unknown): BodyOf {
   return (model) => {
     const names = model.inputs.map((m) => m.name);
     const keyed = model.inputs.length > 1 || instances.every(isObject);
+    if (!keyed && instances.some(isObject))
+      throw fail('"instances" mixes rows and objects keyed by input name; send one form');
     const columns = new Map<string, unknown[]>(names.map((n) => [n, []]));
     instances.forEach((instance: unknown, i: number) => {
       if (!keyed) {
@@ -57,7 +59,8 @@ export function v1RequestBody(body: unknown): BodyOf {
             `instances[${i}]: unknown input ${JSON.stringify(key)}; the model takes ${names.map((n) => JSON.stringify(n)).join(', ')}`,
           );
       for (const name of names) {
-        if (instance[name] === undefined) throw fail(`instances[${i}]: missing input ${JSON.stringify(name)}`);
+        if (instance[name] === undefined)
+          throw fail(`instances[${i}]: missing input ${JSON.stringify(name)}`);
         (columns.get(name) as unknown[]).push(instance[name]);
       }
     });
