@@ -235,6 +235,28 @@ describe('the binary tensor data extension on a deployed iris model', () => {
       });
     });
 
+    it.each([
+      ['a wrong datatype', 'FP64', [2, 4], 64, 'input "float_input" is FP32, not FP64'],
+      [
+        'a wrong shape',
+        'FP32',
+        [2, 5],
+        40,
+        'input "float_input": dimension 1 must be 4 (shape [-1,4]), got 5',
+      ],
+    ] as const)('%s', async (_what, datatype, shape, size, error) => {
+      const h = Buffer.from(
+        JSON.stringify({
+          inputs: [{ name: 'float_input', shape, datatype, parameters: { binary_data_size: size } }],
+        }),
+      );
+      const res = await post(Buffer.concat([h, Buffer.alloc(size)]), {
+        'inference-header-content-length': String(h.length),
+      });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json()).toEqual({ error });
+    });
+
     it('binary_data_size in a JSON body, and a wrong content type', async () => {
       const res = await post(header.toString(), { 'content-type': 'application/json' });
       expect(res.json()).toEqual({
