@@ -39,6 +39,7 @@ import { auditRoutes } from './routes/audit.routes.js';
 import { deployRoutes } from './routes/deploy.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { inferenceRoutes } from './routes/inference.routes.js';
+import { inferenceV1Routes } from './routes/inference-v1.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
 import { servingRoutes } from './routes/serving.routes.js';
@@ -181,6 +182,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     authentication: { authenticate: deps.gatewayAuthenticate, limiter: deps.authFailureLimiter, onFailure },
     maxBodyBytes: config.gateway.maxBodyBytes,
     version: deps.version,
+  });
+  // KServe's V1 protocol on the same gateway, with the same scope rules.
+  await app.register(inferenceV1Routes, {
+    prefix: '/v1',
+    gateway: deps.gateway,
+    authentication: { authenticate: deps.gatewayAuthenticate, limiter: deps.authFailureLimiter, onFailure },
+    maxBodyBytes: config.gateway.maxBodyBytes,
   });
   app.addHook('onReady', async () => {
     deps.gateway.start();

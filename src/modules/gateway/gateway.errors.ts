@@ -38,3 +38,11 @@ export const environmentNotServed = defineError(
   (asked: string, served: string) =>
     `this server's gateway serves environment "${served}", not "${asked}"; ask a gateway serving "${asked}"`,
 );
+
+/** The model's answer has no V1 form: an output does not hold one row per instance. */
+export const v1Unsupported = defineError(
+  'gateway_v1_unsupported',
+  'invalid',
+  (output: string, rows: number) =>
+    `output "${output}" does not hold one row for each of the ${rows} instances, so V1 cannot carry it; use the V2 protocol`,
+);

@@ -30,6 +30,9 @@ export interface GatewayDeps extends ServingTableDeps {
   shadowConcurrency?: number;
 }
 
+/** Makes a V2 request body from the signature of the model that will serve it (V1 `instances`, say). */
+export type BodyOf = (model: { inputs: readonly TensorMeta[]; outputs: readonly TensorMeta[] }) => unknown;
+
 /** The header naming the digest (sha256:…) of the model version that answered. */
 export const digestHeader = 'x-warden-model-digest';
 
@@ -197,6 +200,7 @@ export function createGateway(deps: GatewayDeps) {
       ctx: CallContext,
       name: string,
       version: string | undefined,
+      /** The parsed V2 body, or a function making it from the serving model's signature (another protocol's translation). */
       body: unknown,
       /**
        * Response headers for the transport to send, success or refusal: the digest that answers, as soon as
@@ -231,9 +235,13 @@ export function createGateway(deps: GatewayDeps) {
         };
         await runAdmit(guards, call);
         const parsed = parseInferRequest(
-          body,
+          typeof body === 'function' ? (body as BodyOf)(session) : body,
           { inputs: session.inputs, outputs: session.outputs },
-          { maxRows: call.policy.validation.maxRows, maxElements: deps.maxBodyBytes },
+          {
+            maxRows: call.policy.validation.maxRows,
+            maxStringLength: call.policy.validation.maxStringLength,
+            maxElements: deps.maxBodyBytes,
+          },
         );
         const request = await runBefore(guards, call, parsed);
         let results: Awaited<ReturnType<typeof session.run>>;

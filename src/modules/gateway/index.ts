@@ -1,8 +1,11 @@
 export { cachedAuthenticator } from './auth-cache.js';
+export { binaryOutputChoice, encodeBinaryResponse } from './binary-response.js';
+export { attachBinaryTensors, BinaryTensorBytes, splitBinaryBody } from './binary-tensors.js';
 export { fromHalf, toHalf, v2DatatypeOf, v2Datatypes } from './datatypes.js';
 export * as gatewayErrors from './gateway.errors.js';
 export type { GatewayEvent, GatewayEventType, LoadCheck } from './gateway.events.js';
 export {
+  type BodyOf,
   createGateway,
   digestHeader,
   type Gateway,
@@ -35,3 +38,4 @@ export type {
 } from './runtime.port.js';
 export { elementTypes } from './runtime.port.js';
 export { createServingTable, type ServingTable } from './serving-table.js';
+export { v1InstanceCount, v1Predictions, v1RequestBody } from './v1-protocol.js';

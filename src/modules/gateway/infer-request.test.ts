@@ -3,7 +3,7 @@ import { fromHalf, toHalf } from './datatypes.js';
 import { encodeTensor, parseInferRequest } from './infer-request.js';
 import type { TensorMeta } from './runtime.port.js';
 
-const limits = { maxRows: 100, maxElements: 1_000_000 };
+const limits = { maxRows: 100, maxElements: 1_000_000, maxStringLength: 8 };
 const model = (type: string, shape: (number | null)[] | null = [null]) => ({
   inputs: [{ name: 'x', type, shape }] as TensorMeta[],
   outputs: [{ name: 'y', type: 'float32', shape: [null] }] as TensorMeta[],
