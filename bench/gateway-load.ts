@@ -29,7 +29,10 @@ export function machineBusy(): number {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number);
   if (!cpu) return 0;
   // user nice system (idle iowait) irq softirq steal
-  return ((cpu[0] ?? 0) + (cpu[1] ?? 0) + (cpu[2] ?? 0) + (cpu[5] ?? 0) + (cpu[6] ?? 0) + (cpu[7] ?? 0)) / clockTicks;
+  return (
+    ((cpu[0] ?? 0) + (cpu[1] ?? 0) + (cpu[2] ?? 0) + (cpu[5] ?? 0) + (cpu[6] ?? 0) + (cpu[7] ?? 0)) /
+    clockTicks
+  );
 }
 
 /** Resident memory of the processes now, in MiB (VmRSS). */

@@ -17,18 +17,12 @@ import { median, requireBuild } from './bench-utils.js';
 import {
   type Connection,
   type PacedResult,
+  rssMiB,
   runPaced,
   runWrk,
-  rssMiB,
   type WrkResult,
 } from './gateway-load.js';
-import {
-  type BenchServer,
-  flaskMissing,
-  startBare,
-  startFlask,
-  startWardenIris,
-} from './gateway-servers.js';
+import { type BenchServer, flaskMissing, startBare, startFlask, startWardenIris } from './gateway-servers.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -94,7 +88,21 @@ try {
       const k = `${s.name}|${mode}`;
       const failed = Math.max(...(wrk.get(k) ?? []).map((r) => r.failures));
       console.log(
-        `${s.name.padEnd(14)} ${mode.padEnd(11)} ${med(k, (r) => r.rps).toFixed(0).padStart(8)} ${med(k, (r) => r.p50).toFixed(2).padStart(7)} ${med(k, (r) => r.p99).toFixed(2).padStart(7)} ${String(failed).padStart(7)} ${med(k, (r) => r.serverCpu).toFixed(2).padStart(8)} ${med(k, (r) => r.requests / Math.max(r.serverCpu, 0.01)).toFixed(0).padStart(10)} ${med(k, (r) => r.wrkCpu).toFixed(2).padStart(8)} ${med(k, (r) => r.otherCpu).toFixed(2).padStart(7)}`,
+        `${s.name.padEnd(14)} ${mode.padEnd(11)} ${med(k, (r) => r.rps)
+          .toFixed(0)
+          .padStart(8)} ${med(k, (r) => r.p50)
+          .toFixed(2)
+          .padStart(7)} ${med(k, (r) => r.p99)
+          .toFixed(2)
+          .padStart(7)} ${String(failed).padStart(7)} ${med(k, (r) => r.serverCpu)
+          .toFixed(2)
+          .padStart(8)} ${med(k, (r) => r.requests / Math.max(r.serverCpu, 0.01))
+          .toFixed(0)
+          .padStart(10)} ${med(k, (r) => r.wrkCpu)
+          .toFixed(2)
+          .padStart(8)} ${med(k, (r) => r.otherCpu)
+          .toFixed(2)
+          .padStart(7)}`,
       );
     }
   const ratio = (a: string, b: string, f: (r: WrkResult) => number = (r) => r.rps) =>
@@ -133,14 +141,32 @@ try {
       const rs = paced.get(`${s.name}|${mode}`) ?? [];
       const m = (f: (r: PacedResult) => number) => median(rs.map(f));
       console.log(
-        `${s.name.padEnd(14)} ${mode.padEnd(11)} ${m((r) => r.sentRps).toFixed(0).padStart(7)} ${m((r) => r.p50).toFixed(2).padStart(7)} ${m((r) => r.p90).toFixed(2).padStart(7)} ${m((r) => r.p99).toFixed(2).padStart(7)} ${m((r) => r.p999).toFixed(2).padStart(8)} ${m((r) => r.max).toFixed(1).padStart(8)} ${String(Math.max(...rs.map((r) => r.failures))).padStart(7)} ${m((r) => r.serverCpu).toFixed(2).padStart(8)} ${m((r) => r.generatorCpu).toFixed(2).padStart(8)}`,
+        `${s.name.padEnd(14)} ${mode.padEnd(11)} ${m((r) => r.sentRps)
+          .toFixed(0)
+          .padStart(7)} ${m((r) => r.p50)
+          .toFixed(2)
+          .padStart(7)} ${m((r) => r.p90)
+          .toFixed(2)
+          .padStart(7)} ${m((r) => r.p99)
+          .toFixed(2)
+          .padStart(7)} ${m((r) => r.p999)
+          .toFixed(2)
+          .padStart(8)} ${m((r) => r.max)
+          .toFixed(1)
+          .padStart(8)} ${String(Math.max(...rs.map((r) => r.failures))).padStart(7)} ${m((r) => r.serverCpu)
+          .toFixed(2)
+          .padStart(8)} ${m((r) => r.generatorCpu)
+          .toFixed(2)
+          .padStart(8)}`,
       );
     }
 
   if (soakSeconds > 0) {
     const warden = servers[0] as BenchServer;
     const soakRate = Math.round(med('warden|keep-alive', (r) => r.rps) * 0.7);
-    console.log(`\nSoak: Warden at ${soakRate} req/s (70 % of its maximum) for ${soakSeconds} s, RSS every 10 s`);
+    console.log(
+      `\nSoak: Warden at ${soakRate} req/s (70 % of its maximum) for ${soakSeconds} s, RSS every 10 s`,
+    );
     const samples: { t: number; mib: number }[] = [];
     const started = Date.now();
     const sample = () => {
