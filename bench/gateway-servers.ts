@@ -63,7 +63,7 @@ export async function startWardenIris(dataRoot: string, intraOpThreads: number):
   const limits = await rateLimitEnv();
   if (Object.keys(limits).length === 0)
     console.log(
-      'note: this build has no gateway.rateLimit.* settings; the bench principal runs under the guard policy defaults',
+      "note: this build has no gateway.rateLimit.* settings, so the bench cannot raise its principal's limits (a limiter at the policy defaults would refuse part of its load: see the failed column)",
     );
   else console.log(`rate limits for the bench principal: ${JSON.stringify(limits)}`);
   const environments = {
