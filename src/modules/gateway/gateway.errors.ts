@@ -30,3 +30,13 @@ export const inferenceFailed = defineError(
   'internal',
   () => 'inference failed; quote the request id when reporting it',
 );
+
+/** A token bucket of the deployment's rate limits (per caller or per client address) is empty. */
+export const rateLimited = defineError(
+  'gateway_rate_limited',
+  'rate_limited',
+  (model: string, scope: 'principal' | 'address', retryAfterSeconds: number) => ({
+    message: `rate limit exceeded on model "${model}" for this ${scope === 'principal' ? 'caller' : 'client address'}; retry after ${retryAfterSeconds} s`,
+    details: { scope, retryAfterSeconds },
+  }),
+);
