@@ -9,10 +9,10 @@ const Size = (description: string) =>
 const Bucket = (whose: string) =>
   Type.Object(
     {
-      ratePerSecond: Type.Integer({
-        minimum: 1,
+      ratePerSecond: Type.Number({
+        minimum: 0.001,
         maximum: 1_000_000,
-        description: `Requests per second ${whose} may make to one deployment, sustained (tokens refilled per second).`,
+        description: `Requests per second ${whose} may make to one deployment, sustained (tokens refilled per second; 0.5 is one every two seconds).`,
       }),
       burst: Type.Integer({
         minimum: 1,
@@ -376,6 +376,12 @@ export const booleanKeys = new Set<string>(['oidc.requireTeams', 'webhooks.allow
 
 /** Keys whose environment value is a JSON object, merged like the same object in the config file. */
 export const jsonKeys = new Set<string>(['environments']);
+
+/** Numeric keys that take a fraction (a rate), not a size. */
+export const decimalKeys = new Set<string>([
+  'gateway.rateLimit.perPrincipal.ratePerSecond',
+  'gateway.rateLimit.perAddress.ratePerSecond',
+]);
 
 export const numericKeys = new Set<string>([
   'port',

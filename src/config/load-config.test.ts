@@ -101,7 +101,7 @@ describe('loadConfig', () => {
         WARDEN_GATEWAY_INTRA_OP_THREADS: '2',
         WARDEN_GATEWAY_MAX_BODY_BYTES: '4MiB',
         WARDEN_GATEWAY_MAX_ROWS: '500',
-        WARDEN_GATEWAY_RATE_LIMIT_PER_PRINCIPAL_RATE_PER_SECOND: '5',
+        WARDEN_GATEWAY_RATE_LIMIT_PER_PRINCIPAL_RATE_PER_SECOND: '0.5',
         WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_BURST: '30',
         WARDEN_REDIS_URL: 'redis://:pw@cache:6379/2',
         WARDEN_REDIS_KEY_PREFIX: 'warden-eu',
@@ -137,7 +137,7 @@ describe('loadConfig', () => {
         maxBodyBytes: 4 * MiB,
         maxRows: 500,
         rateLimit: {
-          perPrincipal: { ratePerSecond: 5, burst: 2000 },
+          perPrincipal: { ratePerSecond: 0.5, burst: 2000 },
           perAddress: { ratePerSecond: 2000, burst: 30 },
         },
       },

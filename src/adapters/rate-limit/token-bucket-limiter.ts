@@ -7,24 +7,30 @@ export interface Window {
   duration: number;
 }
 
+/** The longest window: in-memory windows are timers, and a day is past any sensible refill. */
+export const maxWindowSeconds = 86_400;
+
 /**
  * A token bucket as rate-limiter-flexible's BurstyRateLimiter pattern: a sustained window (the rate, per
  * second) and, when the bucket holds more than one second's tokens, an extra window with the rest of the
  * burst, drawn on only when the sustained window is empty and refilled over the time a bucket takes to
  * fill from empty (burst / rate). Windows are whole seconds because Redis keys expire in seconds; a rate
- * below 1/s becomes one request per ceil(1 / rate) seconds.
+ * below 1/s becomes one request per ceil(1 / rate) seconds. No window is longer than a day.
  */
 export function windowsOf(bucket: TokenBucket): { sustained: Window; extra: Window | null } {
   const { ratePerSecond: rate } = bucket;
   if (!(Number.isFinite(rate) && rate > 0 && Number.isFinite(bucket.burst) && bucket.burst >= 1))
     throw new Error(`not a token bucket: ${JSON.stringify(bucket)}`);
   const burst = Math.floor(bucket.burst);
-  const duration = rate >= 1 ? 1 : Math.ceil(1 / rate);
+  const duration = rate >= 1 ? 1 : Math.min(maxWindowSeconds, Math.ceil(1 / rate));
   const points = Math.max(1, Math.min(burst, Math.round(rate * duration)));
   const extra = burst - points;
   return {
     sustained: { points, duration },
-    extra: extra > 0 ? { points: extra, duration: Math.max(1, Math.ceil(burst / rate)) } : null,
+    extra:
+      extra > 0
+        ? { points: extra, duration: Math.min(maxWindowSeconds, Math.max(1, Math.ceil(burst / rate))) }
+        : null,
   };
 }
 

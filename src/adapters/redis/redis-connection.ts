@@ -1,17 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-
-/** The URL as it may be logged: any password (and user name) replaced. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    if (parsed.username) parsed.username = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable Redis URL)';
-  }
-}
+import { redactUrl } from '../../platform/redact-url.js';
 
 export interface RedisConnectionOptions {
   url: string;
@@ -26,11 +15,11 @@ export interface RedisConnectionOptions {
  * Opens the shared Redis connection. Commands never queue while disconnected (they fail at once, and the
  * rate limiter uses its in-memory insurance), and the client reconnects on its own. A Redis that cannot be
  * reached at start is a warning, not a refusal to start: the limits hold per server until it answers.
- * Only the redacted URL is ever logged.
+ * Only the URL without its user-info (password) is ever logged.
  */
 export async function openRedis(options: RedisConnectionOptions) {
   const { logger } = options;
-  const where = redactRedisUrl(options.url);
+  const where = redactUrl(options.url);
   const client = new Redis(options.url, {
     lazyConnect: true,
     enableOfflineQueue: false,
