@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../fixtures/test-app.js';
+import { createTestApp } from '../fixtures/test-app.js';
 import { auth, deploy, eventually, gatewayEnvironments, gatewayWorld } from './gateway-fixtures.js';
 
 const redisUrl = 'redis://127.0.0.1:6379';

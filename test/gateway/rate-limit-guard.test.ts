@@ -84,7 +84,10 @@ describe('token bucket windows', () => {
     expect(configDefaults.gateway.rateLimit).toEqual(defaultRateLimits);
     expect(defaultGuardPolicy({ maxRows: 1 }).rateLimit).toEqual({ enabled: true, ...defaultRateLimits });
     const tight = { perPrincipal: bucket(1, 2), perAddress: null };
-    expect(defaultGuardPolicy({ maxRows: 1, rateLimit: tight }).rateLimit).toEqual({ enabled: true, ...tight });
+    expect(defaultGuardPolicy({ maxRows: 1, rateLimit: tight }).rateLimit).toEqual({
+      enabled: true,
+      ...tight,
+    });
   });
 });
 
@@ -115,7 +118,10 @@ describe('rate-limit guard on the in-memory limiter', () => {
     const refusedCall = callOf(limits);
     const refused = await admit(guard, refusedCall);
     expect(gatewayErrors.rateLimited.is(refused)).toBe(true);
-    expect(refused).toMatchObject({ kind: 'rate_limited', details: { scope: 'principal', retryAfterSeconds: 1 } });
+    expect(refused).toMatchObject({
+      kind: 'rate_limited',
+      details: { scope: 'principal', retryAfterSeconds: 1 },
+    });
     expect(headersOf(refusedCall)).toEqual({
       'ratelimit-limit': '5',
       'ratelimit-remaining': '0',

@@ -83,7 +83,12 @@ export function createTokenBucketLimiter(make: MakeWindowLimiter, keyPrefix: str
       const [first, extraNow] = await Promise.all([take(sustained, key), extra?.get(key) ?? null]);
       if (first.allowed) {
         const extraLeft = extra ? (extraNow?.remainingPoints ?? extra.points) : 0;
-        return { allowed: true, limit, remaining: first.res.remainingPoints + extraLeft, resetMs: first.res.msBeforeNext };
+        return {
+          allowed: true,
+          limit,
+          remaining: first.res.remainingPoints + extraLeft,
+          resetMs: first.res.msBeforeNext,
+        };
       }
       if (!extra) return { allowed: false, limit, remaining: 0, resetMs: first.res.msBeforeNext };
       const second = await take(extra, key);

@@ -13,7 +13,7 @@ export interface InferenceRouteOptions {
   version: string;
 }
 
-/** The V2 protocol's error body: `{"error": "..."}` with its status (400, 401, 403, 404, 413, 500, 501, 503). */
+/** The V2 protocol's error body: `{"error": "..."}` with its status (400, 401, 403, 404, 413, 429, 500, 501, 503). */
 function sendError(reply: FastifyReply, status: number, message: string) {
   return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
 }

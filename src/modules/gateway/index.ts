@@ -25,8 +25,8 @@ export {
 } from './guard-policy.js';
 export { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 export type { ReadVerifiedFiles } from './model-loader.js';
-export { createRateLimitGuard, rateLimitHeaders } from './rate-limit-guard.js';
 export type { RateLimitDecision, RateLimiter } from './rate-limit.port.js';
+export { createRateLimitGuard, rateLimitHeaders } from './rate-limit-guard.js';
 export type {
   ElementType,
   ModelFileBytes,

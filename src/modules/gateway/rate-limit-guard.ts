@@ -28,7 +28,11 @@ function checksOf(call: GuardCall): Check[] {
   const at = `${call.environment}|${call.model}`;
   const checks: Check[] = [];
   if (perPrincipal)
-    checks.push({ scope: 'principal', key: `principal|${at}|${call.ctx.principal.id}`, bucket: perPrincipal });
+    checks.push({
+      scope: 'principal',
+      key: `principal|${at}|${call.ctx.principal.id}`,
+      bucket: perPrincipal,
+    });
   if (perAddress)
     checks.push({
       scope: 'address',
@@ -54,7 +58,9 @@ export function createRateLimitGuard(deps: { limiter: RateLimiter }): InferenceG
       const checks = checksOf(call);
       if (checks.length === 0) return;
       const decisions = await Promise.all(checks.map((c) => deps.limiter.consume(c.key, c.bucket)));
-      const refused = decisions.flatMap((d, i) => (d.allowed ? [] : [{ d, scope: (checks[i] as Check).scope }]));
+      const refused = decisions.flatMap((d, i) =>
+        d.allowed ? [] : [{ d, scope: (checks[i] as Check).scope }],
+      );
       // Refused: the bucket that refills last decides when to come back. Admitted: the one nearest to empty.
       const shown: RateLimitDecision = refused.length
         ? refused.reduce((a, b) => (b.d.resetMs > a.d.resetMs ? b : a)).d
