@@ -12,6 +12,9 @@ import { secureDataDir } from './adapters/local/data-dir-permissions.js';
 import { createPromMetrics } from './adapters/metrics/prom-metrics.js';
 import { createJwtVerifier } from './adapters/oidc/jwt-verifier.js';
 import { createMemoryFailureLimiter } from './adapters/rate-limit/flexible-failure-limiter.js';
+import { createMemoryRateLimiter } from './adapters/rate-limit/token-bucket-limiter.js';
+import { openRedis } from './adapters/redis/redis-connection.js';
+import { createRedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
 import { openDatabase } from './adapters/sql/db.js';
 import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
@@ -30,7 +33,14 @@ import {
   createAuditService,
 } from './modules/audit/index.js';
 import { createChangeFeed, createDeployService, describeDeployEvent } from './modules/deploy/index.js';
-import { cachedAuthenticator, createGateway, describeGatewayEvent } from './modules/gateway/index.js';
+import {
+  cachedAuthenticator,
+  createGateway,
+  createRateLimitGuard,
+  defaultGuardPolicy,
+  describeGatewayEvent,
+  fixedGuardPolicy,
+} from './modules/gateway/index.js';
 import {
   createAuthenticator,
   createAuthFailureLog,
@@ -99,8 +109,10 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
   let wakeDispatcher = () => {};
   let stopDispatcher = async () => {};
   let stopGateway = async () => {};
+  let closeRedis = async () => {};
   const close = async () => {
     await stopGateway();
+    await closeRedis();
     await stopDispatcher();
     await database.close();
     await lock?.release();
@@ -203,6 +215,13 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
         { setting: 'gateway.environment', environment: config.gateway.environment },
         `the gateway's environment "${config.gateway.environment}" is not configured: /v2 serves no model`,
       );
+    // The gateway's rate limits: in this process, or in Redis when configured so that replicas share them.
+    let rateLimiter = createMemoryRateLimiter();
+    if (config.redis.url) {
+      const redis = await openRedis({ url: config.redis.url, logger: logger.child({ module: 'redis' }) });
+      closeRedis = redis.close;
+      rateLimiter = createRedisRateLimiter(redis.client, `${config.redis.keyPrefix}:gateway`);
+    }
     const gateway = createGateway({
       enabled: gatewayEnabled,
       environment: config.gateway.environment,
@@ -215,6 +234,11 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       access: accessFor(describeGatewayEvent),
       maxRows: config.gateway.maxRows,
       maxBodyBytes: config.gateway.maxBodyBytes,
+      policies: fixedGuardPolicy(
+        defaultGuardPolicy({ maxRows: config.gateway.maxRows, rateLimit: config.gateway.rateLimit }),
+      ),
+      // Rate limits first: a refused request costs no parsing and no other guard's work.
+      guards: [createRateLimitGuard({ limiter: rateLimiter })],
     });
     stopGateway = () => gateway.stop();
 

@@ -5,6 +5,24 @@ import { defaultEnvironments, EnvironmentSchema, type EnvironmentSettings } from
 const Size = (description: string) =>
   Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
 
+/** A token bucket of the gateway's default rate limits. */
+const Bucket = (whose: string) =>
+  Type.Object(
+    {
+      ratePerSecond: Type.Number({
+        minimum: 0.001,
+        maximum: 1_000_000,
+        description: `Requests per second ${whose} may make to one deployment, sustained (tokens refilled per second; 0.5 is one every two seconds).`,
+      }),
+      burst: Type.Integer({
+        minimum: 1,
+        maximum: 10_000_000,
+        description: `Requests ${whose} may make at once to one deployment (the bucket's size).`,
+      }),
+    },
+    { additionalProperties: false },
+  );
+
 /** The one description of Warden's configuration: the file, WARDEN_* variables and flags all land here. */
 export const ConfigSchema = Type.Object(
   {
@@ -205,6 +223,32 @@ export const ConfigSchema = Type.Object(
           maximum: 10_000_000,
           description: 'Most rows (first dimension of an input tensor) one inference request may send.',
         }),
+        rateLimit: Type.Object(
+          {
+            perPrincipal: Bucket('one caller (token or OIDC subject)'),
+            perAddress: Bucket('one client address'),
+          },
+          {
+            additionalProperties: false,
+            description:
+              "The rate limits of a deployment whose guard policy sets none (a deployment's policy overrides them).",
+          },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    redis: Type.Object(
+      {
+        url: Type.Union([Type.String({ pattern: '^rediss?://' }), Type.Null()], {
+          description:
+            "Redis URL (redis:// or rediss://) where the gateway's rate limits live, shared by every server; null keeps them in each server's memory. A secret when it holds a password: never logged.",
+        }),
+        keyPrefix: Type.String({
+          minLength: 1,
+          maxLength: 64,
+          pattern: '^[A-Za-z0-9._:-]+$',
+          description: 'Prefix of every Redis key Warden writes (servers sharing one budget use the same).',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -255,7 +299,17 @@ export const configDefaults: ConfigInput = {
   authFailures: { limit: 20, windowSeconds: 60, blockSeconds: 300, auditIntervalSeconds: 60 },
   environments: defaultEnvironments,
   webhooks: { allowPrivateTargets: false, timeoutSeconds: 10, maxAttempts: 8 },
-  gateway: { environment: 'production', intraOpThreads: 1, maxBodyBytes: 1 * MiB, maxRows: 10_000 },
+  gateway: {
+    environment: 'production',
+    intraOpThreads: 1,
+    maxBodyBytes: 1 * MiB,
+    maxRows: 10_000,
+    rateLimit: {
+      perPrincipal: { ratePerSecond: 1000, burst: 2000 },
+      perAddress: { ratePerSecond: 2000, burst: 4000 },
+    },
+  },
+  redis: { url: null, keyPrefix: 'warden' },
   limits: {
     maxFileBytes: 64 * GiB,
     maxVersionBytes: 256 * GiB,
@@ -297,6 +351,12 @@ export const envKeys = {
   WARDEN_GATEWAY_INTRA_OP_THREADS: 'gateway.intraOpThreads',
   WARDEN_GATEWAY_MAX_BODY_BYTES: 'gateway.maxBodyBytes',
   WARDEN_GATEWAY_MAX_ROWS: 'gateway.maxRows',
+  WARDEN_GATEWAY_RATE_LIMIT_PER_PRINCIPAL_RATE_PER_SECOND: 'gateway.rateLimit.perPrincipal.ratePerSecond',
+  WARDEN_GATEWAY_RATE_LIMIT_PER_PRINCIPAL_BURST: 'gateway.rateLimit.perPrincipal.burst',
+  WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_RATE_PER_SECOND: 'gateway.rateLimit.perAddress.ratePerSecond',
+  WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_BURST: 'gateway.rateLimit.perAddress.burst',
+  WARDEN_REDIS_URL: 'redis.url',
+  WARDEN_REDIS_KEY_PREFIX: 'redis.keyPrefix',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',
@@ -317,6 +377,12 @@ export const booleanKeys = new Set<string>(['oidc.requireTeams', 'webhooks.allow
 /** Keys whose environment value is a JSON object, merged like the same object in the config file. */
 export const jsonKeys = new Set<string>(['environments']);
 
+/** Numeric keys that take a fraction (a rate), not a size. */
+export const decimalKeys = new Set<string>([
+  'gateway.rateLimit.perPrincipal.ratePerSecond',
+  'gateway.rateLimit.perAddress.ratePerSecond',
+]);
+
 export const numericKeys = new Set<string>([
   'port',
   'audit.checkpointEvery',
@@ -329,6 +395,10 @@ export const numericKeys = new Set<string>([
   'gateway.intraOpThreads',
   'gateway.maxBodyBytes',
   'gateway.maxRows',
+  'gateway.rateLimit.perPrincipal.ratePerSecond',
+  'gateway.rateLimit.perPrincipal.burst',
+  'gateway.rateLimit.perAddress.ratePerSecond',
+  'gateway.rateLimit.perAddress.burst',
   'limits.maxFileBytes',
   'limits.maxVersionBytes',
   'limits.maxFilesPerVersion',

@@ -101,6 +101,10 @@ describe('loadConfig', () => {
         WARDEN_GATEWAY_INTRA_OP_THREADS: '2',
         WARDEN_GATEWAY_MAX_BODY_BYTES: '4MiB',
         WARDEN_GATEWAY_MAX_ROWS: '500',
+        WARDEN_GATEWAY_RATE_LIMIT_PER_PRINCIPAL_RATE_PER_SECOND: '0.5',
+        WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_BURST: '30',
+        WARDEN_REDIS_URL: 'redis://:pw@cache:6379/2',
+        WARDEN_REDIS_KEY_PREFIX: 'warden-eu',
       },
     });
     expect(config).toEqual({
@@ -127,7 +131,17 @@ describe('loadConfig', () => {
       limits: { ...configDefaults.limits, maxFilesPerVersion: 20, maxJsonBodyBytes: 4096 },
       environments: defaultEnvironments,
       webhooks: configDefaults.webhooks,
-      gateway: { environment: 'staging', intraOpThreads: 2, maxBodyBytes: 4 * MiB, maxRows: 500 },
+      gateway: {
+        environment: 'staging',
+        intraOpThreads: 2,
+        maxBodyBytes: 4 * MiB,
+        maxRows: 500,
+        rateLimit: {
+          perPrincipal: { ratePerSecond: 0.5, burst: 2000 },
+          perAddress: { ratePerSecond: 2000, burst: 30 },
+        },
+      },
+      redis: { url: 'redis://:pw@cache:6379/2', keyPrefix: 'warden-eu' },
     });
   });
 
@@ -245,6 +259,31 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig({ cwd, env: {}, flags: { port: 65_536 } }))).toEqual([
       problem('port', 'flag'),
     ]);
+  });
+
+  it('refuses a Redis URL of another scheme (without echoing it) and an empty or zero bucket', () => {
+    let thrown: unknown;
+    try {
+      loadConfig({
+        cwd,
+        env: {
+          WARDEN_REDIS_URL: 'http://:hunter2@cache:6379',
+          WARDEN_GATEWAY_RATE_LIMIT_PER_PRINCIPAL_BURST: '0',
+          WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_RATE_PER_SECOND: 'many',
+        },
+      });
+    } catch (err) {
+      thrown = err;
+    }
+    const problems = (thrown as { details: { problems: ConfigProblem[] } }).details.problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        problem('redis.url', /^env/),
+        problem('gateway.rateLimit.perPrincipal.burst', /^env/),
+        problem('gateway.rateLimit.perAddress.ratePerSecond', /^env/),
+      ]),
+    );
+    expect((thrown as Error).message).not.toContain('hunter2');
   });
 
   it('reports a size that cannot be read', () => {

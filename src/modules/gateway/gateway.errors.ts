@@ -46,3 +46,13 @@ export const v1Unsupported = defineError(
   (output: string, rows: number) =>
     `output "${output}" does not hold one row for each of the ${rows} instances, so V1 cannot carry it; use the V2 protocol`,
 );
+
+/** A token bucket of the deployment's rate limits (per caller or per client address) is empty. */
+export const rateLimited = defineError(
+  'gateway_rate_limited',
+  'rate_limited',
+  (model: string, scope: 'principal' | 'address', retryAfterSeconds: number) => ({
+    message: `rate limit exceeded on model "${model}" for this ${scope === 'principal' ? 'caller' : 'client address'}; retry after ${retryAfterSeconds} s`,
+    details: { scope, retryAfterSeconds },
+  }),
+);

@@ -18,6 +18,7 @@ export { describeGatewayEvent } from './gateway-audit.js';
 export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
 export {
   defaultGuardPolicy,
+  defaultRateLimits,
   fixedGuardPolicy,
   type GuardPolicy,
   type GuardPolicySource,
@@ -27,6 +28,8 @@ export {
 } from './guard-policy.js';
 export { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 export type { ReadVerifiedFiles } from './model-loader.js';
+export type { RateLimitDecision, RateLimiter } from './rate-limit.port.js';
+export { createRateLimitGuard, rateLimitHeaders } from './rate-limit-guard.js';
 export type {
   ElementType,
   ModelFileBytes,
