@@ -82,6 +82,9 @@ export function registerInferenceScope(app: FastifyInstance, options: InferenceS
   app.addHook('onRoute', (route) => {
     if (route.config?.action !== 'public' && route.config?.ownAuthentication !== true)
       throw new Error(`inference route ${route.url} must authenticate in its scope`);
+    // Tensors are checked element by element against the model (BYTES: UTF-8, no NUL, bounded length), the
+    // rest of the body is echoed or dropped, never stored: the API's generic text walk would only cost time.
+    route.config = { ...route.config, ownTextChecks: true };
   });
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config?.ownAuthentication !== true) return;

@@ -125,9 +125,21 @@ export function createGateway(deps: GatewayDeps) {
     });
   }
 
+  /**
+   * Allowed decisions, remembered per principal object and served entry: the authentication cache hands out
+   * the same principal for at most a second, and a change of the live state replaces the entry, so a
+   * remembered "allowed" never outlives the roles, teams and model it was decided on. Denials are not
+   * remembered (each one is decided and audited).
+   */
+  const allowed = new WeakMap<object, WeakSet<Served>>();
+
   async function authorize(ctx: CallContext, name: string): Promise<Served> {
     const served = servedOr404(name);
+    const seen = allowed.get(ctx.principal);
+    if (seen?.has(served)) return served;
     await access.require(ctx, 'inference:invoke', resourceOf(served));
+    if (seen) seen.add(served);
+    else allowed.set(ctx.principal, new WeakSet([served]));
     return served;
   }
 

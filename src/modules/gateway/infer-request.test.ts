@@ -48,6 +48,12 @@ describe('V2 datatypes', () => {
     expect(error(() => parse('bool', 'BOOL', [1]))).toBe('input "x": element 0 must be true or false, got 1');
     expect(parse('string', 'BYTES', ['a', 'é']).inputs.x?.data).toEqual(['a', 'é']);
     expect(error(() => parse('string', 'BYTES', [3]))).toBe('input "x": element 0 must be a string, got 3');
+    // The gateway checks its own text (the API's generic walk is skipped on /v2): no NUL, no lone surrogate.
+    for (const bad of ['a\u0000b', 'lone \ud800', '\udc00 trail'])
+      expect(error(() => parse('string', 'BYTES', ['ok', bad]))).toBe(
+        'input "x": element 1 contains NUL or an unpaired surrogate (not UTF-8 text)',
+      );
+    expect(parse('string', 'BYTES', ['pair 😀']).inputs.x?.data).toEqual(['pair 😀']);
   });
 
   it('checks float ranges per type: FP16, FP32, FP64', () => {

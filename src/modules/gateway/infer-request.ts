@@ -32,6 +32,10 @@ export interface RequestLimits {
 }
 
 const fail = (reason: string) => invalidInferenceRequest(reason);
+/** NUL, or half of a UTF-16 surrogate pair (built from a string: the linter refuses a control character in a literal). */
+const illFormedText = new RegExp(
+  `${String.fromCharCode(0)}|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]`,
+);
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown): string => {
@@ -257,6 +261,8 @@ function elementWriter(
       if (typeof v !== 'string') throw bad(i, v, 'a string');
       if (tooLong(v, maxStringLength))
         throw fail(`${label}: element ${i} is longer than ${maxStringLength} characters`);
+      if (illFormedText.test(v))
+        throw fail(`${label}: element ${i} contains NUL or an unpaired surrogate (not UTF-8 text)`);
       strings[i] = v;
     };
   }

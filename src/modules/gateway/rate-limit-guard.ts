@@ -45,7 +45,7 @@ function checksOf(call: GuardCall): Check[] {
 const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
 
 /**
- * Rate limits, the first guard: before the body is parsed, one token from the caller's bucket and one from
+ * Rate limits, the first guard: before the request is validated, one token from the caller's bucket and one from
  * the client address's bucket on this deployment (both taken at once; a request refused by one still spends
  * the other's token). Every answer carries the state of the bucket closest to empty; a refusal is 429 with
  * Retry-After, and costs no parsing, no model run and no write.
