@@ -24,14 +24,20 @@ export {
 } from './guard-policy.js';
 export { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 export type { ReadVerifiedFiles } from './model-loader.js';
+export type { ChatCompletion } from './gateway-chat.js';
 export type {
+  ChatAnswer,
+  ChatRequest,
   ElementType,
   ModelFileBytes,
   ModelRuntime,
+  RuntimeFor,
   Session,
   Tensor,
   TensorData,
   TensorMeta,
+  UpstreamFailureReason,
+  UpstreamStatus,
 } from './runtime.port.js';
-export { elementTypes } from './runtime.port.js';
+export { elementTypes, UpstreamFailure } from './runtime.port.js';
 export { createServingTable, type ServingTable } from './serving-table.js';
