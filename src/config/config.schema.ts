@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { slugPattern } from '../platform/slug.js';
 import { defaultEnvironments, EnvironmentSchema, type EnvironmentSettings } from './environments.js';
+import { UpstreamSchema, type UpstreamSettings } from './upstreams.js';
 
 const Size = (description: string) =>
   Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
@@ -205,6 +206,10 @@ export const ConfigSchema = Type.Object(
           maximum: 10_000_000,
           description: 'Most rows (first dimension of an input tensor) one inference request may send.',
         }),
+        upstreams: Type.Record(Type.String({ pattern: slugPattern }), UpstreamSchema, {
+          description:
+            'Models served by proxying to an upstream model server (V2 or OpenAI-style chat), by model name (JSON in the variable); header values come from environment variables or files, never the JSON.',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -232,9 +237,10 @@ export const ConfigSchema = Type.Object(
 /** The configuration as given: environments not yet resolved. */
 export type ConfigInput = Static<typeof ConfigSchema>;
 
-/** The configuration in effect: every environment with all its settings. */
-export type Config = Omit<ConfigInput, 'environments'> & {
+/** The configuration in effect: every environment with all its settings, every upstream resolved. */
+export type Config = Omit<ConfigInput, 'environments' | 'gateway'> & {
   environments: Record<string, EnvironmentSettings>;
+  gateway: Omit<ConfigInput['gateway'], 'upstreams'> & { upstreams: Record<string, UpstreamSettings> };
 };
 
 export const GiB = 1024 ** 3;
@@ -255,7 +261,13 @@ export const configDefaults: ConfigInput = {
   authFailures: { limit: 20, windowSeconds: 60, blockSeconds: 300, auditIntervalSeconds: 60 },
   environments: defaultEnvironments,
   webhooks: { allowPrivateTargets: false, timeoutSeconds: 10, maxAttempts: 8 },
-  gateway: { environment: 'production', intraOpThreads: 1, maxBodyBytes: 1 * MiB, maxRows: 10_000 },
+  gateway: {
+    environment: 'production',
+    intraOpThreads: 1,
+    maxBodyBytes: 1 * MiB,
+    maxRows: 10_000,
+    upstreams: {},
+  },
   limits: {
     maxFileBytes: 64 * GiB,
     maxVersionBytes: 256 * GiB,
@@ -297,6 +309,7 @@ export const envKeys = {
   WARDEN_GATEWAY_INTRA_OP_THREADS: 'gateway.intraOpThreads',
   WARDEN_GATEWAY_MAX_BODY_BYTES: 'gateway.maxBodyBytes',
   WARDEN_GATEWAY_MAX_ROWS: 'gateway.maxRows',
+  WARDEN_GATEWAY_UPSTREAMS: 'gateway.upstreams',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',
@@ -315,7 +328,7 @@ export const listKeys = new Set<string>([
 export const booleanKeys = new Set<string>(['oidc.requireTeams', 'webhooks.allowPrivateTargets']);
 
 /** Keys whose environment value is a JSON object, merged like the same object in the config file. */
-export const jsonKeys = new Set<string>(['environments']);
+export const jsonKeys = new Set<string>(['environments', 'gateway.upstreams']);
 
 export const numericKeys = new Set<string>([
   'port',

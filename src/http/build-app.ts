@@ -41,6 +41,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { inferenceRoutes } from './routes/inference.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
+import { openAiRoutes } from './routes/openai.routes.js';
 import { signatureRoutes } from './routes/signatures.routes.js';
 import { tokenRoutes } from './routes/tokens.routes.js';
 import { versionRoutes } from './routes/versions.routes.js';
@@ -179,6 +180,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     authentication: { authenticate: deps.gatewayAuthenticate, limiter: deps.authFailureLimiter, onFailure },
     maxBodyBytes: config.gateway.maxBodyBytes,
     version: deps.version,
+  });
+  // Chat completions for the chat models the gateway serves, where an OpenAI client expects them.
+  await app.register(openAiRoutes, {
+    prefix: '/openai/v1',
+    gateway: deps.gateway,
+    authentication: { authenticate: deps.gatewayAuthenticate, limiter: deps.authFailureLimiter, onFailure },
+    maxBodyBytes: config.gateway.maxBodyBytes,
   });
   app.addHook('onReady', async () => {
     deps.gateway.start();

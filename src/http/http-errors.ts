@@ -1,3 +1,4 @@
+import { gatewayErrors } from '../modules/gateway/index.js';
 import { defineError, type ErrorKind } from '../platform/errors.js';
 
 /** Errors the transport itself raises, before a request reaches a module. */
@@ -86,6 +87,10 @@ const statusOfTransportCode: Readonly<Record<string, number>> = {
   [uriTooLong.code]: 414,
   [unsupportedMediaType.code]: 415,
   [headersTooLarge.code]: 431,
+  // The gateway's upstream failures: HTTP's own words for a bad or silent upstream (their kind: unavailable).
+  [gatewayErrors.upstreamUnreachable.code]: 502,
+  [gatewayErrors.upstreamBadResponse.code]: 502,
+  [gatewayErrors.upstreamTimeout.code]: 504,
 };
 
 /** The HTTP status an error is answered with. */

@@ -36,7 +36,8 @@ const stop = (name: string, v: unknown) => {
       throw fail(`"${name}" must hold strings of 1 to 256 characters`);
 };
 const user = (name: string, v: unknown) => {
-  if (typeof v !== 'string' || v.length > 256) throw fail(`"${name}" must be a string of at most 256 characters`);
+  if (typeof v !== 'string' || v.length > 256)
+    throw fail(`"${name}" must be a string of at most 256 characters`);
 };
 
 /** The options forwarded to the upstream, each with its check; anything else is refused by name. */
@@ -77,7 +78,8 @@ export function parseChatRequest(body: unknown, limits: { maxStringLength: numbe
   if (typeof model !== 'string' || model.length === 0)
     throw fail(`"model" must be a non-empty string, got ${typeName(model)}`);
   if (body.stream !== undefined && body.stream !== false) {
-    if (body.stream === true) throw fail('streaming is not supported yet; send "stream": false or leave it out');
+    if (body.stream === true)
+      throw fail('streaming is not supported yet; send "stream": false or leave it out');
     throw fail(`"stream" must be a boolean, got ${typeName(body.stream)}`);
   }
   if (body.n !== undefined && body.n !== 1) throw fail('"n" must be 1: one choice per request');
@@ -91,14 +93,20 @@ export function parseChatRequest(body: unknown, limits: { maxStringLength: numbe
     if (!isObject(raw)) throw fail(`${where} must be an object, got ${typeName(raw)}`);
     for (const key of Object.keys(raw))
       if (key !== 'role' && key !== 'content')
-        throw fail(`${where}: field ${JSON.stringify(key.slice(0, 40))} is not supported (only role and content)`);
+        throw fail(
+          `${where}: field ${JSON.stringify(key.slice(0, 40))} is not supported (only role and content)`,
+        );
     const { role, content } = raw;
     if (typeof role !== 'string' || !(chatRoles as readonly string[]).includes(role))
       throw fail(`${where}: "role" must be one of ${chatRoles.join(', ')}`);
     if (typeof content !== 'string')
-      throw fail(`${where}: "content" must be a string, got ${typeName(content)} (content parts are not supported)`);
+      throw fail(
+        `${where}: "content" must be a string, got ${typeName(content)} (content parts are not supported)`,
+      );
     if (content.length > limits.maxStringLength)
-      throw fail(`${where}: "content" has ${content.length} characters; at most ${limits.maxStringLength} are allowed`);
+      throw fail(
+        `${where}: "content" has ${content.length} characters; at most ${limits.maxStringLength} are allowed`,
+      );
     return { role, content };
   });
   const options: Record<string, unknown> = {};

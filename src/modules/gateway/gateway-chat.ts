@@ -2,7 +2,13 @@ import type { CallContext } from '../../platform/call-context.js';
 import type { Logger } from '../../platform/logger.js';
 import { parseChatRequest } from './chat-request.js';
 import { inferenceFailed, modelNotReady, wrongModelKind } from './gateway.errors.js';
-import { type GuardCall, type GuardPipeline, runAdmit, runAfterChat, runBeforeChat } from './guard-pipeline.js';
+import {
+  type GuardCall,
+  type GuardPipeline,
+  runAdmit,
+  runAfterChat,
+  runBeforeChat,
+} from './guard-pipeline.js';
 import type { GuardPolicySource } from './guard-policy.js';
 import type { ChatAnswer } from './runtime.port.js';
 import type { Slot } from './serving-table.js';
@@ -73,7 +79,11 @@ export function createChat(deps: ChatDeps) {
       } catch (err) {
         const mapped = answerUpstreamFailure(err, model, headers);
         logger.error(
-          { err: mapped ? { reason: (err as Error).message } : err, ...label(model, slot), requestId: ctx.requestId },
+          {
+            err: mapped ? { reason: (err as Error).message } : err,
+            ...label(model, slot),
+            requestId: ctx.requestId,
+          },
           'chat completion failed',
         );
         throw mapped ?? inferenceFailed();

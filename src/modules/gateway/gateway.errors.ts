@@ -67,11 +67,7 @@ export const upstreamBusy = defineError(
 );
 
 /** The upstream refused a request that passed the gateway's validation, as bad input (400). */
-export const upstreamRefused = defineError(
-  'gateway_upstream_refused',
-  'invalid',
-  (detail: string) => detail,
-);
+export const upstreamRefused = defineError('gateway_upstream_refused', 'invalid', (detail: string) => detail);
 
 /** A chat-completions body the gateway refuses (OpenAI's 400), with the precise reason. */
 export const invalidChatRequest = defineError('gateway_invalid_chat', 'invalid', (reason: string) => reason);

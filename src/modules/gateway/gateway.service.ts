@@ -263,7 +263,11 @@ export function createGateway(deps: GatewayDeps) {
           const upstream = answerUpstreamFailure(err, name, headers);
           // An upstream's failure is logged by its reason only: its message is ours, never the upstream's body.
           logger.error(
-            { err: upstream ? { code: upstream.code, reason: upstream.message } : err, ...label(name, slot), requestId: ctx.requestId },
+            {
+              err: upstream ? { code: upstream.code, reason: upstream.message } : err,
+              ...label(name, slot),
+              requestId: ctx.requestId,
+            },
             'inference failed',
           );
           throw upstream ?? inferenceFailed();

@@ -12,6 +12,7 @@ export {
   type SlotStatus,
 } from './gateway.service.js';
 export { describeGatewayEvent } from './gateway-audit.js';
+export type { ChatCompletion } from './gateway-chat.js';
 export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
 export {
   defaultGuardPolicy,
@@ -24,7 +25,6 @@ export {
 } from './guard-policy.js';
 export { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 export type { ReadVerifiedFiles } from './model-loader.js';
-export type { ChatCompletion } from './gateway-chat.js';
 export type {
   ChatAnswer,
   ChatRequest,
