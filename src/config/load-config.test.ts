@@ -127,7 +127,13 @@ describe('loadConfig', () => {
       limits: { ...configDefaults.limits, maxFilesPerVersion: 20, maxJsonBodyBytes: 4096 },
       environments: defaultEnvironments,
       webhooks: configDefaults.webhooks,
-      gateway: { environment: 'staging', intraOpThreads: 2, maxBodyBytes: 4 * MiB, maxRows: 500 },
+      gateway: {
+        environment: 'staging',
+        intraOpThreads: 2,
+        maxBodyBytes: 4 * MiB,
+        maxRows: 500,
+        upstreams: {},
+      },
     });
   });
 

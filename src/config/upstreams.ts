@@ -17,7 +17,7 @@ export const UpstreamSchema = Type.Object(
   {
     protocol: Type.Union([Type.Literal('v2'), Type.Literal('openai')]),
     url: Type.String({ minLength: 1, maxLength: 2048 }),
-    model: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^[^/?#\\s]+$' })),
+    model: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^\\S+$' })),
     headers: Type.Optional(
       Type.Record(Type.String({ pattern: "^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$" }), SecretRef, {
         maxProperties: 16,
