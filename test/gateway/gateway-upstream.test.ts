@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -14,6 +15,15 @@ const secret = 'Bearer up-5ecret-7f3a9c1e';
 const row = (features: number[]) => ({
   inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [features] }],
 });
+
+/** A loopback port nothing listens on (taken, then let go). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** Deploys one signed version of each model (a model card: the model itself runs upstream). */
 async function upstreamWorld(t: TestApp, models: string[]) {
@@ -45,7 +55,7 @@ describe.each(databaseFactories())('the gateway proxies to upstream model server
   let w: Awaited<ReturnType<typeof upstreamWorld>>;
   let dir: string;
   let logs = '';
-  const infer = (model: string, body: unknown, token = w.viewer) =>
+  const infer = (model: string, body: object, token = w.viewer) =>
     t.app.inject({ method: 'POST', url: `/v2/models/${model}/infer`, payload: body, headers: auth(token) });
   const chat = (body: unknown, token: string | null = w.viewer) =>
     t.rawApp.inject({
@@ -80,11 +90,13 @@ describe.each(databaseFactories())('the gateway proxies to upstream model server
           reset: v2,
           garbage: { ...v2, maxResponseBytes: 64 * 1024, breaker: { failures: 100, halfOpenAfterMs: 1000 } },
           flaky: { ...v2, breaker: { failures: 2, halfOpenAfterMs: 400 } },
+          // Nothing listens there: the version loads, and its metadata is asked for on each request.
+          away: { ...v2, url: `http://127.0.0.1:${await closedPort()}`, timeoutMs: 1000 },
           assistant: { protocol: 'openai', url: s.openAiUrl, model: 'upstream-chat-7b', headers },
         },
       },
     });
-    w = await upstreamWorld(t, ['tabular', 'hang', 'reset', 'garbage', 'flaky', 'assistant']);
+    w = await upstreamWorld(t, ['tabular', 'hang', 'reset', 'garbage', 'flaky', 'away', 'assistant']);
     await eventually(
       async () => (await status('assistant')).ready === true && (await status('tabular')).ready,
     );
@@ -154,6 +166,15 @@ describe.each(databaseFactories())('the gateway proxies to upstream model server
     expect(second.statusCode, second.body).toBe(503);
     expect(second.json().error).toMatch(/concurrency limit/);
     expect(second.headers['retry-after']).toBe('1');
+  });
+
+  it('loads a version whose upstream is away, and answers 502 until it is back', async () => {
+    expect((await status('away')).ready).toBe(true);
+    const res = await infer('away', row([1, 1, 1, 1]));
+    expect(res.statusCode, res.body).toBe(502);
+    expect(res.json().error).toMatch(/could not be reached \(ECONNREFUSED\)/);
+    const meta = await t.app.inject({ url: '/v2/models/away', headers: auth(w.viewer) });
+    expect(meta.statusCode, meta.body).toBe(502);
   });
 
   it('answers 502 when the upstream resets the connection', async () => {

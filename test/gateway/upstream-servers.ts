@@ -53,7 +53,7 @@ const v2Models = new Set(['tabular', 'hang', 'reset', 'garbage', 'flaky']);
 /** The stand-in model: the label is 1 when a row's features add up to more than 10, the score is the sum. */
 function infer(body: Record<string, unknown>) {
   const input = (body.inputs as { name: string; shape: number[]; data: number[] }[])[0];
-  if (!input || input.name !== 'features') return { error: 'expected input "features"' };
+  if (input?.name !== 'features') return { error: 'expected input "features"' };
   const rows = input.shape[0] ?? 0;
   const flat = input.data.flat(2) as number[];
   if (flat.some((v) => v < 0)) return { error: 'features must not be negative' };
