@@ -79,8 +79,8 @@ export const statusOfKind: Record<ErrorKind, number> = {
 };
 
 /**
- * Errors of the HTTP transport itself that have a status of their own in HTTP's vocabulary; their kind still
- * gives the CLI's exit code. Every other error's status comes from its kind alone.
+ * Errors of the HTTP transport itself, and the gateway's upstream failures, that have a status of their own
+ * in HTTP's vocabulary; their kind still gives the CLI's exit code. Every other error's status comes from its kind alone.
  */
 const statusOfTransportCode: Readonly<Record<string, number>> = {
   [requestTimeout.code]: 408,

@@ -1,7 +1,7 @@
 import type { CallContext } from '../../platform/call-context.js';
 import type { Logger } from '../../platform/logger.js';
 import { parseChatRequest } from './chat-request.js';
-import { inferenceFailed, modelNotReady, wrongModelKind } from './gateway.errors.js';
+import { inferenceFailed, invalidChatRequest, modelNotReady, wrongModelKind } from './gateway.errors.js';
 import {
   type GuardCall,
   type GuardPipeline,
@@ -35,6 +35,17 @@ export interface ChatDeps {
   digestHeader: string;
 }
 
+/** The deployment a chat body names: read (and only it) before the call is authorized. */
+function modelOf(body: unknown): string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalidChatRequest('the request body must be a JSON object');
+  const { model } = body as { model?: unknown };
+  if (model === undefined) throw invalidChatRequest('missing field "model"');
+  if (typeof model !== 'string' || model.length === 0)
+    throw invalidChatRequest('"model" must be a non-empty string');
+  return model;
+}
+
 /**
  * Chat completions on a deployed chat model (an OpenAI-style upstream): authorized and routed like /v2,
  * admitted by the guards before the body is read, the messages through `beforeChat`, the answer through
@@ -47,19 +58,13 @@ export function createChat(deps: ChatDeps) {
     body: unknown,
     headers: Map<string, string> = new Map(),
   ): Promise<{ digest: string; body: ChatCompletion }> {
-    // The model is named in the body: only the name is read before authorization, the rest after.
-    const name =
-      typeof body === 'object' && body !== null && typeof (body as { model?: unknown }).model === 'string'
-        ? (body as { model: string }).model
-        : null;
-    if (name === null) parseChatRequest(body, { maxStringLength: 0 });
-    const slot = await deps.route(ctx, name as string);
+    const model = modelOf(body);
+    const slot = await deps.route(ctx, model);
     const lease = slot.lease;
-    if (!lease?.acquire()) throw modelNotReady(name as string);
+    if (!lease?.acquire()) throw modelNotReady(model);
     headers.set(deps.digestHeader, slot.digest);
     try {
       const { session } = lease;
-      const model = name as string;
       if (!session.chat) throw wrongModelKind(model, 'chat');
       const call: GuardCall = {
         ctx,
