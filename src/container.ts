@@ -207,6 +207,8 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     // The inference gateway (/v2): follows the live state of one environment and serves it. Its runtime is
     // loaded here, not at import, so CLI commands that open the container never load ONNX Runtime.
     const { createOnnxRuntime } = await import('./adapters/onnx/onnx-runtime.js');
+    const { createUpstreamRuntimes } = await import('./adapters/upstream/upstream-runtimes.js');
+    const gatewayLogger = logger.child({ module: 'gateway' });
     // An environment list without the gateway's environment (production removed, say) serves nothing at
     // /v2 rather than refusing to start: the registry and deployments work without the gateway.
     const gatewayEnabled = Object.hasOwn(config.environments, config.gateway.environment);
@@ -229,7 +231,9 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       files: (version) => registry.readVerifiedFiles(version),
       verifier: createSignatureVerifier(),
       runtime: createOnnxRuntime({ intraOpThreads: config.gateway.intraOpThreads }),
-      logger: logger.child({ module: 'gateway' }),
+      // Models configured as upstreams are still deployed, verified and signature-checked; their sessions proxy.
+      runtimeFor: createUpstreamRuntimes(config.gateway.upstreams, gatewayLogger),
+      logger: gatewayLogger,
       deploy,
       access: accessFor(describeGatewayEvent),
       maxRows: config.gateway.maxRows,

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { slugPattern } from '../platform/slug.js';
 import { defaultEnvironments, EnvironmentSchema, type EnvironmentSettings } from './environments.js';
+import { UpstreamSchema, type UpstreamSettings } from './upstreams.js';
 
 const Size = (description: string) =>
   Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
@@ -223,6 +224,10 @@ export const ConfigSchema = Type.Object(
           maximum: 10_000_000,
           description: 'Most rows (first dimension of an input tensor) one inference request may send.',
         }),
+        upstreams: Type.Record(Type.String({ pattern: slugPattern }), UpstreamSchema, {
+          description:
+            'Models served by proxying to an upstream model server (V2 or OpenAI-style chat), by model name (JSON in the variable); header values come from environment variables or files, never the JSON.',
+        }),
         rateLimit: Type.Object(
           {
             perPrincipal: Bucket('one caller (token or OIDC subject)'),
@@ -276,9 +281,10 @@ export const ConfigSchema = Type.Object(
 /** The configuration as given: environments not yet resolved. */
 export type ConfigInput = Static<typeof ConfigSchema>;
 
-/** The configuration in effect: every environment with all its settings. */
-export type Config = Omit<ConfigInput, 'environments'> & {
+/** The configuration in effect: every environment with all its settings, every upstream resolved. */
+export type Config = Omit<ConfigInput, 'environments' | 'gateway'> & {
   environments: Record<string, EnvironmentSettings>;
+  gateway: Omit<ConfigInput['gateway'], 'upstreams'> & { upstreams: Record<string, UpstreamSettings> };
 };
 
 export const GiB = 1024 ** 3;
@@ -308,6 +314,7 @@ export const configDefaults: ConfigInput = {
       perPrincipal: { ratePerSecond: 1000, burst: 2000 },
       perAddress: { ratePerSecond: 2000, burst: 4000 },
     },
+    upstreams: {},
   },
   redis: { url: null, keyPrefix: 'warden' },
   limits: {
@@ -357,6 +364,7 @@ export const envKeys = {
   WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_BURST: 'gateway.rateLimit.perAddress.burst',
   WARDEN_REDIS_URL: 'redis.url',
   WARDEN_REDIS_KEY_PREFIX: 'redis.keyPrefix',
+  WARDEN_GATEWAY_UPSTREAMS: 'gateway.upstreams',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',
@@ -375,7 +383,7 @@ export const listKeys = new Set<string>([
 export const booleanKeys = new Set<string>(['oidc.requireTeams', 'webhooks.allowPrivateTargets']);
 
 /** Keys whose environment value is a JSON object, merged like the same object in the config file. */
-export const jsonKeys = new Set<string>(['environments']);
+export const jsonKeys = new Set<string>(['environments', 'gateway.upstreams']);
 
 /** Numeric keys that take a fraction (a rate), not a size. */
 export const decimalKeys = new Set<string>([

@@ -136,6 +136,7 @@ describe('loadConfig', () => {
         intraOpThreads: 2,
         maxBodyBytes: 4 * MiB,
         maxRows: 500,
+        upstreams: {},
         rateLimit: {
           perPrincipal: { ratePerSecond: 0.5, burst: 2000 },
           perAddress: { ratePerSecond: 2000, burst: 30 },

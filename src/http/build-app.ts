@@ -42,6 +42,7 @@ import { inferenceRoutes } from './routes/inference.routes.js';
 import { inferenceV1Routes } from './routes/inference-v1.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
+import { openAiRoutes } from './routes/openai.routes.js';
 import { servingRoutes } from './routes/serving.routes.js';
 import { signatureRoutes } from './routes/signatures.routes.js';
 import { tokenRoutes } from './routes/tokens.routes.js';
@@ -186,6 +187,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // KServe's V1 protocol on the same gateway, with the same scope rules.
   await app.register(inferenceV1Routes, {
     prefix: '/v1',
+    gateway: deps.gateway,
+    authentication: { authenticate: deps.gatewayAuthenticate, limiter: deps.authFailureLimiter, onFailure },
+    maxBodyBytes: config.gateway.maxBodyBytes,
+  });
+  // Chat completions for the chat models the gateway serves, where an OpenAI client expects them.
+  await app.register(openAiRoutes, {
+    prefix: '/openai/v1',
     gateway: deps.gateway,
     authentication: { authenticate: deps.gatewayAuthenticate, limiter: deps.authFailureLimiter, onFailure },
     maxBodyBytes: config.gateway.maxBodyBytes,

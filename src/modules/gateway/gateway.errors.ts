@@ -56,3 +56,54 @@ export const rateLimited = defineError(
     details: { scope, retryAfterSeconds },
   }),
 );
+
+/** The upstream model server did not answer within its timeout (504). */
+export const upstreamTimeout = defineError(
+  'gateway_upstream_timeout',
+  'unavailable',
+  (detail: string) => detail,
+);
+
+/** The upstream model server could not be reached: connection refused, reset or closed (502). */
+export const upstreamUnreachable = defineError(
+  'gateway_upstream_unreachable',
+  'unavailable',
+  (detail: string) => detail,
+);
+
+/** The upstream answered something the gateway cannot read, or an error status of its own (502). */
+export const upstreamBadResponse = defineError(
+  'gateway_upstream_bad_response',
+  'unavailable',
+  (detail: string) => detail,
+);
+
+/** The upstream's circuit breaker is open after repeated failures: refused at once, with Retry-After (503). */
+export const upstreamCircuitOpen = defineError(
+  'gateway_upstream_circuit_open',
+  'unavailable',
+  (model: string) => `the upstream of model "${model}" is failing; requests are paused for a while`,
+);
+
+/** The upstream's concurrency limit is reached: refused at once, with Retry-After (503). */
+export const upstreamBusy = defineError(
+  'gateway_upstream_busy',
+  'unavailable',
+  (model: string) => `the upstream of model "${model}" is at its concurrency limit`,
+);
+
+/** The upstream refused a request that passed the gateway's validation, as bad input (400). */
+export const upstreamRefused = defineError('gateway_upstream_refused', 'invalid', (detail: string) => detail);
+
+/** A chat-completions body the gateway refuses (OpenAI's 400), with the precise reason. */
+export const invalidChatRequest = defineError('gateway_invalid_chat', 'invalid', (reason: string) => reason);
+
+/** The model is not of the kind the route serves: a chat model on /v2 infer, a tensor model on chat. */
+export const wrongModelKind = defineError(
+  'gateway_wrong_model_kind',
+  'invalid',
+  (model: string, want: 'chat' | 'tensor') =>
+    want === 'chat'
+      ? `model "${model}" does not take chat requests; send V2 requests to /v2/models/${model}/infer`
+      : `model "${model}" is a chat model; send POST /openai/v1/chat/completions with "model": "${model}"`,
+);

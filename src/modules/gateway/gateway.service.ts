@@ -1,11 +1,18 @@
 import type { CallContext } from '../../platform/call-context.js';
 import { pickRoute, type Split } from '../deploy/index.js';
 import { v2DatatypeOf } from './datatypes.js';
-import { environmentNotServed, inferenceFailed, modelNotReady, modelNotServed } from './gateway.errors.js';
+import {
+  environmentNotServed,
+  inferenceFailed,
+  modelNotReady,
+  modelNotServed,
+  wrongModelKind,
+} from './gateway.errors.js';
+import { createChat } from './gateway-chat.js';
 import { type GuardCall, type GuardPipeline, runAdmit, runAfter, runBefore } from './guard-pipeline.js';
 import { defaultGuardPolicy, fixedGuardPolicy, type GuardPolicySource } from './guard-policy.js';
 import { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
-import type { TensorMeta } from './runtime.port.js';
+import type { Session, TensorMeta, UpstreamStatus } from './runtime.port.js';
 import {
   createServingTable,
   type ModelStatus,
@@ -13,6 +20,7 @@ import {
   type ServingTableDeps,
   type Slot,
 } from './serving-table.js';
+import { answerUpstreamFailure } from './upstream-failure.js';
 
 export type { ModelStatus, SlotStatus } from './serving-table.js';
 
@@ -143,6 +151,39 @@ export function createGateway(deps: GatewayDeps) {
     return served;
   }
 
+  /** Authorizes a call and picks the slot that answers it: a pinned version, or the split (sticky per principal). */
+  async function route(ctx: CallContext, name: string, version?: string) {
+    const served = await authorize(ctx, name);
+    if (version !== undefined) return { slot: slotByVersion(served, version), mirrorSlot: null };
+    const routing = splitOf(served);
+    if (!routing) throw modelNotReady(name);
+    const picked = pickRoute(routing.split, name, ctx.principal.id);
+    const slot = routing.slots.get(picked.serve) as Slot;
+    return { slot, mirrorSlot: picked.mirror ? (routing.slots.get(picked.mirror) ?? null) : null };
+  }
+
+  const runtimeOf = (name: string) => deps.runtimeFor?.(name) ?? deps.runtime;
+
+  /** Brings an upstream session's inputs and outputs up to date; an upstream that fails answers 502/503/504. */
+  async function prepared(session: Session, name: string, headers: Map<string, string>) {
+    if (!session.prepare) return;
+    try {
+      await session.prepare();
+    } catch (err) {
+      throw answerUpstreamFailure(err, name, headers) ?? err;
+    }
+  }
+
+  const chat = createChat({
+    environment,
+    guards,
+    policies,
+    logger,
+    label,
+    digestHeader,
+    route: async (ctx, name) => (await route(ctx, name)).slot,
+  });
+
   return {
     environment,
     platform: deps.runtime.platform,
@@ -164,6 +205,7 @@ export function createGateway(deps: GatewayDeps) {
       const slot = version === undefined ? served.stable : slotByVersion(served, version);
       const session = slot?.lease?.session;
       if (!slot || !session) throw modelNotReady(name);
+      await prepared(session, name, new Map());
       const versions = [served.stable, served.candidate?.mode === 'canary' ? served.candidate : null]
         .filter((s): s is Slot => s?.lease != null)
         .map((s) => String(s.version));
@@ -172,7 +214,7 @@ export function createGateway(deps: GatewayDeps) {
         body: {
           name,
           versions,
-          platform: deps.runtime.platform,
+          platform: session.platform ?? runtimeOf(name).platform,
           inputs: session.inputs.map(tensorMeta),
           outputs: session.outputs.map(tensorMeta),
         },
@@ -185,9 +227,15 @@ export function createGateway(deps: GatewayDeps) {
       return { digest: slot?.lease ? slot.digest : null, body: { name, ready: slot?.lease != null } };
     },
 
-    async status(ctx: CallContext, name: string): Promise<ModelStatus> {
-      return serving.statusOf(await authorize(ctx, name));
+    /** Warden's view of a served model; an upstream's breaker state too (never its address or credentials). */
+    async status(ctx: CallContext, name: string): Promise<ModelStatus & { upstream?: UpstreamStatus }> {
+      const status = serving.statusOf(await authorize(ctx, name));
+      const upstream = deps.runtimeFor?.(name)?.status?.();
+      return upstream ? { ...status, upstream } : status;
     },
+
+    /** One OpenAI-style chat completion on a deployed chat model (see gateway-chat.ts). */
+    chat,
 
     /**
      * What this process serves of an environment: every model the caller may read (`deploy:read` on its
@@ -220,17 +268,7 @@ export function createGateway(deps: GatewayDeps) {
        */
       headers: Map<string, string> = new Map(),
     ): Promise<InferResult> {
-      const served = await authorize(ctx, name);
-      let slot: Slot;
-      let mirrorSlot: Slot | null = null;
-      if (version !== undefined) slot = slotByVersion(served, version);
-      else {
-        const routing = splitOf(served);
-        if (!routing) throw modelNotReady(name);
-        const route = pickRoute(routing.split, name, ctx.principal.id);
-        slot = routing.slots.get(route.serve) as Slot;
-        mirrorSlot = route.mirror ? (routing.slots.get(route.mirror) ?? null) : null;
-      }
+      const { slot, mirrorSlot } = await route(ctx, name, version);
       const lease = slot.lease;
       if (!lease?.acquire()) throw modelNotReady(name);
       headers.set(digestHeader, slot.digest);
@@ -245,7 +283,9 @@ export function createGateway(deps: GatewayDeps) {
           policy: policies.policyFor(name),
           headers,
         };
+        if (session.chat) throw wrongModelKind(name, 'tensor');
         await runAdmit(guards, call);
+        await prepared(session, name, headers);
         const parsed = parseInferRequest(
           typeof body === 'function' ? (body as BodyOf)(session) : body,
           { inputs: session.inputs, outputs: session.outputs },
@@ -260,8 +300,17 @@ export function createGateway(deps: GatewayDeps) {
         try {
           results = await session.run(request.inputs, request.outputs ?? undefined);
         } catch (err) {
-          logger.error({ err, ...label(name, slot), requestId: ctx.requestId }, 'inference failed');
-          throw inferenceFailed();
+          const upstream = answerUpstreamFailure(err, name, headers);
+          // An upstream's failure is logged by its reason only: its message is ours, never the upstream's body.
+          logger.error(
+            {
+              err: upstream ? { code: upstream.code, reason: upstream.message } : err,
+              ...label(name, slot),
+              requestId: ctx.requestId,
+            },
+            'inference failed',
+          );
+          throw upstream ?? inferenceFailed();
         }
         const names = request.outputs ?? session.outputs.map((o) => o.name);
         const encoded = names.flatMap((n) => {

@@ -15,6 +15,7 @@ export {
   type SlotStatus,
 } from './gateway.service.js';
 export { describeGatewayEvent } from './gateway-audit.js';
+export type { ChatCompletion } from './gateway-chat.js';
 export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
 export {
   defaultGuardPolicy,
@@ -31,14 +32,19 @@ export type { ReadVerifiedFiles } from './model-loader.js';
 export type { RateLimitDecision, RateLimiter } from './rate-limit.port.js';
 export { createRateLimitGuard, rateLimitHeaders } from './rate-limit-guard.js';
 export type {
+  ChatAnswer,
+  ChatRequest,
   ElementType,
   ModelFileBytes,
   ModelRuntime,
+  RuntimeFor,
   Session,
   Tensor,
   TensorData,
   TensorMeta,
+  UpstreamFailureReason,
+  UpstreamStatus,
 } from './runtime.port.js';
-export { elementTypes } from './runtime.port.js';
+export { elementTypes, UpstreamFailure } from './runtime.port.js';
 export { createServingTable, type ServingTable } from './serving-table.js';
 export { v1InstanceCount, v1Predictions, v1RequestBody } from './v1-protocol.js';
