@@ -205,6 +205,28 @@ export const ConfigSchema = Type.Object(
           maximum: 10_000_000,
           description: 'Most rows (first dimension of an input tensor) one inference request may send.',
         }),
+        accessLog: Type.Object(
+          {
+            sampleRate: Type.Number({
+              minimum: 0,
+              maximum: 1,
+              description:
+                'Share of inference requests written to the access log (0..1); a request answered 5xx is always logged.',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        observations: Type.Object(
+          {
+            maxBytes: Type.Integer({
+              minimum: 0,
+              maximum: 1024 * 1024 * 1024,
+              description:
+                'Bytes of recent requests (inputs and outputs) kept in memory per deployment and digest for monitoring; the oldest go first (0: keep none).',
+            }),
+          },
+          { additionalProperties: false },
+        ),
       },
       { additionalProperties: false },
     ),
@@ -255,7 +277,14 @@ export const configDefaults: ConfigInput = {
   authFailures: { limit: 20, windowSeconds: 60, blockSeconds: 300, auditIntervalSeconds: 60 },
   environments: defaultEnvironments,
   webhooks: { allowPrivateTargets: false, timeoutSeconds: 10, maxAttempts: 8 },
-  gateway: { environment: 'production', intraOpThreads: 1, maxBodyBytes: 1 * MiB, maxRows: 10_000 },
+  gateway: {
+    environment: 'production',
+    intraOpThreads: 1,
+    maxBodyBytes: 1 * MiB,
+    maxRows: 10_000,
+    accessLog: { sampleRate: 0.01 },
+    observations: { maxBytes: 4 * MiB },
+  },
   limits: {
     maxFileBytes: 64 * GiB,
     maxVersionBytes: 256 * GiB,
@@ -297,6 +326,8 @@ export const envKeys = {
   WARDEN_GATEWAY_INTRA_OP_THREADS: 'gateway.intraOpThreads',
   WARDEN_GATEWAY_MAX_BODY_BYTES: 'gateway.maxBodyBytes',
   WARDEN_GATEWAY_MAX_ROWS: 'gateway.maxRows',
+  WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: 'gateway.accessLog.sampleRate',
+  WARDEN_GATEWAY_OBSERVATIONS_MAX_BYTES: 'gateway.observations.maxBytes',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',

@@ -4,6 +4,7 @@ import type { CallContext } from '../../modules/identity/index.js';
 import { AppError } from '../../platform/errors.js';
 import { statusOf } from '../http-errors.js';
 import { type AuthenticationOptions, checkCredentials, requirePrincipal } from '../plugins/authenticate.js';
+import { noteRefusal } from '../plugins/inference-observer.js';
 
 export interface InferenceRouteOptions {
   gateway: Gateway;
@@ -71,6 +72,7 @@ export async function inferenceRoutes(app: FastifyInstance, options: InferenceRo
     if (request.routeOptions.config?.ownAuthentication !== true) return;
     const refusal = await checkCredentials(request, options.authentication);
     if (refusal === null) return;
+    noteRefusal(request, refusal.error.code);
     for (const [name, value] of Object.entries(refusal.headers)) reply.header(name, value);
     const message =
       refusal.error.kind === 'unauthenticated' ? 'authentication required' : refusal.error.message;

@@ -12,6 +12,14 @@ export {
   type SlotStatus,
 } from './gateway.service.js';
 export { describeGatewayEvent } from './gateway-audit.js';
+export {
+  type GatewayMetrics,
+  type InferenceObservation,
+  type InferenceOutcome,
+  type ModelLoadObservation,
+  noGatewayMetrics,
+  unknownModel,
+} from './gateway-metrics.port.js';
 export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
 export {
   defaultGuardPolicy,
@@ -34,4 +42,11 @@ export type {
   TensorMeta,
 } from './runtime.port.js';
 export { elementTypes } from './runtime.port.js';
+export {
+  createObservationBuffer,
+  type Observation,
+  type ObservationBuffer,
+  type ObservedTensor,
+  observationGuard,
+} from './observation-buffer.js';
 export { createServingTable, type ServingTable } from './serving-table.js';
