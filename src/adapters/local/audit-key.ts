@@ -38,7 +38,10 @@ export async function loadOrCreateAuditKey(
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   let privateKey = await readKey(file);
   if (!privateKey && options.allowCreate === false)
-    throw auditErrors.auditKeyUnreadable(file, 'it does not exist (`warden serve` makes it at its first start)');
+    throw auditErrors.auditKeyUnreadable(
+      file,
+      'it does not exist (`warden serve` makes it at its first start)',
+    );
   if (!privateKey) {
     await createKey(file);
     privateKey = await readKey(file);

@@ -5,8 +5,8 @@ import {
   type InferenceOutcome,
   unknownModel,
 } from '../../modules/gateway/index.js';
-import type { Logger } from '../../platform/logger.js';
 import { AppError } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -80,7 +80,8 @@ export function observeInference(app: FastifyInstance, options: InferenceObserve
     const status = reply.statusCode;
     const outcome: InferenceOutcome = status < 400 ? 'ok' : status < 500 ? 'client_error' : 'server_error';
     const reason = outcome === 'ok' ? '' : request.refusalCode || `http_${status}`;
-    const named = (request.params as { model?: unknown } | undefined)?.model ??
+    const named =
+      (request.params as { model?: unknown } | undefined)?.model ??
       (request.body as { model?: unknown } | undefined)?.model;
     const model = typeof named === 'string' && serves(named) ? named : unknownModel;
     const digestValue = reply.getHeader(digestHeader);

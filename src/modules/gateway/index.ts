@@ -32,6 +32,13 @@ export {
 } from './guard-policy.js';
 export { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 export type { ReadVerifiedFiles } from './model-loader.js';
+export {
+  createObservationBuffer,
+  type Observation,
+  type ObservationBuffer,
+  type ObservedTensor,
+  observationGuard,
+} from './observation-buffer.js';
 export type {
   ElementType,
   ModelFileBytes,
@@ -42,11 +49,4 @@ export type {
   TensorMeta,
 } from './runtime.port.js';
 export { elementTypes } from './runtime.port.js';
-export {
-  createObservationBuffer,
-  type Observation,
-  type ObservationBuffer,
-  type ObservedTensor,
-  observationGuard,
-} from './observation-buffer.js';
 export { createServingTable, type ServingTable } from './serving-table.js';

@@ -67,7 +67,8 @@ function fromOutput(tensor: ResponseTensor): ObservedTensor {
     name,
     datatype,
     shape,
-    data: datatype === 'FP32' || datatype === 'FP16' ? Float32Array.from(numbers) : Float64Array.from(numbers),
+    data:
+      datatype === 'FP32' || datatype === 'FP16' ? Float32Array.from(numbers) : Float64Array.from(numbers),
   };
 }
 
@@ -168,7 +169,11 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
 
   return {
     /** Keeps one successful request (its tensors are referenced, or copied when they view a larger buffer). */
-    record(call: Pick<GuardCall, 'model' | 'version' | 'digest'>, request: InferRequest, outputs: ResponseTensor[]) {
+    record(
+      call: Pick<GuardCall, 'model' | 'version' | 'digest'>,
+      request: InferRequest,
+      outputs: ResponseTensor[],
+    ) {
       if (options.maxBytes <= 0) return;
       add({
         at: now(),
