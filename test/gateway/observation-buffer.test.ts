@@ -55,7 +55,7 @@ describe('observation buffer', () => {
     const kept = buffer.drain('iris');
     expect(kept.length + dropped).toBe(200);
     // The newest survive, in order.
-    expect(kept.map((o) => (o.inputs[0]?.data as Float32Array)[0])).toEqual(
+    expect(kept.map((o) => (o.inputs[0]?.data as Float32Array | undefined)?.[0])).toEqual(
       Array.from({ length: kept.length }, (_, k) => 200 - kept.length + k),
     );
     const text = await metrics.render();
