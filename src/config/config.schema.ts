@@ -348,6 +348,9 @@ export const booleanKeys = new Set<string>(['oidc.requireTeams', 'webhooks.allow
 /** Keys whose environment value is a JSON object, merged like the same object in the config file. */
 export const jsonKeys = new Set<string>(['environments']);
 
+/** Numeric keys that take a fraction (0.01), not a size: never rounded. */
+export const fractionKeys = new Set<string>(['gateway.accessLog.sampleRate']);
+
 export const numericKeys = new Set<string>([
   'port',
   'audit.checkpointEvery',
@@ -360,6 +363,8 @@ export const numericKeys = new Set<string>([
   'gateway.intraOpThreads',
   'gateway.maxBodyBytes',
   'gateway.maxRows',
+  'gateway.accessLog.sampleRate',
+  'gateway.observations.maxBytes',
   'limits.maxFileBytes',
   'limits.maxVersionBytes',
   'limits.maxFilesPerVersion',

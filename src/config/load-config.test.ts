@@ -101,6 +101,8 @@ describe('loadConfig', () => {
         WARDEN_GATEWAY_INTRA_OP_THREADS: '2',
         WARDEN_GATEWAY_MAX_BODY_BYTES: '4MiB',
         WARDEN_GATEWAY_MAX_ROWS: '500',
+        WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: '0.5',
+        WARDEN_GATEWAY_OBSERVATIONS_MAX_BYTES: '1MiB',
       },
     });
     expect(config).toEqual({
@@ -127,7 +129,14 @@ describe('loadConfig', () => {
       limits: { ...configDefaults.limits, maxFilesPerVersion: 20, maxJsonBodyBytes: 4096 },
       environments: defaultEnvironments,
       webhooks: configDefaults.webhooks,
-      gateway: { environment: 'staging', intraOpThreads: 2, maxBodyBytes: 4 * MiB, maxRows: 500 },
+      gateway: {
+        environment: 'staging',
+        intraOpThreads: 2,
+        maxBodyBytes: 4 * MiB,
+        maxRows: 500,
+        accessLog: { sampleRate: 0.5 },
+        observations: { maxBytes: 1 * MiB },
+      },
     });
   });
 
@@ -251,6 +260,16 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig({ cwd, env: { WARDEN_MAX_FILE_BYTES: 'lots' } }))).toEqual(
       expect.arrayContaining([problem('limits.maxFileBytes', 'env WARDEN_MAX_FILE_BYTES')]),
     );
+  });
+
+  it('reads the access-log sample rate as a fraction, and reports one that is not, or above 1', () => {
+    const env = (v: string) => ({ WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: v });
+    expect(loadConfig({ cwd, env: env('0.25') }).gateway.accessLog.sampleRate).toBe(0.25);
+    const key = 'gateway.accessLog.sampleRate';
+    for (const bad of ['1%', '2', '-0.1'])
+      expect(problemsOf(() => loadConfig({ cwd, env: env(bad) }))).toEqual(
+        expect.arrayContaining([problem(key, /^env/)]),
+      );
   });
 
   it('reports an unknown WARDEN_ variable but allows the client ones', () => {

@@ -11,6 +11,7 @@ import {
   ConfigSchema,
   configDefaults,
   envKeys,
+  fractionKeys,
   jsonKeys,
   listKeys,
   numericKeys,
@@ -222,6 +223,11 @@ function coerceBoolean(
 }
 
 function coerceNumber(key: string, raw: string, source: string, problems: ConfigProblem[]): unknown {
+  if (fractionKeys.has(key)) {
+    if (/^\s*\d+(\.\d+)?\s*$/.test(raw)) return Number(raw);
+    problems.push({ key, source, message: `"${raw}" is not a number` });
+    return raw;
+  }
   const n = key === 'port' ? (/^\d+$/.test(raw.trim()) ? Number(raw) : null) : parseSize(raw);
   if (n === null) {
     problems.push({ key, source, message: `"${raw}" is not ${key === 'port' ? 'a port number' : 'a size'}` });
