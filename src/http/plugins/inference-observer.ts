@@ -68,9 +68,13 @@ export function observeInference(app: FastifyInstance, options: InferenceObserve
   const { logger, sampleRate } = options.accessLog;
   const random = options.accessLog.random ?? Math.random;
   app.decorateRequest('refusalCode', '');
+  // Only ever quieter than the server's level (an operator's `error` or `silent` stays so).
+  const levels = (app.log as { levels?: { values: Record<string, number> } }).levels?.values;
+  const quieter = levels && (levels[app.log.level] ?? Number.POSITIVE_INFINITY) < (levels.warn ?? 40);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (route.config?.ownAuthentication === true && methods.includes('POST')) route.logLevel ??= 'warn';
+    if (quieter && route.config?.ownAuthentication === true && methods.includes('POST'))
+      route.logLevel ??= 'warn';
   });
   app.addHook('onError', async (request, _reply, err) => {
     if (isInference(request) && request.refusalCode === '') request.refusalCode = reasonOf(err);
