@@ -36,10 +36,12 @@ import { createChangeFeed, createDeployService, describeDeployEvent } from './mo
 import {
   cachedAuthenticator,
   createGateway,
+  createObservationBuffer,
   createRateLimitGuard,
   defaultGuardPolicy,
   describeGatewayEvent,
   fixedGuardPolicy,
+  observationGuard,
 } from './modules/gateway/index.js';
 import {
   createAuthenticator,
@@ -68,19 +70,33 @@ import { prepareDatabase, startUp } from './start-up.js';
  * The blob store's key provider (the keyring under the data directory). A new keyring may be created only
  * while no blob exists, so losing the key file can never silently start a second one.
  */
-async function openBlobKeys(config: Readonly<Config>, objects: ObjectStore) {
+async function openBlobKeys(config: Readonly<Config>, objects: ObjectStore, allowCreate = true) {
   return openLocalKeyProvider({
     dataDir: config.dataDir,
     masterKey: config.encryption.masterKey,
-    allowCreate: !(await hasEncryptedBlobs(objects)),
+    allowCreate: allowCreate && !(await hasEncryptedBlobs(objects)),
   });
+}
+
+export interface ContainerOptions {
+  /**
+   * `server` (default): the whole of Warden. `gateway`: the data plane alone (`warden gateway`), joining a
+   * database and data directory that a server owns: it takes no lock, runs no migration and no start-up
+   * work, creates no key, and never starts the work that must run once (webhook delivery).
+   */
+  role?: 'server' | 'gateway';
 }
 
 /**
  * The composition root: configuration → adapters → services. Nothing else knows both sides. It only
  * wires; what a start does to the data (migrations, crash clean-up, bootstrap) is in start-up.ts.
  */
-export async function createContainer(config: Readonly<Config>, logger: PinoLogger) {
+export async function createContainer(
+  config: Readonly<Config>,
+  logger: PinoLogger,
+  options: ContainerOptions = {},
+) {
+  const role = options.role ?? 'server';
   // Policies first: an invalid operator policy stops the start before anything is opened.
   const {
     engine: policyEngine,
@@ -104,7 +120,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     );
 
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const lock = await prepareDatabase(database, config.dataDir, logger);
+  const lock = await prepareDatabase(database, config.dataDir, logger, role);
   // Set once the dispatcher exists: a commit that wrote an outbox event wakes it, and close stops it first.
   let wakeDispatcher = () => {};
   let stopDispatcher = async () => {};
@@ -123,7 +139,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     await mkdir(blobRoot, { recursive: true, mode: 0o700 });
     // Every blob is encrypted with its own data key, wrapped by the key-encryption key of the keyring.
     const objects = createFsObjectStore({ root: blobRoot });
-    const keys = await openBlobKeys(config, objects);
+    const keys = await openBlobKeys(config, objects, role === 'server');
     const blobs = createEncryptingBlobStore(objects, keys);
 
     const uow = createSqlUnitOfWork(database.db, database.capabilities, {
@@ -131,7 +147,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     });
     const read = createSqlStores(database.db, database.capabilities);
 
-    const auditKey = await loadOrCreateAuditKey(config.dataDir);
+    const auditKey = await loadOrCreateAuditKey(config.dataDir, { allowCreate: role === 'server' });
     const auditLog = createAuditLog({
       clock: systemClock,
       signer: auditKey,
@@ -224,6 +240,11 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       closeRedis = redis.close;
       rateLimiter = createRedisRateLimiter(redis.client, `${config.redis.keyPrefix}:gateway`);
     }
+    // Each successful request's inputs and outputs, in memory, for the monitoring module to drain.
+    const observations = createObservationBuffer({
+      maxBytes: config.gateway.observations.maxBytes,
+      metrics: metrics.gateway,
+    });
     const gateway = createGateway({
       enabled: gatewayEnabled,
       environment: config.gateway.environment,
@@ -241,8 +262,10 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       policies: fixedGuardPolicy(
         defaultGuardPolicy({ maxRows: config.gateway.maxRows, rateLimit: config.gateway.rateLimit }),
       ),
-      // Rate limits first: a refused request costs no parsing and no other guard's work.
-      guards: [createRateLimitGuard({ limiter: rateLimiter })],
+      metrics: metrics.gateway,
+      // Rate limits first: a refused request costs no other guard's work. The observation guard stays
+      // last: it keeps what the caller receives, after every other guard.
+      guards: [createRateLimitGuard({ limiter: rateLimiter }), observationGuard(observations)],
     });
     stopGateway = () => gateway.stop();
 
@@ -270,22 +293,27 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     wakeDispatcher = () => webhookDispatcher.wake();
     stopDispatcher = () => webhookDispatcher.stop();
 
-    const boot = await startUp({
-      logger,
-      blobRoot,
-      blobs,
-      keys,
-      bootstrapAdmin: () =>
-        ensureBootstrapAdmin({
-          uow,
-          clock: systemClock,
-          writeAdminToken: createAdminTokenFileWriter(config.dataDir),
-          // No caller at the first start: its changes are the system's.
-          recordEvent: (stores, event) => identityAccess.record(stores, null, event),
-        }),
-      collectPendingBlobs: () => registry.collectPendingBlobs(),
-      rewrapWebhookSecrets: () => webhooks.rewrapSecrets(),
-    });
+    // A gateway process leaves all of this to the server: sweeping staging areas or collecting blobs here
+    // would race the server's uploads and deletions.
+    const boot =
+      role === 'gateway'
+        ? null
+        : await startUp({
+            logger,
+            blobRoot,
+            blobs,
+            keys,
+            bootstrapAdmin: () =>
+              ensureBootstrapAdmin({
+                uow,
+                clock: systemClock,
+                writeAdminToken: createAdminTokenFileWriter(config.dataDir),
+                // No caller at the first start: its changes are the system's.
+                recordEvent: (stores, event) => identityAccess.record(stores, null, event),
+              }),
+            collectPendingBlobs: () => registry.collectPendingBlobs(),
+            rewrapWebhookSecrets: () => webhooks.rewrapSecrets(),
+          });
 
     const checks = {
       database: async () => {
@@ -313,6 +341,8 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       gatewayAuthenticate: cachedAuthenticator(authenticate, { ttlMs: 1000 }),
       /** Started by buildApp once the app is ready, stopped by the app's close and by `close`. */
       gateway,
+      /** Recent successful requests per deployment and digest, drained by the monitoring module. */
+      observations,
       guard,
       recorder,
       audit,
@@ -324,7 +354,8 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       authFailureLog,
       metrics,
       /** Set on the very first start only: the bootstrap admin token, to be shown once. */
-      firstAdminToken: boot.created ? { token: boot.token, file: boot.file } : null,
+      firstAdminToken: boot?.created ? { token: boot.token, file: boot.file } : null,
+      role,
       describeDatabase: database.describe,
       close,
     };

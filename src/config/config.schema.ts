@@ -228,6 +228,28 @@ export const ConfigSchema = Type.Object(
           description:
             'Models served by proxying to an upstream model server (V2 or OpenAI-style chat), by model name (JSON in the variable); header values come from environment variables or files, never the JSON.',
         }),
+        accessLog: Type.Object(
+          {
+            sampleRate: Type.Number({
+              minimum: 0,
+              maximum: 1,
+              description:
+                'Share of inference requests written to the access log (0..1); a request answered 5xx is always logged.',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        observations: Type.Object(
+          {
+            maxBytes: Type.Integer({
+              minimum: 0,
+              maximum: 1024 * 1024 * 1024,
+              description:
+                'Bytes of recent requests (inputs and outputs) kept in memory per deployment and digest for monitoring; the oldest go first (0: keep none).',
+            }),
+          },
+          { additionalProperties: false },
+        ),
         rateLimit: Type.Object(
           {
             perPrincipal: Bucket('one caller (token or OIDC subject)'),
@@ -315,6 +337,8 @@ export const configDefaults: ConfigInput = {
       perAddress: { ratePerSecond: 2000, burst: 4000 },
     },
     upstreams: {},
+    accessLog: { sampleRate: 0.01 },
+    observations: { maxBytes: 4 * MiB },
   },
   redis: { url: null, keyPrefix: 'warden' },
   limits: {
@@ -365,6 +389,8 @@ export const envKeys = {
   WARDEN_REDIS_URL: 'redis.url',
   WARDEN_REDIS_KEY_PREFIX: 'redis.keyPrefix',
   WARDEN_GATEWAY_UPSTREAMS: 'gateway.upstreams',
+  WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: 'gateway.accessLog.sampleRate',
+  WARDEN_GATEWAY_OBSERVATIONS_MAX_BYTES: 'gateway.observations.maxBytes',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',
@@ -389,6 +415,7 @@ export const jsonKeys = new Set<string>(['environments', 'gateway.upstreams']);
 export const decimalKeys = new Set<string>([
   'gateway.rateLimit.perPrincipal.ratePerSecond',
   'gateway.rateLimit.perAddress.ratePerSecond',
+  'gateway.accessLog.sampleRate',
 ]);
 
 export const numericKeys = new Set<string>([
@@ -407,6 +434,8 @@ export const numericKeys = new Set<string>([
   'gateway.rateLimit.perPrincipal.burst',
   'gateway.rateLimit.perAddress.ratePerSecond',
   'gateway.rateLimit.perAddress.burst',
+  'gateway.accessLog.sampleRate',
+  'gateway.observations.maxBytes',
   'limits.maxFileBytes',
   'limits.maxVersionBytes',
   'limits.maxFilesPerVersion',

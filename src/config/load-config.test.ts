@@ -105,6 +105,8 @@ describe('loadConfig', () => {
         WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_BURST: '30',
         WARDEN_REDIS_URL: 'redis://:pw@cache:6379/2',
         WARDEN_REDIS_KEY_PREFIX: 'warden-eu',
+        WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: '0.5',
+        WARDEN_GATEWAY_OBSERVATIONS_MAX_BYTES: '1MiB',
       },
     });
     expect(config).toEqual({
@@ -141,6 +143,8 @@ describe('loadConfig', () => {
           perPrincipal: { ratePerSecond: 0.5, burst: 2000 },
           perAddress: { ratePerSecond: 2000, burst: 30 },
         },
+        accessLog: { sampleRate: 0.5 },
+        observations: { maxBytes: 1 * MiB },
       },
       redis: { url: 'redis://:pw@cache:6379/2', keyPrefix: 'warden-eu' },
     });
@@ -291,6 +295,16 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig({ cwd, env: { WARDEN_MAX_FILE_BYTES: 'lots' } }))).toEqual(
       expect.arrayContaining([problem('limits.maxFileBytes', 'env WARDEN_MAX_FILE_BYTES')]),
     );
+  });
+
+  it('reads the access-log sample rate as a fraction, and reports one that is not, or above 1', () => {
+    const env = (v: string) => ({ WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: v });
+    expect(loadConfig({ cwd, env: env('0.25') }).gateway.accessLog.sampleRate).toBe(0.25);
+    const key = 'gateway.accessLog.sampleRate';
+    for (const bad of ['1%', '2', '-0.1'])
+      expect(problemsOf(() => loadConfig({ cwd, env: env(bad) }))).toEqual(
+        expect.arrayContaining([problem(key, /^env/)]),
+      );
   });
 
   it('reports an unknown WARDEN_ variable but allows the client ones', () => {

@@ -3,6 +3,7 @@ import { attachBinaryTensors, gatewayErrors, splitBinaryBody } from '../../modul
 import { AppError } from '../../platform/errors.js';
 import { statusOf } from '../http-errors.js';
 import { type AuthenticationOptions, checkCredentials } from '../plugins/authenticate.js';
+import { noteRefusal } from '../plugins/inference-observer.js';
 
 /** The inference protocols' error body: `{"error": "..."}` with its status (400, 401, 403, 404, 413, 500, 501, 503). */
 export function sendError(reply: FastifyReply, status: number, message: string) {
@@ -90,6 +91,7 @@ export function registerInferenceScope(app: FastifyInstance, options: InferenceS
     if (request.routeOptions.config?.ownAuthentication !== true) return;
     const refusal = await checkCredentials(request, options.authentication);
     if (refusal === null) return;
+    noteRefusal(request, refusal.error.code);
     for (const [name, value] of Object.entries(refusal.headers)) reply.header(name, value);
     const message =
       refusal.error.kind === 'unauthenticated' ? 'authentication required' : refusal.error.message;

@@ -3,6 +3,7 @@ import type { Gateway } from '../../modules/gateway/index.js';
 import { AppError } from '../../platform/errors.js';
 import { statusOf } from '../http-errors.js';
 import { type AuthenticationOptions, checkCredentials, requirePrincipal } from '../plugins/authenticate.js';
+import { noteRefusal } from '../plugins/inference-observer.js';
 
 export interface OpenAiRouteOptions {
   gateway: Gateway;
@@ -75,6 +76,7 @@ export async function openAiRoutes(app: FastifyInstance, options: OpenAiRouteOpt
   app.addHook('onRequest', async (request, reply) => {
     const refusal = await checkCredentials(request, options.authentication);
     if (refusal === null) return;
+    noteRefusal(request, refusal.error.code);
     for (const [name, value] of Object.entries(refusal.headers)) reply.header(name, value);
     const message =
       refusal.error.kind === 'unauthenticated' ? 'authentication required' : refusal.error.message;

@@ -196,6 +196,8 @@ export function createGateway(deps: GatewayDeps) {
     stop: () => serving.stop(),
     /** True once the first live state is in hand (server readiness). */
     ready: serving.ready,
+    /** True when `name` is a model the live state names (bounds the metrics' model label). */
+    serves: (name: string): boolean => serving.get(name) !== undefined,
     /** The revision of the live state the table was built from. */
     revision: serving.revision,
 

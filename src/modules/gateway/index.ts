@@ -16,6 +16,14 @@ export {
 } from './gateway.service.js';
 export { describeGatewayEvent } from './gateway-audit.js';
 export type { ChatCompletion } from './gateway-chat.js';
+export {
+  type GatewayMetrics,
+  type InferenceObservation,
+  type InferenceOutcome,
+  type ModelLoadObservation,
+  noGatewayMetrics,
+  unknownModel,
+} from './gateway-metrics.port.js';
 export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
 export {
   defaultGuardPolicy,
@@ -29,6 +37,13 @@ export {
 } from './guard-policy.js';
 export { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 export type { ReadVerifiedFiles } from './model-loader.js';
+export {
+  createObservationBuffer,
+  type Observation,
+  type ObservationBuffer,
+  type ObservedTensor,
+  observationGuard,
+} from './observation-buffer.js';
 export type { RateLimitDecision, RateLimiter } from './rate-limit.port.js';
 export { createRateLimitGuard, rateLimitHeaders } from './rate-limit-guard.js';
 export type {
