@@ -104,6 +104,12 @@ describe('gateway observability: metrics, access log, observation buffer', () =>
       }),
     ).toBe(3);
     expect(text).toContain('le="0.0001"');
+    // Each guard is measured on its own: the rate limit admitted the three answered and the one refused by
+    // validation; the observation guard saw the three answers.
+    const guardCount = (guard: string, hook: string) =>
+      sample(text, 'warden_inference_guard_duration_seconds_count', { guard, hook });
+    expect(guardCount('rate-limit', 'admit')).toBe(4);
+    expect(guardCount('observe', 'afterRun')).toBe(3);
     // Metadata reads are not inference calls.
     await t.app.inject({ url: '/v2/models/iris', headers: auth(w.viewer) });
     expect(

@@ -87,6 +87,16 @@ export function createPromMetrics() {
     registers,
   });
 
+  const guardSeconds = new Histogram({
+    name: 'warden_inference_guard_duration_seconds',
+    help: "Time each guard's hook took on one inference call (refusals included), by guard and hook.",
+    labelNames: ['guard', 'hook'] as const,
+    buckets: [
+      0.000_005, 0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.0025, 0.005, 0.01, 0.05,
+    ],
+    registers,
+  });
+
   const gateway: GatewayMetrics = {
     request(o) {
       requests.inc({ model: o.model, digest: o.digest, outcome: o.outcome, reason: o.reason });
@@ -106,6 +116,7 @@ export function createPromMetrics() {
     },
     observationsDropped: (model, count) => dropped.inc({ model }, count),
     observationBytes: (bytes) => bufferBytes.set(bytes),
+    guardTime: (guard, hook, seconds) => guardSeconds.observe({ guard, hook }, seconds),
   };
 
   return {

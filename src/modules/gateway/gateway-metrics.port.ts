@@ -37,7 +37,11 @@ export interface GatewayMetrics {
   observationsDropped(model: string, count: number): void;
   /** The bytes the observation buffer holds now, all deployments together. */
   observationBytes(bytes: number): void;
+  /** Time one guard's hook took on one call (refusals included): each guard is measured on its own. */
+  guardTime(guard: string, hook: GuardHook, seconds: number): void;
 }
+
+export type GuardHook = 'admit' | 'beforeRun' | 'afterRun' | 'beforeChat' | 'afterChat';
 
 /** The model label of a request naming no model the gateway serves (bounded: never the raw name). */
 export const unknownModel = '_unknown';
@@ -48,4 +52,5 @@ export const noGatewayMetrics: GatewayMetrics = {
   modelUnloaded: () => {},
   observationsDropped: () => {},
   observationBytes: () => {},
+  guardTime: () => {},
 };

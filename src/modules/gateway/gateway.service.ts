@@ -9,6 +9,7 @@ import {
   wrongModelKind,
 } from './gateway.errors.js';
 import { createChat } from './gateway-chat.js';
+import type { GatewayMetrics } from './gateway-metrics.port.js';
 import { type GuardCall, type GuardPipeline, runAdmit, runAfter, runBefore } from './guard-pipeline.js';
 import { defaultGuardPolicy, fixedGuardPolicy, type GuardPolicySource } from './guard-policy.js';
 import { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
@@ -20,6 +21,7 @@ import {
   type ServingTableDeps,
   type Slot,
 } from './serving-table.js';
+import { timedGuards } from './timed-guards.js';
 import { answerUpstreamFailure } from './upstream-failure.js';
 
 export type { ModelStatus, SlotStatus } from './serving-table.js';
@@ -29,6 +31,8 @@ export interface GatewayDeps extends ServingTableDeps {
   enabled?: boolean;
   /** Guards on the inference path, in order. */
   guards?: GuardPipeline;
+  /** Loads, unloads and each guard's time (default: not measured). */
+  metrics?: Pick<GatewayMetrics, 'modelLoad' | 'modelUnloaded' | 'guardTime'>;
   /** Each deployment's guard policy (default: the defaults for every deployment). */
   policies?: GuardPolicySource;
   maxRows: number;
@@ -67,7 +71,7 @@ const tensorMeta = (m: TensorMeta) => ({
  */
 export function createGateway(deps: GatewayDeps) {
   const { environment, logger, access } = deps;
-  const guards = deps.guards ?? [];
+  const guards = deps.metrics ? timedGuards(deps.guards ?? [], deps.metrics) : (deps.guards ?? []);
   const policies = deps.policies ?? fixedGuardPolicy(defaultGuardPolicy({ maxRows: deps.maxRows }));
   const shadowLimit = deps.shadowConcurrency ?? 4;
   const serving = createServingTable(deps);
