@@ -30,7 +30,17 @@ import {
   createAuditService,
 } from './modules/audit/index.js';
 import { createChangeFeed, createDeployService, describeDeployEvent } from './modules/deploy/index.js';
-import { cachedAuthenticator, createGateway, describeGatewayEvent } from './modules/gateway/index.js';
+import {
+  cachedAuthenticator,
+  createCoarseningGuard,
+  createExtractionGuard,
+  createGateway,
+  createGuardPolicyCache,
+  createGuardPolicyService,
+  createRedactionGuard,
+  createScreeningGuard,
+  describeGatewayEvent,
+} from './modules/gateway/index.js';
 import {
   createAuthenticator,
   createAuthFailureLog,
@@ -203,6 +213,30 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
         { setting: 'gateway.environment', environment: config.gateway.environment },
         `the gateway's environment "${config.gateway.environment}" is not configured: /v2 serves no model`,
       );
+    const gatewayLogger = logger.child({ module: 'gateway' });
+    const gatewayAccess = accessFor(describeGatewayEvent);
+    // Each deployment's guard policy, read from the database every second (a change here: at once).
+    const policyBounds = { maxRows: config.gateway.maxRows };
+    const guardPolicies = createGuardPolicyCache({
+      store: read.guardPolicies,
+      environment: config.gateway.environment,
+      bounds: policyBounds,
+      logger: gatewayLogger,
+    });
+    const extractionGuard = createExtractionGuard({
+      logger: gatewayLogger,
+      record: (event) => gatewayAccess.recordAlone(null, event),
+    });
+    const guardPolicyService = createGuardPolicyService({
+      uow,
+      read,
+      access: gatewayAccess,
+      clock: systemClock,
+      environments: Object.keys(config.environments),
+      bounds: policyBounds,
+      onChange: () => void guardPolicies.refresh(),
+      alerts: { environment: config.gateway.environment, of: (model) => extractionGuard.alerts(model) },
+    });
     const gateway = createGateway({
       enabled: gatewayEnabled,
       environment: config.gateway.environment,
@@ -210,11 +244,19 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       files: (version) => registry.readVerifiedFiles(version),
       verifier: createSignatureVerifier(),
       runtime: createOnnxRuntime({ intraOpThreads: config.gateway.intraOpThreads }),
-      logger: logger.child({ module: 'gateway' }),
+      logger: gatewayLogger,
       deploy,
-      access: accessFor(describeGatewayEvent),
+      access: gatewayAccess,
       maxRows: config.gateway.maxRows,
       maxBodyBytes: config.gateway.maxBodyBytes,
+      // Admission first (a refused request costs nothing), then the input checks, then the output ones.
+      guards: [
+        extractionGuard,
+        createScreeningGuard({ logger: gatewayLogger }),
+        createCoarseningGuard({ logger: gatewayLogger }),
+        createRedactionGuard({ logger: gatewayLogger }),
+      ],
+      policies: guardPolicies,
     });
     stopGateway = () => gateway.stop();
 
@@ -285,6 +327,8 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       gatewayAuthenticate: cachedAuthenticator(authenticate, { ttlMs: 1000 }),
       /** Started by buildApp once the app is ready, stopped by the app's close and by `close`. */
       gateway,
+      /** Per-deployment guard policies (/api/v1/environments/{env}/models/{model}/guards). */
+      guardPolicies: guardPolicyService,
       guard,
       recorder,
       audit,

@@ -134,10 +134,14 @@ export function createGateway(deps: GatewayDeps) {
     /** Starts following the live state (idempotent). */
     start(): void {
       if (deps.enabled === false) return;
+      policies.start?.();
       serving.start();
     },
     /** Stops following and releases the table's sessions (running requests finish). */
-    stop: () => serving.stop(),
+    stop: () => {
+      policies.stop?.();
+      return serving.stop();
+    },
     /** True once the first live state is in hand (server readiness). */
     ready: serving.ready,
     /** The revision of the live state the table was built from. */
@@ -210,6 +214,7 @@ export function createGateway(deps: GatewayDeps) {
           ctx,
           environment,
           model: name,
+          owner: served.model.owner,
           version: slot.version,
           digest: slot.digest,
           policy: policies.policyFor(name),

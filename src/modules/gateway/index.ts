@@ -1,7 +1,40 @@
 export { cachedAuthenticator } from './auth-cache.js';
 export { fromHalf, toHalf, v2DatatypeOf, v2Datatypes } from './datatypes.js';
 export * as gatewayErrors from './gateway.errors.js';
-export type { GatewayEvent, GatewayEventType, LoadCheck } from './gateway.events.js';
+export type {
+  GatewayEvent,
+  GatewayEventType,
+  GuardEvent,
+  GuardStates,
+  LoadCheck,
+} from './gateway.events.js';
+export { createCoarseningGuard } from './coarsening-guard.js';
+export {
+  createExtractionGuard,
+  type ExtractionAlertView,
+  type ExtractionGuard,
+  featureRows,
+} from './extraction-guard.js';
+export { createRedactionGuard, redactedHeader } from './redaction-guard.js';
+export { createScreeningGuard, screeningHeader } from './screening-guard.js';
+export * as guardPolicyErrors from './guard-policy.errors.js';
+export type { GuardPolicyRecord, GuardPolicyStore, GuardPolicyStores } from './guard-policy.ports.js';
+export {
+  createGuardPolicyService,
+  type GuardPolicyService,
+  type GuardPolicyServiceDeps,
+  type GuardPolicyView,
+} from './guard-policy.service.js';
+export { createGuardPolicyCache, type GuardPolicyCache } from './guard-policy-cache.js';
+export {
+  applyGuardPolicy,
+  type GuardPolicyDocument,
+  overriddenPaths,
+  type PolicyBounds,
+  type PolicyProblem,
+  parseGuardPolicyDocument,
+  weakenings,
+} from './guard-policy-document.js';
 export {
   createGateway,
   digestHeader,
@@ -14,8 +47,11 @@ export {
 export { describeGatewayEvent } from './gateway-audit.js';
 export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
 export {
+  defaultCoarsening,
   defaultGuardPolicy,
   fixedGuardPolicy,
+  type GuardName,
+  guardNames,
   type GuardPolicy,
   type GuardPolicySource,
   type RateLimitPolicy,
