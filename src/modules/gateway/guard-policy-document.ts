@@ -62,7 +62,7 @@ export function parseGuardPolicyDocument(
   bounds: PolicyBounds,
 ): { ok: true; document: GuardPolicyDocument } | { ok: false; problems: PolicyProblem[] } {
   const problems: Problems = [];
-  if (!knownKeys(input, Object.keys(sections), 'policy', problems)) return { ok: false, problems };
+  if (!knownKeys(input, Object.keys(sections), '', problems)) return { ok: false, problems };
   for (const [name, value] of Object.entries(input)) {
     const known = sections[name as keyof GuardPolicy];
     if (!known) continue;

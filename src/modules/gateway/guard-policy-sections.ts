@@ -20,6 +20,9 @@ export const typeName = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v;
 
 /** Reports every key of `raw` that `known` does not list; true when `raw` is an object at all. */
+/** `a.b`, or `b` at the document's root. */
+export const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
 export function knownKeys(
   raw: unknown,
   known: readonly string[],
@@ -32,7 +35,7 @@ export function knownKeys(
   }
   for (const key of Object.keys(raw))
     if (!known.includes(key))
-      problems.push({ path: `${path}.${key}`, message: `unknown field; known: ${known.join(', ')}` });
+      problems.push({ path: join(path, key), message: `unknown field; known: ${known.join(', ')}` });
   return true;
 }
 

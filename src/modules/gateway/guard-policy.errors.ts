@@ -6,8 +6,10 @@ export const guardPolicyInvalid = defineError(
   'guard_policy_invalid',
   'invalid',
   (problems: readonly PolicyProblem[]) => ({
-    message: `The guard policy is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}.`,
-    details: { errors: problems.map((p) => ({ path: `policy.${p.path}`, message: p.message })) },
+    message: `The guard policy is invalid: ${problems.map((p) => `${p.path || 'policy'}: ${p.message}`).join('; ')}.`,
+    details: {
+      errors: problems.map((p) => ({ path: p.path ? `policy.${p.path}` : 'policy', message: p.message })),
+    },
   }),
 );
 
