@@ -234,7 +234,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       clock: systemClock,
       environments: Object.keys(config.environments),
       bounds: policyBounds,
-      onChange: () => void guardPolicies.refresh(),
+      onChange: () => guardPolicies.refresh(),
       alerts: { environment: config.gateway.environment, of: (model) => extractionGuard.alerts(model) },
     });
     const gateway = createGateway({

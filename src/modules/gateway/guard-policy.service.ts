@@ -29,8 +29,8 @@ export interface GuardPolicyServiceDeps {
   /** The configured environments' names. */
   environments: readonly string[];
   bounds: PolicyBounds;
-  /** Called after a change commits: this process's gateway reloads at once. */
-  onChange?: () => void;
+  /** Called after a change commits: this process's gateway reloads (the answer waits for it). */
+  onChange?: () => Promise<void>;
   /** The gateway's extraction alerts: its environment, and the alerts of one of its deployments. */
   alerts?: { environment: string; of(model: string): ExtractionAlertView[] };
 }
@@ -126,7 +126,7 @@ export function createGuardPolicyService(deps: GuardPolicyServiceDeps) {
       });
       return viewOf(environment, model.name, record);
     });
-    deps.onChange?.();
+    await deps.onChange?.();
     return view;
   }
 
