@@ -60,7 +60,12 @@ describe.each(databaseFactories())('the gateway guards on live models ($name)', 
       const res = await infer('echo', textBody('What is the capital of France?', 'Hello there'), w.viewer);
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json().outputs).toEqual([
-        { name: 'reply', datatype: 'BYTES', shape: [2], data: ['What is the capital of France?', 'Hello there'] },
+        {
+          name: 'reply',
+          datatype: 'BYTES',
+          shape: [2],
+          data: ['What is the capital of France?', 'Hello there'],
+        },
       ]);
       expect(res.headers['x-warden-screening']).toBeUndefined();
     });
@@ -70,7 +75,9 @@ describe.each(databaseFactories())('the gateway guards on live models ($name)', 
       expect(res.statusCode).toBe(400);
       const { error } = res.json();
       expect(Object.keys(res.json())).toEqual(['error']);
-      expect(error).toMatch(/^input "text" element 1 was refused by text screening \(.*instruction_override.*\)$/);
+      expect(error).toMatch(
+        /^input "text" element 1 was refused by text screening \(.*instruction_override.*\)$/,
+      );
       expect(error).not.toContain('Ignore');
       expect(res.headers['x-warden-model-digest']).toMatch(/^sha256:/);
     });

@@ -68,7 +68,10 @@ describe.each(databaseFactories())('per-deployment guard policies over /api/v1 (
         screening: { enabled: 'yes', config: { flagAt: 2, rules: { extra: [] } } },
         redaction: { config: { types: ['EMAIL', 'DNA'] } },
         coarsening: { config: { decimals: 9, mode: 'top-k', topK: 0 } },
-        extraction: { config: { coverage: { maxNovelty: 3 } }, profile: { lo: [1], hi: [0], bins: 4, grid: [0] } },
+        extraction: {
+          config: { coverage: { maxNovelty: 3 } },
+          profile: { lo: [1], hi: [0], bins: 4, grid: [0] },
+        },
         validation: { maxRows: 10_000_000 },
         rateLimit: { perPrincipal: { ratePerSecond: -1, burst: 1.5 } },
       },
@@ -140,7 +143,9 @@ describe.each(databaseFactories())('per-deployment guard policies over /api/v1 (
     expect((await t.app.inject({ url: url('nope') })).json().code).toBe('model_not_found');
     expect((await t.app.inject({ url: url('iris', 'moon') })).json().code).toBe('environment_not_found');
     const denied = (await t.app.inject({ url: `${api}/audit?action=gateway:configure` })).json().items;
-    expect(denied.filter((e: { outcome: string }) => e.outcome === 'denied').length).toBeGreaterThanOrEqual(3);
+    expect(denied.filter((e: { outcome: string }) => e.outcome === 'denied').length).toBeGreaterThanOrEqual(
+      3,
+    );
   });
 
   it('sets, audits and applies a policy at once; resets it to the defaults', async () => {

@@ -85,7 +85,7 @@ export const guardRoutes: FastifyPluginAsyncTypebox<GuardRouteOptions> = async (
       config: { action: 'gateway:alerts:read' },
       schema: {
         tags,
-        summary: "The principals the extraction watch holds as suspect or throttled on a deployment",
+        summary: 'The principals the extraction watch holds as suspect or throttled on a deployment',
         params: TargetParams,
         response: { 200: ExtractionAlertsResponse, ...problemResponses },
       },

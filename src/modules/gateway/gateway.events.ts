@@ -27,10 +27,11 @@ export type LoadEvent =
 
 export type LoadCheck = 'signature' | 'integrity' | 'format' | 'runtime' | 'unavailable';
 
-
-
 /** What a policy change records of the guards: which are on, before and after. */
-export type GuardStates = Record<'rateLimit' | 'screening' | 'redaction' | 'coarsening' | 'extraction', boolean>;
+export type GuardStates = Record<
+  'rateLimit' | 'screening' | 'redaction' | 'coarsening' | 'extraction',
+  boolean
+>;
 
 /**
  * What the gateway records beside loads: an extraction alert (once per escalation of a principal on a

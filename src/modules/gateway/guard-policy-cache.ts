@@ -1,7 +1,7 @@
 import type { Logger } from '../../platform/logger.js';
 import { defaultGuardPolicy, type GuardPolicy, type GuardPolicySource } from './guard-policy.js';
-import { applyGuardPolicy, type PolicyBounds, parseGuardPolicyDocument } from './guard-policy-document.js';
 import type { GuardPolicyStore } from './guard-policy.ports.js';
+import { applyGuardPolicy, type PolicyBounds, parseGuardPolicyDocument } from './guard-policy-document.js';
 
 export interface GuardPolicyCacheDeps {
   store: Pick<GuardPolicyStore, 'listForEnvironment'>;

@@ -69,12 +69,22 @@ export function parseGuardPolicyDocument(
     const path = name;
     if (!knownKeys(value, known, path, problems)) continue;
     if ('enabled' in value && typeof value.enabled !== 'boolean')
-      problems.push({ path: `${path}.enabled`, message: `must be true or false, got ${typeName(value.enabled)}` });
+      problems.push({
+        path: `${path}.enabled`,
+        message: `must be true or false, got ${typeName(value.enabled)}`,
+      });
     const config = value.config;
     switch (name) {
       case 'validation':
         if (value.maxRows !== undefined)
-          checkInteger(value.maxRows, 'validation.maxRows', 1, bounds.maxRows, problems, ' (gateway.maxRows)');
+          checkInteger(
+            value.maxRows,
+            'validation.maxRows',
+            1,
+            bounds.maxRows,
+            problems,
+            ' (gateway.maxRows)',
+          );
         if (value.maxStringLength !== undefined)
           checkInteger(value.maxStringLength, 'validation.maxStringLength', 1, MAX_STRING_LENGTH, problems);
         break;
@@ -119,7 +129,9 @@ export function applyGuardPolicy(defaults: GuardPolicy, document: GuardPolicyDoc
     if (!target || !isObject(section)) continue;
     for (const [key, value] of Object.entries(section))
       target[key] =
-        key === 'config' && isObject(value) && isObject(target.config) ? { ...target.config, ...value } : value;
+        key === 'config' && isObject(value) && isObject(target.config)
+          ? { ...target.config, ...value }
+          : value;
   }
   return merged as unknown as GuardPolicy;
 }

@@ -105,7 +105,8 @@ const EXTRACTION_MAX_STORED = 100_000;
 export function checkExtractionConfig(raw: unknown, path: string, problems: Problems): void {
   const top = ['maxEntries', 'maxBytes', 'maxStored', 'checkEvery', ...Object.keys(extractionKeys)];
   if (!knownKeys(raw, top, path, problems)) return;
-  if ('profiles' in raw) problems.push({ path: `${path}.profiles`, message: 'set extraction.profile instead' });
+  if ('profiles' in raw)
+    problems.push({ path: `${path}.profiles`, message: 'set extraction.profile instead' });
   const before = problems.length;
   for (const key of ['maxEntries', 'maxBytes', 'maxStored', 'checkEvery'])
     if (raw[key] !== undefined && typeof raw[key] !== 'number')
@@ -118,9 +119,7 @@ export function checkExtractionConfig(raw: unknown, path: string, problems: Prob
         const ok =
           Array.isArray(v) &&
           v.length <= 8 &&
-          v.every(
-            (w) => isObject(w) && Object.keys(w).every((x) => x === 'ms' || x === 'max') && numbers(w),
-          );
+          v.every((w) => isObject(w) && Object.keys(w).every((x) => x === 'ms' || x === 'max') && numbers(w));
         if (!ok)
           problems.push({ path: `${path}.volume.windows`, message: 'must be up to 8 {"ms", "max"} windows' });
       } else if (typeof v !== 'number')

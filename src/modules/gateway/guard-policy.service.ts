@@ -6,7 +6,9 @@ import type { Access, AccessStores, PolicyAction } from '../policy/index.js';
 import { type ModelRecord, type RegistryStore, registryErrors } from '../registry/index.js';
 import type { ExtractionAlertView } from './extraction-guard.js';
 import type { GatewayEvent } from './gateway.events.js';
+import { guardPolicyConflict, guardPolicyInvalid, guardPolicyReasonRequired } from './guard-policy.errors.js';
 import { defaultGuardPolicy, type GuardPolicy } from './guard-policy.js';
+import type { GuardPolicyRecord, GuardPolicyStore, GuardPolicyStores } from './guard-policy.ports.js';
 import {
   applyGuardPolicy,
   type GuardPolicyDocument,
@@ -16,8 +18,6 @@ import {
   parseGuardPolicyDocument,
   weakenings,
 } from './guard-policy-document.js';
-import { guardPolicyConflict, guardPolicyInvalid, guardPolicyReasonRequired } from './guard-policy.errors.js';
-import type { GuardPolicyRecord, GuardPolicyStore, GuardPolicyStores } from './guard-policy.ports.js';
 
 type PolicyStores = GuardPolicyStores & AccessStores & { registry: Pick<RegistryStore, 'findModelByName'> };
 

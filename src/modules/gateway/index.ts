@@ -1,5 +1,12 @@
 export { cachedAuthenticator } from './auth-cache.js';
+export { createCoarseningGuard } from './coarsening-guard.js';
 export { fromHalf, toHalf, v2DatatypeOf, v2Datatypes } from './datatypes.js';
+export {
+  createExtractionGuard,
+  type ExtractionAlertView,
+  type ExtractionGuard,
+  featureRows,
+} from './extraction-guard.js';
 export * as gatewayErrors from './gateway.errors.js';
 export type {
   GatewayEvent,
@@ -8,16 +15,30 @@ export type {
   GuardStates,
   LoadCheck,
 } from './gateway.events.js';
-export { createCoarseningGuard } from './coarsening-guard.js';
 export {
-  createExtractionGuard,
-  type ExtractionAlertView,
-  type ExtractionGuard,
-  featureRows,
-} from './extraction-guard.js';
-export { createRedactionGuard, redactedHeader } from './redaction-guard.js';
-export { createScreeningGuard, screeningHeader } from './screening-guard.js';
+  createGateway,
+  digestHeader,
+  type Gateway,
+  type GatewayDeps,
+  type InferResult,
+  type ModelStatus,
+  type SlotStatus,
+} from './gateway.service.js';
+export { describeGatewayEvent } from './gateway-audit.js';
+export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
 export * as guardPolicyErrors from './guard-policy.errors.js';
+export {
+  defaultCoarsening,
+  defaultGuardPolicy,
+  fixedGuardPolicy,
+  type GuardName,
+  type GuardPolicy,
+  type GuardPolicySource,
+  guardNames,
+  type RateLimitPolicy,
+  type TokenBucket,
+  type ValidationPolicy,
+} from './guard-policy.js';
 export type { GuardPolicyRecord, GuardPolicyStore, GuardPolicyStores } from './guard-policy.ports.js';
 export {
   createGuardPolicyService,
@@ -35,31 +56,9 @@ export {
   parseGuardPolicyDocument,
   weakenings,
 } from './guard-policy-document.js';
-export {
-  createGateway,
-  digestHeader,
-  type Gateway,
-  type GatewayDeps,
-  type InferResult,
-  type ModelStatus,
-  type SlotStatus,
-} from './gateway.service.js';
-export { describeGatewayEvent } from './gateway-audit.js';
-export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
-export {
-  defaultCoarsening,
-  defaultGuardPolicy,
-  fixedGuardPolicy,
-  type GuardName,
-  guardNames,
-  type GuardPolicy,
-  type GuardPolicySource,
-  type RateLimitPolicy,
-  type TokenBucket,
-  type ValidationPolicy,
-} from './guard-policy.js';
 export { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 export type { ReadVerifiedFiles } from './model-loader.js';
+export { createRedactionGuard, redactedHeader } from './redaction-guard.js';
 export type {
   ElementType,
   ModelFileBytes,
@@ -70,4 +69,5 @@ export type {
   TensorMeta,
 } from './runtime.port.js';
 export { elementTypes } from './runtime.port.js';
+export { createScreeningGuard, screeningHeader } from './screening-guard.js';
 export { createServingTable, type ServingTable } from './serving-table.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '../../platform/logger.js';
 import { createTextScreener, type ScreeningResult, type TextScreener } from '../guards/index.js';
-import { inputBlocked, guardFailed } from './gateway.errors.js';
+import { guardFailed, inputBlocked } from './gateway.errors.js';
 import type { GuardCall, InferenceGuard } from './guard-pipeline.js';
 import type { GuardPolicy } from './guard-policy.js';
 
@@ -64,8 +64,7 @@ export function createScreeningGuard(deps: { logger: Logger }): InferenceGuard {
         const texts = tensor.data as string[];
         for (let i = 0; i < texts.length; i++) {
           const result = await screener.screen(texts[i] as string);
-          if (result.verdict !== 'allow')
-            note(call, `input ${JSON.stringify(name)} element ${i}`, result);
+          if (result.verdict !== 'allow') note(call, `input ${JSON.stringify(name)} element ${i}`, result);
         }
       }
       return undefined;
