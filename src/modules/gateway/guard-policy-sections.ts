@@ -104,7 +104,8 @@ const EXTRACTION_MAX_STORED = 100_000;
 /** The extraction watch's settings from JSON (the profile is a section of its own). */
 export function checkExtractionConfig(raw: unknown, path: string, problems: Problems): void {
   const top = ['maxEntries', 'maxBytes', 'maxStored', 'checkEvery', ...Object.keys(extractionKeys)];
-  if (!knownKeys(raw, top, path, problems)) return;
+  // `profiles` gets its own message below rather than "unknown".
+  if (!knownKeys(raw, [...top, 'profiles'], path, problems)) return;
   if ('profiles' in raw)
     problems.push({ path: `${path}.profiles`, message: 'set extraction.profile instead' });
   const before = problems.length;
