@@ -141,18 +141,32 @@ export function ensureFolder(name: string, bytes: number, count: number): { dir:
 export async function startWarden(
   dataDir: string,
   bin: string = wardenBin,
+  extra: { args?: string[]; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {},
 ): Promise<{
   url: string;
   token: string;
+  pid: number;
   peakRssMiB(): number;
   cpuSeconds(): number;
   stop(): Promise<void>;
 }> {
   const child = spawn(
     process.execPath,
-    [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+    [
+      ...(extra.nodeArgs ?? []),
+      bin,
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+      ...(extra.args ?? []),
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...extra.env },
     },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -167,6 +181,7 @@ export async function startWarden(
   return {
     url,
     token: readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim(),
+    pid: child.pid as number,
     // VmHWM: the server's peak resident memory so far (Linux).
     // utime + stime (fields 14 and 15 of /proc/PID/stat, in clock ticks of 1/100 s on Linux).
     cpuSeconds: () => {

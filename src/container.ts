@@ -12,6 +12,9 @@ import { secureDataDir } from './adapters/local/data-dir-permissions.js';
 import { createPromMetrics } from './adapters/metrics/prom-metrics.js';
 import { createJwtVerifier } from './adapters/oidc/jwt-verifier.js';
 import { createMemoryFailureLimiter } from './adapters/rate-limit/flexible-failure-limiter.js';
+import { createMemoryRateLimiter } from './adapters/rate-limit/token-bucket-limiter.js';
+import { openRedis } from './adapters/redis/redis-connection.js';
+import { createRedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
 import { openDatabase } from './adapters/sql/db.js';
 import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
@@ -37,9 +40,12 @@ import {
   createGateway,
   createGuardPolicyCache,
   createGuardPolicyService,
+  createObservationBuffer,
+  createRateLimitGuard,
   createRedactionGuard,
   createScreeningGuard,
   describeGatewayEvent,
+  observationGuard,
 } from './modules/gateway/index.js';
 import {
   createAuthenticator,
@@ -68,19 +74,33 @@ import { prepareDatabase, startUp } from './start-up.js';
  * The blob store's key provider (the keyring under the data directory). A new keyring may be created only
  * while no blob exists, so losing the key file can never silently start a second one.
  */
-async function openBlobKeys(config: Readonly<Config>, objects: ObjectStore) {
+async function openBlobKeys(config: Readonly<Config>, objects: ObjectStore, allowCreate = true) {
   return openLocalKeyProvider({
     dataDir: config.dataDir,
     masterKey: config.encryption.masterKey,
-    allowCreate: !(await hasEncryptedBlobs(objects)),
+    allowCreate: allowCreate && !(await hasEncryptedBlobs(objects)),
   });
+}
+
+export interface ContainerOptions {
+  /**
+   * `server` (default): the whole of Warden. `gateway`: the data plane alone (`warden gateway`), joining a
+   * database and data directory that a server owns: it takes no lock, runs no migration and no start-up
+   * work, creates no key, and never starts the work that must run once (webhook delivery).
+   */
+  role?: 'server' | 'gateway';
 }
 
 /**
  * The composition root: configuration → adapters → services. Nothing else knows both sides. It only
  * wires; what a start does to the data (migrations, crash clean-up, bootstrap) is in start-up.ts.
  */
-export async function createContainer(config: Readonly<Config>, logger: PinoLogger) {
+export async function createContainer(
+  config: Readonly<Config>,
+  logger: PinoLogger,
+  options: ContainerOptions = {},
+) {
+  const role = options.role ?? 'server';
   // Policies first: an invalid operator policy stops the start before anything is opened.
   const {
     engine: policyEngine,
@@ -104,13 +124,15 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     );
 
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const lock = await prepareDatabase(database, config.dataDir, logger);
+  const lock = await prepareDatabase(database, config.dataDir, logger, role);
   // Set once the dispatcher exists: a commit that wrote an outbox event wakes it, and close stops it first.
   let wakeDispatcher = () => {};
   let stopDispatcher = async () => {};
   let stopGateway = async () => {};
+  let closeRedis = async () => {};
   const close = async () => {
     await stopGateway();
+    await closeRedis();
     await stopDispatcher();
     await database.close();
     await lock?.release();
@@ -121,7 +143,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     await mkdir(blobRoot, { recursive: true, mode: 0o700 });
     // Every blob is encrypted with its own data key, wrapped by the key-encryption key of the keyring.
     const objects = createFsObjectStore({ root: blobRoot });
-    const keys = await openBlobKeys(config, objects);
+    const keys = await openBlobKeys(config, objects, role === 'server');
     const blobs = createEncryptingBlobStore(objects, keys);
 
     const uow = createSqlUnitOfWork(database.db, database.capabilities, {
@@ -129,7 +151,7 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     });
     const read = createSqlStores(database.db, database.capabilities);
 
-    const auditKey = await loadOrCreateAuditKey(config.dataDir);
+    const auditKey = await loadOrCreateAuditKey(config.dataDir, { allowCreate: role === 'server' });
     const auditLog = createAuditLog({
       clock: systemClock,
       signer: auditKey,
@@ -205,6 +227,8 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     // The inference gateway (/v2): follows the live state of one environment and serves it. Its runtime is
     // loaded here, not at import, so CLI commands that open the container never load ONNX Runtime.
     const { createOnnxRuntime } = await import('./adapters/onnx/onnx-runtime.js');
+    const { createUpstreamRuntimes } = await import('./adapters/upstream/upstream-runtimes.js');
+    const gatewayLogger = logger.child({ module: 'gateway' });
     // An environment list without the gateway's environment (production removed, say) serves nothing at
     // /v2 rather than refusing to start: the registry and deployments work without the gateway.
     const gatewayEnabled = Object.hasOwn(config.environments, config.gateway.environment);
@@ -213,10 +237,9 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
         { setting: 'gateway.environment', environment: config.gateway.environment },
         `the gateway's environment "${config.gateway.environment}" is not configured: /v2 serves no model`,
       );
-    const gatewayLogger = logger.child({ module: 'gateway' });
     const gatewayAccess = accessFor(describeGatewayEvent);
     // Each deployment's guard policy, read from the database every second (a change here: at once).
-    const policyBounds = { maxRows: config.gateway.maxRows };
+    const policyBounds = { maxRows: config.gateway.maxRows, rateLimit: config.gateway.rateLimit };
     const guardPolicies = createGuardPolicyCache({
       store: read.guardPolicies,
       environment: config.gateway.environment,
@@ -237,6 +260,18 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       onChange: () => guardPolicies.refresh(),
       alerts: { environment: config.gateway.environment, of: (model) => extractionGuard.alerts(model) },
     });
+    // The gateway's rate limits: in this process, or in Redis when configured so that replicas share them.
+    let rateLimiter = createMemoryRateLimiter();
+    if (config.redis.url) {
+      const redis = await openRedis({ url: config.redis.url, logger: logger.child({ module: 'redis' }) });
+      closeRedis = redis.close;
+      rateLimiter = createRedisRateLimiter(redis.client, `${config.redis.keyPrefix}:gateway`);
+    }
+    // Each successful request's inputs and outputs, in memory, for the monitoring module to drain.
+    const observations = createObservationBuffer({
+      maxBytes: config.gateway.observations.maxBytes,
+      metrics: metrics.gateway,
+    });
     const gateway = createGateway({
       enabled: gatewayEnabled,
       environment: config.gateway.environment,
@@ -244,19 +279,26 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       files: (version) => registry.readVerifiedFiles(version),
       verifier: createSignatureVerifier(),
       runtime: createOnnxRuntime({ intraOpThreads: config.gateway.intraOpThreads }),
+      // Models configured as upstreams are still deployed, verified and signature-checked; their sessions proxy.
+      runtimeFor: createUpstreamRuntimes(config.gateway.upstreams, gatewayLogger),
       logger: gatewayLogger,
       deploy,
       access: gatewayAccess,
       maxRows: config.gateway.maxRows,
       maxBodyBytes: config.gateway.maxBodyBytes,
-      // Admission first (a refused request costs nothing), then the input checks, then the output ones.
+      policies: guardPolicies,
+      metrics: metrics.gateway,
+      // Rate limits first (a refused request costs no other guard's work), then the extraction watch's
+      // throttling, the input checks and the output ones. The observation guard stays last: it keeps what
+      // the caller receives, after every other guard.
       guards: [
+        createRateLimitGuard({ limiter: rateLimiter }),
         extractionGuard,
         createScreeningGuard({ logger: gatewayLogger }),
         createCoarseningGuard({ logger: gatewayLogger }),
         createRedactionGuard({ logger: gatewayLogger }),
+        observationGuard(observations),
       ],
-      policies: guardPolicies,
     });
     stopGateway = () => gateway.stop();
 
@@ -284,22 +326,27 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
     wakeDispatcher = () => webhookDispatcher.wake();
     stopDispatcher = () => webhookDispatcher.stop();
 
-    const boot = await startUp({
-      logger,
-      blobRoot,
-      blobs,
-      keys,
-      bootstrapAdmin: () =>
-        ensureBootstrapAdmin({
-          uow,
-          clock: systemClock,
-          writeAdminToken: createAdminTokenFileWriter(config.dataDir),
-          // No caller at the first start: its changes are the system's.
-          recordEvent: (stores, event) => identityAccess.record(stores, null, event),
-        }),
-      collectPendingBlobs: () => registry.collectPendingBlobs(),
-      rewrapWebhookSecrets: () => webhooks.rewrapSecrets(),
-    });
+    // A gateway process leaves all of this to the server: sweeping staging areas or collecting blobs here
+    // would race the server's uploads and deletions.
+    const boot =
+      role === 'gateway'
+        ? null
+        : await startUp({
+            logger,
+            blobRoot,
+            blobs,
+            keys,
+            bootstrapAdmin: () =>
+              ensureBootstrapAdmin({
+                uow,
+                clock: systemClock,
+                writeAdminToken: createAdminTokenFileWriter(config.dataDir),
+                // No caller at the first start: its changes are the system's.
+                recordEvent: (stores, event) => identityAccess.record(stores, null, event),
+              }),
+            collectPendingBlobs: () => registry.collectPendingBlobs(),
+            rewrapWebhookSecrets: () => webhooks.rewrapSecrets(),
+          });
 
     const checks = {
       database: async () => {
@@ -329,6 +376,8 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       gateway,
       /** Per-deployment guard policies (/api/v1/environments/{env}/models/{model}/guards). */
       guardPolicies: guardPolicyService,
+      /** Recent successful requests per deployment and digest, drained by the monitoring module. */
+      observations,
       guard,
       recorder,
       audit,
@@ -340,7 +389,8 @@ export async function createContainer(config: Readonly<Config>, logger: PinoLogg
       authFailureLog,
       metrics,
       /** Set on the very first start only: the bootstrap admin token, to be shown once. */
-      firstAdminToken: boot.created ? { token: boot.token, file: boot.file } : null,
+      firstAdminToken: boot?.created ? { token: boot.token, file: boot.file } : null,
+      role,
       describeDatabase: database.describe,
       close,
     };

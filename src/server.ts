@@ -13,10 +13,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** `warden serve`: the one place that listens. */
-export async function startServer(config: Readonly<Config>): Promise<RunningServer> {
+/**
+ * `warden serve` (role `server`) and `warden gateway` (role `gateway`, the data plane alone on a database
+ * and data directory a server owns): the one place that listens.
+ */
+export async function startServer(
+  config: Readonly<Config>,
+  options: { role?: 'server' | 'gateway' } = {},
+): Promise<RunningServer> {
+  const role = options.role ?? 'server';
   const logger = createLogger({ level: config.logLevel });
-  const container = await createContainer(config, logger);
+  const container = await createContainer(config, logger, { role });
   const app = await buildApp({ ...container, version: wardenVersion });
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -26,14 +33,15 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     throw err;
   }
   // Deliveries start once the server is up; a commit that writes an outbox event wakes the dispatcher.
-  container.webhookDispatcher.start();
+  // Only the control plane delivers: a gateway's outbox events are picked up by its server's poll.
+  if (role === 'server') container.webhookDispatcher.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   logger.info(
-    { url, dataDir: config.dataDir, database: container.describeDatabase, version: wardenVersion },
-    'warden is listening',
+    { url, role, dataDir: config.dataDir, database: container.describeDatabase, version: wardenVersion },
+    role === 'server' ? 'warden is listening' : 'warden gateway is listening',
   );
   let closing: Promise<void> | null = null;
   return {

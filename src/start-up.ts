@@ -1,7 +1,7 @@
 import type { Logger as PinoLogger } from 'pino';
 import { encryptLegacyBlobsOnce } from './adapters/blob/legacy-plaintext-migration.js';
 import { type DataDirLock, lockDataDir } from './adapters/local/data-dir-lock.js';
-import { migrateToLatest, type openDatabase } from './adapters/sql/db.js';
+import { migrateToLatest, type openDatabase, requireCurrentSchema } from './adapters/sql/db.js';
 import type { BlobStore, CollectionResult } from './modules/artifacts/index.js';
 import type { BootstrapResult } from './modules/identity/index.js';
 import type { KeyProvider } from './modules/keys/index.js';
@@ -16,9 +16,16 @@ export async function prepareDatabase(
   database: OpenDatabase,
   dataDir: string,
   logger: PinoLogger,
+  role: 'server' | 'gateway' = 'server',
 ): Promise<DataDirLock | null> {
   let lock: DataDirLock | null = null;
   try {
+    // A data-plane process joins a database its control plane owns: no lock (the server holds it), no
+    // migration (the server's release decides the schema), only a check that the schema is this release's.
+    if (role === 'gateway') {
+      await requireCurrentSchema(database.db);
+      return null;
+    }
     // An embedded database belongs to one process: a second server on the same folder is refused before
     // it can race the first one's migrations or sweep its uploads in progress.
     if (!database.capabilities.multiProcess) lock = await lockDataDir(dataDir);

@@ -49,6 +49,23 @@ export function buildProgram(ctx: CliContext, options: ProgramOptions = {}): Com
     .action(async (opts) => (await import('./commands/serve.js')).serve(ctx, opts));
   if (options.serveSettingsHelp) serve.addHelpText('after', options.serveSettingsHelp);
 
+  const gateway = program
+    .command('gateway')
+    .description(
+      "Start the inference gateway alone (data plane: /v2, /health, /metrics) on a `warden serve`'s database and data directory",
+    )
+    .option('--host <host>', 'address to listen on (default: 127.0.0.1, env: WARDEN_HOST)')
+    .option('--port <port>', 'TCP port (default: 8080, env: WARDEN_PORT)')
+    .option('--data-dir <dir>', "the server's data folder (default: ./warden-data, env: WARDEN_DATA_DIR)")
+    .option('--database-url <url>', "the server's postgres:// URL (env: WARDEN_DATABASE_URL)")
+    .option('--config <file>', 'JSON configuration file (env: WARDEN_CONFIG)')
+    .option(
+      '--log-level <level>',
+      'fatal|error|warn|info|debug|trace|silent (default: info, env: WARDEN_LOG_LEVEL)',
+    )
+    .action(async (opts) => (await import('./commands/serve.js')).gateway(ctx, opts));
+  if (options.serveSettingsHelp) gateway.addHelpText('after', options.serveSettingsHelp);
+
   program
     .command('digest')
     .description('Print the OpenSSF model-signing v1.0 root digest of a file or folder (offline)')

@@ -1,9 +1,28 @@
 import Type, { type Static } from 'typebox';
 import { slugPattern } from '../platform/slug.js';
 import { defaultEnvironments, EnvironmentSchema, type EnvironmentSettings } from './environments.js';
+import { UpstreamSchema, type UpstreamSettings } from './upstreams.js';
 
 const Size = (description: string) =>
   Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
+
+/** A token bucket of the gateway's default rate limits. */
+const Bucket = (whose: string) =>
+  Type.Object(
+    {
+      ratePerSecond: Type.Number({
+        minimum: 0.001,
+        maximum: 1_000_000,
+        description: `Requests per second ${whose} may make to one deployment, sustained (tokens refilled per second; 0.5 is one every two seconds).`,
+      }),
+      burst: Type.Integer({
+        minimum: 1,
+        maximum: 10_000_000,
+        description: `Requests ${whose} may make at once to one deployment (the bucket's size).`,
+      }),
+    },
+    { additionalProperties: false },
+  );
 
 /** The one description of Warden's configuration: the file, WARDEN_* variables and flags all land here. */
 export const ConfigSchema = Type.Object(
@@ -205,6 +224,58 @@ export const ConfigSchema = Type.Object(
           maximum: 10_000_000,
           description: 'Most rows (first dimension of an input tensor) one inference request may send.',
         }),
+        upstreams: Type.Record(Type.String({ pattern: slugPattern }), UpstreamSchema, {
+          description:
+            'Models served by proxying to an upstream model server (V2 or OpenAI-style chat), by model name (JSON in the variable); header values come from environment variables or files, never the JSON.',
+        }),
+        accessLog: Type.Object(
+          {
+            sampleRate: Type.Number({
+              minimum: 0,
+              maximum: 1,
+              description:
+                'Share of inference requests written to the access log (0..1); a request answered 5xx is always logged.',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        observations: Type.Object(
+          {
+            maxBytes: Type.Integer({
+              minimum: 0,
+              maximum: 1024 * 1024 * 1024,
+              description:
+                'Bytes of recent requests (inputs and outputs) kept in memory per deployment and digest for monitoring; the oldest go first (0: keep none).',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        rateLimit: Type.Object(
+          {
+            perPrincipal: Bucket('one caller (token or OIDC subject)'),
+            perAddress: Bucket('one client address'),
+          },
+          {
+            additionalProperties: false,
+            description:
+              "The rate limits of a deployment whose guard policy sets none (a deployment's policy overrides them).",
+          },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    redis: Type.Object(
+      {
+        url: Type.Union([Type.String({ pattern: '^rediss?://' }), Type.Null()], {
+          description:
+            "Redis URL (redis:// or rediss://) where the gateway's rate limits live, shared by every server; null keeps them in each server's memory. A secret when it holds a password: never logged.",
+        }),
+        keyPrefix: Type.String({
+          minLength: 1,
+          maxLength: 64,
+          pattern: '^[A-Za-z0-9._:-]+$',
+          description: 'Prefix of every Redis key Warden writes (servers sharing one budget use the same).',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -232,9 +303,10 @@ export const ConfigSchema = Type.Object(
 /** The configuration as given: environments not yet resolved. */
 export type ConfigInput = Static<typeof ConfigSchema>;
 
-/** The configuration in effect: every environment with all its settings. */
-export type Config = Omit<ConfigInput, 'environments'> & {
+/** The configuration in effect: every environment with all its settings, every upstream resolved. */
+export type Config = Omit<ConfigInput, 'environments' | 'gateway'> & {
   environments: Record<string, EnvironmentSettings>;
+  gateway: Omit<ConfigInput['gateway'], 'upstreams'> & { upstreams: Record<string, UpstreamSettings> };
 };
 
 export const GiB = 1024 ** 3;
@@ -255,7 +327,20 @@ export const configDefaults: ConfigInput = {
   authFailures: { limit: 20, windowSeconds: 60, blockSeconds: 300, auditIntervalSeconds: 60 },
   environments: defaultEnvironments,
   webhooks: { allowPrivateTargets: false, timeoutSeconds: 10, maxAttempts: 8 },
-  gateway: { environment: 'production', intraOpThreads: 1, maxBodyBytes: 1 * MiB, maxRows: 10_000 },
+  gateway: {
+    environment: 'production',
+    intraOpThreads: 1,
+    maxBodyBytes: 1 * MiB,
+    maxRows: 10_000,
+    rateLimit: {
+      perPrincipal: { ratePerSecond: 1000, burst: 2000 },
+      perAddress: { ratePerSecond: 2000, burst: 4000 },
+    },
+    upstreams: {},
+    accessLog: { sampleRate: 0.01 },
+    observations: { maxBytes: 4 * MiB },
+  },
+  redis: { url: null, keyPrefix: 'warden' },
   limits: {
     maxFileBytes: 64 * GiB,
     maxVersionBytes: 256 * GiB,
@@ -297,6 +382,15 @@ export const envKeys = {
   WARDEN_GATEWAY_INTRA_OP_THREADS: 'gateway.intraOpThreads',
   WARDEN_GATEWAY_MAX_BODY_BYTES: 'gateway.maxBodyBytes',
   WARDEN_GATEWAY_MAX_ROWS: 'gateway.maxRows',
+  WARDEN_GATEWAY_RATE_LIMIT_PER_PRINCIPAL_RATE_PER_SECOND: 'gateway.rateLimit.perPrincipal.ratePerSecond',
+  WARDEN_GATEWAY_RATE_LIMIT_PER_PRINCIPAL_BURST: 'gateway.rateLimit.perPrincipal.burst',
+  WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_RATE_PER_SECOND: 'gateway.rateLimit.perAddress.ratePerSecond',
+  WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_BURST: 'gateway.rateLimit.perAddress.burst',
+  WARDEN_REDIS_URL: 'redis.url',
+  WARDEN_REDIS_KEY_PREFIX: 'redis.keyPrefix',
+  WARDEN_GATEWAY_UPSTREAMS: 'gateway.upstreams',
+  WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: 'gateway.accessLog.sampleRate',
+  WARDEN_GATEWAY_OBSERVATIONS_MAX_BYTES: 'gateway.observations.maxBytes',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',
@@ -315,7 +409,14 @@ export const listKeys = new Set<string>([
 export const booleanKeys = new Set<string>(['oidc.requireTeams', 'webhooks.allowPrivateTargets']);
 
 /** Keys whose environment value is a JSON object, merged like the same object in the config file. */
-export const jsonKeys = new Set<string>(['environments']);
+export const jsonKeys = new Set<string>(['environments', 'gateway.upstreams']);
+
+/** Numeric keys that take a fraction (a rate), not a size. */
+export const decimalKeys = new Set<string>([
+  'gateway.rateLimit.perPrincipal.ratePerSecond',
+  'gateway.rateLimit.perAddress.ratePerSecond',
+  'gateway.accessLog.sampleRate',
+]);
 
 export const numericKeys = new Set<string>([
   'port',
@@ -329,6 +430,12 @@ export const numericKeys = new Set<string>([
   'gateway.intraOpThreads',
   'gateway.maxBodyBytes',
   'gateway.maxRows',
+  'gateway.rateLimit.perPrincipal.ratePerSecond',
+  'gateway.rateLimit.perPrincipal.burst',
+  'gateway.rateLimit.perAddress.ratePerSecond',
+  'gateway.rateLimit.perAddress.burst',
+  'gateway.accessLog.sampleRate',
+  'gateway.observations.maxBytes',
   'limits.maxFileBytes',
   'limits.maxVersionBytes',
   'limits.maxFilesPerVersion',

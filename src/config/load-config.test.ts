@@ -101,6 +101,12 @@ describe('loadConfig', () => {
         WARDEN_GATEWAY_INTRA_OP_THREADS: '2',
         WARDEN_GATEWAY_MAX_BODY_BYTES: '4MiB',
         WARDEN_GATEWAY_MAX_ROWS: '500',
+        WARDEN_GATEWAY_RATE_LIMIT_PER_PRINCIPAL_RATE_PER_SECOND: '0.5',
+        WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_BURST: '30',
+        WARDEN_REDIS_URL: 'redis://:pw@cache:6379/2',
+        WARDEN_REDIS_KEY_PREFIX: 'warden-eu',
+        WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: '0.5',
+        WARDEN_GATEWAY_OBSERVATIONS_MAX_BYTES: '1MiB',
       },
     });
     expect(config).toEqual({
@@ -127,7 +133,20 @@ describe('loadConfig', () => {
       limits: { ...configDefaults.limits, maxFilesPerVersion: 20, maxJsonBodyBytes: 4096 },
       environments: defaultEnvironments,
       webhooks: configDefaults.webhooks,
-      gateway: { environment: 'staging', intraOpThreads: 2, maxBodyBytes: 4 * MiB, maxRows: 500 },
+      gateway: {
+        environment: 'staging',
+        intraOpThreads: 2,
+        maxBodyBytes: 4 * MiB,
+        maxRows: 500,
+        upstreams: {},
+        rateLimit: {
+          perPrincipal: { ratePerSecond: 0.5, burst: 2000 },
+          perAddress: { ratePerSecond: 2000, burst: 30 },
+        },
+        accessLog: { sampleRate: 0.5 },
+        observations: { maxBytes: 1 * MiB },
+      },
+      redis: { url: 'redis://:pw@cache:6379/2', keyPrefix: 'warden-eu' },
     });
   });
 
@@ -247,10 +266,45 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses a Redis URL of another scheme (without echoing it) and an empty or zero bucket', () => {
+    let thrown: unknown;
+    try {
+      loadConfig({
+        cwd,
+        env: {
+          WARDEN_REDIS_URL: 'http://:hunter2@cache:6379',
+          WARDEN_GATEWAY_RATE_LIMIT_PER_PRINCIPAL_BURST: '0',
+          WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_RATE_PER_SECOND: 'many',
+        },
+      });
+    } catch (err) {
+      thrown = err;
+    }
+    const problems = (thrown as { details: { problems: ConfigProblem[] } }).details.problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        problem('redis.url', /^env/),
+        problem('gateway.rateLimit.perPrincipal.burst', /^env/),
+        problem('gateway.rateLimit.perAddress.ratePerSecond', /^env/),
+      ]),
+    );
+    expect((thrown as Error).message).not.toContain('hunter2');
+  });
+
   it('reports a size that cannot be read', () => {
     expect(problemsOf(() => loadConfig({ cwd, env: { WARDEN_MAX_FILE_BYTES: 'lots' } }))).toEqual(
       expect.arrayContaining([problem('limits.maxFileBytes', 'env WARDEN_MAX_FILE_BYTES')]),
     );
+  });
+
+  it('reads the access-log sample rate as a fraction, and reports one that is not, or above 1', () => {
+    const env = (v: string) => ({ WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: v });
+    expect(loadConfig({ cwd, env: env('0.25') }).gateway.accessLog.sampleRate).toBe(0.25);
+    const key = 'gateway.accessLog.sampleRate';
+    for (const bad of ['1%', '2', '-0.1'])
+      expect(problemsOf(() => loadConfig({ cwd, env: env(bad) }))).toEqual(
+        expect.arrayContaining([problem(key, /^env/)]),
+      );
   });
 
   it('reports an unknown WARDEN_ variable but allows the client ones', () => {

@@ -10,6 +10,7 @@ import {
   type ConfigInput,
   ConfigSchema,
   configDefaults,
+  decimalKeys,
   envKeys,
   jsonKeys,
   listKeys,
@@ -17,6 +18,7 @@ import {
 } from './config.schema.js';
 import { type EnvironmentSettings, environmentProblems, resolveEnvironment } from './environments.js';
 import { parseSize } from './parse-size.js';
+import { resolveUpstream, type UpstreamInput, UpstreamSchema, type UpstreamSettings } from './upstreams.js';
 
 export interface ConfigProblem {
   key: string;
@@ -41,6 +43,7 @@ export interface ConfigSources {
 }
 
 const checker = Compile(ConfigSchema);
+const upstreamChecker = Compile(UpstreamSchema);
 type Layer = { source: string; values: Map<string, unknown> };
 
 /**
@@ -74,8 +77,10 @@ export function loadConfig(sources: ConfigSources = {}): Readonly<Config> {
   }
   problems.push(...proxyProblems(merged.trustProxy, origin.get('trustProxy') ?? 'default'));
   const environments = resolveEnvironments(merged as ConfigInput, origin, problems);
+  const upstreams = resolveUpstreams(merged as ConfigInput, { env, cwd }, origin, problems);
   if (problems.length > 0) throw configInvalid(dedupe(problems));
-  const config = { ...(merged as ConfigInput), environments } as Config;
+  const input = merged as ConfigInput;
+  const config = { ...input, environments, gateway: { ...input.gateway, upstreams } } as Config;
   config.dataDir = path.resolve(cwd, config.dataDir);
   config.policyFiles = config.policyFiles.map((file) => path.resolve(cwd, file));
   return deepFreeze(config);
@@ -102,6 +107,26 @@ function resolveEnvironments(
       source: sourceUnder(origin, 'environments'),
       message: 'at least one deployment environment must remain',
     });
+  return out;
+}
+
+/** Every upstream with its URL checked and its header values read; nothing when the schema refused them. */
+function resolveUpstreams(
+  input: ConfigInput,
+  sources: { env: Record<string, string | undefined>; cwd: string },
+  origin: Map<string, string>,
+  problems: ConfigProblem[],
+): Record<string, UpstreamSettings> {
+  const out: Record<string, UpstreamSettings> = {};
+  const given = (input.gateway as { upstreams?: unknown } | undefined)?.upstreams;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return out;
+  for (const [name, upstream] of Object.entries(given as Record<string, unknown>)) {
+    // One the schema refused is reported by its schema errors; only well-formed ones are resolved.
+    if (!upstreamChecker.Check(upstream)) continue;
+    const found: { key: string; message: string }[] = [];
+    defineOwn(out, name, resolveUpstream(name, upstream as UpstreamInput, sources, found));
+    for (const p of found) problems.push({ ...p, source: sourceUnder(origin, `gateway.upstreams.${name}`) });
+  }
   return out;
 }
 
@@ -222,6 +247,11 @@ function coerceBoolean(
 }
 
 function coerceNumber(key: string, raw: string, source: string, problems: ConfigProblem[]): unknown {
+  if (decimalKeys.has(key)) {
+    if (/^\s*\d+(\.\d+)?\s*$/.test(raw)) return Number(raw);
+    problems.push({ key, source, message: `"${raw}" is not a number` });
+    return raw;
+  }
   const n = key === 'port' ? (/^\d+$/.test(raw.trim()) ? Number(raw) : null) : parseSize(raw);
   if (n === null) {
     problems.push({ key, source, message: `"${raw}" is not ${key === 'port' ? 'a port number' : 'a size'}` });

@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import type { AttestationService } from '../modules/attestations/index.js';
 import type { AuditRecorder, AuditService } from '../modules/audit/index.js';
 import type { DeployService } from '../modules/deploy/index.js';
-import type { Gateway, GuardPolicyService } from '../modules/gateway/index.js';
+import type { Gateway, GatewayMetrics, GuardPolicyService } from '../modules/gateway/index.js';
 import type {
   Authenticate,
   AuthFailureLimiter,
@@ -25,6 +25,7 @@ import type { WebhookService } from '../modules/webhooks/index.js';
 import { newId } from '../platform/ids.js';
 import { type AuthFailure, registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
 import { maxParamBytes, registerErrorHandler } from './plugins/error-handler.js';
+import { observeInference } from './plugins/inference-observer.js';
 import { docsPrefix, registerOpenApi } from './plugins/openapi.js';
 import { refuseQueryCredentials } from './plugins/query-credentials.js';
 import { enforceRouteActions } from './plugins/route-actions.js';
@@ -40,8 +41,11 @@ import { deployRoutes } from './routes/deploy.routes.js';
 import { guardRoutes } from './routes/guards.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { inferenceRoutes } from './routes/inference.routes.js';
+import { inferenceV1Routes } from './routes/inference-v1.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
+import { openAiRoutes } from './routes/openai.routes.js';
+import { servingRoutes } from './routes/serving.routes.js';
 import { signatureRoutes } from './routes/signatures.routes.js';
 import { tokenRoutes } from './routes/tokens.routes.js';
 import { versionRoutes } from './routes/versions.routes.js';
@@ -75,7 +79,12 @@ export interface AppDeps {
   authFailureLimiter: AuthFailureLimiter;
   /** Refused authentications, aggregated; flushed every `authFailures.auditIntervalSeconds` and on close. */
   authFailureLog: Pick<AuthFailureLog, 'note' | 'flush'>;
-  metrics: MetricsRouteOptions['metrics'];
+  metrics: MetricsRouteOptions['metrics'] & { gateway: GatewayMetrics };
+  /**
+   * `server` (default): every route. `gateway` (`warden gateway`): the data plane alone — the inference
+   * routes, /health and /metrics — without the control plane's /api/v1 and its docs.
+   */
+  role?: 'server' | 'gateway';
 }
 
 /**
@@ -156,26 +165,44 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (action && resource) await deps.guard.require(contextOf(request), action, resource);
   });
   for (const schema of [Problem, Model, Version, Alias, AuditEntry, AuditCheckpoint]) app.addSchema(schema);
+  // Before any inference route is registered, so every one of them (/v2, /v1, /openai) is counted.
+  observeInference(app, {
+    metrics: deps.metrics.gateway,
+    serves: (model) => deps.gateway.serves(model),
+    accessLog: {
+      logger: deps.logger.child({ log: 'access' }),
+      sampleRate: config.gateway.accessLog.sampleRate,
+    },
+  });
 
-  await registerOpenApi(app, deps.version);
-  await app.register(multipart, { preservePath: true, defParamCharset: 'utf8' } as never);
+  const controlPlane = (deps.role ?? 'server') === 'server';
+  if (controlPlane) {
+    await registerOpenApi(app, deps.version);
+    await app.register(multipart, { preservePath: true, defParamCharset: 'utf8' } as never);
+  }
   await app.register(healthRoutes, { checks: deps.checks, version: deps.version });
   await app.register(metricsRoutes, { metrics: deps.metrics });
-  await app.register(
-    async (api) => {
-      await api.register(modelRoutes, { registry: deps.registry, contextOf });
-      await api.register(versionRoutes, { registry: deps.registry, contextOf, limits: config.limits });
-      await api.register(aliasRoutes, { registry: deps.registry, contextOf });
-      await api.register(signatureRoutes, { registry: deps.registry, contextOf });
-      await api.register(attestationRoutes, { attestations: deps.attestations, contextOf });
-      await api.register(tokenRoutes, { identity: deps.identity, principalOf: requirePrincipal, contextOf });
-      await api.register(auditRoutes, { audit: deps.audit, contextOf });
-      await api.register(deployRoutes, { deploy: deps.deploy, contextOf });
-      await api.register(webhookRoutes, { webhooks: deps.webhooks, contextOf });
-      await api.register(guardRoutes, { guardPolicies: deps.guardPolicies, contextOf });
-    },
-    { prefix: '/api/v1' },
-  );
+  if (controlPlane)
+    await app.register(
+      async (api) => {
+        await api.register(modelRoutes, { registry: deps.registry, contextOf });
+        await api.register(versionRoutes, { registry: deps.registry, contextOf, limits: config.limits });
+        await api.register(aliasRoutes, { registry: deps.registry, contextOf });
+        await api.register(signatureRoutes, { registry: deps.registry, contextOf });
+        await api.register(attestationRoutes, { attestations: deps.attestations, contextOf });
+        await api.register(tokenRoutes, {
+          identity: deps.identity,
+          principalOf: requirePrincipal,
+          contextOf,
+        });
+        await api.register(auditRoutes, { audit: deps.audit, contextOf });
+        await api.register(deployRoutes, { deploy: deps.deploy, contextOf });
+        await api.register(servingRoutes, { gateway: deps.gateway, contextOf });
+        await api.register(webhookRoutes, { webhooks: deps.webhooks, contextOf });
+        await api.register(guardRoutes, { guardPolicies: deps.guardPolicies, contextOf });
+      },
+      { prefix: '/api/v1' },
+    );
   // The inference API (Open Inference Protocol V2), outside /api/v1: its own error shape and authentication.
   await app.register(inferenceRoutes, {
     prefix: '/v2',
@@ -183,6 +210,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     authentication: { authenticate: deps.gatewayAuthenticate, limiter: deps.authFailureLimiter, onFailure },
     maxBodyBytes: config.gateway.maxBodyBytes,
     version: deps.version,
+  });
+  // KServe's V1 protocol on the same gateway, with the same scope rules.
+  await app.register(inferenceV1Routes, {
+    prefix: '/v1',
+    gateway: deps.gateway,
+    authentication: { authenticate: deps.gatewayAuthenticate, limiter: deps.authFailureLimiter, onFailure },
+    maxBodyBytes: config.gateway.maxBodyBytes,
+  });
+  // Chat completions for the chat models the gateway serves, where an OpenAI client expects them.
+  await app.register(openAiRoutes, {
+    prefix: '/openai/v1',
+    gateway: deps.gateway,
+    authentication: { authenticate: deps.gatewayAuthenticate, limiter: deps.authFailureLimiter, onFailure },
+    maxBodyBytes: config.gateway.maxBodyBytes,
   });
   app.addHook('onReady', async () => {
     deps.gateway.start();

@@ -1,3 +1,4 @@
+import { gatewayErrors } from '../modules/gateway/index.js';
 import { defineError, type ErrorKind } from '../platform/errors.js';
 
 /** Errors the transport itself raises, before a request reaches a module. */
@@ -78,14 +79,18 @@ export const statusOfKind: Record<ErrorKind, number> = {
 };
 
 /**
- * Errors of the HTTP transport itself that have a status of their own in HTTP's vocabulary; their kind still
- * gives the CLI's exit code. Every other error's status comes from its kind alone.
+ * Errors of the HTTP transport itself, and the gateway's upstream failures, that have a status of their own
+ * in HTTP's vocabulary; their kind still gives the CLI's exit code. Every other error's status comes from its kind alone.
  */
 const statusOfTransportCode: Readonly<Record<string, number>> = {
   [requestTimeout.code]: 408,
   [uriTooLong.code]: 414,
   [unsupportedMediaType.code]: 415,
   [headersTooLarge.code]: 431,
+  // The gateway's upstream failures: HTTP's own words for a bad or silent upstream (their kind: unavailable).
+  [gatewayErrors.upstreamUnreachable.code]: 502,
+  [gatewayErrors.upstreamBadResponse.code]: 502,
+  [gatewayErrors.upstreamTimeout.code]: 504,
 };
 
 /** The HTTP status an error is answered with. */

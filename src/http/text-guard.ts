@@ -41,8 +41,19 @@ export function textError(where: string, path: string): AppError {
   });
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route checks the text it takes itself (the inference protocols: tensors are validated element by
+     * element against the model, and nothing of the body is stored), so the generic walk is skipped.
+     */
+    ownTextChecks?: boolean;
+  }
+}
+
 export function registerTextGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config?.ownTextChecks === true) return;
     for (const [where, value] of [
       ['params', request.params],
       ['querystring', request.query],

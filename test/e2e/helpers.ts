@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const wardenBin = path.join(repoRoot, 'bin', 'warden.js');
 
-const listeningLine = /^Warden is listening on (\S+) \(data: (.*)\)$/m;
+const listeningLine = /^Warden (?:gateway )?is listening on (\S+) \(data: (.*)\)$/m;
 const startTimeoutMs = 20_000;
 const stopTimeoutMs = 20_000;
 const commandTimeoutMs = 120_000;

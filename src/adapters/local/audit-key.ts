@@ -31,12 +31,17 @@ export interface AuditKey extends NoteSigner {
  */
 export async function loadOrCreateAuditKey(
   dataDir: string,
-  options: { keyName?: string } = {},
+  options: { keyName?: string; allowCreate?: boolean } = {},
 ): Promise<AuditKey> {
   const keyName = options.keyName ?? 'warden-audit';
   const file = path.join(dataDir, auditKeyFile);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   let privateKey = await readKey(file);
+  if (!privateKey && options.allowCreate === false)
+    throw auditErrors.auditKeyUnreadable(
+      file,
+      'it does not exist (`warden serve` makes it at its first start)',
+    );
   if (!privateKey) {
     await createKey(file);
     privateKey = await readKey(file);

@@ -1,6 +1,16 @@
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { GatewayMetrics } from '../../modules/gateway/index.js';
 
 export type WardenMetrics = ReturnType<typeof createPromMetrics>;
+
+/** From 100 µs (a cached, guarded ONNX call on a small model) to 10 s (an upstream LLM). */
+export const latencyBuckets = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
+/** The refusal codes the rate-limit and screening counters are derived from. */
+const rateLimitedCode = 'gateway_rate_limited';
+const blockedCode = 'gateway_input_blocked';
 
 /**
  * Warden's Prometheus metrics, on a registry of their own (not prom-client's global one), so two servers
@@ -8,14 +18,100 @@ export type WardenMetrics = ReturnType<typeof createPromMetrics>;
  */
 export function createPromMetrics() {
   const registry = new Registry();
+  const registers = [registry];
   const authFailures = new Counter({
     name: 'warden_auth_failures_total',
     help: 'Requests refused before reaching a route: failed authentications by reason, and rate_limited.',
     labelNames: ['reason'] as const,
-    registers: [registry],
+    registers,
   });
+  const requests = new Counter({
+    name: 'warden_inference_requests_total',
+    help: 'Inference requests answered, by model, the digest that answered, outcome and refusal reason.',
+    labelNames: ['model', 'digest', 'outcome', 'reason'] as const,
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'warden_inference_request_duration_seconds',
+    help: 'Time from the request arriving to the answer being sent, by model, digest and outcome.',
+    labelNames: ['model', 'digest', 'outcome'] as const,
+    buckets: latencyBuckets,
+    registers,
+  });
+  const rateLimited = new Counter({
+    name: 'warden_inference_rate_limited_total',
+    help: 'Inference requests refused by a rate limit (429), by model.',
+    labelNames: ['model'] as const,
+    registers,
+  });
+  const screened = new Counter({
+    name: 'warden_inference_screening_total',
+    help: 'Inference requests the text screen blocked or flagged, by model and action.',
+    labelNames: ['model', 'action'] as const,
+    registers,
+  });
+  const loads = new Counter({
+    name: 'warden_model_loads_total',
+    help: 'Model version loads by the gateway: result "loaded", or the check that refused the version.',
+    labelNames: ['model', 'slot', 'result'] as const,
+    registers,
+  });
+  const loadSeconds = new Histogram({
+    name: 'warden_model_load_duration_seconds',
+    help: 'Time to read, verify and load a model version (loaded or refused).',
+    labelNames: ['model'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers,
+  });
+  const unloads = new Counter({
+    name: 'warden_model_unloads_total',
+    help: 'Model sessions closed after their version left service and their last request finished.',
+    labelNames: ['model'] as const,
+    registers,
+  });
+  const sessions = new Gauge({
+    name: 'warden_model_sessions',
+    help: 'Model sessions the gateway holds open now.',
+    labelNames: ['model'] as const,
+    registers,
+  });
+  const dropped = new Counter({
+    name: 'warden_observations_dropped_total',
+    help: 'Observations the bounded observation buffer let go (oldest first) before anyone drained them.',
+    labelNames: ['model'] as const,
+    registers,
+  });
+  const bufferBytes = new Gauge({
+    name: 'warden_observation_buffer_bytes',
+    help: 'Bytes the observation buffer holds now, all deployments together.',
+    registers,
+  });
+
+  const gateway: GatewayMetrics = {
+    request(o) {
+      requests.inc({ model: o.model, digest: o.digest, outcome: o.outcome, reason: o.reason });
+      latency.observe({ model: o.model, digest: o.digest, outcome: o.outcome }, o.seconds);
+      if (o.reason === rateLimitedCode) rateLimited.inc({ model: o.model });
+      else if (o.reason === blockedCode) screened.inc({ model: o.model, action: 'blocked' });
+      if (o.flagged) screened.inc({ model: o.model, action: 'flagged' });
+    },
+    modelLoad(o) {
+      loads.inc({ model: o.model, slot: o.slot, result: o.result });
+      loadSeconds.observe({ model: o.model }, o.seconds);
+      if (o.result === 'loaded') sessions.inc({ model: o.model });
+    },
+    modelUnloaded(model) {
+      unloads.inc({ model });
+      sessions.dec({ model });
+    },
+    observationsDropped: (model, count) => dropped.inc({ model }, count),
+    observationBytes: (bytes) => bufferBytes.set(bytes),
+  };
+
   return {
     countAuthFailure: (reason: string) => authFailures.inc({ reason }),
+    /** The gateway's port: requests, loads, unloads and the observation buffer. */
+    gateway,
     contentType: registry.contentType,
     /** The Prometheus text exposition of every metric. */
     render: () => registry.metrics(),

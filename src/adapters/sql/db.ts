@@ -1,7 +1,16 @@
 import { closeSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import { defineError } from '../../platform/errors.js';
 import type { Database } from './database.js';
@@ -47,13 +56,36 @@ export function openSqlite(file: string): SqlDatabase {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return {
     db,
     capabilities: { rowLocks: false, multiProcess: false },
     describe: `sqlite:${file}`,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE), not at their first write: a
+ * `warden gateway` process shares the file with `warden serve`, and a deferred transaction that read
+ * before another process committed could not upgrade to write (SQLITE_BUSY_SNAPSHOT, which the busy
+ * timeout does not wait out). Within one process nothing changes: Kysely runs SQLite's transactions one
+ * at a time on its single connection.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly options: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(options);
+  }
+
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.options);
+  }
 }
 
 /**
@@ -111,6 +143,27 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   if (error || failed)
     throw Object.assign(migrationFailed(failed?.migrationName ?? 'unknown'), { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export const databaseNotMigrated = defineError(
+  'database_not_migrated',
+  'unavailable',
+  (pending: string[]) => ({
+    message: `The database schema is older than this Warden (${pending.length} migration(s) pending): \`warden gateway\` never migrates; start or upgrade \`warden serve\` on this database first.`,
+    details: { pending },
+  }),
+);
+
+/** Refuses a database whose schema is not this release's (a data-plane process reads, never migrates). */
+export async function requireCurrentSchema(db: Kysely<Database>): Promise<void> {
+  const migrationTableSchema = await currentSchema(db);
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
+  const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+  if (pending.length > 0) throw databaseNotMigrated(pending);
 }
 
 /** The schema unqualified tables land in; null on backends without schemas (SQLite lists none). */

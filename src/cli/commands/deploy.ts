@@ -5,10 +5,11 @@ import type {
   LiveView,
   RequestView,
 } from '../../modules/deploy/index.js';
+import type { ModelStatus } from '../../modules/gateway/index.js';
 import type { Page } from '../../modules/registry/index.js';
 import { splitModelRef } from '../../modules/registry/index.js';
 import { actorLabel } from '../actor-label.js';
-import { seg } from '../api-client.js';
+import { type ApiClient, seg } from '../api-client.js';
 import { deployCheckFailed, modelRefRequired } from '../cli-errors.js';
 import { type CliContext, type ClientOptions, clientFor } from '../context.js';
 import { printFields, printJson, printTable, shortDigest } from '../output.js';
@@ -244,13 +245,39 @@ export async function deployRequests(
   );
 }
 
+type ServingView = { environment: string; ready: boolean; revision: number; models: ModelStatus[] };
+
+/** What the server's own gateway serves of `env`; null when its gateway serves another environment. */
+async function servingOf(client: ApiClient, env: string): Promise<ServingView | null> {
+  try {
+    return await client.json<ServingView>('GET', `${api}/environments/${seg(env)}/serving`);
+  } catch (err) {
+    if ((err as { kind?: string }).kind === 'not_found') return null;
+    throw err;
+  }
+}
+
+function gatewayCell(status: ModelStatus | undefined): string {
+  if (!status) return 'not loaded';
+  const parts = [];
+  if (status.stable?.loaded) parts.push(`serving ${status.stable.version}`);
+  if (status.candidate?.loaded) parts.push(`${status.candidate.mode} ${status.candidate.version}`);
+  if (status.candidate && !status.candidate.loaded)
+    parts.push(`${status.candidate.mode} ${status.candidate.version} REFUSED`);
+  if (status.refused) parts.push(`${status.refused.version} REFUSED`);
+  return parts.join(', ') || 'not loaded';
+}
+
 export async function deployStatus(ctx: CliContext, env: string, options: ClientOptions): Promise<void> {
-  const live = await clientFor(ctx, options).json<LiveView>('GET', `${api}/environments/${seg(env)}/live`);
-  if (options.json) return printJson(ctx.io, live);
+  const client = clientFor(ctx, options);
+  const live = await client.json<LiveView>('GET', `${api}/environments/${seg(env)}/live`);
+  const serving = await servingOf(client, env);
+  if (options.json) return printJson(ctx.io, serving ? { ...live, serving } : live);
   ctx.io.stdout.write(`${live.environment}: revision ${live.revision}\n`);
+  const byName = new Map(serving?.models.map((m) => [m.name, m]));
   printTable(
     ctx.io,
-    ['MODEL', 'STABLE', 'CANARY/SHADOW', 'SINCE'],
+    ['MODEL', 'STABLE', 'CANARY/SHADOW', 'SINCE', ...(serving ? ['GATEWAY'] : [])],
     live.models.map((m) => [
       m.model,
       m.stable ? `${m.stable.version} (${shortDigest(m.stable.digest)})` : null,
@@ -258,8 +285,16 @@ export async function deployStatus(ctx: CliContext, env: string, options: Client
         ? `${m.candidate.mode} ${m.candidate.percent}%: ${m.candidate.version} (${shortDigest(m.candidate.digest)})`
         : null,
       m.updatedAt,
+      ...(serving ? [gatewayCell(byName.get(m.model))] : []),
     ]),
   );
+  // Why a version is not served: the check that refused it, in the gateway's words.
+  for (const m of serving?.models ?? [])
+    for (const slot of [m.refused, m.candidate?.loaded === false ? m.candidate : null])
+      if (slot?.failure)
+        ctx.io.stdout.write(
+          `${m.name} version ${slot.version} refused by the gateway (${slot.failure.check}): ${slot.failure.reason}\n`,
+        );
 }
 
 export async function deployHistory(

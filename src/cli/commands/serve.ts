@@ -13,7 +13,19 @@ export interface ServeOptions {
 }
 
 /** Starts the server and runs until SIGINT/SIGTERM, then closes cleanly. */
-export async function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
+export function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
+  return run(ctx, options, 'server');
+}
+
+/**
+ * `warden gateway`: the data plane alone (inference routes, /health, /metrics) on the database and data
+ * directory of a `warden serve`, so gateway replicas scale apart from the control plane.
+ */
+export function gateway(ctx: CliContext, options: Omit<ServeOptions, 'fixPermissions'>): Promise<void> {
+  return run(ctx, options, 'gateway');
+}
+
+async function run(ctx: CliContext, options: ServeOptions, role: 'server' | 'gateway'): Promise<void> {
   const flags: Record<string, unknown> = {
     host: options.host,
     port:
@@ -53,9 +65,10 @@ export async function serve(ctx: CliContext, options: ServeOptions): Promise<voi
   process.on('SIGTERM', onSignal);
   try {
     if (options.fixPermissions) await fixPermissions(ctx, config.dataDir);
-    const server = await startServer(config);
+    const server = await startServer(config, { role });
     starting = false;
-    const listening = `Warden is listening on ${server.url} (data: ${config.dataDir})\n`;
+    const what = role === 'server' ? 'Warden' : 'Warden gateway';
+    const listening = `${what} is listening on ${server.url} (data: ${config.dataDir})\n`;
     const first = server.firstAdminToken;
     // The first start's token is shown this once, on stdout only (never logged); the 0600 file keeps it for
     // the operator. One write with the listening line: a pipe delivers it whole (it is under PIPE_BUF), so

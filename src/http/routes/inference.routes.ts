@@ -1,9 +1,13 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { digestHeader, type Gateway } from '../../modules/gateway/index.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  binaryOutputChoice,
+  digestHeader,
+  encodeBinaryResponse,
+  type Gateway,
+} from '../../modules/gateway/index.js';
 import type { CallContext } from '../../modules/identity/index.js';
-import { AppError } from '../../platform/errors.js';
-import { statusOf } from '../http-errors.js';
-import { type AuthenticationOptions, checkCredentials, requirePrincipal } from '../plugins/authenticate.js';
+import { type AuthenticationOptions, requirePrincipal } from '../plugins/authenticate.js';
+import { headerLengthHeader, registerInferenceScope } from './inference-scope.js';
 
 export interface InferenceRouteOptions {
   gateway: Gateway;
@@ -11,42 +15,6 @@ export interface InferenceRouteOptions {
   authentication: Omit<AuthenticationOptions, 'publicPrefixes'>;
   maxBodyBytes: number;
   version: string;
-}
-
-/** The V2 protocol's error body: `{"error": "..."}` with its status (400, 401, 403, 404, 413, 500, 501, 503). */
-function sendError(reply: FastifyReply, status: number, message: string) {
-  return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
-}
-
-/** What an error thrown on a /v2 route answers: the V2 shape, never problem+json, never internals. */
-function answerError(err: FastifyError, request: FastifyRequest, reply: FastifyReply, maxBodyBytes: number) {
-  if (err instanceof AppError) {
-    const status = statusOf(err);
-    if (status >= 500) request.log.error({ code: err.code }, err.message);
-    const fields = (err.details as { errors?: { path: string; message: string }[] } | undefined)?.errors;
-    const detail = Array.isArray(fields) ? `: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}` : '';
-    const message =
-      err.kind === 'internal' || err.kind === 'integrity'
-        ? `internal error; quote request id ${request.id}`
-        : `${err.message}${detail}`;
-    return sendError(reply, status, message);
-  }
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return sendError(reply, 413, `the request body is larger than ${maxBodyBytes} bytes`);
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return sendError(reply, 400, `malformed JSON body: ${err.message}`);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_TYPE':
-    case 'FST_ERR_CTP_EMPTY_TYPE':
-      return sendError(reply, 400, 'the request body must be JSON (Content-Type: application/json)');
-  }
-  if (err instanceof SyntaxError) return sendError(reply, 400, `malformed JSON body: ${err.message}`);
-  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500)
-    return sendError(reply, err.statusCode, err.message);
-  request.log.error({ err }, 'unhandled error');
-  return sendError(reply, 500, `internal error; quote request id ${request.id}`);
 }
 
 /**
@@ -59,33 +27,7 @@ export async function inferenceRoutes(app: FastifyInstance, options: InferenceRo
   const own = { action: 'inference:invoke', ownAuthentication: true };
   const tags = ['inference'];
 
-  app.setErrorHandler((err: FastifyError, request, reply) => answerError(err, request, reply, maxBodyBytes));
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, `no such path: ${request.method} ${request.url.split('?')[0]}`),
-  );
-  app.addHook('onRoute', (route) => {
-    if (route.config?.action !== 'public' && route.config?.ownAuthentication !== true)
-      throw new Error(`inference route ${route.url} must authenticate in its scope`);
-  });
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config?.ownAuthentication !== true) return;
-    const refusal = await checkCredentials(request, options.authentication);
-    if (refusal === null) return;
-    for (const [name, value] of Object.entries(refusal.headers)) reply.header(name, value);
-    const message =
-      refusal.error.kind === 'unauthenticated' ? 'authentication required' : refusal.error.message;
-    return sendError(reply, statusOf(refusal.error), message);
-  });
-  // Before the body is read: only JSON is parsed (the binary extension is not built).
-  app.addHook('preParsing', async (request, reply, payload) => {
-    if (request.method !== 'POST') return payload;
-    const type = String(request.headers['content-type'] ?? '').toLowerCase();
-    if (type.startsWith('application/octet-stream') || request.headers['inference-header-content-length'])
-      return sendError(reply, 501, 'the binary data extension is not supported; send JSON');
-    if (!/^application\/json\s*(;|$)/.test(type))
-      return sendError(reply, 400, 'the request body must be JSON (Content-Type: application/json)');
-    return payload;
-  });
+  registerInferenceScope(app, { authentication: options.authentication, maxBodyBytes, binary: true });
 
   const contextOf = (request: FastifyRequest): CallContext => ({
     principal: requirePrincipal(request),
@@ -102,7 +44,7 @@ export async function inferenceRoutes(app: FastifyInstance, options: InferenceRo
   app.get('', { config: { action: 'public' }, schema: { tags } }, async () => ({
     name: 'warden',
     version: options.version,
-    extensions: [],
+    extensions: ['binary_tensor_data'],
   }));
 
   for (const base of ['/models/:model', '/models/:model/versions/:version']) {
@@ -129,7 +71,11 @@ export async function inferenceRoutes(app: FastifyInstance, options: InferenceRo
         const { model, version } = request.params;
         const headers = new Map<string, string>();
         try {
-          return (await gateway.infer(contextOf(request), model, version, request.body, headers)).body;
+          const { body } = await gateway.infer(contextOf(request), model, version, request.body, headers);
+          const binary = encodeBinaryResponse(body, binaryOutputChoice(request.body));
+          if (!binary) return body;
+          reply.header(headerLengthHeader, String(binary.headerLength)).type('application/octet-stream');
+          return Buffer.from(binary.body.buffer, binary.body.byteOffset, binary.body.length);
         } finally {
           for (const [name, value] of headers) reply.header(name, value);
         }

@@ -1,11 +1,18 @@
 import type { CallContext } from '../../platform/call-context.js';
 import { pickRoute, type Split } from '../deploy/index.js';
 import { v2DatatypeOf } from './datatypes.js';
-import { inferenceFailed, modelNotReady, modelNotServed } from './gateway.errors.js';
+import {
+  environmentNotServed,
+  inferenceFailed,
+  modelNotReady,
+  modelNotServed,
+  wrongModelKind,
+} from './gateway.errors.js';
+import { createChat } from './gateway-chat.js';
 import { type GuardCall, type GuardPipeline, runAdmit, runAfter, runBefore } from './guard-pipeline.js';
 import { defaultGuardPolicy, fixedGuardPolicy, type GuardPolicySource } from './guard-policy.js';
 import { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
-import type { TensorMeta } from './runtime.port.js';
+import type { Session, TensorMeta, UpstreamStatus } from './runtime.port.js';
 import {
   createServingTable,
   type ModelStatus,
@@ -13,6 +20,7 @@ import {
   type ServingTableDeps,
   type Slot,
 } from './serving-table.js';
+import { answerUpstreamFailure } from './upstream-failure.js';
 
 export type { ModelStatus, SlotStatus } from './serving-table.js';
 
@@ -29,6 +37,9 @@ export interface GatewayDeps extends ServingTableDeps {
   /** Shadow copies running at once; a copy beyond it is dropped (default 4). */
   shadowConcurrency?: number;
 }
+
+/** Makes a V2 request body from the signature of the model that will serve it (V1 `instances`, say). */
+export type BodyOf = (model: { inputs: readonly TensorMeta[]; outputs: readonly TensorMeta[] }) => unknown;
 
 /** The header naming the digest (sha256:…) of the model version that answered. */
 export const digestHeader = 'x-warden-model-digest';
@@ -122,11 +133,57 @@ export function createGateway(deps: GatewayDeps) {
     });
   }
 
+  /**
+   * Allowed decisions, remembered per principal object and served entry: the authentication cache hands out
+   * the same principal for at most a second, and a change of the live state replaces the entry, so a
+   * remembered "allowed" never outlives the roles, teams and model it was decided on. Denials are not
+   * remembered (each one is decided and audited).
+   */
+  const allowed = new WeakMap<object, WeakSet<Served>>();
+
   async function authorize(ctx: CallContext, name: string): Promise<Served> {
     const served = servedOr404(name);
+    const seen = allowed.get(ctx.principal);
+    if (seen?.has(served)) return served;
     await access.require(ctx, 'inference:invoke', resourceOf(served));
+    if (seen) seen.add(served);
+    else allowed.set(ctx.principal, new WeakSet([served]));
     return served;
   }
+
+  /** Authorizes a call and picks the slot that answers it: a pinned version, or the split (sticky per principal). */
+  async function route(ctx: CallContext, name: string, version?: string) {
+    const served = await authorize(ctx, name);
+    const owner = served.model.owner;
+    if (version !== undefined) return { owner, slot: slotByVersion(served, version), mirrorSlot: null };
+    const routing = splitOf(served);
+    if (!routing) throw modelNotReady(name);
+    const picked = pickRoute(routing.split, name, ctx.principal.id);
+    const slot = routing.slots.get(picked.serve) as Slot;
+    return { owner, slot, mirrorSlot: picked.mirror ? (routing.slots.get(picked.mirror) ?? null) : null };
+  }
+
+  const runtimeOf = (name: string) => deps.runtimeFor?.(name) ?? deps.runtime;
+
+  /** Brings an upstream session's inputs and outputs up to date; an upstream that fails answers 502/503/504. */
+  async function prepared(session: Session, name: string, headers: Map<string, string>) {
+    if (!session.prepare) return;
+    try {
+      await session.prepare();
+    } catch (err) {
+      throw answerUpstreamFailure(err, name, headers) ?? err;
+    }
+  }
+
+  const chat = createChat({
+    environment,
+    guards,
+    policies,
+    logger,
+    label,
+    digestHeader,
+    route: (ctx, name) => route(ctx, name),
+  });
 
   return {
     environment,
@@ -144,6 +201,8 @@ export function createGateway(deps: GatewayDeps) {
     },
     /** True once the first live state is in hand (server readiness). */
     ready: serving.ready,
+    /** True when `name` is a model the live state names (bounds the metrics' model label). */
+    serves: (name: string): boolean => serving.get(name) !== undefined,
     /** The revision of the live state the table was built from. */
     revision: serving.revision,
 
@@ -153,6 +212,7 @@ export function createGateway(deps: GatewayDeps) {
       const slot = version === undefined ? served.stable : slotByVersion(served, version);
       const session = slot?.lease?.session;
       if (!slot || !session) throw modelNotReady(name);
+      await prepared(session, name, new Map());
       const versions = [served.stable, served.candidate?.mode === 'canary' ? served.candidate : null]
         .filter((s): s is Slot => s?.lease != null)
         .map((s) => String(s.version));
@@ -161,7 +221,7 @@ export function createGateway(deps: GatewayDeps) {
         body: {
           name,
           versions,
-          platform: deps.runtime.platform,
+          platform: session.platform ?? runtimeOf(name).platform,
           inputs: session.inputs.map(tensorMeta),
           outputs: session.outputs.map(tensorMeta),
         },
@@ -174,8 +234,28 @@ export function createGateway(deps: GatewayDeps) {
       return { digest: slot?.lease ? slot.digest : null, body: { name, ready: slot?.lease != null } };
     },
 
-    async status(ctx: CallContext, name: string): Promise<ModelStatus> {
-      return serving.statusOf(await authorize(ctx, name));
+    /** Warden's view of a served model; an upstream's breaker state too (never its address or credentials). */
+    async status(ctx: CallContext, name: string): Promise<ModelStatus & { upstream?: UpstreamStatus }> {
+      const status = serving.statusOf(await authorize(ctx, name));
+      const upstream = deps.runtimeFor?.(name)?.status?.();
+      return upstream ? { ...status, upstream } : status;
+    },
+
+    /** One OpenAI-style chat completion on a deployed chat model (see gateway-chat.ts). */
+    chat,
+
+    /**
+     * What this process serves of an environment: every model the caller may read (`deploy:read` on its
+     * deployment), loaded or refused and why. Another environment is not this gateway's to describe.
+     */
+    async serving(ctx: CallContext, asked: string) {
+      await access.require(ctx, 'deploy:environment:list', { type: 'Registry' });
+      if (asked !== environment) throw environmentNotServed(asked, environment);
+      const models = serving
+        .list()
+        .filter((one) => access.allows(ctx, 'deploy:read', resourceOf(one)))
+        .map((one) => serving.statusOf(one));
+      return { environment, ready: serving.ready(), revision: serving.revision(), models };
     },
 
     /**
@@ -187,6 +267,7 @@ export function createGateway(deps: GatewayDeps) {
       ctx: CallContext,
       name: string,
       version: string | undefined,
+      /** The parsed V2 body, or a function making it from the serving model's signature (another protocol's translation). */
       body: unknown,
       /**
        * Response headers for the transport to send, success or refusal: the digest that answers, as soon as
@@ -194,17 +275,7 @@ export function createGateway(deps: GatewayDeps) {
        */
       headers: Map<string, string> = new Map(),
     ): Promise<InferResult> {
-      const served = await authorize(ctx, name);
-      let slot: Slot;
-      let mirrorSlot: Slot | null = null;
-      if (version !== undefined) slot = slotByVersion(served, version);
-      else {
-        const routing = splitOf(served);
-        if (!routing) throw modelNotReady(name);
-        const route = pickRoute(routing.split, name, ctx.principal.id);
-        slot = routing.slots.get(route.serve) as Slot;
-        mirrorSlot = route.mirror ? (routing.slots.get(route.mirror) ?? null) : null;
-      }
+      const { owner, slot, mirrorSlot } = await route(ctx, name, version);
       const lease = slot.lease;
       if (!lease?.acquire()) throw modelNotReady(name);
       headers.set(digestHeader, slot.digest);
@@ -214,25 +285,40 @@ export function createGateway(deps: GatewayDeps) {
           ctx,
           environment,
           model: name,
-          owner: served.model.owner,
+          owner,
           version: slot.version,
           digest: slot.digest,
           policy: policies.policyFor(name),
           headers,
         };
+        if (session.chat) throw wrongModelKind(name, 'tensor');
         await runAdmit(guards, call);
+        await prepared(session, name, headers);
         const parsed = parseInferRequest(
-          body,
+          typeof body === 'function' ? (body as BodyOf)(session) : body,
           { inputs: session.inputs, outputs: session.outputs },
-          { maxRows: call.policy.validation.maxRows, maxElements: deps.maxBodyBytes },
+          {
+            maxRows: call.policy.validation.maxRows,
+            maxStringLength: call.policy.validation.maxStringLength,
+            maxElements: deps.maxBodyBytes,
+          },
         );
         const request = await runBefore(guards, call, parsed);
         let results: Awaited<ReturnType<typeof session.run>>;
         try {
           results = await session.run(request.inputs, request.outputs ?? undefined);
         } catch (err) {
-          logger.error({ err, ...label(name, slot), requestId: ctx.requestId }, 'inference failed');
-          throw inferenceFailed();
+          const upstream = answerUpstreamFailure(err, name, headers);
+          // An upstream's failure is logged by its reason only: its message is ours, never the upstream's body.
+          logger.error(
+            {
+              err: upstream ? { code: upstream.code, reason: upstream.message } : err,
+              ...label(name, slot),
+              requestId: ctx.requestId,
+            },
+            'inference failed',
+          );
+          throw upstream ?? inferenceFailed();
         }
         const names = request.outputs ?? session.outputs.map((o) => o.name);
         const encoded = names.flatMap((n) => {

@@ -21,7 +21,7 @@ export interface GuardPolicyCacheDeps {
 export function createGuardPolicyCache(deps: GuardPolicyCacheDeps) {
   const { environment, logger } = deps;
   const refreshMs = deps.refreshMs ?? 1000;
-  const defaults = Object.freeze(defaultGuardPolicy({ maxRows: deps.bounds.maxRows }));
+  const defaults = Object.freeze(defaultGuardPolicy(deps.bounds));
   let held = new Map<string, { revision: number; policy: GuardPolicy }>();
   let timer: NodeJS.Timeout | null = null;
   let chain: Promise<void> = Promise.resolve();

@@ -1,5 +1,5 @@
 import { parseCoarseningConfig, parseRedactionConfig } from '../guards/index.js';
-import type { GuardName, GuardPolicy } from './guard-policy.js';
+import type { GuardName, GuardPolicy, RateLimitPolicy } from './guard-policy.js';
 import {
   checkExtractionConfig,
   checkProfile,
@@ -24,6 +24,8 @@ export type GuardPolicyDocument = {
 export interface PolicyBounds {
   /** The gateway's own row limit (`gateway.maxRows`): a deployment may lower it, never raise it. */
   maxRows: number;
+  /** The configured default rate limits (`gateway.rateLimit`), when not the built-in ones. */
+  rateLimit?: Pick<RateLimitPolicy, 'perPrincipal' | 'perAddress'>;
 }
 
 const MAX_STRING_LENGTH = 16 * 1024 * 1024;

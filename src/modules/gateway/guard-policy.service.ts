@@ -60,7 +60,7 @@ export interface GuardPolicyView {
  */
 export function createGuardPolicyService(deps: GuardPolicyServiceDeps) {
   const { uow, read, access, clock } = deps;
-  const defaults = () => defaultGuardPolicy({ maxRows: deps.bounds.maxRows });
+  const defaults = () => defaultGuardPolicy(deps.bounds);
 
   async function target(ctx: CallContext, environment: string, modelName: string, action: PolicyAction) {
     if (!deps.environments.includes(environment))

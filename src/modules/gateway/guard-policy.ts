@@ -62,6 +62,12 @@ export interface GuardPolicySource {
 /** The same policy for every deployment (the defaults, or a test's). */
 export const fixedGuardPolicy = (policy: GuardPolicy): GuardPolicySource => ({ policyFor: () => policy });
 
+/** The rate limits of a deployment without its own: generous enough for a service at full speed. */
+export const defaultRateLimits = {
+  perPrincipal: { ratePerSecond: 1000, burst: 2000 },
+  perAddress: { ratePerSecond: 2000, burst: 4000 },
+} as const satisfies Pick<RateLimitPolicy, 'perPrincipal' | 'perAddress'>;
+
 /**
  * Coarsening by default: every class's probability, rounded to 4 decimals. It hides the low digits an
  * equation-solving extraction reads, while the iris demo's answers stay as useful as before (labels kept).
@@ -69,17 +75,22 @@ export const fixedGuardPolicy = (policy: GuardPolicy): GuardPolicySource => ({ p
 export const defaultCoarsening: Partial<CoarseningConfig> = Object.freeze({ mode: 'full', decimals: 4 });
 
 /**
- * The policy of a deployment that has none of its own: every guard on. Rate limits are generous enough for
- * a service calling at full speed from one token (the defaults stop a runaway loop, not a busy client); a
- * deployment tightens them in its own policy.
+ * The policy of a deployment that has none of its own: every guard on. Rate limits (the configured
+ * `gateway.rateLimit` buckets, or `defaultRateLimits`) are generous enough for a service calling at full
+ * speed from one token (they stop a runaway loop, not a busy client); a deployment tightens them in its own
+ * policy.
  */
-export function defaultGuardPolicy(bounds: { maxRows: number }): GuardPolicy {
+export function defaultGuardPolicy(bounds: {
+  maxRows: number;
+  rateLimit?: Pick<RateLimitPolicy, 'perPrincipal' | 'perAddress'>;
+}): GuardPolicy {
+  const limits = bounds.rateLimit ?? defaultRateLimits;
   return {
     validation: { maxRows: bounds.maxRows, maxStringLength: 65_536 },
     rateLimit: {
       enabled: true,
-      perPrincipal: { ratePerSecond: 1000, burst: 2000 },
-      perAddress: { ratePerSecond: 2000, burst: 4000 },
+      perPrincipal: limits.perPrincipal && { ...limits.perPrincipal },
+      perAddress: limits.perAddress && { ...limits.perAddress },
     },
     screening: { enabled: true, config: {} },
     redaction: { enabled: true, config: {} },

@@ -3,7 +3,7 @@ import { fromHalf, toHalf } from './datatypes.js';
 import { encodeTensor, parseInferRequest } from './infer-request.js';
 import type { TensorMeta } from './runtime.port.js';
 
-const limits = { maxRows: 100, maxElements: 1_000_000 };
+const limits = { maxRows: 100, maxElements: 1_000_000, maxStringLength: 8 };
 const model = (type: string, shape: (number | null)[] | null = [null]) => ({
   inputs: [{ name: 'x', type, shape }] as TensorMeta[],
   outputs: [{ name: 'y', type: 'float32', shape: [null] }] as TensorMeta[],
@@ -48,6 +48,12 @@ describe('V2 datatypes', () => {
     expect(error(() => parse('bool', 'BOOL', [1]))).toBe('input "x": element 0 must be true or false, got 1');
     expect(parse('string', 'BYTES', ['a', 'é']).inputs.x?.data).toEqual(['a', 'é']);
     expect(error(() => parse('string', 'BYTES', [3]))).toBe('input "x": element 0 must be a string, got 3');
+    // The gateway checks its own text (the API's generic walk is skipped on /v2): no NUL, no lone surrogate.
+    for (const bad of ['a\u0000b', 'lone \ud800', '\udc00 trail'])
+      expect(error(() => parse('string', 'BYTES', ['ok', bad]))).toBe(
+        'input "x": element 1 contains NUL or an unpaired surrogate (not UTF-8 text)',
+      );
+    expect(parse('string', 'BYTES', ['pair 😀']).inputs.x?.data).toEqual(['pair 😀']);
   });
 
   it('checks float ranges per type: FP16, FP32, FP64', () => {

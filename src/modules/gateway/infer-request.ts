@@ -1,3 +1,4 @@
+import { BinaryTensorBytes, decodeBinaryTensor, tooLong } from './binary-tensors.js';
 import {
   allocate,
   floatLimits,
@@ -26,9 +27,15 @@ export interface RequestLimits {
   maxRows: number;
   /** Most elements one input may declare: a body of this many bytes cannot hold more. */
   maxElements: number;
+  /** Longest BYTES element, in characters (the deployment's `validation.maxStringLength`). */
+  maxStringLength: number;
 }
 
 const fail = (reason: string) => invalidInferenceRequest(reason);
+/** NUL, or half of a UTF-16 surrogate pair (built from a string: the linter refuses a control character in a literal). */
+const illFormedText = new RegExp(
+  `${String.fromCharCode(0)}|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]`,
+);
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown): string => {
@@ -56,6 +63,8 @@ export function parseInferRequest(
   const parameters = body.parameters;
   if (parameters !== undefined && !isObject(parameters))
     throw fail(`"parameters" must be an object, got ${typeName(parameters)}`);
+  if (isObject(parameters) && !isFlag(parameters.binary_data_output))
+    throw fail('"parameters.binary_data_output" must be true or false');
   if (body.inputs === undefined) throw fail('missing field "inputs"');
   if (!Array.isArray(body.inputs) || body.inputs.length === 0)
     throw fail('"inputs" must be a non-empty array of tensors');
@@ -67,7 +76,8 @@ export function parseInferRequest(
   body.inputs.forEach((raw: unknown, i: number) => {
     const where = `inputs[${i}]`;
     if (!isObject(raw)) throw fail(`${where} must be an object, got ${typeName(raw)}`);
-    for (const field of ['name', 'shape', 'datatype', 'data'])
+    const declaresBinary = isObject(raw.parameters) && raw.parameters.binary_data_size !== undefined;
+    for (const field of ['name', 'shape', 'datatype', ...(declaresBinary ? [] : ['data'])])
       if (raw[field] === undefined) throw fail(`${where}: missing field "${field}"`);
     const { name, shape, datatype, data } = raw;
     if (typeof name !== 'string') throw fail(`${where}: "name" must be a string, got ${typeName(name)}`);
@@ -81,8 +91,10 @@ export function parseInferRequest(
     const label = `input ${JSON.stringify(name)}`;
     if (raw.parameters !== undefined && !isObject(raw.parameters))
       throw fail(`${label}: "parameters" must be an object`);
-    if (isObject(raw.parameters) && raw.parameters.binary_data_size !== undefined)
-      throw fail(`${label}: binary tensor data is not supported; send "data" as JSON`);
+    if (declaresBinary && !(data instanceof BinaryTensorBytes))
+      throw fail(
+        `${label} declares "binary_data_size", but the request has no binary section (Inference-Header-Content-Length)`,
+      );
     if (typeof datatype !== 'string') throw fail(`${label}: "datatype" must be a string`);
     const type = v2Datatypes[datatype];
     if (!Object.hasOwn(v2Datatypes, datatype) || type === undefined)
@@ -94,8 +106,22 @@ export function parseInferRequest(
     if (first > limits.maxRows)
       throw fail(`${label} has ${first} rows; at most ${limits.maxRows} are allowed per request`);
     rows = Math.max(rows, first);
+    if (data instanceof BinaryTensorBytes) {
+      const decoded = decodeBinaryTensor(
+        label,
+        type,
+        datatype,
+        count,
+        shapeText(dims),
+        data.bytes,
+        limits.maxStringLength,
+      );
+      checkFloats(label, type, decoded);
+      inputs[name] = { type, dims, data: decoded };
+      return;
+    }
     if (!Array.isArray(data)) throw fail(`${label}: "data" must be an array, got ${typeName(data)}`);
-    inputs[name] = { type, dims, data: decodeData(label, type, dims, count, data) };
+    inputs[name] = { type, dims, data: decodeData(label, type, dims, count, data, limits.maxStringLength) };
   });
   for (const name of declared.keys())
     if (!given.has(name)) throw fail(`missing input ${JSON.stringify(name)}`);
@@ -108,6 +134,7 @@ export function parseInferRequest(
     for (const [i, raw] of body.outputs.entries()) {
       if (!isObject(raw) || typeof raw.name !== 'string')
         throw fail(`outputs[${i}] must be an object with a string "name"`);
+      checkOutputParameters(raw.name, raw.parameters);
       if (!known.has(raw.name))
         throw fail(
           `unknown output ${JSON.stringify(raw.name)}; the model gives ${[...known].map((n) => JSON.stringify(n)).join(', ')}`,
@@ -118,6 +145,32 @@ export function parseInferRequest(
     if (outputs.length === 0) outputs = null;
   }
   return { id: id ?? null, parameters: parameters ?? null, inputs, outputs, rows };
+}
+
+const isFlag = (v: unknown) => v === undefined || typeof v === 'boolean';
+
+/** An output's parameters: `binary_data` is a flag; Triton's classification extension is not offered. */
+function checkOutputParameters(name: string, parameters: unknown): void {
+  if (parameters === undefined) return;
+  const label = `output ${JSON.stringify(name)}`;
+  if (!isObject(parameters)) throw fail(`${label}: "parameters" must be an object`);
+  if (!isFlag(parameters.binary_data)) throw fail(`${label}: "binary_data" must be true or false`);
+  if (parameters.classification !== undefined)
+    throw fail(`${label}: the classification extension is not supported`);
+}
+
+/** Binary floats are held to the same rule as JSON ones: finite (NaN and infinities are refused). */
+function checkFloats(label: string, type: ElementType, data: TensorData): void {
+  if (type === 'float16') {
+    const bad = (data as Uint16Array).findIndex((bits) => (bits & 0x7c00) === 0x7c00);
+    if (bad !== -1) throw fail(`${label}: element ${bad} is not a finite FP16 number`);
+  } else if (type === 'float32' || type === 'float64') {
+    const bad = (data as Float32Array).findIndex((v) => !Number.isFinite(v));
+    if (bad !== -1)
+      throw fail(
+        `${label}: element ${bad} (${(data as Float32Array)[bad]}) is out of range for ${v2DatatypeOf(type)}`,
+      );
+  }
 }
 
 function checkShape(label: string, shape: unknown, meta: TensorMeta): number[] {
@@ -160,9 +213,10 @@ function decodeData(
   dims: readonly number[],
   count: number,
   data: unknown[],
+  maxStringLength: number,
 ): TensorData {
   const out = allocate(type, count);
-  const put = elementWriter(label, type, out);
+  const put = elementWriter(label, type, out, maxStringLength);
   const nested = dims.length > 1 && data.length > 0 && Array.isArray(data[0]);
   if (!nested) {
     // Flat, row-major: the count is checked before any element is read.
@@ -193,13 +247,22 @@ function decodeData(
   return out;
 }
 
-function elementWriter(label: string, type: ElementType, out: TensorData): (i: number, v: unknown) => void {
+function elementWriter(
+  label: string,
+  type: ElementType,
+  out: TensorData,
+  maxStringLength: number,
+): (i: number, v: unknown) => void {
   const bad = (i: number, v: unknown, want: string) =>
     fail(`${label}: element ${i} must be ${want}, got ${show(v)}`);
   if (type === 'string') {
     const strings = out as string[];
     return (i, v) => {
       if (typeof v !== 'string') throw bad(i, v, 'a string');
+      if (tooLong(v, maxStringLength))
+        throw fail(`${label}: element ${i} is longer than ${maxStringLength} characters`);
+      if (illFormedText.test(v))
+        throw fail(`${label}: element ${i} contains NUL or an unpaired surrogate (not UTF-8 text)`);
       strings[i] = v;
     };
   }
@@ -241,6 +304,8 @@ export interface ResponseTensor {
   name: string;
   datatype: string;
   shape: number[];
+  /** Per-output parameters: `binary_data_size` when the output travels as binary data. */
+  parameters?: Record<string, unknown>;
   data: (number | string | boolean | null)[];
 }
 

@@ -5,7 +5,7 @@ import { rootDigest, sortResources } from '../manifest/index.js';
 import type { ModelRecord, RegistryStore, VersionRecord } from '../registry/index.js';
 import type { SignatureStore, SignatureVerifier } from '../signing/index.js';
 import type { LoadCheck } from './gateway.events.js';
-import type { ModelFileBytes, ModelRuntime, Session } from './runtime.port.js';
+import type { ModelFileBytes, ModelRuntime, RuntimeFor, Session } from './runtime.port.js';
 
 /** A version's files, whole, read through the registry's verified path (authenticated, digest checked). */
 export type ReadVerifiedFiles = (version: VersionRecord) => Promise<ModelFileBytes[]>;
@@ -16,7 +16,10 @@ export interface LoaderDeps {
   read: { registry: RegistryStore; signatures: SignatureStore };
   files: ReadVerifiedFiles;
   verifier: SignatureVerifier;
+  /** The default runtime (ONNX). */
   runtime: ModelRuntime;
+  /** The runtime configured for a model instead of the default (an upstream proxy), if any. */
+  runtimeFor?: RuntimeFor;
   logger: Logger;
 }
 
@@ -46,11 +49,12 @@ export async function loadVersion(
   digest: string,
 ): Promise<{ version: VersionRecord; session: Session }> {
   const { read } = deps;
+  const runtime = deps.runtimeFor?.(model.name) ?? deps.runtime;
   const version = await read.registry.findVersionByNumber(model.id, number);
   if (!version || version.digest !== bare(digest))
     throw new LoadRefused('unavailable', `version ${number} is not the deployed digest ${digest}`);
   if (version.deleted) throw new LoadRefused('unavailable', `version ${number} was deleted`);
-  if (!deps.runtime.accepts(version.format))
+  if (!runtime.accepts(version.format))
     throw new LoadRefused('format', `no runtime serves the format "${version.format}"`);
 
   const records = [];
@@ -85,7 +89,7 @@ export async function loadVersion(
     throw new LoadRefused('integrity', 'its files do not hash to the version digest');
 
   try {
-    return { version, session: await deps.runtime.load(files) };
+    return { version, session: await runtime.load(files) };
   } catch (err) {
     throw new LoadRefused('runtime', `the runtime refused it: ${(err as Error).message.slice(0, 300)}`);
   }

@@ -1,6 +1,7 @@
 /**
- * The runtime port: what the gateway needs of an inference engine. The ONNX adapter (adapters/onnx)
- * implements it; the gateway never imports a runtime package.
+ * The runtime port: what the gateway needs of an inference engine. The ONNX adapter (adapters/onnx) and
+ * the upstream proxies (adapters/upstream: V2 servers, OpenAI-style chat) implement it; the gateway never
+ * imports a runtime package or an HTTP client.
  */
 
 /** Element types as ONNX names them (the registry's signature reader uses the same names). */
@@ -63,10 +64,46 @@ export interface ModelFileBytes {
 export interface Session {
   readonly inputs: readonly TensorMeta[];
   readonly outputs: readonly TensorMeta[];
+  /** The V2 `platform` this session reports when it differs from its runtime's (an upstream's own). */
+  readonly platform?: string;
+  /**
+   * Makes `inputs` and `outputs` current before a request is validated against them (an upstream whose
+   * metadata could not be read at load reads it now). Throws an UpstreamFailure when it cannot.
+   */
+  prepare?(): Promise<void>;
   /** Runs the model; `outputs` names the outputs wanted (all when omitted). */
   run(inputs: Record<string, Tensor>, outputs?: readonly string[]): Promise<Record<string, Tensor>>;
+  /** Present on a chat model (an OpenAI-style upstream): one chat completion, non-streaming. */
+  chat?(request: ChatRequest): Promise<ChatAnswer>;
   /** Frees the session; called once, after its last run finished. */
   release(): Promise<void>;
+}
+
+/** A validated chat-completions request, as the gateway forwards it (the upstream's model name is the adapter's). */
+export interface ChatRequest {
+  messages: { role: string; content: string }[];
+  /** Sampling options the gateway lets through, already checked (temperature, max_tokens, …). */
+  options: Record<string, unknown>;
+}
+
+/** The first choice of a chat completion, read strictly from the upstream's answer. */
+export interface ChatAnswer {
+  id: string | null;
+  created: number | null;
+  content: string;
+  finishReason: string | null;
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null;
+}
+
+/** What a remote runtime says of its upstream (never its address or credentials): for the status route. */
+export interface UpstreamStatus {
+  protocol: string;
+  /** `closed` passes requests; `open` refuses them until `retryAfterMs`; `half_open` lets one test through. */
+  breaker: 'closed' | 'open' | 'half_open' | 'isolated';
+  /** Requests forwarded and not yet answered. */
+  inFlight: number;
+  maxConcurrent: number | null;
+  timeoutMs: number;
 }
 
 export interface ModelRuntime {
@@ -76,4 +113,34 @@ export interface ModelRuntime {
   accepts(format: string): boolean;
   /** Creates a session from a version's files. Throws when the bytes are not a model it can run. */
   load(files: readonly ModelFileBytes[]): Promise<Session>;
+  /** A remote runtime's state (breaker, requests in flight); absent on a local one. */
+  status?(): UpstreamStatus;
+}
+
+/** The runtime configured for a model by name, when it is not the default (an upstream proxy). */
+export type RuntimeFor = (model: string) => ModelRuntime | undefined;
+
+/** Why a call to an upstream model server failed, in terms the gateway answers with (502, 503, 504, 400). */
+export type UpstreamFailureReason =
+  | 'timeout'
+  | 'unreachable'
+  | 'bad_response'
+  | 'error_status'
+  | 'refused'
+  | 'circuit_open'
+  | 'busy';
+
+/**
+ * Thrown by a remote runtime. `detail` is safe to show the caller (no address, no credential);
+ * `retryAfterMs` says when a refused call (circuit open, busy) is worth trying again.
+ */
+export class UpstreamFailure extends Error {
+  constructor(
+    readonly reason: UpstreamFailureReason,
+    readonly detail: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(detail);
+    this.name = 'UpstreamFailure';
+  }
 }

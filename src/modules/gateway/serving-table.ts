@@ -2,6 +2,7 @@ import type { DeployService, LiveView } from '../deploy/index.js';
 import type { Access } from '../policy/index.js';
 import type { ModelRecord } from '../registry/index.js';
 import type { GatewayEvent, LoadCheck } from './gateway.events.js';
+import type { GatewayMetrics } from './gateway-metrics.port.js';
 import { type LoaderDeps, LoadRefused, loadVersion } from './model-loader.js';
 import { SessionLease } from './session-lease.js';
 
@@ -10,6 +11,8 @@ export interface ServingTableDeps extends LoaderDeps {
   access: Access<GatewayEvent>;
   /** How long one change-feed read waits before asking again (default 30 s). */
   feedWaitMs?: number;
+  /** Counts loads, refusals and unloads (default: not counted). */
+  metrics?: Pick<GatewayMetrics, 'modelLoad' | 'modelUnloaded'>;
 }
 
 /** One deployed version as the gateway holds it: loaded, or refused and why. */
@@ -76,15 +79,19 @@ export function createServingTable(deps: ServingTableDeps) {
     const base = { environment, model: model.name, owner: model.owner, version, digest, slot };
     try {
       const { session } = await loadVersion(deps, model, version, digest);
-      const lease = new SessionLease(session, logger, label(model.name, { version, digest }));
       const loadMs = Date.now() - started;
       try {
         await access.recordAlone(null, { type: 'gateway.loaded', ...base, loadMs });
       } catch (err) {
-        lease.release();
+        await session.release().catch(() => undefined);
         throw err;
       }
+      // Counted as unloaded when its last reference goes, so loads minus unloads is what is held.
+      const lease = new SessionLease(session, logger, label(model.name, { version, digest }), () =>
+        deps.metrics?.modelUnloaded(model.name),
+      );
       logger.info({ ...base, loadMs }, 'model version loaded');
+      deps.metrics?.modelLoad({ model: model.name, slot, result: 'loaded', seconds: loadMs / 1000 });
       return { version, digest, lease, failure: null };
     } catch (err) {
       const refused =
@@ -92,6 +99,8 @@ export function createServingTable(deps: ServingTableDeps) {
           ? err
           : new LoadRefused('runtime', `load failed: ${(err as Error).message}`);
       const fields = { ...base, check: refused.check, reason: refused.reason };
+      const seconds = (Date.now() - started) / 1000;
+      deps.metrics?.modelLoad({ model: model.name, slot, result: refused.check, seconds });
       if (refused.check === 'format')
         logger.warn(fields, 'model version not served: no runtime for its format');
       else logger.error(fields, 'model version refused');
@@ -212,6 +221,8 @@ export function createServingTable(deps: ServingTableDeps) {
     label,
     /** The table as it is now (replaced, never mutated, on a change). */
     get: (name: string): Served | undefined => table.get(name),
+    /** Every model in the table, by name. */
+    list: (): Served[] => [...table.values()].sort((a, b) => (a.model.name < b.model.name ? -1 : 1)),
     statusOf,
     /** Starts following the live state (idempotent). */
     start(): void {

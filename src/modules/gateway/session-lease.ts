@@ -13,6 +13,8 @@ export class SessionLease {
     readonly session: Session,
     private readonly logger: Logger,
     private readonly label: Record<string, unknown>,
+    /** Called once, when the last reference goes (the unload metric). */
+    private readonly onClosed: () => void = () => {},
   ) {}
 
   /** Takes a reference; false when the session is already released (never, while the table holds it). */
@@ -25,6 +27,7 @@ export class SessionLease {
   release(): void {
     this.refs--;
     if (this.refs !== 0) return;
+    this.onClosed();
     this.session.release().then(
       () => this.logger.debug(this.label, 'model session released'),
       (err: unknown) => this.logger.warn({ ...this.label, err }, 'could not release a model session'),

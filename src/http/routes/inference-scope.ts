@@ -1,0 +1,130 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { attachBinaryTensors, gatewayErrors, splitBinaryBody } from '../../modules/gateway/index.js';
+import { AppError } from '../../platform/errors.js';
+import { statusOf } from '../http-errors.js';
+import { type AuthenticationOptions, checkCredentials } from '../plugins/authenticate.js';
+import { noteRefusal } from '../plugins/inference-observer.js';
+
+/** The inference protocols' error body: `{"error": "..."}` with its status (400, 401, 403, 404, 413, 500, 501, 503). */
+export function sendError(reply: FastifyReply, status: number, message: string) {
+  return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
+}
+
+/** What an error thrown on an inference route answers: `{"error"}`, never problem+json, never internals. */
+export function answerError(
+  err: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  maxBodyBytes: number,
+  typeMessage: string,
+) {
+  if (err instanceof AppError) {
+    const status = statusOf(err);
+    if (status >= 500) request.log.error({ code: err.code }, err.message);
+    const fields = (err.details as { errors?: { path: string; message: string }[] } | undefined)?.errors;
+    const detail = Array.isArray(fields) ? `: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}` : '';
+    const message =
+      err.kind === 'internal' || err.kind === 'integrity'
+        ? `internal error; quote request id ${request.id}`
+        : `${err.message}${detail}`;
+    return sendError(reply, status, message);
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return sendError(reply, 413, `the request body is larger than ${maxBodyBytes} bytes`);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return sendError(reply, 400, `malformed JSON body: ${err.message}`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+    case 'FST_ERR_CTP_EMPTY_TYPE':
+      return sendError(reply, 400, typeMessage);
+  }
+  if (err instanceof SyntaxError) return sendError(reply, 400, `malformed JSON body: ${err.message}`);
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500)
+    return sendError(reply, err.statusCode, err.message);
+  request.log.error({ err }, 'unhandled error');
+  return sendError(reply, 500, `internal error; quote request id ${request.id}`);
+}
+
+export interface InferenceScopeOptions {
+  authentication: Omit<AuthenticationOptions, 'publicPrefixes'>;
+  maxBodyBytes: number;
+  /** Whether bodies may carry binary tensor data (V2's extension); V1 takes JSON only. */
+  binary: boolean;
+}
+
+/** The header that gives the JSON header's length in a body (request or response) with binary tensors. */
+export const headerLengthHeader = 'inference-header-content-length';
+
+const jsonType = /^application\/json\s*(;|$)/;
+const binaryType = /^application\/(octet-stream|vnd\.[^;\s]+)\s*(;|$)/;
+
+/**
+ * The plugin scope of an inference protocol: its `{"error"}` shape, its own authentication (the API's
+ * checks, successes cached for a second) on every route that is not public, and its body parsing. A body is
+ * JSON (`application/json`, or no content type: tritonclient sends none); with the binary extension, a body
+ * with `Inference-Header-Content-Length` (as `application/octet-stream`, an `application/vnd.*` type, JSON
+ * or none) is a JSON header and then raw tensors. Any other type is refused before the body is read; the
+ * route's bodyLimit bounds the raw bytes as they arrive, chunked bodies included.
+ */
+export function registerInferenceScope(app: FastifyInstance, options: InferenceScopeOptions): void {
+  const { maxBodyBytes, binary } = options;
+  const typeMessage = binary
+    ? 'the request body must be JSON (Content-Type: application/json) or binary tensor data (application/octet-stream with Inference-Header-Content-Length)'
+    : 'the request body must be JSON (Content-Type: application/json)';
+
+  app.setErrorHandler((err: FastifyError, request, reply) =>
+    answerError(err, request, reply, maxBodyBytes, typeMessage),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, `no such path: ${request.method} ${request.url.split('?')[0]}`),
+  );
+  app.addHook('onRoute', (route) => {
+    if (route.config?.action !== 'public' && route.config?.ownAuthentication !== true)
+      throw new Error(`inference route ${route.url} must authenticate in its scope`);
+    // Tensors are checked element by element against the model (BYTES: UTF-8, no NUL, bounded length), the
+    // rest of the body is echoed or dropped, never stored: the API's generic text walk would only cost time.
+    route.config = { ...route.config, ownTextChecks: true };
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config?.ownAuthentication !== true) return;
+    const refusal = await checkCredentials(request, options.authentication);
+    if (refusal === null) return;
+    noteRefusal(request, refusal.error.code);
+    for (const [name, value] of Object.entries(refusal.headers)) reply.header(name, value);
+    const message =
+      refusal.error.kind === 'unauthenticated' ? 'authentication required' : refusal.error.message;
+    return sendError(reply, statusOf(refusal.error), message);
+  });
+  // Before the body is read: only the types this protocol takes.
+  app.addHook('preParsing', async (request, reply, payload) => {
+    if (request.method !== 'POST') return payload;
+    const type = request.headers['content-type'];
+    if (type === undefined) return payload;
+    const lower = type.toLowerCase();
+    if (jsonType.test(lower) || (binary && binaryType.test(lower))) return payload;
+    return sendError(reply, 400, typeMessage);
+  });
+
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const json = (request: FastifyRequest, raw: Buffer) =>
+    new Promise<unknown>((resolve, reject) => {
+      parseJson(request, raw as unknown as string, (err, body) => (err ? reject(err) : resolve(body)));
+    });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, async (request: FastifyRequest, raw: Buffer) => {
+    const headerLength = request.headers[headerLengthHeader];
+    if (!binary || headerLength === undefined) return json(request, raw);
+    const value = Array.isArray(headerLength) ? headerLength.join(',') : headerLength;
+    const { header, binary: section } = splitBinaryBody(raw, value);
+    const parsed = await json(request, Buffer.from(header.buffer, header.byteOffset, header.length)).catch(
+      () => {
+        throw gatewayErrors.invalidInferenceRequest(
+          `malformed JSON header: the first ${header.length} bytes (Inference-Header-Content-Length) are not a JSON object`,
+        );
+      },
+    );
+    return attachBinaryTensors(parsed, section);
+  });
+}

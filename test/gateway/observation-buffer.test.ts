@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { createPromMetrics } from '../../src/adapters/metrics/prom-metrics.js';
+import {
+  createObservationBuffer,
+  type InferRequest,
+  observationGuard,
+  type ResponseTensor,
+} from '../../src/modules/gateway/index.js';
+
+const request = (value: number, width = 4): InferRequest => ({
+  id: null,
+  parameters: null,
+  outputs: null,
+  rows: 1,
+  inputs: { x: { type: 'float32', dims: [1, width], data: new Float32Array(width).fill(value) } },
+});
+const outputs: ResponseTensor[] = [
+  { name: 'label', datatype: 'INT64', shape: [1], data: [2] },
+  { name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.1, 0.2, 0.7] },
+  { name: 'text', datatype: 'BYTES', shape: [1], data: ['ok'] },
+];
+const call = (model: string, digest = 'sha256:aa', version = 1) => ({ model, digest, version });
+
+describe('observation buffer', () => {
+  it('keeps numbers as typed arrays and drains per deployment, oldest first', () => {
+    const buffer = createObservationBuffer({ maxBytes: 64 * 1024, now: () => 42 });
+    buffer.record(call('iris'), request(1), outputs);
+    buffer.record(call('iris', 'sha256:bb', 2), request(2), outputs);
+    buffer.record(call('other'), request(3), outputs);
+    const iris = buffer.drain('iris');
+    expect(iris.map((o) => [o.digest, o.version, o.at])).toEqual([
+      ['sha256:aa', 1, 42],
+      ['sha256:bb', 2, 42],
+    ]);
+    const [first] = iris;
+    expect(first?.inputs[0]).toMatchObject({ name: 'x', datatype: 'float32', shape: [1, 4] });
+    expect(first?.inputs[0]?.data).toEqual(new Float32Array([1, 1, 1, 1]));
+    expect(first?.outputs.map((o) => o.data)).toEqual([
+      new Float64Array([2]),
+      Float32Array.from([0.1, 0.2, 0.7]),
+      ['ok'],
+    ]);
+    expect(buffer.drain('iris')).toEqual([]);
+    expect(buffer.drain('other')).toHaveLength(1);
+    expect(buffer.stats()).toEqual({ bytes: 0, dropped: 0, rings: 0 });
+  });
+
+  it('stays within its bytes, drops the oldest and counts them in a metric', async () => {
+    const metrics = createPromMetrics();
+    const buffer = createObservationBuffer({ maxBytes: 4096, metrics: metrics.gateway });
+    for (let i = 0; i < 200; i++) buffer.record(call('iris'), request(i), outputs);
+    const { bytes, dropped } = buffer.stats();
+    expect(bytes).toBeLessThanOrEqual(4096);
+    expect(dropped).toBeGreaterThan(150);
+    const kept = buffer.drain('iris');
+    expect(kept.length + dropped).toBe(200);
+    // The newest survive, in order.
+    expect(kept.map((o) => (o.inputs[0]?.data as Float32Array | undefined)?.[0])).toEqual(
+      Array.from({ length: kept.length }, (_, k) => 200 - kept.length + k),
+    );
+    const text = await metrics.render();
+    expect(text).toContain(`warden_observations_dropped_total{model="iris"} ${dropped}`);
+    expect(text).toContain('warden_observation_buffer_bytes 0');
+  });
+
+  it('drops an observation larger than the whole ring, and keeps nothing at maxBytes 0', () => {
+    const small = createObservationBuffer({ maxBytes: 256 });
+    small.record(call('iris'), request(1, 1000), outputs);
+    expect(small.stats()).toMatchObject({ bytes: 0, dropped: 1 });
+    const off = createObservationBuffer({ maxBytes: 0 });
+    off.record(call('iris'), request(1), outputs);
+    expect(off.drain('iris')).toEqual([]);
+  });
+
+  it('bounds the number of rings: the least recently written goes whole, counted', () => {
+    const buffer = createObservationBuffer({ maxBytes: 64 * 1024, maxRings: 2 });
+    buffer.record(call('a'), request(1), outputs);
+    buffer.record(call('a'), request(1), outputs);
+    buffer.record(call('b'), request(1), outputs);
+    buffer.record(call('a'), request(1), outputs);
+    buffer.record(call('c'), request(1), outputs);
+    expect(buffer.stats()).toMatchObject({ rings: 2, dropped: 1 });
+    expect(buffer.drain('b')).toEqual([]);
+    expect(buffer.drain('a')).toHaveLength(3);
+  });
+
+  it('copies a tensor that views a larger buffer, so the ring does not pin it', () => {
+    const body = new ArrayBuffer(1 << 20);
+    const view = new Float32Array(body, 64, 4);
+    view.fill(9);
+    const buffer = createObservationBuffer({ maxBytes: 64 * 1024 });
+    const guard = observationGuard(buffer);
+    const req: InferRequest = { ...request(0), inputs: { x: { type: 'float32', dims: [1, 4], data: view } } };
+    expect(guard.afterRun?.({ ...call('iris') } as never, req, outputs)).toBeUndefined();
+    const [kept] = buffer.drain('iris');
+    const data = kept?.inputs[0]?.data as Float32Array;
+    expect(Array.from(data)).toEqual([9, 9, 9, 9]);
+    expect(data.buffer.byteLength).toBe(16);
+  });
+});
