@@ -35,12 +35,16 @@ import {
 import { createChangeFeed, createDeployService, describeDeployEvent } from './modules/deploy/index.js';
 import {
   cachedAuthenticator,
+  createCoarseningGuard,
+  createExtractionGuard,
   createGateway,
+  createGuardPolicyCache,
+  createGuardPolicyService,
   createObservationBuffer,
   createRateLimitGuard,
-  defaultGuardPolicy,
+  createRedactionGuard,
+  createScreeningGuard,
   describeGatewayEvent,
-  fixedGuardPolicy,
   observationGuard,
 } from './modules/gateway/index.js';
 import {
@@ -233,6 +237,29 @@ export async function createContainer(
         { setting: 'gateway.environment', environment: config.gateway.environment },
         `the gateway's environment "${config.gateway.environment}" is not configured: /v2 serves no model`,
       );
+    const gatewayAccess = accessFor(describeGatewayEvent);
+    // Each deployment's guard policy, read from the database every second (a change here: at once).
+    const policyBounds = { maxRows: config.gateway.maxRows, rateLimit: config.gateway.rateLimit };
+    const guardPolicies = createGuardPolicyCache({
+      store: read.guardPolicies,
+      environment: config.gateway.environment,
+      bounds: policyBounds,
+      logger: gatewayLogger,
+    });
+    const extractionGuard = createExtractionGuard({
+      logger: gatewayLogger,
+      record: (event) => gatewayAccess.recordAlone(null, event),
+    });
+    const guardPolicyService = createGuardPolicyService({
+      uow,
+      read,
+      access: gatewayAccess,
+      clock: systemClock,
+      environments: Object.keys(config.environments),
+      bounds: policyBounds,
+      onChange: () => guardPolicies.refresh(),
+      alerts: { environment: config.gateway.environment, of: (model) => extractionGuard.alerts(model) },
+    });
     // The gateway's rate limits: in this process, or in Redis when configured so that replicas share them.
     let rateLimiter = createMemoryRateLimiter();
     if (config.redis.url) {
@@ -256,16 +283,22 @@ export async function createContainer(
       runtimeFor: createUpstreamRuntimes(config.gateway.upstreams, gatewayLogger),
       logger: gatewayLogger,
       deploy,
-      access: accessFor(describeGatewayEvent),
+      access: gatewayAccess,
       maxRows: config.gateway.maxRows,
       maxBodyBytes: config.gateway.maxBodyBytes,
-      policies: fixedGuardPolicy(
-        defaultGuardPolicy({ maxRows: config.gateway.maxRows, rateLimit: config.gateway.rateLimit }),
-      ),
+      policies: guardPolicies,
       metrics: metrics.gateway,
-      // Rate limits first: a refused request costs no other guard's work. The observation guard stays
-      // last: it keeps what the caller receives, after every other guard.
-      guards: [createRateLimitGuard({ limiter: rateLimiter }), observationGuard(observations)],
+      // Rate limits first (a refused request costs no other guard's work), then the extraction watch's
+      // throttling, the input checks and the output ones. The observation guard stays last: it keeps what
+      // the caller receives, after every other guard.
+      guards: [
+        createRateLimitGuard({ limiter: rateLimiter }),
+        extractionGuard,
+        createScreeningGuard({ logger: gatewayLogger }),
+        createCoarseningGuard({ logger: gatewayLogger }),
+        createRedactionGuard({ logger: gatewayLogger }),
+        observationGuard(observations),
+      ],
     });
     stopGateway = () => gateway.stop();
 
@@ -341,6 +374,8 @@ export async function createContainer(
       gatewayAuthenticate: cachedAuthenticator(authenticate, { ttlMs: 1000 }),
       /** Started by buildApp once the app is ready, stopped by the app's close and by `close`. */
       gateway,
+      /** Per-deployment guard policies (/api/v1/environments/{env}/models/{model}/guards). */
+      guardPolicies: guardPolicyService,
       /** Recent successful requests per deployment and digest, drained by the monitoring module. */
       observations,
       guard,

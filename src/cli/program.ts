@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { wardenVersion } from '../platform/version.js';
 import type { CliContext } from './context.js';
 import { addAttestationCommands, addDeployCommands, addWebhookCommands } from './program-deploy.js';
+import { addGuardCommands } from './program-guards.js';
 import { collect, withClient } from './program-options.js';
 
 export interface ProgramOptions {
@@ -241,6 +242,7 @@ export function buildProgram(ctx: CliContext, options: ProgramOptions = {}): Com
   addAttestationCommands(program, ctx);
   addAuditCommands(program, ctx);
   addWebhookCommands(program, ctx);
+  addGuardCommands(program, ctx);
   addPolicyCommands(program, ctx);
   addKeyCommands(program, ctx);
   return program;

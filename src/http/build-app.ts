@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import type { AttestationService } from '../modules/attestations/index.js';
 import type { AuditRecorder, AuditService } from '../modules/audit/index.js';
 import type { DeployService } from '../modules/deploy/index.js';
-import type { Gateway, GatewayMetrics } from '../modules/gateway/index.js';
+import type { Gateway, GatewayMetrics, GuardPolicyService } from '../modules/gateway/index.js';
 import type {
   Authenticate,
   AuthFailureLimiter,
@@ -38,6 +38,7 @@ import { aliasRoutes } from './routes/aliases.routes.js';
 import { attestationRoutes } from './routes/attestations.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { deployRoutes } from './routes/deploy.routes.js';
+import { guardRoutes } from './routes/guards.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { inferenceRoutes } from './routes/inference.routes.js';
 import { inferenceV1Routes } from './routes/inference-v1.routes.js';
@@ -64,6 +65,8 @@ export interface AppDeps {
   identity: Pick<IdentityService, 'issueToken' | 'listTokens' | 'revokeToken'>;
   webhooks: WebhookService;
   authenticate: Authenticate;
+  /** Per-deployment guard policies (and the gateway's extraction alerts). */
+  guardPolicies: GuardPolicyService;
   /** The inference gateway, started once the app is ready and stopped when it closes. */
   gateway: Gateway;
   /** The inference path's authentication: `authenticate` with successes cached for at most a second. */
@@ -196,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await api.register(deployRoutes, { deploy: deps.deploy, contextOf });
         await api.register(servingRoutes, { gateway: deps.gateway, contextOf });
         await api.register(webhookRoutes, { webhooks: deps.webhooks, contextOf });
+        await api.register(guardRoutes, { guardPolicies: deps.guardPolicies, contextOf });
       },
       { prefix: '/api/v1' },
     );

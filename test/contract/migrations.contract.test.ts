@@ -18,6 +18,7 @@ const allMigrations = [
   '0009-deploy',
   '0010-attestations',
   '0011-webhooks',
+  '0012-guard-policies',
 ];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);

@@ -35,6 +35,7 @@ function callOf(
     },
     environment: who.environment ?? 'production',
     model: who.model ?? 'iris',
+    owner: 'ml',
     version: 1,
     digest: 'sha256:00',
     policy: { ...policy, rateLimit: { ...policy.rateLimit, ...rateLimit } },

@@ -19,6 +19,7 @@ const read: PolicyAction[] = [
   'deploy:environment:list',
   'deploy:read',
   'deploy:check',
+  'gateway:policy:read',
 ];
 const write: PolicyAction[] = [
   'registry:model:create',

@@ -98,6 +98,25 @@ describe('attack: team-scoped administrators reaching past their team, against t
       status: { unscoped: 200, same: 200, other: 403 },
     },
     {
+      action: 'gateway:configure',
+      what: "the guard policy of the team's deployment",
+      request: async () => ({
+        method: 'PUT',
+        url: `${api}/environments/production/models/vision-net/guards`,
+        payload: { policy: { coarsening: { config: { decimals: 2 } } } },
+      }),
+      status: { unscoped: 200, same: 200, other: 403 },
+    },
+    {
+      action: 'gateway:alerts:read',
+      what: "the extraction alerts of the team's deployment",
+      request: async () => ({
+        method: 'GET',
+        url: `${api}/environments/production/models/vision-net/guards/alerts`,
+      }),
+      status: { unscoped: 200, same: 200, other: 403 },
+    },
+    {
       action: 'identity:token:create',
       what: "a token of the team's",
       request: async () => ({

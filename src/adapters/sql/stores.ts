@@ -1,6 +1,7 @@
 import type { AttestationStore } from '../../modules/attestations/index.js';
 import type { AuditStore } from '../../modules/audit/index.js';
 import type { DeployStore } from '../../modules/deploy/index.js';
+import type { GuardPolicyStore } from '../../modules/gateway/index.js';
 import type { IdentityStore } from '../../modules/identity/index.js';
 import type { OutboxStore } from '../../modules/outbox/index.js';
 import type { RegistryStore } from '../../modules/registry/registry.ports.js';
@@ -11,7 +12,7 @@ import type { UnitOfWork as UnitOfWorkOf } from '../../platform/unit-of-work.js'
 /**
  * Every module's store, each bound to the same transaction (or to the root connection for reads): the
  * union of the store sets the modules declare (registry's Stores, IdentityStores, AttestationStores,
- * policy's AccessStores, WebhookStores, DeployStores), built by this adapter.
+ * policy's AccessStores, WebhookStores, DeployStores, the gateway's GuardPolicyStores), built by this adapter.
  */
 export interface Stores {
   registry: RegistryStore;
@@ -22,6 +23,7 @@ export interface Stores {
   attestations: AttestationStore;
   outbox: OutboxStore;
   webhooks: WebhookStore;
+  guardPolicies: GuardPolicyStore;
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */

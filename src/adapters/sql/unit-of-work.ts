@@ -4,6 +4,7 @@ import { createAuditSqlStore } from './audit.sql-store.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
 import { createDeploySqlStore } from './deploy.sql-store.js';
+import { createGuardPolicySqlStore } from './guard-policy.sql-store.js';
 import { createIdentitySqlStore } from './identity.sql-store.js';
 import { createOutboxSqlStore, type OutboxSqlStoreOptions } from './outbox.sql-store.js';
 import { createRegistrySqlStore } from './registry.sql-store.js';
@@ -26,6 +27,7 @@ export function createSqlStores(
     attestations: createAttestationSqlStore(db),
     outbox: createOutboxSqlStore(db, capabilities, outbox),
     webhooks: createWebhookSqlStore(db),
+    guardPolicies: createGuardPolicySqlStore(db),
   };
 }
 

@@ -15,7 +15,13 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         description:
           'Model registry: immutable, content-addressed model versions, aliases with history. Errors are RFC 9457 problem+json.',
       },
-      tags: [{ name: 'models' }, { name: 'versions' }, { name: 'aliases' }, { name: 'health' }],
+      tags: [
+        { name: 'models' },
+        { name: 'versions' },
+        { name: 'aliases' },
+        { name: 'health' },
+        { name: 'guards', description: "Per-deployment guard policies and the gateway's extraction alerts" },
+      ],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });

@@ -30,7 +30,8 @@ export interface ChatDeps {
   policies: GuardPolicySource;
   logger: Logger;
   /** Authorizes the call on the deployment and picks the slot that answers (canary split, sticky). */
-  route(ctx: CallContext, name: string): Promise<Slot>;
+  /** Authorizes and picks the slot; `owner` is the model's team (audit entries of guards). */
+  route(ctx: CallContext, name: string): Promise<{ slot: Slot; owner: string }>;
   label(model: string, slot: { version: number; digest: string }): Record<string, unknown>;
   digestHeader: string;
 }
@@ -59,7 +60,7 @@ export function createChat(deps: ChatDeps) {
     headers: Map<string, string> = new Map(),
   ): Promise<{ digest: string; body: ChatCompletion }> {
     const model = modelOf(body);
-    const slot = await deps.route(ctx, model);
+    const { slot, owner } = await deps.route(ctx, model);
     const lease = slot.lease;
     if (!lease?.acquire()) throw modelNotReady(model);
     headers.set(deps.digestHeader, slot.digest);
@@ -70,6 +71,7 @@ export function createChat(deps: ChatDeps) {
         ctx,
         environment,
         model,
+        owner,
         version: slot.version,
         digest: slot.digest,
         policy: policies.policyFor(model),

@@ -31,6 +31,32 @@ export const inferenceFailed = defineError(
   () => 'inference failed; quote the request id when reporting it',
 );
 
+/** Text screening refused an input or a chat message: which one, and the rule categories (never the text). */
+export const inputBlocked = defineError(
+  'gateway_input_blocked',
+  'invalid',
+  (where: string, categories: readonly string[]) =>
+    `${where} was refused by text screening (${categories.length > 0 ? categories.join(', ') : 'screening limit reached'})`,
+);
+
+/** The extraction watch throttles this principal on this model: only a share of its requests is served. */
+export const extractionThrottled = defineError(
+  'gateway_extraction_throttled',
+  'rate_limited',
+  (model: string, share: number) =>
+    `requests to model "${model}" are throttled for this caller (about 1 in ${Math.round(1 / share)} is served): its queries look like a model-extraction attack; retry later`,
+);
+
+/**
+ * A guard could not apply the deployment's settings (coarsening settings that do not fit the model's
+ * outputs, say): nothing is returned rather than unguarded outputs.
+ */
+export const guardFailed = defineError(
+  'gateway_guard_failed',
+  'internal',
+  (guard: string, reason: string) => `the ${guard} guard could not run: ${reason}`,
+);
+
 /** The environment asked about is not the one this process's gateway serves. */
 export const environmentNotServed = defineError(
   'gateway_environment_not_served',

@@ -158,12 +158,13 @@ export function createGateway(deps: GatewayDeps) {
   /** Authorizes a call and picks the slot that answers it: a pinned version, or the split (sticky per principal). */
   async function route(ctx: CallContext, name: string, version?: string) {
     const served = await authorize(ctx, name);
-    if (version !== undefined) return { slot: slotByVersion(served, version), mirrorSlot: null };
+    const owner = served.model.owner;
+    if (version !== undefined) return { owner, slot: slotByVersion(served, version), mirrorSlot: null };
     const routing = splitOf(served);
     if (!routing) throw modelNotReady(name);
     const picked = pickRoute(routing.split, name, ctx.principal.id);
     const slot = routing.slots.get(picked.serve) as Slot;
-    return { slot, mirrorSlot: picked.mirror ? (routing.slots.get(picked.mirror) ?? null) : null };
+    return { owner, slot, mirrorSlot: picked.mirror ? (routing.slots.get(picked.mirror) ?? null) : null };
   }
 
   const runtimeOf = (name: string) => deps.runtimeFor?.(name) ?? deps.runtime;
@@ -185,7 +186,7 @@ export function createGateway(deps: GatewayDeps) {
     logger,
     label,
     digestHeader,
-    route: async (ctx, name) => (await route(ctx, name)).slot,
+    route: (ctx, name) => route(ctx, name),
   });
 
   return {
@@ -194,10 +195,14 @@ export function createGateway(deps: GatewayDeps) {
     /** Starts following the live state (idempotent). */
     start(): void {
       if (deps.enabled === false) return;
+      policies.start?.();
       serving.start();
     },
     /** Stops following and releases the table's sessions (running requests finish). */
-    stop: () => serving.stop(),
+    stop: () => {
+      policies.stop?.();
+      return serving.stop();
+    },
     /** True once the first live state is in hand (server readiness). */
     ready: serving.ready,
     /** True when `name` is a model the live state names (bounds the metrics' model label). */
@@ -274,7 +279,7 @@ export function createGateway(deps: GatewayDeps) {
        */
       headers: Map<string, string> = new Map(),
     ): Promise<InferResult> {
-      const { slot, mirrorSlot } = await route(ctx, name, version);
+      const { owner, slot, mirrorSlot } = await route(ctx, name, version);
       const lease = slot.lease;
       if (!lease?.acquire()) throw modelNotReady(name);
       headers.set(digestHeader, slot.digest);
@@ -284,6 +289,7 @@ export function createGateway(deps: GatewayDeps) {
           ctx,
           environment,
           model: name,
+          owner,
           version: slot.version,
           digest: slot.digest,
           policy: policies.policyFor(name),

@@ -7,6 +7,8 @@ export interface GuardCall {
   ctx: CallContext;
   environment: string;
   model: string;
+  /** The team that owns the model (what an audit entry about the deployment is filed under). */
+  owner: string;
   version: number;
   digest: string;
   /** The deployment's guard policy, as it was when the call started. */

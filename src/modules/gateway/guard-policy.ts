@@ -1,6 +1,7 @@
 import type {
   CoarseningConfig,
   ExtractionWatchConfig,
+  InputProfile,
   RedactionConfig,
   ScreeningConfigInput,
 } from '../guards/index.js';
@@ -37,12 +38,25 @@ export interface GuardPolicy {
   screening: { enabled: boolean; config: ScreeningConfigInput };
   redaction: { enabled: boolean; config: Partial<RedactionConfig> };
   coarsening: { enabled: boolean; config: Partial<CoarseningConfig> };
-  extraction: { enabled: boolean; config: ExtractionWatchConfig };
+  extraction: {
+    enabled: boolean;
+    /** The watch's settings (one watch per deployment); its profile is `profile`, not `config.profiles`. */
+    config: Omit<ExtractionWatchConfig, 'profiles'>;
+    /** The model's benign input profile (novelty and coverage signals); null: distances and volume only. */
+    profile: InputProfile | null;
+  };
 }
+
+/** The guards a deployment's policy can turn off by name (with `enabled: false` and a reason). */
+export const guardNames = ['rateLimit', 'screening', 'redaction', 'coarsening', 'extraction'] as const;
+export type GuardName = (typeof guardNames)[number];
 
 /** Where the gateway gets a deployment's policy on the hot path: synchronous, from memory. */
 export interface GuardPolicySource {
   policyFor(model: string): GuardPolicy;
+  /** Starts and stops following the stored policies, with the gateway (a fixed source has nothing to do). */
+  start?(): void;
+  stop?(): void;
 }
 
 /** The same policy for every deployment (the defaults, or a test's). */
@@ -53,6 +67,12 @@ export const defaultRateLimits = {
   perPrincipal: { ratePerSecond: 1000, burst: 2000 },
   perAddress: { ratePerSecond: 2000, burst: 4000 },
 } as const satisfies Pick<RateLimitPolicy, 'perPrincipal' | 'perAddress'>;
+
+/**
+ * Coarsening by default: every class's probability, rounded to 4 decimals. It hides the low digits an
+ * equation-solving extraction reads, while the iris demo's answers stay as useful as before (labels kept).
+ */
+export const defaultCoarsening: Partial<CoarseningConfig> = Object.freeze({ mode: 'full', decimals: 4 });
 
 /**
  * The policy of a deployment that has none of its own: every guard on. Rate limits (the configured
@@ -74,7 +94,7 @@ export function defaultGuardPolicy(bounds: {
     },
     screening: { enabled: true, config: {} },
     redaction: { enabled: true, config: {} },
-    coarsening: { enabled: true, config: {} },
-    extraction: { enabled: true, config: {} },
+    coarsening: { enabled: true, config: { ...defaultCoarsening } },
+    extraction: { enabled: true, config: {}, profile: null },
   };
 }

@@ -1,9 +1,22 @@
 export { cachedAuthenticator } from './auth-cache.js';
 export { binaryOutputChoice, encodeBinaryResponse } from './binary-response.js';
 export { attachBinaryTensors, BinaryTensorBytes, splitBinaryBody } from './binary-tensors.js';
+export { createCoarseningGuard } from './coarsening-guard.js';
 export { fromHalf, toHalf, v2DatatypeOf, v2Datatypes } from './datatypes.js';
+export {
+  createExtractionGuard,
+  type ExtractionAlertView,
+  type ExtractionGuard,
+  featureRows,
+} from './extraction-guard.js';
 export * as gatewayErrors from './gateway.errors.js';
-export type { GatewayEvent, GatewayEventType, LoadCheck } from './gateway.events.js';
+export type {
+  GatewayEvent,
+  GatewayEventType,
+  GuardEvent,
+  GuardStates,
+  LoadCheck,
+} from './gateway.events.js';
 export {
   type BodyOf,
   createGateway,
@@ -25,16 +38,37 @@ export {
   unknownModel,
 } from './gateway-metrics.port.js';
 export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
+export * as guardPolicyErrors from './guard-policy.errors.js';
 export {
+  defaultCoarsening,
   defaultGuardPolicy,
   defaultRateLimits,
   fixedGuardPolicy,
+  type GuardName,
   type GuardPolicy,
   type GuardPolicySource,
+  guardNames,
   type RateLimitPolicy,
   type TokenBucket,
   type ValidationPolicy,
 } from './guard-policy.js';
+export type { GuardPolicyRecord, GuardPolicyStore, GuardPolicyStores } from './guard-policy.ports.js';
+export {
+  createGuardPolicyService,
+  type GuardPolicyService,
+  type GuardPolicyServiceDeps,
+  type GuardPolicyView,
+} from './guard-policy.service.js';
+export { createGuardPolicyCache, type GuardPolicyCache } from './guard-policy-cache.js';
+export {
+  applyGuardPolicy,
+  type GuardPolicyDocument,
+  overriddenPaths,
+  type PolicyBounds,
+  type PolicyProblem,
+  parseGuardPolicyDocument,
+  weakenings,
+} from './guard-policy-document.js';
 export { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 export type { ReadVerifiedFiles } from './model-loader.js';
 export {
@@ -46,6 +80,7 @@ export {
 } from './observation-buffer.js';
 export type { RateLimitDecision, RateLimiter } from './rate-limit.port.js';
 export { createRateLimitGuard, rateLimitHeaders } from './rate-limit-guard.js';
+export { createRedactionGuard, redactedHeader } from './redaction-guard.js';
 export type {
   ChatAnswer,
   ChatRequest,
@@ -61,5 +96,6 @@ export type {
   UpstreamStatus,
 } from './runtime.port.js';
 export { elementTypes, UpstreamFailure } from './runtime.port.js';
+export { createScreeningGuard, screeningHeader } from './screening-guard.js';
 export { createServingTable, type ServingTable } from './serving-table.js';
 export { v1InstanceCount, v1Predictions, v1RequestBody } from './v1-protocol.js';

@@ -80,6 +80,18 @@ export const policyActions = {
     guards:
       "call a model live in the gateway's environment (the /v2 inference API: metadata, readiness, infer)",
   },
+  'gateway:policy:read': {
+    resource: 'Deployment',
+    guards: "show a deployment's guard policy: what is in force, what overrides the defaults, who set it",
+  },
+  'gateway:configure': {
+    resource: 'Deployment',
+    guards: "replace or reset a deployment's guard policy (turning a guard off needs a reason)",
+  },
+  'gateway:alerts:read': {
+    resource: 'Deployment',
+    guards: "list a deployment's model-extraction alerts: the principals watched or throttled",
+  },
   'webhook:create': { resource: 'Registry', guards: 'register a webhook endpoint' },
   'webhook:list': { resource: 'Registry', guards: 'list webhook endpoints' },
   'webhook:delete': { resource: 'Registry', guards: 'remove a webhook endpoint' },
