@@ -48,8 +48,8 @@ async function rateLimitEnv(): Promise<Record<string, string>> {
   for (const [name, key] of Object.entries(envKeys ?? {})) {
     if (!key.startsWith('gateway.rateLimit.')) continue;
     const leaf = key.split('.').pop() ?? '';
-    if (/burst/i.test(leaf)) env[name] = '20000000';
-    else if (/rate|persecond|limit/i.test(leaf)) env[name] = '10000000';
+    if (/burst/i.test(leaf)) env[name] = '1000000';
+    else if (/rate|persecond|limit/i.test(leaf)) env[name] = '1000000';
   }
   return env;
 }

@@ -104,12 +104,13 @@ describe('gateway observability: metrics, access log, observation buffer', () =>
       }),
     ).toBe(3);
     expect(text).toContain('le="0.0001"');
-    // Each guard is measured on its own: the rate limit admitted the three answered and the one refused by
-    // validation; the observation guard saw the three answers.
+    // Each guard's hooks are timed on their own, one call in 16 (the first, then every 16th): the rate limit
+    // admitted four calls (three answered, one refused by validation), the observation guard saw three.
     const guardCount = (guard: string, hook: string) =>
       sample(text, 'warden_inference_guard_duration_seconds_count', { guard, hook });
-    expect(guardCount('rate-limit', 'admit')).toBe(4);
-    expect(guardCount('observe', 'afterRun')).toBe(3);
+    expect(guardCount('rate-limit', 'admit')).toBe(1);
+    expect(guardCount('observe', 'afterRun')).toBe(1);
+    expect(guardCount('screening', 'beforeRun')).toBe(1);
     // Metadata reads are not inference calls.
     await t.app.inject({ url: '/v2/models/iris', headers: auth(w.viewer) });
     expect(

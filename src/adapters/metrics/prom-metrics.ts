@@ -75,18 +75,28 @@ export function createPromMetrics() {
     labelNames: ['model'] as const,
     registers,
   });
-  const dropped = new Counter({
+  // Written on every request once the buffer is full: kept as plain numbers and handed to prom-client when
+  // scraped, so the hot path pays no label hashing for them.
+  const pendingDrops = new Map<string, number>();
+  let heldBytes = 0;
+  new Counter({
     name: 'warden_observations_dropped_total',
     help: 'Observations the bounded observation buffer let go (oldest first) before anyone drained them.',
     labelNames: ['model'] as const,
     registers,
+    collect() {
+      for (const [model, count] of pendingDrops) this.inc({ model }, count);
+      pendingDrops.clear();
+    },
   });
-  const bufferBytes = new Gauge({
+  new Gauge({
     name: 'warden_observation_buffer_bytes',
     help: 'Bytes the observation buffer holds now, all deployments together.',
     registers,
+    collect() {
+      this.set(heldBytes);
+    },
   });
-
   const guardSeconds = new Histogram({
     name: 'warden_inference_guard_duration_seconds',
     help: "Time each guard's hook took on one inference call (refusals included), by guard and hook.",
@@ -114,8 +124,10 @@ export function createPromMetrics() {
       unloads.inc({ model });
       sessions.dec({ model });
     },
-    observationsDropped: (model, count) => dropped.inc({ model }, count),
-    observationBytes: (bytes) => bufferBytes.set(bytes),
+    observationsDropped: (model, count) => pendingDrops.set(model, (pendingDrops.get(model) ?? 0) + count),
+    observationBytes: (bytes) => {
+      heldBytes = bytes;
+    },
     guardTime: (guard, hook, seconds) => guardSeconds.observe({ guard, hook }, seconds),
   };
 

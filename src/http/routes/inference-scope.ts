@@ -100,6 +100,14 @@ export function registerInferenceScope(app: FastifyInstance, options: InferenceS
   // Before the body is read: only the types this protocol takes.
   app.addHook('preParsing', async (request, reply, payload) => {
     if (request.method !== 'POST') return payload;
+    // A compressed body would be parsed as if it were plain: refused as the encoding it is (RFC 9110 15.5.16).
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity')
+      return sendError(
+        reply,
+        415,
+        `Content-Encoding "${encoding.slice(0, 40)}" is not supported; send the body uncompressed`,
+      );
     const type = request.headers['content-type'];
     if (type === undefined) return payload;
     const lower = type.toLowerCase();

@@ -84,6 +84,14 @@ export async function openAiRoutes(app: FastifyInstance, options: OpenAiRouteOpt
   });
   app.addHook('preParsing', async (request, reply, payload) => {
     if (request.method !== 'POST') return payload;
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity')
+      return sendError(
+        reply,
+        415,
+        `Content-Encoding "${encoding.slice(0, 40)}" is not supported; send the body uncompressed`,
+        'unsupported_media_type',
+      );
     const type = String(request.headers['content-type'] ?? '').toLowerCase();
     if (!/^application\/json\s*(;|$)/.test(type))
       return sendError(
