@@ -12,13 +12,11 @@ import { secureDataDir } from './adapters/local/data-dir-permissions.js';
 import { createPromMetrics } from './adapters/metrics/prom-metrics.js';
 import { createJwtVerifier } from './adapters/oidc/jwt-verifier.js';
 import { createMemoryFailureLimiter } from './adapters/rate-limit/flexible-failure-limiter.js';
-import { createMemoryRateLimiter } from './adapters/rate-limit/token-bucket-limiter.js';
-import { openRedis } from './adapters/redis/redis-connection.js';
-import { createRedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
 import { openDatabase } from './adapters/sql/db.js';
 import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import { createDnsHostResolver, createHttpWebhookSender } from './adapters/webhook/http-webhook-sender.js';
+import { composeGateway } from './compose-gateway.js';
 import { type Config, configInvalid } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
 import {
@@ -33,20 +31,7 @@ import {
   createAuditService,
 } from './modules/audit/index.js';
 import { createChangeFeed, createDeployService, describeDeployEvent } from './modules/deploy/index.js';
-import {
-  cachedAuthenticator,
-  createCoarseningGuard,
-  createExtractionGuard,
-  createGateway,
-  createGuardPolicyCache,
-  createGuardPolicyService,
-  createObservationBuffer,
-  createRateLimitGuard,
-  createRedactionGuard,
-  createScreeningGuard,
-  describeGatewayEvent,
-  observationGuard,
-} from './modules/gateway/index.js';
+import { cachedAuthenticator, describeGatewayEvent } from './modules/gateway/index.js';
 import {
   createAuthenticator,
   createAuthFailureLog,
@@ -224,82 +209,23 @@ export async function createContainer(
       feed: createChangeFeed(),
     });
 
-    // The inference gateway (/v2): follows the live state of one environment and serves it. Its runtime is
-    // loaded here, not at import, so CLI commands that open the container never load ONNX Runtime.
-    const { createOnnxRuntime } = await import('./adapters/onnx/onnx-runtime.js');
-    const { createUpstreamRuntimes } = await import('./adapters/upstream/upstream-runtimes.js');
-    const gatewayLogger = logger.child({ module: 'gateway' });
-    // An environment list without the gateway's environment (production removed, say) serves nothing at
-    // /v2 rather than refusing to start: the registry and deployments work without the gateway.
-    const gatewayEnabled = Object.hasOwn(config.environments, config.gateway.environment);
-    if (!gatewayEnabled)
-      logger.warn(
-        { setting: 'gateway.environment', environment: config.gateway.environment },
-        `the gateway's environment "${config.gateway.environment}" is not configured: /v2 serves no model`,
-      );
-    const gatewayAccess = accessFor(describeGatewayEvent);
-    // Each deployment's guard policy, read from the database every second (a change here: at once).
-    const policyBounds = { maxRows: config.gateway.maxRows, rateLimit: config.gateway.rateLimit };
-    const guardPolicies = createGuardPolicyCache({
-      store: read.guardPolicies,
-      environment: config.gateway.environment,
-      bounds: policyBounds,
-      logger: gatewayLogger,
-    });
-    const extractionGuard = createExtractionGuard({
-      logger: gatewayLogger,
-      record: (event) => gatewayAccess.recordAlone(null, event),
-    });
-    const guardPolicyService = createGuardPolicyService({
+    // The inference gateway (/v2), its guards and their per-deployment policies.
+    const {
+      gateway,
+      guardPolicyService,
+      observations,
+      closeRedis: closeGatewayRedis,
+    } = await composeGateway({
+      config,
+      logger,
+      read,
       uow,
-      read,
-      access: gatewayAccess,
-      clock: systemClock,
-      environments: Object.keys(config.environments),
-      bounds: policyBounds,
-      onChange: () => guardPolicies.refresh(),
-      alerts: { environment: config.gateway.environment, of: (model) => extractionGuard.alerts(model) },
-    });
-    // The gateway's rate limits: in this process, or in Redis when configured so that replicas share them.
-    let rateLimiter = createMemoryRateLimiter();
-    if (config.redis.url) {
-      const redis = await openRedis({ url: config.redis.url, logger: logger.child({ module: 'redis' }) });
-      closeRedis = redis.close;
-      rateLimiter = createRedisRateLimiter(redis.client, `${config.redis.keyPrefix}:gateway`);
-    }
-    // Each successful request's inputs and outputs, in memory, for the monitoring module to drain.
-    const observations = createObservationBuffer({
-      maxBytes: config.gateway.observations.maxBytes,
-      metrics: metrics.gateway,
-    });
-    const gateway = createGateway({
-      enabled: gatewayEnabled,
-      environment: config.gateway.environment,
-      read,
-      files: (version) => registry.readVerifiedFiles(version),
-      verifier: createSignatureVerifier(),
-      runtime: createOnnxRuntime({ intraOpThreads: config.gateway.intraOpThreads }),
-      // Models configured as upstreams are still deployed, verified and signature-checked; their sessions proxy.
-      runtimeFor: createUpstreamRuntimes(config.gateway.upstreams, gatewayLogger),
-      logger: gatewayLogger,
+      registry,
       deploy,
-      access: gatewayAccess,
-      maxRows: config.gateway.maxRows,
-      maxBodyBytes: config.gateway.maxBodyBytes,
-      policies: guardPolicies,
+      access: accessFor(describeGatewayEvent),
       metrics: metrics.gateway,
-      // Rate limits first (a refused request costs no other guard's work), then the extraction watch's
-      // throttling, the input checks and the output ones. The observation guard stays last: it keeps what
-      // the caller receives, after every other guard.
-      guards: [
-        createRateLimitGuard({ limiter: rateLimiter }),
-        extractionGuard,
-        createScreeningGuard({ logger: gatewayLogger }),
-        createCoarseningGuard({ logger: gatewayLogger }),
-        createRedactionGuard({ logger: gatewayLogger }),
-        observationGuard(observations),
-      ],
     });
+    closeRedis = closeGatewayRedis;
     stopGateway = () => gateway.stop();
 
     // Webhooks: endpoints (secrets wrapped by the blob keyring's KEK) and the dispatcher that delivers the

@@ -5,7 +5,7 @@ import {
   type Session,
   UpstreamFailure,
 } from '../../modules/gateway/index.js';
-import { callUpstream, upstreamMessage } from './upstream-http.js';
+import { callUpstream, upstreamStatusFailure } from './upstream-http.js';
 import { createUpstreamPolicy } from './upstream-policy.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -60,25 +60,6 @@ function readCompletion(json: unknown): ChatAnswer {
  */
 export function createOpenAiUpstream(settings: UpstreamSettings): ModelRuntime {
   const policy = createUpstreamPolicy(settings);
-  const statusFailure = (status: number, json: unknown) => {
-    const message = upstreamMessage(json, settings.headers);
-    if (status === 400 || status === 422)
-      return new UpstreamFailure(
-        'refused',
-        `the upstream refused the request${message ? `: ${message}` : ''}`,
-      );
-    if (status === 401 || status === 403)
-      return new UpstreamFailure(
-        'error_status',
-        `the upstream refused the gateway's credentials (HTTP ${status})`,
-      );
-    if (status === 404)
-      return new UpstreamFailure(
-        'error_status',
-        `the upstream does not serve model "${settings.model}" (HTTP 404)`,
-      );
-    return new UpstreamFailure('error_status', `the upstream answered HTTP ${status}`);
-  };
   return {
     platform: 'upstream_openai_chat',
     accepts: () => true,
@@ -100,7 +81,7 @@ export function createOpenAiUpstream(settings: UpstreamSettings): ModelRuntime {
               headers: settings.headers,
               maxResponseBytes: settings.maxResponseBytes,
             });
-            if (res.status !== 200) throw statusFailure(res.status, res.json);
+            if (res.status !== 200) throw upstreamStatusFailure(settings, res, { refused: [400, 422] });
             return readCompletion(res.json);
           }),
         async release() {},

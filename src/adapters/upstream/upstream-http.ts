@@ -124,3 +124,33 @@ export function upstreamMessage(json: unknown, headers: Record<string, Secret>):
     return code < 0x20 || code === 0x7f ? ' ' : c;
   }).join('');
 }
+
+/**
+ * What an upstream's error status means for the caller: a refusal of the request (its message passed on,
+ * credentials cut out), a refusal of the gateway's credentials, a model it does not serve, or a failure.
+ */
+export function upstreamStatusFailure(
+  settings: { model: string; headers: Record<string, Secret> },
+  answer: { status: number; json: unknown },
+  options: { refused: readonly number[]; what?: string },
+): UpstreamFailure {
+  const { status } = answer;
+  if (options.refused.includes(status)) {
+    const message = upstreamMessage(answer.json, settings.headers);
+    return new UpstreamFailure('refused', `the upstream refused the request${message ? `: ${message}` : ''}`);
+  }
+  if (status === 401 || status === 403)
+    return new UpstreamFailure(
+      'error_status',
+      `the upstream refused the gateway's credentials (HTTP ${status})`,
+    );
+  if (status === 404)
+    return new UpstreamFailure(
+      'error_status',
+      `the upstream does not serve model "${settings.model}" (HTTP 404)`,
+    );
+  return new UpstreamFailure(
+    'error_status',
+    `the upstream answered ${options.what ? `${options.what} with ` : ''}HTTP ${status}`,
+  );
+}

@@ -10,7 +10,7 @@ import {
   v2Datatypes,
 } from '../../modules/gateway/index.js';
 import type { Logger } from '../../platform/logger.js';
-import { callUpstream, upstreamMessage } from './upstream-http.js';
+import { callUpstream, upstreamStatusFailure } from './upstream-http.js';
 import { createUpstreamPolicy } from './upstream-policy.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -92,35 +92,18 @@ export function createV2Upstream(settings: UpstreamSettings, logger: Logger): Mo
         maxResponseBytes: settings.maxResponseBytes,
       }),
     );
-  const statusFailure = (status: number, json: unknown, what: string) => {
-    const message = upstreamMessage(json, settings.headers);
-    if (status === 400)
-      return new UpstreamFailure(
-        'refused',
-        `the upstream refused the request${message ? `: ${message}` : ''}`,
-      );
-    if (status === 401 || status === 403)
-      return new UpstreamFailure(
-        'error_status',
-        `the upstream refused the gateway's credentials (HTTP ${status})`,
-      );
-    if (status === 404)
-      return new UpstreamFailure(
-        'error_status',
-        `the upstream does not serve model "${settings.model}" (HTTP 404)`,
-      );
-    return new UpstreamFailure('error_status', `the upstream answered ${what} with HTTP ${status}`);
-  };
 
   async function readMetadata() {
     const meta = await call('GET', base);
-    if (meta.status !== 200) throw statusFailure(meta.status, meta.json, 'the metadata request');
+    if (meta.status !== 200)
+      throw upstreamStatusFailure(settings, meta, { refused: [400], what: 'the metadata request' });
     if (!isObject(meta.json)) throw bad('the model metadata must be a JSON object');
     const inputs = readMetas(meta.json.inputs, 'inputs');
     const outputs = readMetas(meta.json.outputs, 'outputs');
     const platform = typeof meta.json.platform === 'string' && meta.json.platform ? meta.json.platform : null;
     const ready = await call('GET', `${base}/ready`);
-    if (ready.status !== 200) throw statusFailure(ready.status, ready.json, 'the readiness request');
+    if (ready.status !== 200)
+      throw upstreamStatusFailure(settings, ready, { refused: [400], what: 'the readiness request' });
     return { inputs, outputs, platform };
   }
 
@@ -188,7 +171,8 @@ export function createV2Upstream(settings: UpstreamSettings, logger: Logger): Mo
               headers: settings.headers,
               maxResponseBytes: settings.maxResponseBytes,
             });
-            if (answer.status !== 200) throw statusFailure(answer.status, answer.json, 'the inference');
+            if (answer.status !== 200)
+              throw upstreamStatusFailure(settings, answer, { refused: [400], what: 'the inference' });
             if (answer.json === undefined) throw bad('the answer is not JSON');
             // Decoded inside the policy: an answer that cannot be read counts against the breaker.
             return decodeOutputs(answer.json, outputs, names, settings.maxResponseBytes);

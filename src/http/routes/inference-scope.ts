@@ -68,6 +68,16 @@ const binaryType = /^application\/(octet-stream|vnd\.[^;\s]+)\s*(;|$)/;
  * or none) is a JSON header and then raw tensors. Any other type is refused before the body is read; the
  * route's bodyLimit bounds the raw bytes as they arrive, chunked bodies included.
  */
+/**
+ * Why a body's Content-Encoding is refused, or null: a compressed body would otherwise be parsed as if it
+ * were plain, so it is refused as the encoding it is (415, RFC 9110 15.5.16).
+ */
+export function unsupportedEncoding(request: FastifyRequest): string | null {
+  const encoding = request.headers['content-encoding'];
+  if (encoding === undefined || encoding.trim().toLowerCase() === 'identity') return null;
+  return `Content-Encoding "${encoding.slice(0, 40)}" is not supported; send the body uncompressed`;
+}
+
 export function registerInferenceScope(app: FastifyInstance, options: InferenceScopeOptions): void {
   const { maxBodyBytes, binary } = options;
   const typeMessage = binary

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.js';
 import { statusOf } from '../http-errors.js';
 import { type AuthenticationOptions, checkCredentials, requirePrincipal } from '../plugins/authenticate.js';
 import { noteRefusal } from '../plugins/inference-observer.js';
+import { unsupportedEncoding } from './inference-scope.js';
 
 export interface OpenAiRouteOptions {
   gateway: Gateway;
@@ -84,14 +85,8 @@ export async function openAiRoutes(app: FastifyInstance, options: OpenAiRouteOpt
   });
   app.addHook('preParsing', async (request, reply, payload) => {
     if (request.method !== 'POST') return payload;
-    const encoding = request.headers['content-encoding'];
-    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity')
-      return sendError(
-        reply,
-        415,
-        `Content-Encoding "${encoding.slice(0, 40)}" is not supported; send the body uncompressed`,
-        'unsupported_media_type',
-      );
+    const encoding = unsupportedEncoding(request);
+    if (encoding) return sendError(reply, 415, encoding, 'unsupported_media_type');
     const type = String(request.headers['content-type'] ?? '').toLowerCase();
     if (!/^application\/json\s*(;|$)/.test(type))
       return sendError(
