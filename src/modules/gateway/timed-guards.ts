@@ -22,8 +22,7 @@ export function timedGuards(
       const fn = guard[hook] as ((...args: unknown[]) => unknown) | undefined;
       if (!fn) continue;
       let calls = 0;
-      timed[hook] = async (...args: unknown[]) => {
-        if (calls++ % sample !== 0) return fn.apply(guard, args);
+      const measured = async (args: unknown[]) => {
         const started = performance.now();
         try {
           return await fn.apply(guard, args);
@@ -31,6 +30,8 @@ export function timedGuards(
           metrics.guardTime(guard.name, hook, (performance.now() - started) / 1000);
         }
       };
+      // An unsampled call goes straight through: no extra promise on the hot path.
+      timed[hook] = (...args: unknown[]) => (calls++ % sample === 0 ? measured(args) : fn.apply(guard, args));
     }
     return timed as unknown as InferenceGuard;
   });
