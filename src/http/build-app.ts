@@ -24,6 +24,7 @@ import type { RegistryService } from '../modules/registry/index.js';
 import type { WebhookService } from '../modules/webhooks/index.js';
 import { newId } from '../platform/ids.js';
 import { type AuthFailure, registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
+import { type ConsoleHandle, consoleAssetsPrefix, registerConsole } from './plugins/console.js';
 import { maxParamBytes, registerErrorHandler } from './plugins/error-handler.js';
 import { observeInference } from './plugins/inference-observer.js';
 import { docsPrefix, registerOpenApi } from './plugins/openapi.js';
@@ -85,6 +86,8 @@ export interface AppDeps {
    * routes, /health and /metrics — without the control plane's /api/v1 and its docs.
    */
   role?: 'server' | 'gateway';
+  /** The built console's folder (default dist/web). */
+  consoleDir?: string;
 }
 
 /**
@@ -124,9 +127,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Before authentication and every other hook but the transport guards: a token in the URL is refused,
   // never tried.
   refuseQueryCredentials(app);
-  registerErrorHandler(app, { bodyLimit: config.limits.maxJsonBodyBytes });
+  let consolePages: ConsoleHandle | null = null;
+  registerErrorHandler(app, {
+    bodyLimit: config.limits.maxJsonBodyBytes,
+    notFound: (request, reply) => consolePages?.servePage(request, reply) ?? false,
+  });
   registerTextGuard(app);
-  enforceRouteActions(app, { publicPrefixes: [docsPrefix] });
+  enforceRouteActions(app, { publicPrefixes: [docsPrefix, consoleAssetsPrefix] });
   app.addHook('onRoute', (route) => {
     const action = route.config?.action;
     if (action !== undefined && action !== 'public' && !isPolicyAction(action)) {
@@ -142,7 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     authenticate: deps.authenticate,
     limiter: deps.authFailureLimiter,
     onFailure,
-    publicPrefixes: [docsPrefix],
+    publicPrefixes: [docsPrefix, consoleAssetsPrefix],
   });
   const flushFailures = () =>
     deps.authFailureLog.flush().catch((err: unknown) => {
@@ -178,6 +185,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const controlPlane = (deps.role ?? 'server') === 'server';
   if (controlPlane) {
     await registerOpenApi(app, deps.version);
+    // The web console (dist/web) at /, on the API's origin: its pages are public, its data is the API's.
+    consolePages = await registerConsole(app, { dir: deps.consoleDir });
     await app.register(multipart, { preservePath: true, defParamCharset: 'utf8' } as never);
   }
   await app.register(healthRoutes, { checks: deps.checks, version: deps.version });

@@ -53,6 +53,11 @@ export const serverClosing = defineError(
 export const routeNotFound = defineError('route_not_found', 'not_found', (method: string, url: string) => ({
   message: `No route ${method} ${url}.`,
 }));
+export const consoleNotBuilt = defineError(
+  'console_not_built',
+  'unavailable',
+  () => 'The web console is not built on this server; run `npm run build` (npm ci does it) and restart.',
+);
 export const invalidMultipart = defineError('invalid_multipart', 'invalid', (reason: string) => ({
   message: `The multipart upload is malformed: ${reason}.`,
 }));

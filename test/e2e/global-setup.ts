@@ -20,6 +20,7 @@ function newestInput(): number {
     }
   };
   walk(path.join(repoRoot, 'src'));
+  walk(path.join(repoRoot, 'web'));
   for (const file of buildInputs) newest = Math.max(newest, statSync(path.join(repoRoot, file)).mtimeMs);
   return newest;
 }
@@ -33,7 +34,7 @@ function stampTime(): number {
 }
 
 /**
- * Builds dist/ as `npm run build` does, so the end-to-end suites run `node bin/warden.js` — the published
+ * Builds dist/ (the server and the console) as `npm run build` does, so the end-to-end suites run `node bin/warden.js` — the published
  * entry point — against the current sources. It skips the build when nothing changed since the last one:
  * tsc rewrites every file of dist/, and a rebuild under a test run that is already using dist/ (another
  * terminal's `vitest run`) would break that run.
@@ -42,16 +43,16 @@ export default async function setup(): Promise<void> {
   if (stampTime() > newestInput()) return;
   const started = Date.now();
   try {
-    await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], {
-      cwd: repoRoot,
-      maxBuffer: 16 * 1024 * 1024,
-      timeout: 300_000,
-    });
+    // The server, then the console it serves (dist/web), as `npm run build` does.
+    for (const args of [
+      ['tsc', '-p', 'tsconfig.build.json'],
+      ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    ]) {
+      await promisify(execFile)('npx', args, { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 });
+    }
   } catch (err) {
     const { stdout, stderr } = err as { stdout?: string; stderr?: string };
-    throw new Error(
-      `building the warden binary failed (npx tsc -p tsconfig.build.json):\n${stdout}${stderr}`,
-    );
+    throw new Error(`building the warden binary and console failed (npm run build):\n${stdout}${stderr}`);
   }
   // Stamped with the build's start, so an edit made while tsc ran triggers the next build.
   const at = new Date(started);

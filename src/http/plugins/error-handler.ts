@@ -129,7 +129,14 @@ export function problemOf(error: AppError, requestId: string, errors?: FieldErro
 }
 
 /** problem+json for every error; 5xx bodies say nothing of internals and carry the request id. */
-export function registerErrorHandler(app: FastifyInstance, options: { bodyLimit: number }): void {
+export function registerErrorHandler(
+  app: FastifyInstance,
+  options: {
+    bodyLimit: number;
+    /** Answers a request no route matched some other way (a console deep link) and says so. */
+    notFound?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+  },
+): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { error, errors, cause } = translate(err, request, options.bodyLimit) as {
       error: AppError;
@@ -140,7 +147,8 @@ export function registerErrorHandler(app: FastifyInstance, options: { bodyLimit:
     else if (statusOf(error) >= 500) request.log.error({ code: error.code }, error.message);
     return sendProblem(reply, request, error, errors);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, routeNotFound(request.method, request.url.split('?')[0] ?? '')),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    if (options.notFound?.(request, reply)) return reply;
+    return sendProblem(reply, request, routeNotFound(request.method, request.url.split('?')[0] ?? ''));
+  });
 }

@@ -1,0 +1,8 @@
+/** Placeholder until this module's pages land. */
+export function AdminPage() {
+  return (
+    <section>
+      <h1>Admin</h1>
+    </section>
+  );
+}

@@ -1,0 +1,17 @@
+import { adminModule } from './admin/module';
+import type { ConsoleModule } from './app/console-module';
+import { approvalsModule } from './approvals/module';
+import { auditModule } from './audit/module';
+import { deployModule } from './deploy/module';
+import { modelsModule } from './models/module';
+import { servingModule } from './serving/module';
+
+/** The console's page groups, in menu order; the first is the landing page. */
+export const consoleModules: ConsoleModule[] = [
+  modelsModule,
+  deployModule,
+  approvalsModule,
+  servingModule,
+  auditModule,
+  adminModule,
+];
