@@ -10,7 +10,9 @@ import { loadOrCreateAuditKey } from './adapters/local/audit-key.js';
 import { lockDataDir } from './adapters/local/data-dir-lock.js';
 import { secureDataDir } from './adapters/local/data-dir-permissions.js';
 import { createPromMetrics } from './adapters/metrics/prom-metrics.js';
+import { claimMappingOf } from './adapters/oidc/claims-principal.js';
 import { createJwtVerifier } from './adapters/oidc/jwt-verifier.js';
+import { createOidcLoginClient } from './adapters/oidc/oidc-login-client.js';
 import { createMemoryFailureLimiter } from './adapters/rate-limit/flexible-failure-limiter.js';
 import { openDatabase } from './adapters/sql/db.js';
 import type { Stores } from './adapters/sql/stores.js';
@@ -35,7 +37,9 @@ import { cachedAuthenticator, describeGatewayEvent } from './modules/gateway/ind
 import {
   createAuthenticator,
   createAuthFailureLog,
+  createConsoleSessionService,
   createIdentityService,
+  createOidcSignIn,
   describeIdentityEvent,
   ensureBootstrapAdmin,
 } from './modules/identity/index.js';
@@ -52,7 +56,7 @@ import {
   createWebhookService,
   describeWebhookEvent,
 } from './modules/webhooks/index.js';
-import { systemClock } from './platform/clock.js';
+import { type Clock, systemClock } from './platform/clock.js';
 import { prepareDatabase, startUp } from './start-up.js';
 
 /**
@@ -74,6 +78,8 @@ export interface ContainerOptions {
    * work, creates no key, and never starts the work that must run once (webhook delivery).
    */
   role?: 'server' | 'gateway';
+  /** What time it is for every service (default: the system clock); tests pass one they can move. */
+  clock?: Clock;
 }
 
 /**
@@ -86,6 +92,7 @@ export async function createContainer(
   options: ContainerOptions = {},
 ) {
   const role = options.role ?? 'server';
+  const clock = options.clock ?? systemClock;
   // Policies first: an invalid operator policy stops the start before anything is opened.
   const {
     engine: policyEngine,
@@ -138,7 +145,7 @@ export async function createContainer(
 
     const auditKey = await loadOrCreateAuditKey(config.dataDir, { allowCreate: role === 'server' });
     const auditLog = createAuditLog({
-      clock: systemClock,
+      clock,
       signer: auditKey,
       retiredVkeys: auditKey.retiredVkeys,
       origin: 'warden/audit',
@@ -158,31 +165,41 @@ export async function createContainer(
     const authFailureLog = createAuthFailureLog({
       record: (event) => recorder.record(event),
       count: metrics.countAuthFailure,
-      now: () => systemClock.now(),
+      now: () => clock.now(),
     });
 
     const authorizer = createAuthorizer({ engine: policyEngine });
     // One access contract for every module: the shared guard, the audit log, and the module's event mapper.
     const guard = createAccessGuard({ authorizer, log: auditLog, uow });
     const accessFor = <E>(describe: DescribeEvent<E>) =>
-      createAccess({ guard, log: auditLog, uow, describe, clock: systemClock });
+      createAccess({ guard, log: auditLog, uow, describe, clock });
     const identityAccess = accessFor(describeIdentityEvent);
     const audit = createAuditService({ queries: auditQuery, guard });
 
     const identity = createIdentityService<Stores>({
       uow,
       read,
-      clock: systemClock,
+      clock,
       logger,
       access: identityAccess,
     });
     const authenticate = createAuthenticator({ tokens: identity, jwt });
+    const consoleSessions = createConsoleSessionService<Stores>({
+      uow,
+      read,
+      clock,
+      logger,
+      access: identityAccess,
+      tokens: identity,
+      settings: config.console.session,
+    });
+    const oidcSignIn = openOidcSignIn(config, { read, clock, logger, sessions: consoleSessions });
 
     const registry = createRegistryService({
       uow,
       read,
       blobs,
-      clock: systemClock,
+      clock,
       logger,
       limits: config.limits,
       access: accessFor(describeRegistryEvent),
@@ -191,14 +208,14 @@ export async function createContainer(
     const attestations = createAttestationService({
       uow,
       read,
-      clock: systemClock,
+      clock,
       access: accessFor(describeAttestationEvent),
     });
 
     const deploy = createDeployService<Stores>({
       uow,
       read,
-      clock: systemClock,
+      clock,
       logger,
       access: accessFor(describeDeployEvent),
       gates: gateEngine,
@@ -235,7 +252,7 @@ export async function createContainer(
       read,
       keys,
       resolver: createDnsHostResolver(),
-      clock: systemClock,
+      clock,
       access: accessFor(describeWebhookEvent),
       allowPrivateTargets: config.webhooks.allowPrivateTargets,
     });
@@ -244,7 +261,7 @@ export async function createContainer(
       read,
       keys,
       sender: createHttpWebhookSender({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
-      clock: systemClock,
+      clock,
       logger,
       timeoutSeconds: config.webhooks.timeoutSeconds,
       maxAttempts: config.webhooks.maxAttempts,
@@ -265,7 +282,7 @@ export async function createContainer(
             bootstrapAdmin: () =>
               ensureBootstrapAdmin({
                 uow,
-                clock: systemClock,
+                clock,
                 writeAdminToken: createAdminTokenFileWriter(config.dataDir),
                 // No caller at the first start: its changes are the system's.
                 recordEvent: (stores, event) => identityAccess.record(stores, null, event),
@@ -296,6 +313,8 @@ export async function createContainer(
       /** Delivers the outbox to webhook endpoints; started by `warden serve`, stopped by `close`. */
       webhookDispatcher,
       authenticate,
+      consoleSessions,
+      oidcSignIn,
       /** The inference path's authentication: successes remembered for one second (no database read per call). */
       gatewayAuthenticate: cachedAuthenticator(authenticate, { ttlMs: 1000 }),
       /** Started by buildApp once the app is ready, stopped by the app's close and by `close`. */
@@ -327,6 +346,21 @@ export async function createContainer(
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;
+
+/** Signing in to the console with the `oidc` issuer, when `console.oidc` is configured. */
+function openOidcSignIn(
+  config: Readonly<Config>,
+  deps: Pick<Parameters<typeof createOidcSignIn>[0], 'read' | 'clock' | 'sessions'> & { logger: PinoLogger },
+) {
+  const settings = config.console.oidc;
+  // The configuration refuses console.oidc without oidc; both are checked here for the type's sake.
+  if (!settings || !config.oidc) return null;
+  const client = createOidcLoginClient(
+    { ...settings, issuer: config.oidc.issuer, mapping: claimMappingOf(config.oidc) },
+    { logger: deps.logger },
+  );
+  return createOidcSignIn({ read: deps.read, clock: deps.clock, sessions: deps.sessions, client });
+}
 
 /** Refuses a start where an environment names a gate that no gate policy defines. */
 function checkEnvironmentGates(config: Readonly<Config>, defined: readonly string[]): void {

@@ -73,7 +73,11 @@ export interface ConsoleSessionStore {
    * Deletes at most `limit` sessions that ended, expired (`expires_at <= now`) or went idle
    * (`last_seen_at <= idleBefore`), and at most `limit` expired pending sign-ins.
    */
-  sweep(input: { now: string; idleBefore: string; limit: number }): Promise<{ sessions: number; logins: number }>;
+  sweep(input: {
+    now: string;
+    idleBefore: string;
+    limit: number;
+  }): Promise<{ sessions: number; logins: number }>;
 }
 
 /** The stores console sessions need: their own, and identity's (the token a session was started with). */

@@ -14,7 +14,13 @@ import type {
 } from './console-session.ports.js';
 import type { IdentityEvent } from './identity.events.js';
 import { lastUsedResolutionMs, liveTokenPrincipal } from './identity.service.js';
-import { csrfTokenOf, parseSessionCookie, randomSecret, sameSecret, sessionCookieValue } from './session-secret.js';
+import {
+  csrfTokenOf,
+  parseSessionCookie,
+  randomSecret,
+  sameSecret,
+  sessionCookieValue,
+} from './session-secret.js';
 
 export interface ConsoleSessionSettings {
   /** A session unused this long ends. */
@@ -72,7 +78,9 @@ const minute = 60_000;
  * (for a token session) when its token is revoked or expires. Requests on a session act as the principal
  * the token or the sign-in gives, so policy decides exactly as for a bearer call.
  */
-export function createConsoleSessionService<S extends ConsoleSessionStores>(deps: ConsoleSessionServiceDeps<S>) {
+export function createConsoleSessionService<S extends ConsoleSessionStores>(
+  deps: ConsoleSessionServiceDeps<S>,
+) {
   const { uow, read, clock, logger, access, settings } = deps;
   const idleMs = settings.idleMinutes * minute;
   const fail = (reason: AuthFailureReason): SessionAuthResult => ({ ok: false, reason });
@@ -137,19 +145,23 @@ export function createConsoleSessionService<S extends ConsoleSessionStores>(deps
     const onSession: Principal = { ...principal, via: { ...via, sessionId: record.id } };
     await uow.run(async (stores) => {
       await stores.consoleSessions.insertSession(record);
-      await access.record(stores, { principal: onSession, ...origin }, {
-        type: 'identity.session.started',
-        actor: principal.id,
-        at,
-        sessionId: record.id,
-        via: record.via,
-        principalId: record.principalId,
-        teams: record.principal.teams,
-        tokenId: record.tokenId,
-        issuer: record.issuer,
-        subject: record.subject,
-        expiresAt: record.expiresAt,
-      });
+      await access.record(
+        stores,
+        { principal: onSession, ...origin },
+        {
+          type: 'identity.session.started',
+          actor: principal.id,
+          at,
+          sessionId: record.id,
+          via: record.via,
+          principalId: record.principalId,
+          teams: record.principal.teams,
+          tokenId: record.tokenId,
+          issuer: record.issuer,
+          subject: record.subject,
+          expiresAt: record.expiresAt,
+        },
+      );
     });
     return { session: viewOf(record, secret, onSession), cookie: sessionCookieValue(record.id, secret) };
   }
@@ -200,7 +212,10 @@ export function createConsoleSessionService<S extends ConsoleSessionStores>(deps
       const via = result.principal.via;
       const record = via.kind === 'token' ? await read.identity.findToken(via.tokenId) : null;
       if (!record) return { ok: false, reason: 'unknown_token' };
-      return { ok: true, started: await start(result.principal, origin, { tokenExpiresAt: record.expiresAt }) };
+      return {
+        ok: true,
+        started: await start(result.principal, origin, { tokenExpiresAt: record.expiresAt }),
+      };
     },
 
     /** Begins a session for a user the OIDC issuer just signed in; it acts as this principal until it ends. */
@@ -224,9 +239,7 @@ export function createConsoleSessionService<S extends ConsoleSessionStores>(deps
       if (now.getTime() >= Date.parse(record.lastSeenAt) + idleMs) return fail('session_idle_expired');
 
       const principal =
-        record.via === 'token'
-          ? await tokenSessionPrincipal(record, now)
-          : oidcSessionPrincipal(record);
+        record.via === 'token' ? await tokenSessionPrincipal(record, now) : oidcSessionPrincipal(record);
       if (typeof principal === 'string') return fail(principal);
 
       const staleAt = now.getTime() - lastUsedResolutionMs;

@@ -39,6 +39,7 @@ export const signInErrorCodes = [
   'oidc_disabled',
   'rate_limited',
   'busy',
+  'server_error',
 ] as const;
 export type SignInErrorCode = (typeof signInErrorCodes)[number];
 
@@ -79,7 +80,9 @@ export function createOidcSignIn(deps: OidcSignInDeps) {
     /** Begins a sign-in: where to send the browser, and the binding its login cookie holds. */
     async begin(
       returnTo: unknown,
-    ): Promise<{ ok: true; redirect: URL; binding: string; maxAgeSeconds: number } | { ok: false; code: 'busy' }> {
+    ): Promise<
+      { ok: true; redirect: URL; binding: string; maxAgeSeconds: number } | { ok: false; code: 'busy' }
+    > {
       const now = clock.now();
       if ((await read.consoleSessions.countPendingLogins(now.toISOString())) >= maxPending)
         return { ok: false, code: 'busy' };
@@ -104,7 +107,11 @@ export function createOidcSignIn(deps: OidcSignInDeps) {
      * Finishes a sign-in from the issuer's callback. Refused: an unknown state, another browser (no or the
      * wrong binding), a second use, a late one, the issuer's own error, a failed exchange or ID token.
      */
-    async finish(callback: URLSearchParams, binding: string | undefined, origin: RequestOrigin): Promise<SignInResult> {
+    async finish(
+      callback: URLSearchParams,
+      binding: string | undefined,
+      origin: RequestOrigin,
+    ): Promise<SignInResult> {
       const state = callback.get('state');
       if (!state || state.length > 512) return refuse('state_invalid', 'oidc_state_invalid');
       const login = await read.consoleSessions.findPendingLogin(sha256Hex(state));

@@ -10,7 +10,7 @@ export function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) return '/';
   if (!value.startsWith('/') || value.startsWith('//')) return '/';
   // Browsers read a backslash as a slash; tabs and newlines are stripped before parsing.
-  if (/[\\\s\u0000-\u001f\u007f]/.test(value)) return '/';
+  if (value.includes('\\') || /\s/.test(value) || [...value].some(isControl)) return '/';
   let url: URL;
   try {
     url = new URL(value, base);
@@ -20,3 +20,8 @@ export function safeReturnTo(value: unknown): string {
   if (url.origin !== base) return '/';
   return `${url.pathname}${url.search}${url.hash}`;
 }
+
+const isControl = (c: string) => {
+  const code = c.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
+};

@@ -21,7 +21,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ended_at', 'text')
     .addColumn('end_reason', 'text')
     .execute();
-  await db.schema.createIndex('console_sessions_token_idx').on('console_sessions').column('token_id').execute();
+  await db.schema
+    .createIndex('console_sessions_token_idx')
+    .on('console_sessions')
+    .column('token_id')
+    .execute();
   await db.schema
     .createIndex('console_sessions_expires_idx')
     .on('console_sessions')
