@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
+import { api, cookieFrom } from './console-session-helpers.js';
 import { type FixedClock, fixedClock } from './identity-harness.js';
 import { startTestProvider, type TestProvider } from './oidc-test-provider.js';
 
-const api = '/api/v1';
 const redirectUri = 'http://127.0.0.1:8080/api/v1/session/oidc/callback';
-
-/** The value a Set-Cookie header list gives `name`, or undefined. */
-function cookieFrom(setCookie: string | string[] | undefined, name: string): string | undefined {
-  for (const line of [setCookie ?? []].flat()) {
-    const [pair = ''] = line.split(';');
-    if (pair.startsWith(`${name}=`)) return pair.slice(name.length + 1);
-  }
-  return undefined;
-}
 
 describe('console sign-in with OIDC (a real provider, the code flow driven like a browser)', () => {
   let op: TestProvider;
@@ -106,7 +97,9 @@ describe('console sign-in with OIDC (a real provider, the code flow driven like 
     const res = await signIn('alice', '/models/iris?tab=versions');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/models/iris?tab=versions');
-    expect(String(res.headers['set-cookie'])).toMatch(/warden_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict/);
+    expect(String(res.headers['set-cookie'])).toMatch(
+      /warden_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict/,
+    );
     // The login binding is cleared, and no token reaches the browser.
     expect(cookieFrom(res.headers['set-cookie'], 'warden_login')).toBe('');
     expect(res.body).not.toMatch(/eyJ/);

@@ -75,7 +75,14 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
     },
     features: { devInteractions: { enabled: true } },
     pkce: { required: () => true },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 3600, IdToken: 600, Interaction: 600, Session: 3600 },
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      Grant: 3600,
+      IdToken: 600,
+      Interaction: 600,
+      Session: 3600,
+    },
     cookies: { keys: ['warden-test-provider-cookie-key'] },
     // First-party client: consent is granted for the scopes asked, so the login page is the only page.
     async loadExistingGrant(ctx) {
@@ -83,7 +90,10 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
       const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(oidc.client?.clientId ?? '');
       if (grantId) return oidc.provider.Grant.find(grantId);
       if (!oidc.session?.accountId || !oidc.client) return undefined;
-      const grant = new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+      const grant = new oidc.provider.Grant({
+        clientId: oidc.client.clientId,
+        accountId: oidc.session.accountId,
+      });
       grant.addOIDCScope(String(oidc.params?.scope ?? 'openid'));
       await grant.save();
       return grant;
