@@ -83,7 +83,8 @@ function readClientSecret(
 ): Secret | null {
   if (given.clientSecret !== undefined) {
     // Never the value itself: a problem names where it came from, and where it may come from instead.
-    if (sources.origin.get('console.oidc.clientSecret') !== `env ${secretVariable}`) {
+    // The environment layer's only key for it is WARDEN_CONSOLE_OIDC_CLIENT_SECRET.
+    if (sources.origin.get('console.oidc.clientSecret') !== 'env') {
       push('clientSecret', `is accepted only from ${secretVariable} or console.oidc.clientSecretFile`);
       return null;
     }
