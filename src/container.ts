@@ -10,14 +10,13 @@ import { loadOrCreateAuditKey } from './adapters/local/audit-key.js';
 import { lockDataDir } from './adapters/local/data-dir-lock.js';
 import { secureDataDir } from './adapters/local/data-dir-permissions.js';
 import { createPromMetrics } from './adapters/metrics/prom-metrics.js';
-import { claimMappingOf } from './adapters/oidc/claims-principal.js';
 import { createJwtVerifier } from './adapters/oidc/jwt-verifier.js';
-import { createOidcLoginClient } from './adapters/oidc/oidc-login-client.js';
 import { createMemoryFailureLimiter } from './adapters/rate-limit/flexible-failure-limiter.js';
 import { openDatabase } from './adapters/sql/db.js';
 import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import { createDnsHostResolver, createHttpWebhookSender } from './adapters/webhook/http-webhook-sender.js';
+import { composeConsole } from './compose-console.js';
 import { composeGateway } from './compose-gateway.js';
 import { type Config, configInvalid } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
@@ -37,9 +36,7 @@ import { cachedAuthenticator, describeGatewayEvent } from './modules/gateway/ind
 import {
   createAuthenticator,
   createAuthFailureLog,
-  createConsoleSessionService,
   createIdentityService,
-  createOidcSignIn,
   describeIdentityEvent,
   ensureBootstrapAdmin,
 } from './modules/identity/index.js';
@@ -184,16 +181,16 @@ export async function createContainer(
       access: identityAccess,
     });
     const authenticate = createAuthenticator({ tokens: identity, jwt });
-    const consoleSessions = createConsoleSessionService<Stores>({
+    // Console sessions (cookie sign-in with a token or at the OIDC issuer).
+    const { consoleSessions, oidcSignIn } = composeConsole({
+      config,
+      logger,
       uow,
       read,
       clock,
-      logger,
       access: identityAccess,
       tokens: identity,
-      settings: config.console.session,
     });
-    const oidcSignIn = openOidcSignIn(config, { read, clock, logger, sessions: consoleSessions });
 
     const registry = createRegistryService({
       uow,
@@ -346,21 +343,6 @@ export async function createContainer(
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;
-
-/** Signing in to the console with the `oidc` issuer, when `console.oidc` is configured. */
-function openOidcSignIn(
-  config: Readonly<Config>,
-  deps: Pick<Parameters<typeof createOidcSignIn>[0], 'read' | 'clock' | 'sessions'> & { logger: PinoLogger },
-) {
-  const settings = config.console.oidc;
-  // The configuration refuses console.oidc without oidc; both are checked here for the type's sake.
-  if (!settings || !config.oidc) return null;
-  const client = createOidcLoginClient(
-    { ...settings, issuer: config.oidc.issuer, mapping: claimMappingOf(config.oidc) },
-    { logger: deps.logger },
-  );
-  return createOidcSignIn({ read: deps.read, clock: deps.clock, sessions: deps.sessions, client });
-}
 
 /** Refuses a start where an environment names a gate that no gate policy defines. */
 function checkEnvironmentGates(config: Readonly<Config>, defined: readonly string[]): void {
