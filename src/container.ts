@@ -214,6 +214,7 @@ export async function createContainer(
       gateway,
       guardPolicyService,
       observations,
+      servingStats,
       closeRedis: closeGatewayRedis,
     } = await composeGateway({
       config,
@@ -304,6 +305,8 @@ export async function createContainer(
       guardPolicies: guardPolicyService,
       /** Recent successful requests per deployment and digest, drained by the monitoring module. */
       observations,
+      /** Every inference answer, per minute over the last hour, fed by the transport (buildApp). */
+      servingStats,
       guard,
       recorder,
       audit,

@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import type { AttestationService } from '../modules/attestations/index.js';
 import type { AuditRecorder, AuditService } from '../modules/audit/index.js';
 import type { DeployService } from '../modules/deploy/index.js';
-import type { Gateway, GatewayMetrics, GuardPolicyService } from '../modules/gateway/index.js';
+import type { Gateway, GatewayMetrics, GuardPolicyService, ServingStats } from '../modules/gateway/index.js';
 import type {
   Authenticate,
   AuthFailureLimiter,
@@ -80,6 +80,8 @@ export interface AppDeps {
   /** Refused authentications, aggregated; flushed every `authFailures.auditIntervalSeconds` and on close. */
   authFailureLog: Pick<AuthFailureLog, 'note' | 'flush'>;
   metrics: MetricsRouteOptions['metrics'] & { gateway: GatewayMetrics };
+  /** The gateway's per-minute rollup, fed with every inference answer beside the metrics. */
+  servingStats: Pick<ServingStats, 'record'>;
   /**
    * `server` (default): every route. `gateway` (`warden gateway`): the data plane alone — the inference
    * routes, /health and /metrics — without the control plane's /api/v1 and its docs.
@@ -168,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Before any inference route is registered, so every one of them (/v2, /v1, /openai) is counted.
   observeInference(app, {
     metrics: deps.metrics.gateway,
+    servingStats: deps.servingStats,
     serves: (model) => deps.gateway.serves(model),
     accessLog: {
       logger: deps.logger.child({ log: 'access' }),

@@ -9,11 +9,12 @@ import {
   wrongModelKind,
 } from './gateway.errors.js';
 import { createChat } from './gateway-chat.js';
-import type { GatewayMetrics } from './gateway-metrics.port.js';
+import { type GatewayMetrics, unknownModel } from './gateway-metrics.port.js';
 import { type GuardCall, type GuardPipeline, runAdmit, runAfter, runBefore } from './guard-pipeline.js';
 import { defaultGuardPolicy, fixedGuardPolicy, type GuardPolicySource } from './guard-policy.js';
 import { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 import type { Session, TensorMeta, UpstreamStatus } from './runtime.port.js';
+import { createServingStats, type ServingStats } from './serving-stats.js';
 import {
   createServingTable,
   type ModelStatus,
@@ -40,6 +41,8 @@ export interface GatewayDeps extends ServingTableDeps {
   maxBodyBytes: number;
   /** Shadow copies running at once; a copy beyond it is dropped (default 4). */
   shadowConcurrency?: number;
+  /** The per-minute rollup the transport feeds (default: an empty one of its own). */
+  stats?: Pick<ServingStats, 'read'>;
 }
 
 /** Makes a V2 request body from the signature of the model that will serve it (V1 `instances`, say). */
@@ -75,6 +78,7 @@ export function createGateway(deps: GatewayDeps) {
   const policies = deps.policies ?? fixedGuardPolicy(defaultGuardPolicy({ maxRows: deps.maxRows }));
   const shadowLimit = deps.shadowConcurrency ?? 4;
   const serving = createServingTable(deps);
+  const stats = deps.stats ?? createServingStats();
   const { label } = serving;
   let shadowsRunning = 0;
 
@@ -260,6 +264,24 @@ export function createGateway(deps: GatewayDeps) {
         .filter((one) => access.allows(ctx, 'deploy:read', resourceOf(one)))
         .map((one) => serving.statusOf(one));
       return { environment, ready: serving.ready(), revision: serving.revision(), models };
+    },
+
+    /**
+     * This process's per-minute figures for the last `minutes` minutes, for the models `serving` shows the
+     * caller (or the one named). Requests naming no served model (`_unknown`) are shown only to those who
+     * may read the metrics, where they are counted for every team alike.
+     */
+    async stats(ctx: CallContext, asked: string, query: { model?: string; minutes: number }) {
+      await access.require(ctx, 'deploy:environment:list', { type: 'Registry' });
+      if (asked !== environment) throw environmentNotServed(asked, environment);
+      const wanted = (name: string) => query.model === undefined || query.model === name;
+      const names = serving
+        .list()
+        .filter((one) => wanted(one.model.name) && access.allows(ctx, 'deploy:read', resourceOf(one)))
+        .map((one) => one.model.name);
+      if (wanted(unknownModel) && access.allows(ctx, 'metrics:read', { type: 'Registry' }))
+        names.push(unknownModel);
+      return { environment, ...stats.read(names, query.minutes) };
     },
 
     /**
