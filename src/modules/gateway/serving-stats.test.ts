@@ -55,7 +55,11 @@ describe('serving stats rollup', () => {
     stats.record('iris', '', 401, 'unauthenticated', 0.1);
     stats.record('iris', 'sha256:aa', 502, 'gateway_upstream_failed', 900);
     const w = stats.read(['iris', 'absent'], 60);
-    expect(w).toMatchObject({ from: '2030-01-02T09:01:00.000Z', to: '2030-01-02T10:00:30.000Z', minutes: 60 });
+    expect(w).toMatchObject({
+      from: '2030-01-02T09:01:00.000Z',
+      to: '2030-01-02T10:00:30.000Z',
+      minutes: 60,
+    });
     const [iris, absent] = w.models;
     expect(iris?.minutes).toHaveLength(60);
     expect(iris?.minutes.at(-1)?.at).toBe('2030-01-02T10:00:00.000Z');
