@@ -17,6 +17,7 @@ import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import { createDnsHostResolver, createHttpWebhookSender } from './adapters/webhook/http-webhook-sender.js';
 import { composeGateway } from './compose-gateway.js';
+import { composePermissions } from './compose-permissions.js';
 import { type Config, configInvalid } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
 import {
@@ -307,6 +308,8 @@ export async function createContainer(
       observations,
       /** Every inference answer, per minute over the last hour, fed by the transport (buildApp). */
       servingStats,
+      /** "May I do this here?" for the console: decided by the modules owning each target, never recorded. */
+      permissions: composePermissions({ config, read, guard, gateway }),
       guard,
       recorder,
       audit,

@@ -17,6 +17,7 @@ import type {
 import {
   type AccessGuard,
   isPolicyAction,
+  type PermissionChecker,
   type PolicyAction,
   type ResourceRef,
 } from '../modules/policy/index.js';
@@ -45,6 +46,7 @@ import { inferenceV1Routes } from './routes/inference-v1.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
 import { openAiRoutes } from './routes/openai.routes.js';
+import { permissionRoutes } from './routes/permissions.routes.js';
 import { servingRoutes } from './routes/serving.routes.js';
 import { signatureRoutes } from './routes/signatures.routes.js';
 import { tokenRoutes } from './routes/tokens.routes.js';
@@ -72,6 +74,8 @@ export interface AppDeps {
   /** The inference path's authentication: `authenticate` with successes cached for at most a second. */
   gatewayAuthenticate: Authenticate;
   guard: AccessGuard;
+  /** POST /api/v1/permissions: decisions for the console, never recorded. */
+  permissions: Pick<PermissionChecker, 'check'>;
   recorder: AuditRecorder;
   /** The audit log as callers read it: each read authorized inside the service. */
   audit: AuditService;
@@ -203,6 +207,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await api.register(servingRoutes, { gateway: deps.gateway, contextOf });
         await api.register(webhookRoutes, { webhooks: deps.webhooks, contextOf });
         await api.register(guardRoutes, { guardPolicies: deps.guardPolicies, contextOf });
+        await api.register(permissionRoutes, { permissions: deps.permissions, contextOf });
       },
       { prefix: '/api/v1' },
     );

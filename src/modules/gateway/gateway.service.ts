@@ -1,5 +1,6 @@
 import type { CallContext } from '../../platform/call-context.js';
 import { pickRoute, type Split } from '../deploy/index.js';
+import type { PermissionDecider } from '../policy/index.js';
 import { v2DatatypeOf } from './datatypes.js';
 import {
   environmentNotServed,
@@ -48,6 +49,9 @@ export interface GatewayDeps extends ServingTableDeps {
 /** Makes a V2 request body from the signature of the model that will serve it (V1 `instances`, say). */
 export type BodyOf = (model: { inputs: readonly TensorMeta[]; outputs: readonly TensorMeta[] }) => unknown;
 
+/** A model's deployment in an environment, as an inference permission check names it. */
+export type InferenceTarget = { type: 'deployment'; environment: string; model: string };
+
 /** The header naming the digest (sha256:…) of the model version that answered. */
 export const digestHeader = 'x-warden-model-digest';
 
@@ -82,9 +86,13 @@ export function createGateway(deps: GatewayDeps) {
   const { label } = serving;
   let shadowsRunning = 0;
 
-  const servedOr404 = (name: string): Served => {
+  const servedNamed = (name: string): Served | null => {
     const one = serving.get(name);
-    if (!one || (!one.stable && !one.candidate && !one.refused)) throw modelNotServed(name);
+    return one && (one.stable || one.candidate || one.refused) ? one : null;
+  };
+  const servedOr404 = (name: string): Served => {
+    const one = servedNamed(name);
+    if (!one) throw modelNotServed(name);
     return one;
   };
 
@@ -251,6 +259,15 @@ export function createGateway(deps: GatewayDeps) {
 
     /** One OpenAI-style chat completion on a deployed chat model (see gateway-chat.ts). */
     chat,
+
+    /** "May the caller call this model?", decided as `infer` decides it: only on what this gateway serves. */
+    permissions: {
+      actions: { deployment: ['inference:invoke'] },
+      async allows(ctx, action, target) {
+        const served = target.environment === environment ? servedNamed(target.model) : null;
+        return served !== null && access.allows(ctx, action, resourceOf(served));
+      },
+    } satisfies PermissionDecider<InferenceTarget>,
 
     /**
      * What this process serves of an environment: every model the caller may read (`deploy:read` on its

@@ -23,6 +23,7 @@ export {
   digestHeader,
   type Gateway,
   type GatewayDeps,
+  type InferenceTarget,
   type InferResult,
   type ModelStatus,
   type SlotStatus,
@@ -37,6 +38,7 @@ export {
   noGatewayMetrics,
   unknownModel,
 } from './gateway-metrics.port.js';
+export { createGuardPermissions, type GuardPermissionDeps, type GuardsTarget } from './guard-permissions.js';
 export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
 export * as guardPolicyErrors from './guard-policy.errors.js';
 export {

@@ -53,3 +53,4 @@ export {
 export type { IssuedToken, TokenView } from './identity.views.js';
 export { describeIdentityEvent } from './identity-audit.js';
 export { defaultTokenLifetimeDays, maxTokenLifetimeDays, resolveTokenExpiry } from './token-expiry.js';
+export { createTokenPermissions, type TokenPermissionDeps, type TokenTarget } from './token-permissions.js';
