@@ -42,8 +42,8 @@ export interface GatewayDeps extends ServingTableDeps {
   maxBodyBytes: number;
   /** Shadow copies running at once; a copy beyond it is dropped (default 4). */
   shadowConcurrency?: number;
-  /** The per-minute rollup the transport feeds (default: an empty one of its own). */
-  stats?: Pick<ServingStats, 'read'>;
+  /** The per-minute rollup the transport feeds; its clock runs while the gateway does (default: an empty one). */
+  stats?: Pick<ServingStats, 'read' | 'start' | 'stop'>;
 }
 
 /** Makes a V2 request body from the signature of the model that will serve it (V1 `instances`, say). */
@@ -204,14 +204,16 @@ export function createGateway(deps: GatewayDeps) {
   return {
     environment,
     platform: deps.runtime.platform,
-    /** Starts following the live state (idempotent). */
+    /** Starts following the live state, and the serving statistics' clock (idempotent). */
     start(): void {
+      stats.start();
       if (deps.enabled === false) return;
       policies.start?.();
       serving.start();
     },
     /** Stops following and releases the table's sessions (running requests finish). */
     stop: () => {
+      stats.stop();
       policies.stop?.();
       return serving.stop();
     },

@@ -90,6 +90,7 @@ describe('serving stats rollup', () => {
     const stats = createServingStats({ now });
     stats.record('iris', 'sha256:aa', 200, '', 1);
     t.ms += minute;
+    stats.tick();
     stats.record('iris', 'sha256:aa', 200, '', 1);
     stats.record('iris', 'sha256:aa', 200, '', 1);
     t.ms += 2 * minute;
@@ -104,6 +105,7 @@ describe('serving stats rollup', () => {
     t.ms = Date.parse('2030-01-02T10:59:59.999Z');
     expect(stats.read(['iris'], 60).models[0]?.totals.requests).toBe(3);
     t.ms = Date.parse('2030-01-02T11:00:00.000Z');
+    // Read at 11:00: the coarse clock is there too.
     expect(stats.read(['iris'], 60).models[0]?.totals.requests).toBe(2);
     // The ring slot of 10:00 is reused by 11:00 and starts from zero.
     stats.record('iris', 'sha256:aa', 500, 'gateway_inference_failed', 5);
@@ -115,6 +117,30 @@ describe('serving stats rollup', () => {
     });
     t.ms += 2 * 60 * minute;
     expect(stats.read(['iris'], 60).models[0]).toMatchObject({ digests: [], totals: { requests: 0 } });
+  });
+
+  it('takes the minute from a coarse clock that runs once started, not from each request', async () => {
+    const { t, now } = clock();
+    let reads = 0;
+    const stats = createServingStats({
+      now: () => {
+        reads++;
+        return now();
+      },
+      tickMs: 5,
+    });
+    reads = 0;
+    for (let i = 0; i < 100; i++) stats.record('iris', 'sha256:aa', 200, '', 1);
+    expect(reads).toBe(0);
+    // Not started: a minute later the answers still count in the minute the clock last read.
+    t.ms += minute;
+    stats.record('iris', 'sha256:aa', 200, '', 1);
+    stats.start();
+    stats.start();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    stats.record('iris', 'sha256:aa', 200, '', 1);
+    stats.stop();
+    expect(stats.read(['iris'], 2).models[0]?.minutes.map((m) => m.requests)).toEqual([101, 1]);
   });
 
   it('tells 31 reasons apart and counts the rest as _other', () => {
@@ -131,6 +157,7 @@ describe('serving stats rollup', () => {
     const stats = createServingStats({ now });
     stats.record('old', 'sha256:aa', 200, '', 1);
     t.ms += 61 * minute;
+    stats.tick();
     stats.record('new', 'sha256:bb', 200, '', 1);
     t.ms -= 61 * minute;
     // Gone, though the clock went back to its minute.

@@ -100,16 +100,25 @@ class Tally {
 export interface ServingStatsOptions {
   /** Milliseconds since the epoch (default Date.now): only the minute is taken from it. */
   now?: () => number;
+  /** How often the running clock reads `now` (default 1000 ms). */
+  tickMs?: number;
 }
 
 /**
  * This process's serving statistics over the last hour, in memory: for each model and digest, a ring of
  * 60 one-minute buckets with answers by status class, refusals by reason and a latency histogram. `record`
- * is on the hot path of every inference answer: a clock read, two map lookups and a few integer increments
- * into arrays allocated when the series first appears; no object is made per request.
+ * is on the hot path of every inference answer: two map lookups, a binary search over the latency bounds
+ * and a few integer increments into arrays allocated when the series first appears; no object and no clock
+ * read per request. The current minute comes from a coarse clock, read once a second while started (and
+ * at every `read`), so an answer in the first second of a minute may count in the one before.
  */
 export function createServingStats(options: ServingStatsOptions = {}) {
   const now = options.now ?? (() => Date.now());
+  let current = Math.floor(now() / minuteMs);
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const tick = () => {
+    current = Math.floor(now() / minuteMs);
+  };
   const byModel = new Map<string, Map<string, Series>>();
   let seriesCount = 0;
   const reasonIndex = new Map<string, number>();
@@ -126,10 +135,10 @@ export function createServingStats(options: ServingStatsOptions = {}) {
   const reasonName = (slot: number) => reasons[slot] ?? otherReason;
 
   /** Lets go of the series that have had no answer for the whole window. */
-  function prune(current: number): void {
+  function prune(minute: number): void {
     for (const [model, digests] of byModel) {
       for (const [digest, series] of digests)
-        if (series.last <= current - statsMinutes) {
+        if (series.last <= minute - statsMinutes) {
           digests.delete(digest);
           seriesCount--;
         }
@@ -137,8 +146,8 @@ export function createServingStats(options: ServingStatsOptions = {}) {
     }
   }
 
-  function newSeries(model: string, digest: string, current: number): Series | null {
-    prune(current);
+  function newSeries(model: string, digest: string, minute: number): Series | null {
+    prune(minute);
     if (seriesCount >= maxSeries) return null;
     const series = new Series();
     const digests = byModel.get(model) ?? new Map<string, Series>();
@@ -149,12 +158,26 @@ export function createServingStats(options: ServingStatsOptions = {}) {
   }
 
   return {
+    /** Starts the coarse clock (idempotent); it never keeps the process alive. */
+    start(): void {
+      if (timer) return;
+      tick();
+      timer = setInterval(tick, options.tickMs ?? 1000);
+      timer.unref();
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+    /** Reads the clock now (what the running clock does once a second). */
+    tick,
+
     /**
      * Counts one answered inference request: the model label and digest the metrics use, the HTTP status,
      * the refusal reason ('' for a success) and the time to answer in milliseconds.
      */
     record(model: string, digest: string, status: number, reason: string, ms: number): void {
-      const minute = Math.floor(now() / minuteMs);
+      const minute = current;
       const series = byModel.get(model)?.get(digest) ?? newSeries(model, digest, minute);
       if (!series) return;
       const s = series.slot(minute);
@@ -167,7 +190,7 @@ export function createServingStats(options: ServingStatsOptions = {}) {
     /** The last `minutes` minutes (1 to 60) of each model named, in the order named. */
     read(models: readonly string[], minutes: number): ServingStatsWindow {
       const nowMs = now();
-      const current = Math.floor(nowMs / minuteMs);
+      current = Math.floor(nowMs / minuteMs);
       const first = current - Math.min(Math.max(1, minutes), statsMinutes) + 1;
       const at = (m: number) => new Date(m * minuteMs).toISOString();
       const out: ModelStats[] = models.map((model) => {
