@@ -1,4 +1,3 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PolicyAction, policyActions } from '../../src/modules/policy/index.js';
 import { expectProblem } from '../fixtures/http-helpers.js';
@@ -11,24 +10,7 @@ import {
   gatewayEnvironments,
   gatewayWorld,
 } from '../gateway/gateway-fixtures.js';
-
-type Resource = Record<string, unknown> & { type: string };
-interface Probe {
-  name: string;
-  action: string;
-  resource: Resource;
-  /** The real call, as `token`: only its 403 (or not) is compared. */
-  call(token: string, who: Caller): Promise<LightMyRequestResponse>;
-}
-interface Caller {
-  name: string;
-  token: string;
-  teams: string[];
-}
-
-const inferBody = {
-  inputs: [{ name: 'float_input', shape: [1, 4], datatype: 'FP32', data: [6.8, 2.8, 4.8, 1.4] }],
-};
+import { type Caller, permissionProbes, type Send } from './permission-probes.js';
 
 // The console asks the server which controls to show: each answer must be what the real call would do.
 describe('POST /api/v1/permissions', () => {
@@ -39,12 +21,8 @@ describe('POST /api/v1/permissions', () => {
   let revokedTokenId: string;
   const ask = (token: string, checks: unknown) =>
     t.rawApp.inject({ method: 'POST', url: `${api}/permissions`, payload: { checks }, headers: auth(token) });
-  const send = (
-    token: string,
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    url: string,
-    payload?: object,
-  ) => t.rawApp.inject({ method, url, headers: auth(token), ...(payload ? { payload } : {}) });
+  const send: Send = (token, method, url, payload) =>
+    t.rawApp.inject({ method, url, headers: auth(token), ...(payload ? { payload } : {}) });
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -97,161 +75,7 @@ describe('POST /api/v1/permissions', () => {
   });
   afterAll(() => t?.close());
 
-  const probes = (): Probe[] => [
-    {
-      name: 'list tokens',
-      action: 'identity:token:list',
-      resource: { type: 'global' },
-      call: (k) => send(k, 'GET', `${api}/tokens`),
-    },
-    {
-      name: 'issue a token for its teams',
-      action: 'identity:token:create',
-      resource: { type: 'global' },
-      call: (k, who) =>
-        send(k, 'POST', `${api}/tokens`, {
-          name: `probe-${who.name.replace(/\W/g, '-')}`,
-          roles: ['viewer'],
-          teams: who.teams,
-        }),
-    },
-    {
-      name: 'revoke a team token',
-      action: 'identity:token:revoke',
-      resource: { type: 'token', id: revokedTokenId },
-      call: (k) => send(k, 'DELETE', `${api}/tokens/${revokedTokenId}`),
-    },
-    {
-      name: 'read the audit log',
-      action: 'audit:log:read',
-      resource: { type: 'global' },
-      call: (k) => send(k, 'GET', `${api}/audit?limit=1`),
-    },
-    {
-      name: 'verify the audit chain',
-      action: 'audit:log:verify',
-      resource: { type: 'global' },
-      call: (k) => send(k, 'GET', `${api}/audit/verify`),
-    },
-    {
-      name: 'list signers',
-      action: 'signing:signer:list',
-      resource: { type: 'global' },
-      call: (k) => send(k, 'GET', `${api}/signers`),
-    },
-    {
-      name: 'list webhooks',
-      action: 'webhook:list',
-      resource: { type: 'global' },
-      call: (k) => send(k, 'GET', `${api}/webhooks`),
-    },
-    {
-      name: 'read the metrics',
-      action: 'metrics:read',
-      resource: { type: 'global' },
-      call: (k) => send(k, 'GET', '/metrics'),
-    },
-    {
-      name: 'create a model for team ml',
-      action: 'registry:model:create',
-      resource: { type: 'new-model', model: 'iris', owner: 'ml' },
-      // The name is taken: allowed answers 409 model_exists, and nothing is created.
-      call: (k) => send(k, 'POST', `${api}/models`, { name: 'iris', owner: 'ml' }),
-    },
-    {
-      name: 'read the model',
-      action: 'registry:model:read',
-      resource: { type: 'model', model: 'iris' },
-      call: (k) => send(k, 'GET', `${api}/models/iris`),
-    },
-    {
-      name: 'update the model',
-      action: 'registry:model:update',
-      resource: { type: 'model', model: 'iris' },
-      call: (k) => send(k, 'PATCH', `${api}/models/iris`, { description: '' }),
-    },
-    {
-      name: 'download a file',
-      action: 'registry:artifact:read',
-      resource: { type: 'version', model: 'iris', version: 1 },
-      call: (k) => send(k, 'GET', `${api}/models/iris/versions/1/files/iris.onnx`),
-    },
-    {
-      name: 'delete the version',
-      action: 'registry:version:delete',
-      resource: { type: 'version', model: 'iris', version: 'champion' },
-      // An alias points at it: allowed answers 409 version_aliased, and nothing is deleted.
-      call: (k) => send(k, 'DELETE', `${api}/models/iris/versions/1?reason=probe`),
-    },
-    {
-      name: 'list attestations',
-      action: 'attestation:list',
-      resource: { type: 'version', model: 'iris', version: '1' },
-      call: (k) => send(k, 'GET', `${api}/models/iris/versions/1/attestations`),
-    },
-    {
-      name: 'move an alias',
-      action: 'registry:alias:set',
-      resource: { type: 'alias', model: 'iris', alias: 'champion' },
-      call: (k) => send(k, 'PUT', `${api}/models/iris/aliases/champion`, { version: '1' }),
-    },
-    {
-      name: 'show an environment',
-      action: 'deploy:environment:list',
-      resource: { type: 'environment', environment: 'production' },
-      call: (k) => send(k, 'GET', `${api}/environments/production`),
-    },
-    {
-      name: 'request a deployment',
-      action: 'deploy:request',
-      resource: { type: 'deployment', environment: 'production', model: 'iris' },
-      // No version 99: allowed answers 404 after the decision, and nothing is requested.
-      call: (k) => send(k, 'POST', `${api}/environments/production/requests`, { model: 'iris', version: 99 }),
-    },
-    {
-      name: 'roll back',
-      action: 'deploy:rollback',
-      resource: { type: 'deployment', environment: 'production', model: 'iris' },
-      call: (k) =>
-        send(k, 'POST', `${api}/environments/production/models/iris/rollback`, { reason: 'probe' }),
-    },
-    {
-      name: 'promote a canary',
-      action: 'deploy:promote',
-      resource: { type: 'deployment', environment: 'production', model: 'iris' },
-      call: (k) => send(k, 'POST', `${api}/environments/production/models/iris/promote`, {}),
-    },
-    {
-      name: 'show a request',
-      action: 'deploy:read',
-      resource: { type: 'deploy-request', id: pendingId },
-      call: (k) => send(k, 'GET', `${api}/deploy-requests/${pendingId}`),
-    },
-    {
-      name: 'approve a request (never its own)',
-      action: 'deploy:approve',
-      resource: { type: 'deploy-request', id: pendingId },
-      call: (k) => send(k, 'POST', `${api}/deploy-requests/${pendingId}/approve`, { reason: 'probe' }),
-    },
-    {
-      name: "read a deployment's guard policy",
-      action: 'gateway:policy:read',
-      resource: { type: 'guards', environment: 'production', model: 'iris' },
-      call: (k) => send(k, 'GET', `${api}/environments/production/models/iris/guards`),
-    },
-    {
-      name: 'read extraction alerts',
-      action: 'gateway:alerts:read',
-      resource: { type: 'guards', environment: 'production', model: 'iris' },
-      call: (k) => send(k, 'GET', `${api}/environments/production/models/iris/guards/alerts`),
-    },
-    {
-      name: 'call the model',
-      action: 'inference:invoke',
-      resource: { type: 'deployment', environment: 'production', model: 'iris' },
-      call: (k) => send(k, 'POST', '/v2/models/iris/infer', inferBody),
-    },
-  ];
+  const probes = () => permissionProbes(send, { pendingId, revokedTokenId });
 
   it('answers, for every role, exactly what the real call does (403 or not)', async () => {
     const table: string[] = [];
