@@ -18,6 +18,7 @@ import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-wor
 import { createDnsHostResolver, createHttpWebhookSender } from './adapters/webhook/http-webhook-sender.js';
 import { composeConsole } from './compose-console.js';
 import { composeGateway } from './compose-gateway.js';
+import { composePermissions } from './compose-permissions.js';
 import { type Config, configInvalid } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
 import {
@@ -228,6 +229,7 @@ export async function createContainer(
       gateway,
       guardPolicyService,
       observations,
+      servingStats,
       closeRedis: closeGatewayRedis,
     } = await composeGateway({
       config,
@@ -320,6 +322,10 @@ export async function createContainer(
       guardPolicies: guardPolicyService,
       /** Recent successful requests per deployment and digest, drained by the monitoring module. */
       observations,
+      /** Every inference answer, per minute over the last hour, fed by the transport (buildApp). */
+      servingStats,
+      /** "May I do this here?" for the console: decided by the modules owning each target, never recorded. */
+      permissions: composePermissions({ config, read, guard, gateway }),
       guard,
       recorder,
       audit,

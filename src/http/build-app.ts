@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import type { AttestationService } from '../modules/attestations/index.js';
 import type { AuditRecorder, AuditService } from '../modules/audit/index.js';
 import type { DeployService } from '../modules/deploy/index.js';
-import type { Gateway, GatewayMetrics, GuardPolicyService } from '../modules/gateway/index.js';
+import type { Gateway, GatewayMetrics, GuardPolicyService, ServingStats } from '../modules/gateway/index.js';
 import type {
   Authenticate,
   AuthFailureLimiter,
@@ -19,6 +19,7 @@ import type {
 import {
   type AccessGuard,
   isPolicyAction,
+  type PermissionChecker,
   type PolicyAction,
   type ResourceRef,
 } from '../modules/policy/index.js';
@@ -50,6 +51,7 @@ import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes
 import { modelRoutes } from './routes/models.routes.js';
 import { oidcSignInRoutes } from './routes/oidc-sign-in.routes.js';
 import { openAiRoutes } from './routes/openai.routes.js';
+import { permissionRoutes } from './routes/permissions.routes.js';
 import { servingRoutes } from './routes/serving.routes.js';
 import { sessionRoutes } from './routes/session.routes.js';
 import { signatureRoutes } from './routes/signatures.routes.js';
@@ -82,6 +84,8 @@ export interface AppDeps {
   /** The inference path's authentication: `authenticate` with successes cached for at most a second. */
   gatewayAuthenticate: Authenticate;
   guard: AccessGuard;
+  /** POST /api/v1/permissions: decisions for the console, never recorded. */
+  permissions: Pick<PermissionChecker, 'check'>;
   recorder: AuditRecorder;
   /** The audit log as callers read it: each read authorized inside the service. */
   audit: AuditService;
@@ -90,6 +94,8 @@ export interface AppDeps {
   /** Refused authentications, aggregated; flushed every `authFailures.auditIntervalSeconds` and on close. */
   authFailureLog: Pick<AuthFailureLog, 'note' | 'flush'>;
   metrics: MetricsRouteOptions['metrics'] & { gateway: GatewayMetrics };
+  /** The gateway's per-minute rollup, fed with every inference answer beside the metrics. */
+  servingStats: Pick<ServingStats, 'record'>;
   /**
    * `server` (default): every route. `gateway` (`warden gateway`): the data plane alone — the inference
    * routes, /health and /metrics — without the control plane's /api/v1 and its docs.
@@ -189,6 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Before any inference route is registered, so every one of them (/v2, /v1, /openai) is counted.
   observeInference(app, {
     metrics: deps.metrics.gateway,
+    servingStats: deps.servingStats,
     serves: (model) => deps.gateway.serves(model),
     accessLog: {
       logger: deps.logger.child({ log: 'access' }),
@@ -225,6 +232,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         const gate = { limiter: deps.authFailureLimiter, onFailure };
         await api.register(sessionRoutes, { sessions: deps.consoleSessions, gate });
         await api.register(oidcSignInRoutes, { signIn: deps.oidcSignIn, gate });
+        await api.register(permissionRoutes, { permissions: deps.permissions, contextOf });
       },
       { prefix: '/api/v1' },
     );

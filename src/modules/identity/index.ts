@@ -84,3 +84,4 @@ export {
 } from './oidc-sign-in.service.js';
 export { safeReturnTo } from './return-to.js';
 export { defaultTokenLifetimeDays, maxTokenLifetimeDays, resolveTokenExpiry } from './token-expiry.js';
+export { createTokenPermissions, type TokenPermissionDeps, type TokenTarget } from './token-permissions.js';
