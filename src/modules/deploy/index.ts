@@ -7,6 +7,7 @@ export type * from './deploy.types.js';
 export type * from './deploy.views.js';
 export { describeDeployEvent } from './deploy-audit.js';
 export type { DeployServiceDeps } from './deploy-deps.js';
+export type { RequestListQuery } from './deploy-request-list.js';
 export type { RequestInput } from './deploy-requests.js';
 export { type DeployEnvironment, selfApprovalAllowed } from './environment.js';
 export { candidateOf, evaluateGates, type GateInputs, signatureEvidence } from './gate-evaluation.js';
