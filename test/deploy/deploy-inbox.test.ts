@@ -74,7 +74,11 @@ describe.each(databaseFactories())('requests across environments: the approver i
     expect(idsOf(inbox)).toEqual([ids.adminProd, ids.fraudProd, ids.irisProd, ids.irisStaging]);
     expect(inbox.items.every((r) => r.state === 'pending')).toBe(true);
     // The admin may approve, but not the request it made itself (two-person rule).
-    expect(idsOf(await list(null, 'approvable=true'))).toEqual([ids.fraudProd, ids.irisProd, ids.irisStaging]);
+    expect(idsOf(await list(null, 'approvable=true'))).toEqual([
+      ids.fraudProd,
+      ids.irisProd,
+      ids.irisStaging,
+    ]);
 
     const res = await deployCalls(t).decide(iris.approver1, ids.irisProd, 'approve', 'metrics reviewed');
     expect(res.statusCode, res.body).toBe(200);

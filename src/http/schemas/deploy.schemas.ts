@@ -163,7 +163,7 @@ export const RequestSearchQuery = Type.Object(
       Type.Boolean({
         description:
           'true: only the pending, unexpired requests the caller may approve now (not their own where ' +
-          'self-approval does not count, not decided by them yet): an approver\'s inbox.',
+          "self-approval does not count, not decided by them yet): an approver's inbox.",
       }),
     ),
   },
