@@ -20,7 +20,12 @@ describe.skipIf(!hasChromium)('deployments and approvals in the console', { time
   const tokens = { deployer: '', alice: '', bob: '', viewer: '' };
 
   /** A call to the API with a bearer token (the admin's unless another is named). */
-  const call = async (method: string, url: string, body?: unknown, token?: string) => {
+  const call = async <T = Record<string, unknown>>(
+    method: string,
+    url: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<T> => {
     const init: RequestInit = {
       method,
       headers: {
@@ -32,7 +37,7 @@ describe.skipIf(!hasChromium)('deployments and approvals in the console', { time
     const res = await fetch(`${server.url}/api/v1${url}`, init);
     const json = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
     if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
+    return json as T;
   };
 
   /** Pushes one single-file version with metrics and lineage, as the admin. */
@@ -45,7 +50,7 @@ describe.skipIf(!hasChromium)('deployments and approvals in the console', { time
       ...(parent ? { parent } : {}),
     };
     form.append('metadata', JSON.stringify({ kind: 'file', metrics, lineage }));
-    form.append('file', new Blob([content]), 'iris.bin');
+    form.append('file', new Blob([content]), 'iris.safetensors');
     form.append(
       'digest',
       `sha256:${sha256(Buffer.from(sha256(content).toString('hex'), 'hex')).toString('hex')}`,
@@ -55,7 +60,7 @@ describe.skipIf(!hasChromium)('deployments and approvals in the console', { time
 
   const signIn = async (page: Page, token: string) => {
     await page.goto(`${server.url}/sign-in`);
-    await page.getByLabel('API token').fill(token);
+    await page.getByRole('textbox', { name: 'API token' }).fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
   };
@@ -67,7 +72,10 @@ describe.skipIf(!hasChromium)('deployments and approvals in the console', { time
   };
 
   const liveVersion = async () => {
-    const live = await call('GET', '/environments/production/live');
+    const live = await call<{ models: { model: string; stable: { version: number } | null }[] }>(
+      'GET',
+      '/environments/production/live',
+    );
     return live.models.find((m: { model: string }) => m.model === 'iris')?.stable?.version as
       | number
       | undefined;
@@ -84,7 +92,7 @@ describe.skipIf(!hasChromium)('deployments and approvals in the console', { time
     await pushVersion(1, { accuracy: 0.91 });
     await pushVersion(2, { accuracy: 0.95, f1: 0.9 }, 'iris@1');
     const token = async (name: string, roles: string[]) =>
-      (await call('POST', '/tokens', { name, roles, teams: ['ml'] })).token as string;
+      (await call<{ token: string }>('POST', '/tokens', { name, roles, teams: ['ml'] })).token;
     tokens.deployer = await token('dana-deployer', ['deployer']);
     tokens.alice = await token('alice-approver', ['approver']);
     tokens.bob = await token('bob-approver', ['approver']);
@@ -92,7 +100,7 @@ describe.skipIf(!hasChromium)('deployments and approvals in the console', { time
 
     // Version 1 goes live through the API, so that the console's release of version 2 has something to
     // roll back to.
-    const first = await call(
+    const first = await call<{ request: { id: string } }>(
       'POST',
       '/environments/production/requests',
       { model: 'iris', version: 1 },
@@ -227,13 +235,13 @@ describe.skipIf(!hasChromium)('deployments and approvals in the console', { time
     expect(await viewer.page.getByRole('button', { name: actions }).count()).toBe(0);
     await check(viewer.page, 'deploy-request-viewer-tablet');
     const crafted = await viewer.page.evaluate(async (requestId) => {
-      const session = await (await fetch('/api/v1/session')).json();
+      const session = (await (await fetch('/api/v1/session')).json()) as { csrfToken: string };
       const post = (url: string, body: unknown) =>
         fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-warden-csrf': session.csrfToken },
           body: JSON.stringify(body),
-        }).then(async (r) => ({ status: r.status, code: (await r.json()).code }));
+        }).then(async (r) => ({ status: r.status, code: ((await r.json()) as { code: string }).code }));
       return {
         rollback: await post('/api/v1/environments/production/models/iris/rollback', { reason: 'crafted' }),
         approve: await post(`/api/v1/deploy-requests/${requestId}/approve`, { reason: 'crafted' }),

@@ -56,7 +56,7 @@ export function HistorySection({ env, model }: { env: string; model: string }) {
                   <td>
                     {d.request ? (
                       <Link to={`/deploy-requests/${d.request}`} aria-label={`Request ${d.request}`}>
-                        <code>{d.request.slice(0, 8)}</code>
+                        <code>…{d.request.slice(-8)}</code>
                       </Link>
                     ) : (
                       <span className="muted">—</span>

@@ -89,7 +89,7 @@ export function RequestsSection({ env, model }: { env: string; model?: string })
                 <tr key={r.id}>
                   <td>
                     <Link to={`/deploy-requests/${r.id}`} aria-label={`Request ${r.id}`}>
-                      <code>{r.id.slice(0, 8)}</code>
+                      <code>…{r.id.slice(-8)}</code>
                     </Link>
                   </td>
                   {!model && (
