@@ -20,6 +20,7 @@ const allMigrations = [
   '0011-webhooks',
   '0012-guard-policies',
   '0013-console-sessions',
+  '0014-deploy-requests-state',
 ];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);

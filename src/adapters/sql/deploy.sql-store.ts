@@ -134,7 +134,8 @@ export function createDeploySqlStore(executor: Kysely<Database>, capabilities: S
       return Number(result.numUpdatedRows) === 1;
     },
     async listRequests({ environment, modelId, states, limit, after }) {
-      let q = db.selectFrom('deploy_requests').selectAll().where('environment', '=', environment);
+      let q = db.selectFrom('deploy_requests').selectAll();
+      if (environment) q = q.where('environment', '=', environment);
       if (modelId) q = q.where('model_id', '=', modelId);
       if (states?.length) q = q.where('state', 'in', [...states]);
       if (after) q = q.where('id', '<', after);

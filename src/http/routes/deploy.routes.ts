@@ -19,6 +19,7 @@ import {
   RequestListQuery,
   RequestParams,
   RequestResponse,
+  RequestSearchQuery,
   TargetParams,
 } from '../schemas/deploy.schemas.js';
 
@@ -148,6 +149,32 @@ export const deployRoutes: FastifyPluginAsyncTypebox<DeployRouteOptions> = async
         environment: request.params.env,
         ...(model ? { model } : {}),
         ...(state ? { states: [state as never] } : {}),
+        limit: limit ?? 50,
+        ...(after ? { after } : {}),
+      });
+    },
+  );
+
+  app.get(
+    '/deploy-requests',
+    {
+      config: { action: 'deploy:read' },
+      schema: {
+        tags,
+        summary:
+          'Deployment requests across environments, newest first, as far as the caller may read them; ' +
+          'approvable=true: those waiting for the caller',
+        querystring: RequestSearchQuery,
+        response: { 200: pageOf(DeployRequest), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { environment, model, state, approvable, limit, after } = request.query;
+      return deploy.listRequests(contextOf(request), {
+        ...(environment ? { environment } : {}),
+        ...(model ? { model } : {}),
+        ...(state ? { states: [state as never] } : {}),
+        ...(approvable ? { approvable } : {}),
         limit: limit ?? 50,
         ...(after ? { after } : {}),
       });

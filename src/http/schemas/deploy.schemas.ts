@@ -142,18 +142,32 @@ export const RequestResponse = Type.Object({
   }),
 });
 
-export const RequestListQuery = Type.Object(
-  {
-    model: Type.Optional(Slug),
-    state: Type.Optional(
-      Type.Union(
-        ['pending', 'approved', 'applied', 'rejected', 'cancelled', 'expired', 'superseded'].map((s) =>
-          Type.Literal(s),
-        ),
+const requestListFields = {
+  model: Type.Optional(Slug),
+  state: Type.Optional(
+    Type.Union(
+      ['pending', 'approved', 'applied', 'rejected', 'cancelled', 'expired', 'superseded'].map((s) =>
+        Type.Literal(s),
       ),
     ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    after: Type.Optional(Type.String({ maxLength: 200 })),
+  ),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  after: Type.Optional(Type.String({ maxLength: 200 })),
+};
+
+export const RequestListQuery = Type.Object(requestListFields, { additionalProperties: false });
+
+export const RequestSearchQuery = Type.Object(
+  {
+    ...requestListFields,
+    environment: Type.Optional(Slug),
+    approvable: Type.Optional(
+      Type.Boolean({
+        description:
+          'true: only the pending, unexpired requests the caller may approve now (not their own where ' +
+          "self-approval does not count, not decided by them yet): an approver's inbox.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

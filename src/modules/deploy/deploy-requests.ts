@@ -284,30 +284,5 @@ export function createRequestUseCases<S extends DeployStores>(deps: DeployServic
       await access.require(ctx, 'deploy:read', deploymentResource(model, env.name));
       return viewOf(read, request);
     },
-
-    /** An environment's requests (of one model, in some states), newest first. */
-    async list(
-      ctx: CallContext,
-      query: { environment: string; model?: string; states?: RequestState[]; limit: number; after?: string },
-    ) {
-      const env = environmentOf(deps, query.environment);
-      const model = query.model ? await modelNamed(read, query.model) : null;
-      if (model) await access.require(ctx, 'deploy:read', deploymentResource(model, env.name));
-      const page = await read.deploy.listRequests({
-        environment: env.name,
-        ...(model ? { modelId: model.id } : {}),
-        ...(query.states ? { states: query.states } : {}),
-        limit: query.limit,
-        ...(query.after ? { after: query.after } : {}),
-      });
-      const items: RequestView[] = [];
-      for (const r of page.items) {
-        const m = model ?? (await read.registry.findModelById(r.modelId));
-        // Without a model named, the list shows only the targets the caller may read.
-        if (!m || !access.allows(ctx, 'deploy:read', deploymentResource(m, env.name))) continue;
-        items.push(await viewOf(read, r));
-      }
-      return { items, next: page.next };
-    },
   };
 }

@@ -38,9 +38,9 @@ export interface DeployStore {
     to: RequestState,
     close: { at: string; by: string | null; reason: string | null } | null,
   ): Promise<boolean>;
-  /** Requests of one environment (and model), newest first. */
+  /** Requests of one environment (or all of them), of one model or all, newest first. */
   listRequests(query: {
-    environment: string;
+    environment?: string;
     modelId?: string;
     states?: readonly RequestState[];
     limit: number;

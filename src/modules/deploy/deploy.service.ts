@@ -4,6 +4,7 @@ import { environmentView } from './deploy.views.js';
 import { createApplyUseCases } from './deploy-apply.js';
 import type { DeployServiceDeps } from './deploy-deps.js';
 import { createLiveUseCases } from './deploy-live.js';
+import { createRequestListing } from './deploy-request-list.js';
 import { createRequestUseCases, type RequestInput } from './deploy-requests.js';
 import { environmentOf } from './deploy-target.js';
 
@@ -49,7 +50,8 @@ export function createDeployService<S extends DeployStores>(deps: DeployServiceD
       requests.decide(ctx, id, 'reject', reason),
     cancel: requests.cancel,
     showRequest: requests.show,
-    listRequests: requests.list,
+    /** Requests of one environment or all, newest first, as far as the caller may read (or approve) them. */
+    listRequests: createRequestListing(deps, requests.viewOf),
     apply: (ctx: CallContext, id: string) => applying.apply(ctx, id, false),
     promote: (ctx: CallContext, env: string, model: string, reason: string | null) =>
       applying.endCandidate(ctx, env, model, 'promote', reason),

@@ -12,6 +12,7 @@ export {
   type DeployPermissionDeps,
   type DeployTarget,
 } from './deploy-permissions.js';
+export type { RequestListQuery } from './deploy-request-list.js';
 export type { RequestInput } from './deploy-requests.js';
 export { deploymentResource } from './deploy-target.js';
 export { type DeployEnvironment, selfApprovalAllowed } from './environment.js';

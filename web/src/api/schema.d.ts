@@ -309,6 +309,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deploy-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deployment requests across environments, newest first, as far as the caller may read them; approvable=true: those waiting for the caller */
+        get: {
+            parameters: {
+                query?: {
+                    after?: string;
+                    /** @description true: only the pending, unexpired requests the caller may approve now (not their own where self-approval does not count, not decided by them yet): an approver's inbox. */
+                    approvable?: boolean;
+                    environment?: string;
+                    limit?: number;
+                    model?: string;
+                    state?: "pending" | "approved" | "applied" | "rejected" | "cancelled" | "expired" | "superseded";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                approvals: {
+                                    approver: string;
+                                    approverName: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                    counts: boolean;
+                                    decision: "approve" | "reject";
+                                    /** Format: date-time */
+                                    expiresAt: string;
+                                    ignored: string | null;
+                                    reason: string;
+                                }[];
+                                approvalsCounted: number;
+                                approvalsNeeded: number;
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                closedBy: string | null;
+                                closedReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description sha256:<hex> */
+                                digest: string;
+                                environment: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                gates: {
+                                    /** @description sha256:<hex> */
+                                    digest: string;
+                                    environment: string;
+                                    gates: {
+                                        errors: string[];
+                                        evidence: {
+                                            [key: string]: unknown;
+                                        };
+                                        gate: string;
+                                        passed: boolean;
+                                        policies: string[];
+                                    }[];
+                                    /** @description What approvals are bound to. */
+                                    hash: string;
+                                    passed: boolean;
+                                };
+                                id: string;
+                                model: string;
+                                percent: number | null;
+                                reason: string | null;
+                                requestedBy: string;
+                                requestedByName: string;
+                                slot: string;
+                                state: string;
+                                version: number;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deploy-requests/{id}": {
         parameters: {
             query?: never;

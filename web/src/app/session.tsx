@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from 'react';
 import { ApiError, setCsrfToken, toApiError } from './api';
 
@@ -55,6 +55,15 @@ async function sessionCall(
   return json as SessionInfo;
 }
 
+/**
+ * Drops everything cached for the previous principal. The session query itself stays in the cache: the
+ * provider's observer holds that query object, so removing it (as `clear()` would) leaves the observer on
+ * a dead query that never sees the new session.
+ */
+function forgetAllButSession(queryClient: QueryClient): void {
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKey[0] });
+}
+
 /** Holds the console's session: asked of the server at start, replaced on sign-in, cleared on sign-out. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -71,7 +80,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (token: string) => {
       const info = await sessionCall('POST', { token });
       setCsrfToken(info?.csrfToken ?? null);
-      queryClient.clear();
+      forgetAllButSession(queryClient);
       queryClient.setQueryData(sessionKey, info);
     },
     [queryClient],
@@ -82,7 +91,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await sessionCall('DELETE', undefined, current?.csrfToken);
     } finally {
       setCsrfToken(null);
-      queryClient.clear();
+      forgetAllButSession(queryClient);
       queryClient.setQueryData(sessionKey, null);
     }
   }, [queryClient]);
