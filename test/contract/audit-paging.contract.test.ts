@@ -8,7 +8,11 @@ import {
   type UnknownRow,
 } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditSqlStore } from '../../src/adapters/sql/audit.sql-store.js';
+import {
+  type AuditEntriesTable,
+  type AuditTables,
+  createAuditSqlStore,
+} from '../../src/adapters/sql/audit.sql-store.js';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
 import {
   type AuditEntry,
@@ -46,7 +50,7 @@ function entryFields(seq: number) {
  */
 async function seed(database: SqlDatabase): Promise<void> {
   let prevHash = genesisHash;
-  const rows = [];
+  const rows: AuditEntriesTable[] = [];
   for (let seq = 1; seq <= SIZE; seq++) {
     const f = entryFields(seq);
     const unhashed: Omit<AuditEntry, 'hash'> = {
@@ -83,7 +87,7 @@ async function seed(database: SqlDatabase): Promise<void> {
     prevHash = hash;
   }
   await database.db.transaction().execute(async (trx) => {
-    const audit = trx.withTables<{ audit_entries: (typeof rows)[number] }>();
+    const audit = trx.withTables<Pick<AuditTables, 'audit_entries'>>();
     for (let i = 0; i < rows.length; i += 1000)
       await audit
         .insertInto('audit_entries')
