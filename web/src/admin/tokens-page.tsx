@@ -6,7 +6,7 @@ import { formatTime } from '../app/format';
 import { ProblemView } from '../app/problem-view';
 import { SecretOnceDialog } from '../app/secret-once-dialog';
 import { adminKeys } from './admin-keys';
-import { useAdminPermissions } from './admin-permissions';
+import { useAdminPermissions, useTokenRevokePermission } from './admin-permissions';
 import { TokenCreateForm } from './token-create-form';
 
 type TokenInfo = Awaited<ReturnType<typeof listTokens>>[number];
@@ -70,13 +70,7 @@ export function TokensPage() {
                   <td>
                     <TokenState token={t} />
                   </td>
-                  <td>
-                    {!t.revokedAt && allowed('identity:token:revoke') && (
-                      <button type="button" className="danger" onClick={() => setRevoking(t)}>
-                        Revoke<span className="visually-hidden"> {t.name}</span>
-                      </button>
-                    )}
-                  </td>
+                  <td>{!t.revokedAt && <RevokeButton token={t} onClick={() => setRevoking(t)} />}</td>
                 </tr>
               ))}
             </tbody>
@@ -114,4 +108,13 @@ function TokenState({ token }: { token: TokenInfo }) {
   if (token.expiresAt && Date.parse(token.expiresAt) < Date.now())
     return <span className="badge warn">Expired</span>;
   return <span className="badge ok">Active</span>;
+}
+
+function RevokeButton({ token, onClick }: { token: TokenInfo; onClick(): void }) {
+  if (!useTokenRevokePermission(token.id)) return null;
+  return (
+    <button type="button" className="danger" onClick={onClick}>
+      Revoke<span className="visually-hidden"> {token.name}</span>
+    </button>
+  );
 }

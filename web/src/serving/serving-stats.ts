@@ -11,7 +11,8 @@ export interface MinuteStats {
 
 export interface ModelStats {
   model: string;
-  digests: string[];
+  /** Requests by the version digest that answered them (null: refused before a version was chosen). */
+  digests: { digest: string | null; requests: number }[];
   minutes: MinuteStats[];
   totals: { requests: number; status: MinuteStats['status']; refusals: Record<string, number> };
 }
@@ -36,7 +37,14 @@ export async function fetchModelStats(env: string, model: string, minutes = 60):
     .sort((a, b) => a.at - b.at);
   return {
     model,
-    digests: array(raw.digests).filter((d): d is string => typeof d === 'string'),
+    digests: array(raw.digests).map((d) => {
+      const r = record(d);
+      if (typeof d === 'string') return { digest: d, requests: 0 };
+      return {
+        digest: typeof r?.digest === 'string' ? r.digest : null,
+        requests: count(record(r?.totals)?.requests),
+      };
+    }),
     minutes: series,
     totals: totalsOf(series),
   };

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { shortDigest } from '../app/format';
 import { ProblemView } from '../app/problem-view';
 import { LatencyChart } from './latency-chart';
 import { RequestsChart } from './requests-chart';
@@ -49,6 +50,20 @@ export function TrafficPanel({ env, model }: { env: string; model: string }) {
           label={`Latency p50, p90 and p99 in milliseconds for ${model} over the last hour`}
         />
       </div>
+      {stats.data.digests.length > 0 && (
+        <ul className="digests">
+          {stats.data.digests.map((d) => (
+            <li key={d.digest ?? 'none'}>
+              {d.digest ? (
+                <code title={d.digest}>{shortDigest(d.digest)}</code>
+              ) : (
+                'refused before a version was chosen'
+              )}
+              : {d.requests} requests
+            </li>
+          ))}
+        </ul>
+      )}
       <h4>Guard refusals</h4>
       {refusals.length === 0 ? (
         <p className="muted">No refusal in the last hour.</p>
