@@ -30,7 +30,7 @@ describe.skipIf(!hasChromium)('serving, audit and admin in the console', { timeo
     browser = await launchBrowser();
     ({ context, page, problems } = await newPerson(browser));
     await page.goto(`${server.url}/sign-in?returnTo=/admin`);
-    await page.getByLabel('API token').fill(adminTokenOf(server.url) ?? '');
+    await page.getByRole('textbox', { name: 'API token' }).fill(adminTokenOf(server.url) ?? '');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Tokens', level: 1 }).waitFor();
   });

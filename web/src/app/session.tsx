@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from 'react';
 import { ApiError, setCsrfToken, toApiError } from './api';
 
@@ -55,6 +55,16 @@ async function sessionCall(
   return json as SessionInfo;
 }
 
+/**
+ * Drops every cached answer but the session's own: nothing read as one principal is shown to the next.
+ * The session query stays (`clear()` would remove it too, and the provider's observer would then never
+ * see the new session set after it: signing in would stay on the sign-in page).
+ */
+function forgetOthers(queryClient: QueryClient): void {
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
+  queryClient.getMutationCache().clear();
+}
+
 /** Holds the console's session: asked of the server at start, replaced on sign-in, cleared on sign-out. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -71,7 +81,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (token: string) => {
       const info = await sessionCall('POST', { token });
       setCsrfToken(info?.csrfToken ?? null);
-      queryClient.clear();
+      forgetOthers(queryClient);
       queryClient.setQueryData(sessionKey, info);
     },
     [queryClient],
@@ -82,7 +92,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await sessionCall('DELETE', undefined, current?.csrfToken);
     } finally {
       setCsrfToken(null);
-      queryClient.clear();
+      forgetOthers(queryClient);
       queryClient.setQueryData(sessionKey, null);
     }
   }, [queryClient]);
