@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('serving, audit and admin in the console', { timeo
     expect(whsec).toMatch(/^whsec_/);
     await dialog.getByRole('button', { name: /close/ }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByRole('cell', { name: 'http://127.0.0.1:9/warden-hook' }).waitFor();
+    await page.getByRole('cell', { name: 'http://127.0.0.1:9/warden-hook', exact: true }).waitFor();
     expect(await page.content()).not.toContain(whsec);
     await check('admin-webhooks');
   });
