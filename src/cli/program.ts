@@ -296,6 +296,7 @@ function addAuditCommands(program: Command, ctx: CliContext): void {
     .option('--principal <id>', 'e.g. user:alice')
     .option('--action <action>', 'e.g. registry:alias:set')
     .option('--resource <resource>', 'e.g. model:iris')
+    .option('--outcome <outcome>', 'success, denied or failed')
     .option('--since <time>', 'RFC 3339, inclusive')
     .option('--until <time>', 'RFC 3339, exclusive')
     .option('--order <order>', 'desc (default) or asc')

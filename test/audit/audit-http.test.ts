@@ -172,6 +172,12 @@ describe.each(backends)('audit API and CLI (%s)', (_name, factory) => {
       [9, 'failed'],
     ]);
     expect((await get('/audit?principal=user:u1&resource=model:m5')).json().items).toHaveLength(1);
+    const byOutcome = (await get('/audit?outcome=failed&limit=2')).json();
+    expect(byOutcome.items.map((e: { seq: number }) => e.seq)).toEqual([9, 6]);
+    expect((await get(`/audit?outcome=failed&after=${byOutcome.next}`)).json().items).toMatchObject([
+      { seq: 3, outcome: 'failed' },
+    ]);
+    expect((await get('/audit?outcome=success&action=identity:token:authenticate')).json().items).toEqual([]);
     const all = (await get('/audit?order=asc')).json().items;
     const since = encodeURIComponent(all[2].at);
     expect((await get(`/audit?since=${since}&order=asc`)).json().items[0].seq).toBe(3);
@@ -201,6 +207,7 @@ describe.each(backends)('audit API and CLI (%s)', (_name, factory) => {
     ['after=abc'],
     ['since=yesterday'],
     ['order=sideways'],
+    ['outcome=allowed'],
     ['colour=blue'],
   ])('refuses ?%s', async (query) => {
     const res = await get(`/audit?${query}`);

@@ -21,6 +21,7 @@ const allMigrations = [
   '0012-guard-policies',
   '0013-console-sessions',
   '0014-deploy-requests-state',
+  '0015-audit-outcome-index',
 ];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);

@@ -76,7 +76,7 @@ export function createAuditSqlStore(executor: Kysely<Database>, capabilities: Sq
         .execute();
     },
 
-    async list({ teams, principal, action, resource, since, until, limit, after, order }) {
+    async list({ teams, principal, action, resource, outcome, since, until, limit, after, order }) {
       let q = db.selectFrom('audit_entries').selectAll();
       // A scoped view with no team sees nothing; `in ()` is not valid SQL, so say it another way.
       if (teams !== undefined)
@@ -84,6 +84,7 @@ export function createAuditSqlStore(executor: Kysely<Database>, capabilities: Sq
       if (principal !== undefined) q = q.where('principal', '=', principal);
       if (action !== undefined) q = q.where('action', '=', action);
       if (resource !== undefined) q = q.where('resource', '=', resource);
+      if (outcome !== undefined) q = q.where('outcome', '=', outcome);
       if (since !== undefined) q = q.where('at', '>=', since);
       if (until !== undefined) q = q.where('at', '<', until);
       if (after !== undefined) q = q.where('seq', order === 'asc' ? '>' : '<', after);

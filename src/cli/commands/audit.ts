@@ -27,6 +27,7 @@ export interface AuditListOptions extends ClientOptions {
   principal?: string;
   action?: string;
   resource?: string;
+  outcome?: string;
   since?: string;
   until?: string;
   limit?: string;
@@ -36,7 +37,16 @@ export interface AuditListOptions extends ClientOptions {
 
 export async function auditList(ctx: CliContext, options: AuditListOptions): Promise<void> {
   const query = new URLSearchParams({ limit: options.limit ?? '100' });
-  for (const key of ['principal', 'action', 'resource', 'since', 'until', 'after', 'order'] as const) {
+  for (const key of [
+    'principal',
+    'action',
+    'resource',
+    'outcome',
+    'since',
+    'until',
+    'after',
+    'order',
+  ] as const) {
     const value = options[key];
     if (value !== undefined) query.set(key, value);
   }

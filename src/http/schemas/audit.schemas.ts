@@ -9,6 +9,9 @@ export const AuditListQuery = Type.Object(
     principal: Type.Optional(Filter),
     action: Type.Optional(Filter),
     resource: Type.Optional(Filter),
+    outcome: Type.Optional(
+      Type.Union([Type.Literal('success'), Type.Literal('denied'), Type.Literal('failed')]),
+    ),
     since: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive.' })),
     until: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive.' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),

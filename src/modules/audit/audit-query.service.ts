@@ -1,7 +1,14 @@
 import type { Page } from '../../platform/page.js';
 import { auditQueryInvalid } from './audit.errors.js';
 import type { AuditStore, AuditUnitOfWork } from './audit.ports.js';
-import type { AuditEntry, AuditQuery, AuditScope, Checkpoint, VerifyReport } from './audit.types.js';
+import type {
+  AuditEntry,
+  AuditOutcome,
+  AuditQuery,
+  AuditScope,
+  Checkpoint,
+  VerifyReport,
+} from './audit.types.js';
 import type { AuditLog } from './audit-log.js';
 import { checkpointLine, entryLine } from './export-format.js';
 
@@ -19,6 +26,7 @@ export interface AuditListInput {
   principal?: string;
   action?: string;
   resource?: string;
+  outcome?: AuditOutcome;
   since?: string;
   until?: string;
   limit?: number;
@@ -50,6 +58,7 @@ export function createAuditQueryService(deps: AuditQueryServiceDeps) {
         ...(input.principal !== undefined ? { principal: input.principal } : {}),
         ...(input.action !== undefined ? { action: input.action } : {}),
         ...(input.resource !== undefined ? { resource: input.resource } : {}),
+        ...(input.outcome !== undefined ? { outcome: input.outcome } : {}),
         ...(input.since !== undefined ? { since: utc('since', input.since) } : {}),
         ...(input.until !== undefined ? { until: utc('until', input.until) } : {}),
         ...(input.after !== undefined ? { after: input.after } : {}),

@@ -85,6 +85,7 @@ export interface AuditQuery {
   principal?: string;
   action?: string;
   resource?: string;
+  outcome?: AuditOutcome;
   /** Inclusive lower bound, ISO-8601 UTC. */
   since?: string;
   /** Exclusive upper bound, ISO-8601 UTC. */

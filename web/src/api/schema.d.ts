@@ -17,6 +17,7 @@ export interface paths {
                     after?: number;
                     limit?: number;
                     order?: "asc" | "desc";
+                    outcome?: "success" | "denied" | "failed";
                     principal?: string;
                     resource?: string;
                     /** @description Inclusive. */

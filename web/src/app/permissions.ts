@@ -11,7 +11,8 @@ export type PermissionResource =
   | { type: 'environment'; environment: string }
   | { type: 'deployment'; environment: string; model: string }
   | { type: 'deploy-request'; id: string }
-  | { type: 'guards'; environment: string; model: string };
+  | { type: 'guards'; environment: string; model: string }
+  | { type: 'token'; id: string };
 
 export interface PermissionCheck {
   action: string;

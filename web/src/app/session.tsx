@@ -56,12 +56,13 @@ async function sessionCall(
 }
 
 /**
- * Drops everything cached for the previous principal. The session query itself stays in the cache: the
- * provider's observer holds that query object, so removing it (as `clear()` would) leaves the observer on
- * a dead query that never sees the new session.
+ * Drops every cached answer but the session's own: nothing read as one principal is shown to the next.
+ * The session query stays (`clear()` would remove it too, and the provider's observer would then never
+ * see the new session set after it: signing in would stay on the sign-in page).
  */
-function forgetAllButSession(queryClient: QueryClient): void {
-  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKey[0] });
+function forgetOthers(queryClient: QueryClient): void {
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
+  queryClient.getMutationCache().clear();
 }
 
 /** Holds the console's session: asked of the server at start, replaced on sign-in, cleared on sign-out. */
@@ -80,7 +81,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (token: string) => {
       const info = await sessionCall('POST', { token });
       setCsrfToken(info?.csrfToken ?? null);
-      forgetAllButSession(queryClient);
+      forgetOthers(queryClient);
       queryClient.setQueryData(sessionKey, info);
     },
     [queryClient],
@@ -91,7 +92,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await sessionCall('DELETE', undefined, current?.csrfToken);
     } finally {
       setCsrfToken(null);
-      forgetAllButSession(queryClient);
+      forgetOthers(queryClient);
       queryClient.setQueryData(sessionKey, null);
     }
   }, [queryClient]);

@@ -5,5 +5,8 @@ export const servingModule: ConsoleModule = {
   id: 'serving',
   label: 'Serving',
   path: '/serving',
-  routes: [{ path: 'serving', element: <ServingPage /> }],
+  routes: [
+    { path: 'serving', element: <ServingPage /> },
+    { path: 'serving/:env', element: <ServingPage /> },
+  ],
 };
