@@ -4,7 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import type { Logger as PinoLogger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { AttestationService } from '../modules/attestations/index.js';
-import type { AuditRecorder, AuditService } from '../modules/audit/index.js';
+import type { AuditRecorder, AuditService, AuditTally } from '../modules/audit/index.js';
 import type { DeployService } from '../modules/deploy/index.js';
 import type { Gateway, GatewayMetrics, GuardPolicyService } from '../modules/gateway/index.js';
 import type {
@@ -79,6 +79,8 @@ export interface AppDeps {
   authFailureLimiter: AuthFailureLimiter;
   /** Refused authentications, aggregated; flushed every `authFailures.auditIntervalSeconds` and on close. */
   authFailureLog: Pick<AuthFailureLog, 'note' | 'flush'>;
+  /** Denials of `inference:invoke`, aggregated; flushed with the refused authentications. */
+  deniedInference: Pick<AuditTally, 'flush'>;
   metrics: MetricsRouteOptions['metrics'] & { gateway: GatewayMetrics };
   /**
    * `server` (default): every route. `gateway` (`warden gateway`): the data plane alone — the inference
@@ -145,9 +147,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicPrefixes: [docsPrefix],
   });
   const flushFailures = () =>
-    deps.authFailureLog.flush().catch((err: unknown) => {
-      app.log.error({ err }, 'could not record refused authentications');
-    });
+    Promise.all([
+      deps.authFailureLog.flush().catch((err: unknown) => {
+        app.log.error({ err }, 'could not record refused authentications');
+      }),
+      deps.deniedInference.flush().catch((err: unknown) => {
+        app.log.error({ err }, 'could not record denied inference requests');
+      }),
+    ]);
   const flushTimer = setInterval(flushFailures, config.authFailures.auditIntervalSeconds * 1000);
   flushTimer.unref();
   app.addHook('onClose', async () => {
