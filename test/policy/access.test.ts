@@ -109,7 +109,10 @@ describe.each(backends)('the access contract (%s)', (_name, factory) => {
     let tick = Date.UTC(2026, 2, 1);
     tally = createAuditTally({
       record: createAuditRecorder({ uow, log }).record,
-      now: () => new Date((tick += 1000)),
+      now: () => {
+        tick += 1000;
+        return new Date(tick);
+      },
     });
     const guard = createAccessGuard({
       authorizer: createAuthorizer({ engine }),

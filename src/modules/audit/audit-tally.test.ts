@@ -17,7 +17,10 @@ function harness(maxKeys?: number) {
   let t = Date.UTC(2026, 0, 1);
   const tally = createAuditTally({
     record: async (e) => written.push(e),
-    now: () => new Date((t += 1000)),
+    now: () => {
+      t += 1000;
+      return new Date(t);
+    },
     ...(maxKeys === undefined ? {} : { maxKeys }),
   });
   const note = (principal: string, resource: string) =>
