@@ -22,7 +22,7 @@ import {
 } from '../modules/policy/index.js';
 import type { RegistryService } from '../modules/registry/index.js';
 import type { WebhookService } from '../modules/webhooks/index.js';
-import { newId } from '../platform/ids.js';
+import { requestIdGenerator } from '../platform/ids.js';
 import { type AuthFailure, registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
 import { maxParamBytes, registerErrorHandler } from './plugins/error-handler.js';
 import { observeInference } from './plugins/inference-observer.js';
@@ -104,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.limits.maxJsonBodyBytes,
-    genReqId: () => newId(),
+    genReqId: requestIdGenerator(),
     // request.ip (the failed-authentication limit's key, audit and logs) comes from X-Forwarded-For only
     // when the hop that sent it is a configured proxy; otherwise a client could pick its own address.
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
