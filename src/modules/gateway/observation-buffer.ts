@@ -34,7 +34,11 @@ export interface ObservationBufferOptions {
   metrics?: Pick<GatewayMetrics, 'observationsDropped' | 'observationBytes'>;
 }
 
-const entryOverhead = 96;
+// What the heap really holds beyond the numbers, measured on Node 20 (an iris observation: 1,242 bytes of
+// heap for 36 bytes of data): the entry and its two lists, and per tensor its object, its shape array and
+// a typed array with its ArrayBuffer. Counting only the data let a "4 MiB" ring hold over 20 MiB.
+const entryOverhead = 200;
+const tensorOverhead = 336;
 const stringOverhead = 16;
 
 function sizeOf(data: ObservedTensor['data']): number {
@@ -76,7 +80,7 @@ function fromOutput(tensor: ResponseTensor): ObservedTensor {
 
 const bytesOf = (tensors: ObservedTensor[]) => {
   let n = 0;
-  for (const t of tensors) n += 32 + sizeOf(t.data);
+  for (const t of tensors) n += tensorOverhead + 8 * t.shape.length + sizeOf(t.data);
   return n;
 };
 
