@@ -31,6 +31,7 @@ import {
   createAuditQueryService,
   createAuditRecorder,
   createAuditService,
+  createAuditTally,
 } from './modules/audit/index.js';
 import { createChangeFeed, createDeployService, describeDeployEvent } from './modules/deploy/index.js';
 import { cachedAuthenticator, describeGatewayEvent } from './modules/gateway/index.js';
@@ -166,9 +167,21 @@ export async function createContainer(
       now: () => clock.now(),
     });
 
+    // Denials on the inference path, counted per principal, action and resource and written with the
+    // refused authentications: a valid token without the permission cannot add one audit row per request.
+    const deniedInference = createAuditTally({
+      record: (event) => recorder.record(event),
+      now: () => systemClock.now(),
+    });
+
     const authorizer = createAuthorizer({ engine: policyEngine });
     // One access contract for every module: the shared guard, the audit log, and the module's event mapper.
-    const guard = createAccessGuard({ authorizer, log: auditLog, uow });
+    const guard = createAccessGuard({
+      authorizer,
+      log: auditLog,
+      uow,
+      tallied: { actions: ['inference:invoke'], tally: deniedInference },
+    });
     const accessFor = <E>(describe: DescribeEvent<E>) =>
       createAccess({ guard, log: auditLog, uow, describe, clock });
     const identityAccess = accessFor(describeIdentityEvent);
@@ -335,6 +348,7 @@ export async function createContainer(
       checks,
       authFailureLimiter,
       authFailureLog,
+      deniedInference,
       metrics,
       /** Set on the very first start only: the bootstrap admin token, to be shown once. */
       firstAdminToken: boot?.created ? { token: boot.token, file: boot.file } : null,

@@ -4,7 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import type { Logger as PinoLogger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { AttestationService } from '../modules/attestations/index.js';
-import type { AuditRecorder, AuditService } from '../modules/audit/index.js';
+import type { AuditRecorder, AuditService, AuditTally } from '../modules/audit/index.js';
 import type { DeployService } from '../modules/deploy/index.js';
 import type { Gateway, GatewayMetrics, GuardPolicyService, ServingStats } from '../modules/gateway/index.js';
 import type {
@@ -25,7 +25,7 @@ import {
 } from '../modules/policy/index.js';
 import type { RegistryService } from '../modules/registry/index.js';
 import type { WebhookService } from '../modules/webhooks/index.js';
-import { newId } from '../platform/ids.js';
+import { requestIdGenerator } from '../platform/ids.js';
 import { type AuthFailure, registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
 import { type ConsoleHandle, consoleAssetsPrefix, registerConsole } from './plugins/console.js';
 import { registerConsoleCookies } from './plugins/console-cookies.js';
@@ -93,6 +93,8 @@ export interface AppDeps {
   authFailureLimiter: AuthFailureLimiter;
   /** Refused authentications, aggregated; flushed every `authFailures.auditIntervalSeconds` and on close. */
   authFailureLog: Pick<AuthFailureLog, 'note' | 'flush'>;
+  /** Denials of `inference:invoke`, aggregated; flushed with the refused authentications. */
+  deniedInference: Pick<AuditTally, 'flush'>;
   metrics: MetricsRouteOptions['metrics'] & { gateway: GatewayMetrics };
   /** The gateway's per-minute rollup, fed with every inference answer beside the metrics. */
   servingStats: Pick<ServingStats, 'record'>;
@@ -120,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.limits.maxJsonBodyBytes,
-    genReqId: () => newId(),
+    genReqId: requestIdGenerator(),
     // request.ip (the failed-authentication limit's key, audit and logs) comes from X-Forwarded-For only
     // when the hop that sent it is a configured proxy; otherwise a client could pick its own address.
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
@@ -172,9 +174,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicPrefixes: [docsPrefix, consoleAssetsPrefix],
   });
   const flushFailures = () =>
-    deps.authFailureLog.flush().catch((err: unknown) => {
-      app.log.error({ err }, 'could not record refused authentications');
-    });
+    Promise.all([
+      deps.authFailureLog.flush().catch((err: unknown) => {
+        app.log.error({ err }, 'could not record refused authentications');
+      }),
+      deps.deniedInference.flush().catch((err: unknown) => {
+        app.log.error({ err }, 'could not record denied inference requests');
+      }),
+    ]);
   const flushTimer = setInterval(flushFailures, config.authFailures.auditIntervalSeconds * 1000);
   flushTimer.unref();
   app.addHook('onClose', async () => {

@@ -335,15 +335,30 @@ describe('inference gateway (V2 REST) on a deployed iris model', () => {
       expect((await t.rawApp.inject({ url: '/v2/models/iris' })).statusCode).toBe(401);
     });
 
-    it('refuses another team (403) and an approver (no invoke), each denial audited', async () => {
+    it('refuses another team (403) and an approver (no invoke), denials audited as one entry per caller with a count', async () => {
       const other = await t.tokenFor({ name: 'nlp-viewer', roles: ['viewer'], teams: ['nlp'] });
       const res = await infer(irisBody(), other);
       expect(res.statusCode).toBe(403);
       expect(Object.keys(res.json())).toEqual(['error']);
       const approver = await t.tokenFor({ name: 'ml-approver', roles: ['approver'], teams: ['ml'] });
-      expect((await infer(irisBody(), approver)).statusCode).toBe(403);
-      const audit = await t.app.inject({ url: `${api}/audit?action=inference:invoke` });
-      expect(audit.json().items.filter((e: { outcome: string }) => e.outcome === 'denied')).toHaveLength(2);
+      for (let i = 0; i < 30; i++) expect((await infer(irisBody(), approver)).statusCode).toBe(403);
+      const denied = async () =>
+        (await t.app.inject({ url: `${api}/audit?action=inference:invoke` }))
+          .json()
+          .items.filter((e: { outcome: string }) => e.outcome === 'denied');
+      // A valid token without the permission cannot add one audit row per request: counted, then flushed.
+      expect(await denied()).toHaveLength(0);
+      await t.container.deniedInference.flush();
+      const entries = await denied();
+      expect(entries).toHaveLength(2);
+      expect(
+        entries.map((e: { resource: string; details: { count: number } }) => [e.resource, e.details.count]),
+      ).toEqual(
+        expect.arrayContaining([
+          ['deployment:production/iris', 1],
+          ['deployment:production/iris', 30],
+        ]),
+      );
     });
 
     it('answers 404 {"error"} for a model that is not live here', async () => {
@@ -411,5 +426,35 @@ describe('inference gateway (V2 REST) on a deployed iris model', () => {
         details: { check: 'signature', version: 1 },
       });
     });
+  });
+});
+
+describe('denied inference requests at shutdown', () => {
+  it('writes the counted denials when the app closes', async () => {
+    const t = await createTestApp({ settings: { environments: gatewayEnvironments } });
+    try {
+      const w = await gatewayWorld(t, { count: 1 });
+      await deploy(t, w.deployer, { model: 'iris', version: 1 });
+      await eventually(async () => (await t.app.inject({ url: '/v2/models/iris/ready' })).json().ready);
+      const approver = await t.tokenFor({ name: 'ml-approver', roles: ['approver'], teams: ['ml'] });
+      for (let i = 0; i < 5; i++) {
+        const res = await t.rawApp.inject({
+          method: 'POST',
+          url: '/v2/models/iris/infer',
+          payload: irisBody(),
+          headers: auth(approver),
+        });
+        expect(res.statusCode).toBe(403);
+      }
+      const denials = async () =>
+        (
+          await t.container.auditQuery.list({ action: 'inference:invoke', limit: 100 }, { unscoped: true })
+        ).items.filter((e) => e.outcome === 'denied');
+      expect(await denials()).toHaveLength(0);
+      await t.rawApp.close();
+      expect((await denials()).map((e) => e.details?.count)).toEqual([5]);
+    } finally {
+      await t.close();
+    }
   });
 });

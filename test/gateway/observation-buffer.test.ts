@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createPromMetrics } from '../../src/adapters/metrics/prom-metrics.js';
 import {
@@ -96,5 +98,22 @@ describe('observation buffer', () => {
     const data = kept?.inputs[0]?.data as Float32Array;
     expect(Array.from(data)).toEqual([9, 9, 9, 9]);
     expect(data.buffer.byteLength).toBe(16);
+  });
+
+  it('counts what the heap really holds, so maxBytes bounds memory (not only the numbers)', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const heap = () => {
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const buffer = createObservationBuffer({ maxBytes: 1 << 30 });
+    const before = heap();
+    for (let i = 0; i < 20_000; i++) buffer.record(call('iris'), request(i), outputs.slice(0, 2));
+    const grown = heap() - before;
+    // It counted 228 bytes for each of these (the numbers and a flat overhead) where the heap held ~1,240.
+    expect(buffer.stats().bytes).toBeGreaterThanOrEqual(grown * 0.8);
+    expect(buffer.stats().bytes).toBeLessThanOrEqual(grown * 1.5);
   });
 });

@@ -172,6 +172,8 @@ describe('the V1 protocol (KServe :predict) on a deployed iris model', () => {
       const denied = await predict(kserveV1, other);
       expect(denied.statusCode).toBe(403);
       expect(Object.keys(denied.json())).toEqual(['error']);
+      // Counted per principal and deployment, written on the tally's flush (interval or shutdown).
+      await t.container.deniedInference.flush();
       const audit = await t.app.inject({ url: `${api}/audit?action=inference:invoke` });
       expect(audit.json().items.some((e: { outcome: string }) => e.outcome === 'denied')).toBe(true);
       const missing = await predict(kserveV1, w.viewer, '/v1/models/resnet:predict');

@@ -3,7 +3,13 @@ import { loadPolicyEngine } from '../../src/adapters/cedar/index.js';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
 import type { Stores } from '../../src/adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from '../../src/adapters/sql/unit-of-work.js';
-import { type AuditEntry, createAuditLog } from '../../src/modules/audit/index.js';
+import {
+  type AuditEntry,
+  type AuditTally,
+  createAuditLog,
+  createAuditRecorder,
+  createAuditTally,
+} from '../../src/modules/audit/index.js';
 import {
   type Access,
   type AuditedAction,
@@ -83,6 +89,7 @@ describe.each(backends)('the access contract (%s)', (_name, factory) => {
   let uow: UnitOfWork<Stores>;
   let read: Stores;
   let access: Access<TestEvent>;
+  let tally: AuditTally;
   const entries = async (): Promise<AuditEntry[]> =>
     (await read.audit.list({ limit: 100, order: 'asc' })).items;
 
@@ -99,7 +106,20 @@ describe.each(backends)('the access contract (%s)', (_name, factory) => {
       checkpointEvery: 100,
     });
     const { engine } = await loadPolicyEngine({ extraFiles: [] });
-    const guard = createAccessGuard({ authorizer: createAuthorizer({ engine }), log, uow });
+    let tick = Date.UTC(2026, 2, 1);
+    tally = createAuditTally({
+      record: createAuditRecorder({ uow, log }).record,
+      now: () => {
+        tick += 1000;
+        return new Date(tick);
+      },
+    });
+    const guard = createAccessGuard({
+      authorizer: createAuthorizer({ engine }),
+      log,
+      uow,
+      tallied: { actions: ['inference:invoke'], tally },
+    });
     access = createAccess({ guard, log, uow, describe: describeTestEvent });
   });
   afterEach(async () => {
@@ -188,6 +208,48 @@ describe.each(backends)('the access contract (%s)', (_name, factory) => {
     // `allows` decides the same way and records nothing.
     expect(access.allows(viewer, 'registry:model:create', modelResource('iris', 'vision'))).toBe(false);
     expect(await entries()).toHaveLength(1);
+  });
+
+  it('counts repeated denials of a tallied action: one entry per principal, action and resource per flush', async () => {
+    const deployment = (name: string): ResourceRef => ({
+      type: 'Deployment',
+      model: { name, owner: 'nlp', tags: [] },
+      environment: 'production',
+    });
+    for (let i = 0; i < 25; i++)
+      await expect(access.require(viewer, 'inference:invoke', deployment('bert'))).rejects.toMatchObject({
+        code: 'forbidden',
+      });
+    await expect(access.require(viewer, 'inference:invoke', deployment('gpt'))).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    // Nothing is written per request; another action's denial still is, at once.
+    expect(await entries()).toHaveLength(0);
+    await expect(
+      access.require(viewer, 'registry:model:create', modelResource('bert', 'nlp')),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await entries()).toHaveLength(1);
+    await tally.flush();
+    expect((await entries()).slice(1)).toMatchObject([
+      {
+        action: 'inference:invoke',
+        outcome: 'denied',
+        principal: viewer.principal.id,
+        credential: { kind: 'token', tokenId: 'viewer01' },
+        resource: 'deployment:production/bert',
+        team: 'nlp',
+        requestId: 'req-1',
+        details: {
+          policies: expect.any(String),
+          count: 25,
+          firstAt: '2026-03-01T00:00:01.000Z',
+          lastAt: '2026-03-01T00:00:25.000Z',
+        },
+      },
+      { resource: 'deployment:production/gpt', details: { count: 1 } },
+    ]);
+    await tally.flush();
+    expect(await entries()).toHaveLength(3);
   });
 
   it('recordAlone writes an event that changes nothing else on a transaction of its own', async () => {

@@ -18,6 +18,7 @@ export {
   createAuditQueryService,
 } from './audit-query.service.js';
 export { type AuditRecorder, createAuditRecorder } from './audit-recorder.js';
+export { type AuditTally, type AuditTallyDeps, createAuditTally, type TallyNote } from './audit-tally.js';
 export { checkpointText, parseCheckpointText } from './checkpoint-note.js';
 export { entryHash, genesisHash } from './entry-hash.js';
 export {

@@ -40,5 +40,11 @@ describe('cachedAuthenticator', () => {
     );
     for (const c of ['a', 'b', 'c', 'a']) await auth(`Bearer ${c}`);
     expect(calls).toBe(4);
+    // A long credential (a JWT) is keyed by its hash: one that differs in its last character is another.
+    const jwt = `Bearer ${'x'.repeat(600)}`;
+    await auth(jwt);
+    await auth(jwt);
+    await auth(`${jwt.slice(0, -1)}y`);
+    expect(calls).toBe(6);
   });
 });

@@ -3,10 +3,14 @@ import type { AuthResult } from '../identity/index.js';
 
 type Authenticate = (authorization: string | undefined) => Promise<AuthResult>;
 
+/** Credentials up to this length are their own key; longer ones (JWTs) are keyed by their hash. */
+const maxPlainKey = 256;
+
 /**
- * Remembers successful authentications for `ttlMs` (at most one second), keyed by a hash of the
- * credential, so the inference hot path reads no database per request; a revoked token stops working
- * within `ttlMs`. Failures are never remembered (each one goes through the real check and its limits).
+ * Remembers successful authentications for `ttlMs` (at most one second), keyed by the credential (an API
+ * token as sent; a longer one, a JWT, by its hash, so the map's memory stays bounded), so the inference
+ * hot path reads no database and hashes nothing per request; a revoked token stops working within
+ * `ttlMs`. Failures are never remembered (each one goes through the real check and its limits).
  */
 export function cachedAuthenticator(
   authenticate: Authenticate,
@@ -18,7 +22,10 @@ export function cachedAuthenticator(
   const entries = new Map<string, { result: AuthResult; until: number }>();
   return async (authorization) => {
     if (authorization === undefined || ttlMs <= 0) return authenticate(authorization);
-    const key = createHash('sha256').update(authorization).digest('base64');
+    const key =
+      authorization.length <= maxPlainKey
+        ? authorization
+        : `#${createHash('sha256').update(authorization).digest('base64')}`;
     const at = now();
     const hit = entries.get(key);
     if (hit && hit.until > at) return hit.result;

@@ -75,8 +75,14 @@ export function createExtractionGuard(deps: {
   const now = deps.now ?? Date.now;
   const byModel = new Map<string, Watched>();
 
+  // A policy section is replaced, never changed, when its revision moves: its key is worked out once.
+  const keys = new WeakMap<GuardPolicy['extraction'], string>();
   function watchedFor(model: string, section: GuardPolicy['extraction']): Watched {
-    const key = JSON.stringify([section.config, section.profile]);
+    let key = keys.get(section);
+    if (key === undefined) {
+      key = JSON.stringify([section.config, section.profile]);
+      keys.set(section, key);
+    }
     const held = byModel.get(model);
     if (held?.key === key) return held;
     // New settings: the old watch's state was measured against the old profile, so it starts over.

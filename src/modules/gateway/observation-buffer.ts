@@ -34,7 +34,11 @@ export interface ObservationBufferOptions {
   metrics?: Pick<GatewayMetrics, 'observationsDropped' | 'observationBytes'>;
 }
 
-const entryOverhead = 96;
+// What the heap really holds beyond the numbers, measured on Node 20 (an iris observation: 1,242 bytes of
+// heap for 36 bytes of data): the entry and its two lists, and per tensor its object, its shape array and
+// a typed array with its ArrayBuffer. Counting only the data let a "4 MiB" ring hold over 20 MiB.
+const entryOverhead = 200;
+const tensorOverhead = 336;
 const stringOverhead = 16;
 
 function sizeOf(data: ObservedTensor['data']): number {
@@ -62,15 +66,23 @@ function fromOutput(tensor: ResponseTensor): ObservedTensor {
   const shape = [...tensor.shape];
   if (datatype === 'BYTES') return { name, datatype, shape, data: data.map(String) };
   if (datatype === 'BOOL') return { name, datatype, shape, data: Uint8Array.from(data, (v) => (v ? 1 : 0)) };
-  const numbers = data.map((v) => (typeof v === 'number' ? v : Number(v)));
-  return {
-    name,
-    datatype,
-    shape,
-    data:
-      datatype === 'FP32' || datatype === 'FP16' ? Float32Array.from(numbers) : Float64Array.from(numbers),
-  };
+  // Filled in place: no intermediate array of boxed numbers per observation.
+  const numbers =
+    datatype === 'FP32' || datatype === 'FP16'
+      ? new Float32Array(data.length)
+      : new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    numbers[i] = typeof v === 'number' ? v : Number(v);
+  }
+  return { name, datatype, shape, data: numbers };
 }
+
+const bytesOf = (tensors: ObservedTensor[]) => {
+  let n = 0;
+  for (const t of tensors) n += tensorOverhead + 8 * t.shape.length + sizeOf(t.data);
+  return n;
+};
 
 /** A first-in, first-out queue of observations with a running byte count. */
 class Ring {
@@ -131,11 +143,8 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
     metrics?.observationsDropped(model, count);
   };
 
-  function add(observation: Omit<Observation, 'bytes'>): void {
-    const bytes =
-      entryOverhead +
-      [...observation.inputs, ...observation.outputs].reduce((n, t) => n + 32 + sizeOf(t.data), 0);
-    const { model } = observation;
+  function add(observation: Observation): void {
+    const { model, bytes } = observation;
     if (bytes > options.maxBytes) {
       drop(model, 1);
       return;
@@ -162,7 +171,7 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
       evicted++;
     }
     drop(model, evicted);
-    ring.push({ ...observation, bytes });
+    ring.push(observation);
     total += bytes;
     metrics?.observationBytes(total);
   }
@@ -175,13 +184,17 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
       outputs: ResponseTensor[],
     ) {
       if (options.maxBytes <= 0) return;
+      const inputs: ObservedTensor[] = [];
+      for (const name in request.inputs) inputs.push(fromInput(name, request.inputs[name] as Tensor));
+      const observed = outputs.map(fromOutput);
       add({
         at: now(),
         model: call.model,
         version: call.version,
         digest: call.digest,
-        inputs: Object.entries(request.inputs).map(([name, t]) => fromInput(name, t)),
-        outputs: outputs.map(fromOutput),
+        inputs,
+        outputs: observed,
+        bytes: entryOverhead + bytesOf(inputs) + bytesOf(observed),
       });
     },
     /**

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../audit/index.js';
+import { type AuditEvent, createAuditTally } from '../audit/index.js';
 import type { AuthFailureReason } from './auth-result.js';
 
 /** Why a request was refused before it reached a route: a failed authentication or a blocked address. */
@@ -10,80 +10,48 @@ export interface AuthFailureLogDeps {
   /** Counts every refusal as it happens (the metrics counter). */
   count(reason: AuthRefusal): void;
   now(): Date;
-  /** Addresses tracked within one interval; past it, refusals of new addresses share one entry per reason. */
+  /** Address and reason pairs tracked within one interval; past it, new ones share one entry per reason. */
   maxAddresses?: number;
-}
-
-interface Tally {
-  clientAddress: string | null;
-  reason: AuthRefusal;
-  count: number;
-  firstAt: string;
-  lastAt: string;
-  firstRequestId: string;
 }
 
 export type AuthFailureLog = ReturnType<typeof createAuthFailureLog>;
 
-const OTHER = '\u0000other';
+const refusal = (clientAddress: string | null, reason: AuthRefusal, requestId: string): AuditEvent => ({
+  action: 'identity:token:authenticate',
+  outcome: reason === 'rate_limited' ? 'denied' : 'failed',
+  principal: null,
+  resource: null,
+  // The first request of the interval, so a log line can be matched to the entry.
+  requestId,
+  clientAddress,
+  details: { reason },
+});
 
 /**
- * Records refused authentications as aggregated audit entries: one per client address and reason per
- * interval, with a count, so a flood of bad requests costs a handful of rows instead of one each. Memory
- * is bounded by `maxAddresses`. The caller flushes on its interval and on shutdown.
+ * Records refused authentications as aggregated audit entries (audit's tally): one per client address and
+ * reason per interval, with a count, so a flood of bad requests costs a handful of rows instead of one
+ * each. Memory is bounded by `maxAddresses`. The caller flushes on its interval and on shutdown.
  */
 export function createAuthFailureLog(deps: AuthFailureLogDeps) {
-  const maxAddresses = deps.maxAddresses ?? 1_000;
-  let tallies = new Map<string, Tally>();
-  let addresses = new Set<string>();
-  let flushing: Promise<void> = Promise.resolve();
-
+  const tally = createAuditTally({
+    record: deps.record,
+    now: deps.now,
+    ...(deps.maxAddresses === undefined ? {} : { maxKeys: deps.maxAddresses }),
+  });
   return {
     /** Notes one refusal; written at the next flush. */
     note(input: { clientAddress: string; reason: AuthRefusal; requestId: string }): void {
       deps.count(input.reason);
-      const overflow = !addresses.has(input.clientAddress) && addresses.size >= maxAddresses;
-      if (!overflow) addresses.add(input.clientAddress);
-      const address = overflow ? OTHER : input.clientAddress;
-      const key = `${address}\u0000${input.reason}`;
-      const at = deps.now().toISOString();
-      const tally = tallies.get(key);
-      if (tally) {
-        tally.count++;
-        tally.lastAt = at;
-      } else
-        tallies.set(key, {
-          clientAddress: overflow ? null : address,
-          reason: input.reason,
-          count: 1,
-          firstAt: at,
-          lastAt: at,
-          firstRequestId: input.requestId,
-        });
-    },
-
-    /** Writes one audit entry per tally and starts a new interval; flushes never overlap. */
-    flush(): Promise<void> {
-      const batch = [...tallies.values()];
-      tallies = new Map();
-      addresses = new Set();
-      flushing = flushing.then(async () => {
-        for (const t of batch)
-          await deps.record({
-            action: 'identity:token:authenticate',
-            outcome: t.reason === 'rate_limited' ? 'denied' : 'failed',
-            principal: null,
-            resource: null,
-            // The first request of the interval, so a log line can be matched to the entry.
-            requestId: t.firstRequestId,
-            clientAddress: t.clientAddress,
-            details: { reason: t.reason, count: t.count, firstAt: t.firstAt, lastAt: t.lastAt },
-          });
+      const { clientAddress, reason, requestId } = input;
+      tally.note({
+        key: `${clientAddress}\u0000${reason}`,
+        event: () => refusal(clientAddress, reason, requestId),
+        overflow: { key: `\u0000other\u0000${reason}`, event: () => refusal(null, reason, requestId) },
       });
-      return flushing;
     },
-
+    /** Writes one audit entry per address and reason and starts a new interval; flushes never overlap. */
+    flush: tally.flush,
     /** Refusals noted and not yet written. */
-    pending: (): number => [...tallies.values()].reduce((n, t) => n + t.count, 0),
+    pending: tally.pending,
   };
 }

@@ -1,5 +1,5 @@
 import { auditActor, type CallContext } from '../../platform/call-context.js';
-import type { AuditEvent, AuditLog, AuditUnitOfWork } from '../audit/index.js';
+import type { AuditEvent, AuditLog, AuditTally, AuditUnitOfWork } from '../audit/index.js';
 import type { PolicyAction } from './actions.js';
 import type { Authorizer } from './authorizer.js';
 import { forbidden } from './policy.errors.js';
@@ -24,6 +24,13 @@ export interface AccessGuardDeps {
   log: Pick<AuditLog, 'append'>;
   /** Opens the transaction a denial is recorded on: it changes nothing else, so it stands alone. */
   uow: AuditUnitOfWork;
+  /**
+   * Actions whose repeated denials are counted rather than written one by one (the inference path, which
+   * a valid token without the permission could call thousands of times a second): one entry per principal,
+   * action and resource per interval of the tally, with a count. Every other denial is written before the
+   * caller hears `forbidden`.
+   */
+  tallied?: { actions: readonly PolicyAction[]; tally: Pick<AuditTally, 'note'> };
 }
 
 /**
@@ -32,12 +39,24 @@ export interface AccessGuardDeps {
  */
 export function createAccessGuard(deps: AccessGuardDeps): AccessGuard {
   const { authorizer, log, uow } = deps;
+  const tallied = new Set<string>(deps.tallied?.actions ?? []);
+  const tally = deps.tallied?.tally;
   return {
     async require(context, action, resource) {
       const decision = authorizer.authorize(context.principal, action, resource);
       if (decision.allowed) return;
-      const event = denialEvent({ context, action, resource, decision });
-      await uow.run((stores) => log.append(stores.audit, event));
+      const denial = { context, action, resource, decision };
+      if (tally && tallied.has(action)) {
+        const what = `${action}\u0000${describeResource(resource)}`;
+        tally.note({
+          key: `${context.principal.id}\u0000${what}`,
+          event: () => denialEvent(denial),
+          // Past the tally's bound, every other principal's denials of this resource share one entry.
+          overflow: { key: `\u0000others\u0000${what}`, event: () => anonymousDenial(denial) },
+        });
+        throw forbidden();
+      }
+      await uow.run((stores) => log.append(stores.audit, denialEvent(denial)));
       throw forbidden();
     },
     allows: (context, action, resource) => authorizer.authorize(context.principal, action, resource).allowed,
@@ -56,6 +75,17 @@ export function denialEvent({ context, action, resource, decision }: AccessDenia
       policies: decision.policies.join(',') || '(no permit)',
       errors: decision.errors.join('; ') || null,
     },
+  };
+}
+
+/** A denial counted with other principals' (the tally's overflow): no actor, no address. */
+function anonymousDenial(denial: AccessDenial): AuditEvent {
+  return {
+    ...denialEvent(denial),
+    principal: null,
+    actorName: null,
+    credential: null,
+    clientAddress: null,
   };
 }
 
