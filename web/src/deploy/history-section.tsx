@@ -55,8 +55,9 @@ export function HistorySection({ env, model }: { env: string; model: string }) {
                   <td>{d.reason ?? <span className="muted">—</span>}</td>
                   <td>
                     {d.request ? (
-                      <Link to={`/deploy-requests/${d.request}`} aria-label={`Request ${d.request}`}>
-                        <code>…{d.request.slice(-8)}</code>
+                      <Link to={`/deploy-requests/${d.request}`} title={d.request}>
+                        <span className="visually-hidden">Request </span>
+                        <code>{d.request.slice(-8)}</code>
                       </Link>
                     ) : (
                       <span className="muted">—</span>

@@ -88,8 +88,9 @@ export function RequestsSection({ env, model }: { env: string; model?: string })
               {requests.data.items.map((r) => (
                 <tr key={r.id}>
                   <td>
-                    <Link to={`/deploy-requests/${r.id}`} aria-label={`Request ${r.id}`}>
-                      <code>…{r.id.slice(-8)}</code>
+                    <Link to={`/deploy-requests/${r.id}`} title={r.id}>
+                      <span className="visually-hidden">Request </span>
+                      <code>{r.id.slice(-8)}</code>
                     </Link>
                   </td>
                   {!model && (
