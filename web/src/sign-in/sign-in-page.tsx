@@ -4,11 +4,27 @@ import { useSearchParams } from 'react-router';
 import { ProblemView } from '../app/problem-view';
 import { useSession } from '../app/session';
 
+/** The server's `/sign-in?error=` codes (docs/errors.md, "Console sign-in refusals"), in words. */
 const oidcErrors: Record<string, string> = {
-  access_denied: 'The identity provider did not let you sign in.',
-  expired: 'The sign-in took too long. Try again.',
-  state_mismatch: 'The sign-in could not be matched to this browser. Try again.',
+  idp_error: 'The identity provider did not let you sign in.',
+  login_expired: 'The sign-in took too long. Try again.',
+  state_invalid: 'The sign-in could not be matched to one this server began. Try again.',
+  browser_mismatch: 'The sign-in could not be matched to this browser. Try again.',
+  login_replayed: 'This sign-in was already used. Try again.',
+  token_invalid: 'The identity provider’s answer could not be verified.',
+  teams_required: 'Your account at the identity provider names no team: ask an administrator.',
+  oidc_unavailable: 'The identity provider could not be reached. Try again later.',
+  oidc_disabled: 'Single sign-on is not configured on this server.',
+  rate_limited: 'Too many failed sign-ins from this address. Wait a minute and try again.',
+  busy: 'Too many sign-ins are in progress. Try again in a few minutes.',
+  server_error: 'The server failed while finishing the sign-in. Try again.',
 };
+
+/** In words; an unknown code (the query string is anyone's to write) is shown as text, as it is. */
+function oidcErrorText(code: string): string {
+  // Own keys only: `?error=__proto__` must not reach Object.prototype (an object is no React child).
+  return Object.hasOwn(oidcErrors, code) ? (oidcErrors[code] as string) : `Sign-in failed (${code}).`;
+}
 
 /** Two ways in: paste an API token, or sign in with the configured OpenID provider. */
 export function SignInPage() {
@@ -47,7 +63,7 @@ export function SignInPage() {
       <h1>Sign in to Warden</h1>
       {oidcError && (
         <div role="alert" className="problem">
-          <p>{oidcErrors[oidcError] ?? `Sign-in failed (${oidcError}).`}</p>
+          <p>{oidcErrorText(oidcError)}</p>
         </div>
       )}
       {oidc.data?.enabled && (
