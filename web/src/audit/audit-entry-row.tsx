@@ -60,7 +60,9 @@ export function AuditEntryRow(props: { entry: AuditEntry; open: boolean; onToggl
               {Object.entries(e.details ?? {}).map(([key, value]) => (
                 <Fragment key={key}>
                   <dt>{key}</dt>
-                  <dd className="mono">{value === null ? 'null' : String(value)}</dd>
+                  <dd className="mono">
+                    {typeof value === 'object' ? JSON.stringify(value) : String(value)}
+                  </dd>
                 </Fragment>
               ))}
               <dt>Hash</dt>

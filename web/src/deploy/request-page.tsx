@@ -41,7 +41,12 @@ export function RequestPage() {
         <dt>State</dt>
         <dd>
           <RequestStateBadge state={r.state} />
-          {r.closedReason && <span className="muted"> ({r.closedReason})</span>}
+          {r.closedReason && (
+            <span className="muted">
+              {' '}
+              (<bdi>{r.closedReason}</bdi>)
+            </span>
+          )}
         </dd>
         <dt>Approvals</dt>
         <dd>

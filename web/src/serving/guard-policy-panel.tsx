@@ -36,9 +36,21 @@ export function GuardPolicyPanel({ env, model }: { env: string; model: string })
         })}
       </ul>
       <p className="muted">
-        {p.revision === 0
-          ? 'The defaults: no policy was ever set for this deployment.'
-          : `Revision ${p.revision}, set by ${p.setByName ?? p.setBy ?? 'unknown'} ${formatTime(p.setAt)}${p.reason ? ` — ${p.reason}` : ''}.`}
+        {p.revision === 0 ? (
+          'The defaults: no policy was ever set for this deployment.'
+        ) : (
+          <>
+            Revision {p.revision}, set by <bdi>{p.setByName ?? p.setBy ?? 'unknown'}</bdi>{' '}
+            {formatTime(p.setAt)}
+            {p.reason && (
+              <>
+                {' — '}
+                <bdi>{p.reason}</bdi>
+              </>
+            )}
+            .
+          </>
+        )}
       </p>
       <details>
         <summary>Policy in force</summary>
