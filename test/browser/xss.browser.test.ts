@@ -231,12 +231,17 @@ describe.skipIf(!hasChromium)('user-supplied text in the console', { timeout: 24
     expect(echoed.length).toBeGreaterThanOrEqual(4);
     for (const value of echoed) expect(shown, `audit details: ${value}`).toContain(value);
     await screenshot(page, 'xss-audit');
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await expectClean('audit at 768 px');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('shows the admin pages as text', async () => {
     await visit('/admin/webhooks', [], 'admin-webhooks');
     await visit('/admin/tokens', [], 'admin-tokens');
     await visit('/admin/signers', [], 'admin-signers');
+    await visit('/admin/environments', [], 'admin-environments');
+    await visit('/deployments', [], 'deployments');
   });
 
   it('shows a hostile sign-in error as text, and never follows a returnTo off this site', async () => {
