@@ -9,6 +9,13 @@ import { hasChromium, launchBrowser, newPerson, screenshot, seriousA11yViolation
 /** A JSON Web Token (an ID or access token) anywhere in a string: three base64url parts, the first `{"`. */
 const jwtPattern = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
 
+/**
+ * A subject (the account id) is the issuer's to choose, and is the user's name when the ID token carries no
+ * preferred_username (this provider puts it in userinfo alone, which Warden reads only for missing roles or
+ * teams): the header must show it as text, isolated.
+ */
+const hostileName = '<img src=x onerror="window.__pwned=1">\u202Enimda';
+
 /** Every action button the deployment pages can show; a viewer must see none. */
 const actionButtons =
   /^(Approve|Reject|Apply|Cancel request|Promote|Abort|Roll back|Request deployment|Check gates|Create token|Add signer|Add endpoint)$/;
@@ -31,6 +38,7 @@ describe.skipIf(!hasChromium)('console sign-in with OIDC in Chromium', { timeout
       users: {
         alice: { warden_roles: ['admin'], warden_teams: ['ml'], preferred_username: 'alice' },
         vic: { warden_roles: ['viewer'], warden_teams: ['ml'], preferred_username: 'vic' },
+        [hostileName]: { warden_roles: ['viewer'], warden_teams: ['ml'] },
       },
     });
     const secretFile = path.join(tempDir('warden-browser-oidc-'), 'client-secret');
@@ -179,6 +187,19 @@ describe.skipIf(!hasChromium)('console sign-in with OIDC in Chromium', { timeout
     await page.waitForURL(`${server.url}/sign-in?error=idp_error`);
     await page.getByRole('alert').getByText('The identity provider did not let you sign in.').waitFor();
     expect((await context.cookies(server.url)).some((c) => c.name === 'warden_session')).toBe(false);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a user name chosen at the issuer as text, its right-to-left override kept to itself', async () => {
+    const { page, context, problems } = await newPerson(browser);
+    await signInThroughProvider(page, '/approvals', hostileName);
+    const name = page.getByRole('banner').locator('.who > :first-child');
+    expect(
+      await name.evaluate((el) => [el.textContent, el.tagName, getComputedStyle(el).unicodeBidi]),
+    ).toEqual([hostileName, 'BDI', 'isolate']);
+    expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
     expect(problems).toEqual([]);
     await context.close();
   });

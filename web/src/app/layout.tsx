@@ -27,7 +27,7 @@ export function Layout({ modules }: { modules: ConsoleModule[] }) {
         </nav>
         {session && (
           <div className="who">
-            <span title={session.principal.id}>{session.principal.name}</span>
+            <bdi title={session.principal.id}>{session.principal.name}</bdi>
             <span className="muted"> ({session.principal.roles.join(', ') || 'no role'})</span>
             <button type="button" onClick={() => void signOut()}>
               Sign out

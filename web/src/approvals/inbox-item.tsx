@@ -27,7 +27,7 @@ export function InboxItem({ request: r }: { request: DeployRequest }) {
       <dl className="facts">
         <dt>Requested by</dt>
         <dd title={r.requestedBy}>
-          {r.requestedByName}, <time dateTime={r.createdAt}>{formatTime(r.createdAt)}</time>
+          <bdi>{r.requestedByName}</bdi>, <time dateTime={r.createdAt}>{formatTime(r.createdAt)}</time>
         </dd>
         <dt>Reason</dt>
         <dd>{r.reason ?? <span className="muted">none given</span>}</dd>

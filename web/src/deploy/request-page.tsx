@@ -63,7 +63,7 @@ export function RequestPage() {
         </dd>
         <dt>Requested by</dt>
         <dd title={r.requestedBy}>
-          {r.requestedByName}, <time dateTime={r.createdAt}>{formatTime(r.createdAt)}</time>
+          <bdi>{r.requestedByName}</bdi>, <time dateTime={r.createdAt}>{formatTime(r.createdAt)}</time>
         </dd>
         <dt>Reason</dt>
         <dd>{r.reason ?? <span className="muted">none given</span>}</dd>

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { Fragment, useId, useState } from 'react';
 import { Link } from 'react-router';
 import { formatTime } from '../app/format';
 import { Pager, useCursorPager } from '../app/pager';
@@ -114,12 +114,20 @@ export function RequestsSection({ env, model }: { env: string; model?: string })
                     {r.approvals.length > 0 && (
                       <span className="muted">
                         {' '}
-                        ({r.approvals.map((a) => `${a.approverName} ${a.decision}d`).join(', ')})
+                        (
+                        {r.approvals.map((a, i) => (
+                          <Fragment key={`${a.approver}-${a.at}`}>
+                            {i > 0 && ', '}
+                            <bdi>{a.approverName}</bdi> {a.decision === 'approve' ? 'approved' : 'rejected'}
+                          </Fragment>
+                        ))}
+                        )
                       </span>
                     )}
                   </td>
                   <td>
-                    {r.requestedByName}, <time dateTime={r.createdAt}>{formatTime(r.createdAt)}</time>
+                    <bdi>{r.requestedByName}</bdi>,{' '}
+                    <time dateTime={r.createdAt}>{formatTime(r.createdAt)}</time>
                     {r.reason && <div className="muted">{r.reason}</div>}
                   </td>
                 </tr>
