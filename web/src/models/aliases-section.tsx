@@ -44,20 +44,22 @@ export function AliasesSection({ model, canSet }: { model: ModelDetail; canSet: 
                     <time dateTime={a.updatedAt}>{formatTime(a.updatedAt)}</time> by{' '}
                     <ActorName id={a.updatedBy} name={a.updatedByName} />
                   </td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      aria-expanded={shown === a.name}
-                      onClick={() => setShown(shown === a.name ? null : a.name)}
-                    >
-                      {shown === a.name ? 'Hide history' : 'History'}
-                      <span className="visually-hidden"> of {a.name}</span>
-                    </button>
-                    {canSet && (
-                      <button type="button" onClick={() => setMoving(a.name)}>
-                        Move<span className="visually-hidden"> {a.name}</span>
+                  <td>
+                    <div className="actions">
+                      <button
+                        type="button"
+                        aria-expanded={shown === a.name}
+                        onClick={() => setShown(shown === a.name ? null : a.name)}
+                      >
+                        {shown === a.name ? 'Hide history' : 'History'}
+                        <span className="visually-hidden"> of {a.name}</span>
                       </button>
-                    )}
+                      {canSet && (
+                        <button type="button" onClick={() => setMoving(a.name)}>
+                          Move<span className="visually-hidden"> {a.name}</span>
+                        </button>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}
