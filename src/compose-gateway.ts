@@ -14,6 +14,7 @@ import {
   createRateLimitGuard,
   createRedactionGuard,
   createScreeningGuard,
+  createServingStats,
   type GatewayEvent,
   type GatewayMetrics,
   observationGuard,
@@ -39,7 +40,7 @@ export interface GatewayComposition {
 /**
  * The inference gateway as `warden serve` and `warden gateway` run it: its runtimes (ONNX in process,
  * upstream proxies), its guards in order, each deployment's guard policy, its rate limiter (memory or
- * Redis) and the observation buffer the monitoring module drains.
+ * Redis), the observation buffer the monitoring module drains and the per-minute serving statistics.
  */
 export async function composeGateway(deps: GatewayComposition) {
   const { config, logger, read, uow, registry, deploy } = deps;
@@ -92,6 +93,8 @@ export async function composeGateway(deps: GatewayComposition) {
     maxBytes: config.gateway.observations.maxBytes,
     metrics: deps.metrics,
   });
+  // Each answer's status, refusal reason and latency, per minute over the last hour (this process only).
+  const servingStats = createServingStats();
   const gateway = createGateway({
     enabled: gatewayEnabled,
     environment: config.gateway.environment,
@@ -108,6 +111,7 @@ export async function composeGateway(deps: GatewayComposition) {
     maxBodyBytes: config.gateway.maxBodyBytes,
     policies: guardPolicies,
     metrics: deps.metrics,
+    stats: servingStats,
     // Rate limits first (a refused request costs no other guard's work), then the extraction watch's
     // throttling, the input checks and the output ones. The observation guard stays last: it keeps what
     // the caller receives, after every other guard.
@@ -120,5 +124,5 @@ export async function composeGateway(deps: GatewayComposition) {
       observationGuard(observations),
     ],
   });
-  return { gateway, guardPolicyService, observations, closeRedis: () => closeRedis() };
+  return { gateway, guardPolicyService, observations, servingStats, closeRedis: () => closeRedis() };
 }

@@ -16,7 +16,9 @@ import { openDatabase } from './adapters/sql/db.js';
 import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import { createDnsHostResolver, createHttpWebhookSender } from './adapters/webhook/http-webhook-sender.js';
+import { composeConsole } from './compose-console.js';
 import { composeGateway } from './compose-gateway.js';
+import { composePermissions } from './compose-permissions.js';
 import { type Config, configInvalid } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
 import {
@@ -52,7 +54,7 @@ import {
   createWebhookService,
   describeWebhookEvent,
 } from './modules/webhooks/index.js';
-import { systemClock } from './platform/clock.js';
+import { type Clock, systemClock } from './platform/clock.js';
 import { prepareDatabase, startUp } from './start-up.js';
 
 /**
@@ -74,6 +76,8 @@ export interface ContainerOptions {
    * work, creates no key, and never starts the work that must run once (webhook delivery).
    */
   role?: 'server' | 'gateway';
+  /** What time it is for every service (default: the system clock); tests pass one they can move. */
+  clock?: Clock;
 }
 
 /**
@@ -86,6 +90,7 @@ export async function createContainer(
   options: ContainerOptions = {},
 ) {
   const role = options.role ?? 'server';
+  const clock = options.clock ?? systemClock;
   // Policies first: an invalid operator policy stops the start before anything is opened.
   const {
     engine: policyEngine,
@@ -138,7 +143,7 @@ export async function createContainer(
 
     const auditKey = await loadOrCreateAuditKey(config.dataDir, { allowCreate: role === 'server' });
     const auditLog = createAuditLog({
-      clock: systemClock,
+      clock,
       signer: auditKey,
       retiredVkeys: auditKey.retiredVkeys,
       origin: 'warden/audit',
@@ -158,31 +163,41 @@ export async function createContainer(
     const authFailureLog = createAuthFailureLog({
       record: (event) => recorder.record(event),
       count: metrics.countAuthFailure,
-      now: () => systemClock.now(),
+      now: () => clock.now(),
     });
 
     const authorizer = createAuthorizer({ engine: policyEngine });
     // One access contract for every module: the shared guard, the audit log, and the module's event mapper.
     const guard = createAccessGuard({ authorizer, log: auditLog, uow });
     const accessFor = <E>(describe: DescribeEvent<E>) =>
-      createAccess({ guard, log: auditLog, uow, describe, clock: systemClock });
+      createAccess({ guard, log: auditLog, uow, describe, clock });
     const identityAccess = accessFor(describeIdentityEvent);
     const audit = createAuditService({ queries: auditQuery, guard });
 
     const identity = createIdentityService<Stores>({
       uow,
       read,
-      clock: systemClock,
+      clock,
       logger,
       access: identityAccess,
     });
     const authenticate = createAuthenticator({ tokens: identity, jwt });
+    // Console sessions (cookie sign-in with a token or at the OIDC issuer).
+    const { consoleSessions, oidcSignIn } = composeConsole({
+      config,
+      logger,
+      uow,
+      read,
+      clock,
+      access: identityAccess,
+      tokens: identity,
+    });
 
     const registry = createRegistryService({
       uow,
       read,
       blobs,
-      clock: systemClock,
+      clock,
       logger,
       limits: config.limits,
       access: accessFor(describeRegistryEvent),
@@ -191,14 +206,14 @@ export async function createContainer(
     const attestations = createAttestationService({
       uow,
       read,
-      clock: systemClock,
+      clock,
       access: accessFor(describeAttestationEvent),
     });
 
     const deploy = createDeployService<Stores>({
       uow,
       read,
-      clock: systemClock,
+      clock,
       logger,
       access: accessFor(describeDeployEvent),
       gates: gateEngine,
@@ -214,6 +229,7 @@ export async function createContainer(
       gateway,
       guardPolicyService,
       observations,
+      servingStats,
       closeRedis: closeGatewayRedis,
     } = await composeGateway({
       config,
@@ -235,7 +251,7 @@ export async function createContainer(
       read,
       keys,
       resolver: createDnsHostResolver(),
-      clock: systemClock,
+      clock,
       access: accessFor(describeWebhookEvent),
       allowPrivateTargets: config.webhooks.allowPrivateTargets,
     });
@@ -244,7 +260,7 @@ export async function createContainer(
       read,
       keys,
       sender: createHttpWebhookSender({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
-      clock: systemClock,
+      clock,
       logger,
       timeoutSeconds: config.webhooks.timeoutSeconds,
       maxAttempts: config.webhooks.maxAttempts,
@@ -265,7 +281,7 @@ export async function createContainer(
             bootstrapAdmin: () =>
               ensureBootstrapAdmin({
                 uow,
-                clock: systemClock,
+                clock,
                 writeAdminToken: createAdminTokenFileWriter(config.dataDir),
                 // No caller at the first start: its changes are the system's.
                 recordEvent: (stores, event) => identityAccess.record(stores, null, event),
@@ -296,6 +312,8 @@ export async function createContainer(
       /** Delivers the outbox to webhook endpoints; started by `warden serve`, stopped by `close`. */
       webhookDispatcher,
       authenticate,
+      consoleSessions,
+      oidcSignIn,
       /** The inference path's authentication: successes remembered for one second (no database read per call). */
       gatewayAuthenticate: cachedAuthenticator(authenticate, { ttlMs: 1000 }),
       /** Started by buildApp once the app is ready, stopped by the app's close and by `close`. */
@@ -304,6 +322,10 @@ export async function createContainer(
       guardPolicies: guardPolicyService,
       /** Recent successful requests per deployment and digest, drained by the monitoring module. */
       observations,
+      /** Every inference answer, per minute over the last hour, fed by the transport (buildApp). */
+      servingStats,
+      /** "May I do this here?" for the console: decided by the modules owning each target, never recorded. */
+      permissions: composePermissions({ config, read, guard, gateway }),
       guard,
       recorder,
       audit,

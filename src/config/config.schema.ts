@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { slugPattern } from '../platform/slug.js';
+import { ConsoleSchema, consoleDefaults } from './console.schema.js';
+import type { ConsoleSettings } from './console-settings.js';
 import { defaultEnvironments, EnvironmentSchema, type EnvironmentSettings } from './environments.js';
 import { GatewaySchema, RedisSchema } from './gateway.schema.js';
 import type { UpstreamSettings } from './upstreams.js';
@@ -186,6 +188,7 @@ export const ConfigSchema = Type.Object(
     ),
     gateway: GatewaySchema,
     redis: RedisSchema,
+    console: ConsoleSchema,
     limits: Type.Object(
       {
         maxFileBytes: Size('Largest single file in a version.'),
@@ -211,8 +214,9 @@ export const ConfigSchema = Type.Object(
 export type ConfigInput = Static<typeof ConfigSchema>;
 
 /** The configuration in effect: every environment with all its settings, every upstream resolved. */
-export type Config = Omit<ConfigInput, 'environments' | 'gateway'> & {
+export type Config = Omit<ConfigInput, 'environments' | 'gateway' | 'console'> & {
   environments: Record<string, EnvironmentSettings>;
+  console: ConsoleSettings;
   gateway: Omit<ConfigInput['gateway'], 'upstreams'> & { upstreams: Record<string, UpstreamSettings> };
 };
 
@@ -248,6 +252,7 @@ export const configDefaults: ConfigInput = {
     observations: { maxBytes: 4 * MiB },
   },
   redis: { url: null, keyPrefix: 'warden' },
+  console: consoleDefaults,
   limits: {
     maxFileBytes: 64 * GiB,
     maxVersionBytes: 256 * GiB,
@@ -298,6 +303,13 @@ export const envKeys = {
   WARDEN_GATEWAY_UPSTREAMS: 'gateway.upstreams',
   WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: 'gateway.accessLog.sampleRate',
   WARDEN_GATEWAY_OBSERVATIONS_MAX_BYTES: 'gateway.observations.maxBytes',
+  WARDEN_CONSOLE_SESSION_IDLE_MINUTES: 'console.session.idleMinutes',
+  WARDEN_CONSOLE_SESSION_ABSOLUTE_HOURS: 'console.session.absoluteHours',
+  WARDEN_CONSOLE_OIDC_CLIENT_ID: 'console.oidc.clientId',
+  WARDEN_CONSOLE_OIDC_CLIENT_SECRET: 'console.oidc.clientSecret',
+  WARDEN_CONSOLE_OIDC_CLIENT_SECRET_FILE: 'console.oidc.clientSecretFile',
+  WARDEN_CONSOLE_OIDC_REDIRECT_URI: 'console.oidc.redirectUri',
+  WARDEN_CONSOLE_OIDC_SCOPES: 'console.oidc.scopes',
   WARDEN_MAX_FILE_BYTES: 'limits.maxFileBytes',
   WARDEN_MAX_VERSION_BYTES: 'limits.maxVersionBytes',
   WARDEN_MAX_FILES_PER_VERSION: 'limits.maxFilesPerVersion',
@@ -310,6 +322,7 @@ export const listKeys = new Set<string>([
   'trustProxy',
   'oidc.algorithms',
   'oidc.unscopedRoles',
+  'console.oidc.scopes',
 ]);
 
 /** Keys whose environment value is a boolean: `true`/`false`/`1`/`0`, nothing else. */
@@ -343,6 +356,8 @@ export const numericKeys = new Set<string>([
   'gateway.rateLimit.perAddress.burst',
   'gateway.accessLog.sampleRate',
   'gateway.observations.maxBytes',
+  'console.session.idleMinutes',
+  'console.session.absoluteHours',
   'limits.maxFileBytes',
   'limits.maxVersionBytes',
   'limits.maxFilesPerVersion',

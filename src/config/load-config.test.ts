@@ -147,6 +147,7 @@ describe('loadConfig', () => {
         observations: { maxBytes: 1 * MiB },
       },
       redis: { url: 'redis://:pw@cache:6379/2', keyPrefix: 'warden-eu' },
+      console: configDefaults.console,
     });
   });
 

@@ -16,6 +16,7 @@ import {
   listKeys,
   numericKeys,
 } from './config.schema.js';
+import { resolveConsole } from './console-settings.js';
 import { type EnvironmentSettings, environmentProblems, resolveEnvironment } from './environments.js';
 import { parseSize } from './parse-size.js';
 import { resolveUpstream, type UpstreamInput, UpstreamSchema, type UpstreamSettings } from './upstreams.js';
@@ -78,9 +79,19 @@ export function loadConfig(sources: ConfigSources = {}): Readonly<Config> {
   problems.push(...proxyProblems(merged.trustProxy, origin.get('trustProxy') ?? 'default'));
   const environments = resolveEnvironments(merged as ConfigInput, origin, problems);
   const upstreams = resolveUpstreams(merged as ConfigInput, { env, cwd }, origin, problems);
+  const consoleSettings = resolveConsole(
+    (merged as ConfigInput).console,
+    { hasOidcIssuer: merged.oidc !== null && merged.oidc !== undefined, cwd, origin },
+    problems,
+  );
   if (problems.length > 0) throw configInvalid(dedupe(problems));
   const input = merged as ConfigInput;
-  const config = { ...input, environments, gateway: { ...input.gateway, upstreams } } as Config;
+  const config = {
+    ...input,
+    environments,
+    gateway: { ...input.gateway, upstreams },
+    console: consoleSettings,
+  } as Config;
   config.dataDir = path.resolve(cwd, config.dataDir);
   config.policyFiles = config.policyFiles.map((file) => path.resolve(cwd, file));
   return deepFreeze(config);

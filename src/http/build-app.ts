@@ -6,17 +6,20 @@ import type { Config } from '../config/index.js';
 import type { AttestationService } from '../modules/attestations/index.js';
 import type { AuditRecorder, AuditService } from '../modules/audit/index.js';
 import type { DeployService } from '../modules/deploy/index.js';
-import type { Gateway, GatewayMetrics, GuardPolicyService } from '../modules/gateway/index.js';
+import type { Gateway, GatewayMetrics, GuardPolicyService, ServingStats } from '../modules/gateway/index.js';
 import type {
   Authenticate,
   AuthFailureLimiter,
   AuthFailureLog,
   CallContext,
+  ConsoleSessionService,
   IdentityService,
+  OidcSignIn,
 } from '../modules/identity/index.js';
 import {
   type AccessGuard,
   isPolicyAction,
+  type PermissionChecker,
   type PolicyAction,
   type ResourceRef,
 } from '../modules/policy/index.js';
@@ -25,6 +28,7 @@ import type { WebhookService } from '../modules/webhooks/index.js';
 import { newId } from '../platform/ids.js';
 import { type AuthFailure, registerAuthentication, requirePrincipal } from './plugins/authenticate.js';
 import { type ConsoleHandle, consoleAssetsPrefix, registerConsole } from './plugins/console.js';
+import { registerConsoleCookies } from './plugins/console-cookies.js';
 import { maxParamBytes, registerErrorHandler } from './plugins/error-handler.js';
 import { observeInference } from './plugins/inference-observer.js';
 import { docsPrefix, registerOpenApi } from './plugins/openapi.js';
@@ -45,8 +49,11 @@ import { inferenceRoutes } from './routes/inference.routes.js';
 import { inferenceV1Routes } from './routes/inference-v1.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
+import { oidcSignInRoutes } from './routes/oidc-sign-in.routes.js';
 import { openAiRoutes } from './routes/openai.routes.js';
+import { permissionRoutes } from './routes/permissions.routes.js';
 import { servingRoutes } from './routes/serving.routes.js';
+import { sessionRoutes } from './routes/session.routes.js';
 import { signatureRoutes } from './routes/signatures.routes.js';
 import { tokenRoutes } from './routes/tokens.routes.js';
 import { versionRoutes } from './routes/versions.routes.js';
@@ -66,6 +73,10 @@ export interface AppDeps {
   identity: Pick<IdentityService, 'issueToken' | 'listTokens' | 'revokeToken'>;
   webhooks: WebhookService;
   authenticate: Authenticate;
+  /** Console sessions (cookie authentication on the control plane's routes), swept on a timer. */
+  consoleSessions: Pick<ConsoleSessionService, 'signInWithToken' | 'authenticate' | 'signOut' | 'sweep'>;
+  /** Signing in to the console at the OIDC issuer; null when `console.oidc` is not configured. */
+  oidcSignIn: Pick<OidcSignIn, 'begin' | 'finish'> | null;
   /** Per-deployment guard policies (and the gateway's extraction alerts). */
   guardPolicies: GuardPolicyService;
   /** The inference gateway, started once the app is ready and stopped when it closes. */
@@ -73,6 +84,8 @@ export interface AppDeps {
   /** The inference path's authentication: `authenticate` with successes cached for at most a second. */
   gatewayAuthenticate: Authenticate;
   guard: AccessGuard;
+  /** POST /api/v1/permissions: decisions for the console, never recorded. */
+  permissions: Pick<PermissionChecker, 'check'>;
   recorder: AuditRecorder;
   /** The audit log as callers read it: each read authorized inside the service. */
   audit: AuditService;
@@ -81,6 +94,8 @@ export interface AppDeps {
   /** Refused authentications, aggregated; flushed every `authFailures.auditIntervalSeconds` and on close. */
   authFailureLog: Pick<AuthFailureLog, 'note' | 'flush'>;
   metrics: MetricsRouteOptions['metrics'] & { gateway: GatewayMetrics };
+  /** The gateway's per-minute rollup, fed with every inference answer beside the metrics. */
+  servingStats: Pick<ServingStats, 'record'>;
   /**
    * `server` (default): every route. `gateway` (`warden gateway`): the data plane alone — the inference
    * routes, /health and /metrics — without the control plane's /api/v1 and its docs.
@@ -145,10 +160,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Every refusal is on the record, with the reason the caller is never told: one entry per address and
   // reason per interval, with a count, so a flood cannot grow the audit table one row per request.
   const onFailure = (failure: AuthFailure) => deps.authFailureLog.note(failure);
+  const controlPlane = (deps.role ?? 'server') === 'server';
+  await registerConsoleCookies(app);
   registerAuthentication(app, {
     authenticate: deps.authenticate,
     limiter: deps.authFailureLimiter,
     onFailure,
+    // Console sessions are the control plane's: the data plane (and the inference routes, which
+    // authenticate in their own scope) take bearer credentials only.
+    ...(controlPlane ? { sessions: deps.consoleSessions } : {}),
     publicPrefixes: [docsPrefix, consoleAssetsPrefix],
   });
   const flushFailures = () =>
@@ -176,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Before any inference route is registered, so every one of them (/v2, /v1, /openai) is counted.
   observeInference(app, {
     metrics: deps.metrics.gateway,
+    servingStats: deps.servingStats,
     serves: (model) => deps.gateway.serves(model),
     accessLog: {
       logger: deps.logger.child({ log: 'access' }),
@@ -183,7 +204,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  const controlPlane = (deps.role ?? 'server') === 'server';
   if (controlPlane) {
     await registerOpenApi(app, deps.version);
     // The web console (dist/web) at /, on the API's origin: its pages are public, its data is the API's.
@@ -210,6 +230,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await api.register(servingRoutes, { gateway: deps.gateway, contextOf });
         await api.register(webhookRoutes, { webhooks: deps.webhooks, contextOf });
         await api.register(guardRoutes, { guardPolicies: deps.guardPolicies, contextOf });
+        const gate = { limiter: deps.authFailureLimiter, onFailure };
+        await api.register(sessionRoutes, { sessions: deps.consoleSessions, gate });
+        await api.register(oidcSignInRoutes, { signIn: deps.oidcSignIn, gate });
+        await api.register(permissionRoutes, { permissions: deps.permissions, contextOf });
       },
       { prefix: '/api/v1' },
     );
@@ -238,8 +262,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onReady', async () => {
     deps.gateway.start();
   });
+  if (controlPlane) sweepConsoleSessions(app, deps.consoleSessions);
   app.addHook('onClose', async () => {
     await deps.gateway.stop();
   });
   return app;
+}
+
+/** Ended, expired and idle console sessions and stale sign-ins go at start and every ten minutes, in bounded batches. */
+function sweepConsoleSessions(app: FastifyInstance, sessions: Pick<ConsoleSessionService, 'sweep'>): void {
+  const sweep = () =>
+    sessions.sweep().catch((err: unknown) => app.log.warn({ err }, 'could not sweep console sessions'));
+  const timer = setInterval(sweep, 10 * 60_000);
+  timer.unref();
+  app.addHook('onReady', async () => {
+    await sweep();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
 }

@@ -4,11 +4,13 @@ export type Role = (typeof roles)[number];
 
 /**
  * The credential a request proved itself with, as the audit log records it: an API token (its id, never
- * its secret) or an OIDC JWT (issuer, subject and `jti` when the token has one).
+ * its secret) or an OIDC JWT (issuer, subject and `jti` when the token has one). A request on a console
+ * session carries the session's id beside the credential the session was started with (the token, or the
+ * OIDC subject of the sign-in).
  */
 export type Credential =
-  | { kind: 'token'; tokenId: string }
-  | { kind: 'oidc'; issuer: string; subject: string; jti: string | null };
+  | { kind: 'token'; tokenId: string; sessionId?: string }
+  | { kind: 'oidc'; issuer: string; subject: string; jti: string | null; sessionId?: string };
 
 /**
  * Who is calling, once authenticated: a user (from OIDC) or a service account (API tokens, CI).

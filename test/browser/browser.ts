@@ -32,7 +32,8 @@ export async function newPerson(browser: Browser, viewport = { width: 1280, heig
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
     const text = msg.text();
-    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(text)) problems.push(`CSP: ${text}`);
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(text))
+      problems.push(`CSP: ${text}`);
   });
   return { context, page, problems };
 }
@@ -48,10 +49,16 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
   // Injected through Playwright's isolated evaluation, not a <script> tag, so the page's CSP stays strict.
   await page.evaluate(axeSource);
-  const results = (await page.evaluate(
-    'axe.run(document, { resultTypes: ["violations"] })',
-  )) as { violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] };
+  const results = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
+    violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
+  };
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .slice(0, 3)
+          .map((n) => JSON.stringify(n.target))
+          .join(', ')}`,
+    );
 }

@@ -19,6 +19,7 @@ const allMigrations = [
   '0010-attestations',
   '0011-webhooks',
   '0012-guard-policies',
+  '0013-console-sessions',
 ];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);

@@ -48,7 +48,11 @@ export default async function setup(): Promise<void> {
       ['tsc', '-p', 'tsconfig.build.json'],
       ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
     ]) {
-      await promisify(execFile)('npx', args, { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 });
+      await promisify(execFile)('npx', args, {
+        cwd: repoRoot,
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: 300_000,
+      });
     }
   } catch (err) {
     const { stdout, stderr } = err as { stdout?: string; stderr?: string };

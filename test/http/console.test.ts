@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleCsp } from '../../src/http/plugins/console.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
@@ -16,6 +17,7 @@ describe('the web console at /', () => {
     mkdirSync(path.join(dir, 'assets'));
     writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Warden</title><div id="root"></div>');
     writeFileSync(path.join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
+    writeFileSync(path.join(dir, 'assets', 'index-abc123.js.br'), brotliCompressSync('console.log(1)'));
     writeFileSync(path.join(dir, 'secret.txt'), 'not an asset');
     t = await createTestApp({ consoleDir: dir });
   });
@@ -73,7 +75,18 @@ describe('the web console at /', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toContain('immutable');
     expect(res.body).toBe('console.log(1)');
-    for (const url of ['/assets/../secret.txt', '/assets/%2e%2e/secret.txt', '/assets/..%2fsecret.txt', '/secret.txt']) {
+    const br = await t.rawApp.inject({
+      url: '/assets/index-abc123.js',
+      headers: { 'accept-encoding': 'gzip, br' },
+    });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe('console.log(1)');
+    for (const url of [
+      '/assets/../secret.txt',
+      '/assets/%2e%2e/secret.txt',
+      '/assets/..%2fsecret.txt',
+      '/secret.txt',
+    ]) {
       const bad = await t.rawApp.inject({ url });
       expect(bad.statusCode, url).toBeGreaterThanOrEqual(400);
       expect(bad.body, url).not.toContain('not an asset');

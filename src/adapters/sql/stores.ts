@@ -2,7 +2,7 @@ import type { AttestationStore } from '../../modules/attestations/index.js';
 import type { AuditStore } from '../../modules/audit/index.js';
 import type { DeployStore } from '../../modules/deploy/index.js';
 import type { GuardPolicyStore } from '../../modules/gateway/index.js';
-import type { IdentityStore } from '../../modules/identity/index.js';
+import type { ConsoleSessionStore, IdentityStore } from '../../modules/identity/index.js';
 import type { OutboxStore } from '../../modules/outbox/index.js';
 import type { RegistryStore } from '../../modules/registry/registry.ports.js';
 import type { SignatureStore } from '../../modules/signing/signature.types.js';
@@ -17,6 +17,7 @@ import type { UnitOfWork as UnitOfWorkOf } from '../../platform/unit-of-work.js'
 export interface Stores {
   registry: RegistryStore;
   identity: IdentityStore;
+  consoleSessions: ConsoleSessionStore;
   audit: AuditStore;
   signatures: SignatureStore;
   deploy: DeployStore;

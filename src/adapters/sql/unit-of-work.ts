@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { createAttestationSqlStore } from './attestation.sql-store.js';
 import { createAuditSqlStore } from './audit.sql-store.js';
+import { createConsoleSessionSqlStore } from './console-session.sql-store.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
 import { createDeploySqlStore } from './deploy.sql-store.js';
@@ -21,6 +22,7 @@ export function createSqlStores(
   return {
     registry: createRegistrySqlStore(db, capabilities),
     identity: createIdentitySqlStore(db),
+    consoleSessions: createConsoleSessionSqlStore(db),
     audit: createAuditSqlStore(db, capabilities),
     signatures: createSignatureSqlStore(db),
     deploy: createDeploySqlStore(db, capabilities),

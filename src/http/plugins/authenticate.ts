@@ -1,17 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   authRateLimited,
+  csrfFailed,
   oidcTeamsRequired,
   unauthenticated,
 } from '../../modules/identity/identity.errors.js';
 import {
   type AuthFailureLimiter,
+  type AuthFailureReason,
   type AuthRefusal,
   type AuthResult,
   clientAddressKey,
   type Principal,
+  type SessionAuthResult,
+  type SessionView,
 } from '../../modules/identity/index.js';
 import type { AppError } from '../../platform/errors.js';
+import { clearedSessionCookieHeader, readSessionCookie } from './console-cookies.js';
+import { csrfPasses } from './csrf.js';
 import { sendProblem } from './error-handler.js';
 
 declare module 'fastify' {
@@ -22,6 +28,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is calling; set by the authentication hook on every non-public route. */
     principal?: Principal;
+    /** The console session the request came on, when it authenticated by its session cookie. */
+    consoleSession?: SessionView;
   }
 }
 
@@ -37,6 +45,11 @@ export interface AuthenticationOptions {
   limiter: AuthFailureLimiter;
   /** Notes a refused request (aggregated into the audit log later, counted in the metrics now). */
   onFailure(info: AuthFailure): void;
+  /**
+   * Console sessions (the control plane's routes only): a request with no Authorization header may
+   * authenticate by its session cookie; one with the header is never looked at for a cookie.
+   */
+  sessions?: { authenticate(cookie: string): Promise<SessionAuthResult> };
   /** Route URL prefixes a third-party plugin serves without an action (the API docs), left public. */
   publicPrefixes?: string[];
 }
@@ -53,6 +66,7 @@ export interface AuthenticationOptions {
 export function registerAuthentication(app: FastifyInstance, options: AuthenticationOptions): void {
   const publicPrefixes = options.publicPrefixes ?? [];
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('consoleSession', undefined);
   app.addHook('onRequest', async (request, reply) => {
     // The route's pattern, not the raw URL: "/docs/../api/v1/…" cannot pass for a docs page.
     const route = request.routeOptions.url;
@@ -75,42 +89,94 @@ export interface CredentialRefusal {
   headers: Record<string, string>;
 }
 
+/** The limits and the record every authentication attempt goes through (bearer, session, sign-in). */
+export type AuthFailureGate = Pick<AuthenticationOptions, 'limiter' | 'onFailure'>;
+
 /**
  * Authenticates one request (setting `request.principal`), or says how to refuse it. An address that
  * fails too often is refused (429) for every request until its block ends, valid credentials included;
- * a refusal is noted for the aggregated audit entry, not written one by one.
+ * a refusal is noted for the aggregated audit entry, not written one by one. With `sessions`, a request
+ * without an Authorization header that carries the session cookie is authenticated by its session, and
+ * one that changes something must then pass the CSRF check (403 `csrf_failed`, not a failed
+ * authentication).
  */
 export async function checkCredentials(
   request: FastifyRequest,
   options: Omit<AuthenticationOptions, 'publicPrefixes'>,
 ): Promise<CredentialRefusal | null> {
+  const { sessions } = options;
+  const cookie =
+    sessions && request.headers.authorization === undefined ? readSessionCookie(request) : undefined;
+  if (sessions && cookie !== undefined) {
+    const outcome = await attemptAuthentication(request, options, () => sessions.authenticate(cookie));
+    if (!outcome.ok)
+      return outcome.failed ? withSessionCookieCleared(request, outcome.refusal) : outcome.refusal;
+    request.principal = outcome.result.session.principal;
+    request.consoleSession = outcome.result.session;
+    return csrfPasses(request, outcome.result.session) ? null : csrfRefusal();
+  }
+  const outcome = await attemptAuthentication(request, options, () =>
+    options.authenticate(request.headers.authorization),
+  );
+  if (!outcome.ok) return outcome.refusal;
+  request.principal = outcome.result.principal;
+  return null;
+}
+
+/**
+ * One authentication attempt under the failure limit: refused (429) while the address is blocked; a
+ * failure is noted with its precise reason and counted, and answers the one generic 401 (429 once it
+ * reaches the limit). `failed` says the attempt itself failed (not refused for an earlier block).
+ */
+export async function attemptAuthentication<
+  R extends { ok: true } | { ok: false; reason: AuthFailureReason },
+>(
+  request: FastifyRequest,
+  gate: AuthFailureGate,
+  attempt: () => Promise<R>,
+): Promise<
+  { ok: true; result: Extract<R, { ok: true }> } | { ok: false; refusal: CredentialRefusal; failed: boolean }
+> {
   const client = clientAddressKey(request.ip);
   const refuse = (reason: AuthRefusal) => {
     try {
-      options.onFailure({ reason, requestId: String(request.id), clientAddress: client });
+      gate.onFailure({ reason, requestId: String(request.id), clientAddress: client });
     } catch (err) {
       // The refusal still goes out: losing its record must not let the request through.
       request.log.error({ err }, 'could not note a refused authentication');
     }
   };
 
-  const blockedMs = await options.limiter.blockedFor(client);
+  const blockedMs = await gate.limiter.blockedFor(client);
   if (blockedMs > 0) {
     refuse('rate_limited');
-    return tooMany(blockedMs);
+    return { ok: false, refusal: tooMany(blockedMs), failed: false };
   }
-  const result = await options.authenticate(request.headers.authorization);
-  if (result.ok) {
-    request.principal = result.principal;
-    return null;
-  }
-  refuse(result.reason);
-  const nowBlockedMs = await options.limiter.fail(client);
-  if (nowBlockedMs > 0) return tooMany(nowBlockedMs);
-  return {
-    error: result.reason === 'jwt_teams_required' ? oidcTeamsRequired() : unauthenticated(),
-    headers: { 'www-authenticate': 'Bearer realm="warden"', 'cache-control': 'no-store' },
-  };
+  const result = await attempt();
+  if (result.ok) return { ok: true, result: result as Extract<R, { ok: true }> };
+  const reason = (result as { reason: AuthFailureReason }).reason;
+  refuse(reason);
+  const nowBlockedMs = await gate.limiter.fail(client);
+  const refusal: CredentialRefusal =
+    nowBlockedMs > 0
+      ? tooMany(nowBlockedMs)
+      : {
+          error: reason === 'jwt_teams_required' ? oidcTeamsRequired() : unauthenticated(),
+          headers: { 'www-authenticate': 'Bearer realm="warden"', 'cache-control': 'no-store' },
+        };
+  return { ok: false, refusal, failed: true };
+}
+
+/** A refused session cookie is cleared, so the browser stops sending it (and counting against the limit). */
+export function withSessionCookieCleared(
+  request: FastifyRequest,
+  refusal: CredentialRefusal,
+): CredentialRefusal {
+  return { ...refusal, headers: { ...refusal.headers, 'set-cookie': clearedSessionCookieHeader(request) } };
+}
+
+function csrfRefusal(): CredentialRefusal {
+  return { error: csrfFailed(), headers: { 'cache-control': 'no-store' } };
 }
 
 function tooMany(blockedMs: number): CredentialRefusal {

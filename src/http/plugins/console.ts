@@ -92,6 +92,8 @@ export async function registerConsole(
       dotfiles: 'deny',
       wildcard: false,
       immutable: true,
+      // The build writes .br and .gz beside each asset; a client that accepts one gets it as is.
+      preCompressed: true,
       maxAge: '365d',
     });
     if (existsSync(`${dir}/favicon.svg`)) {

@@ -3,6 +3,7 @@ import {
   digestHeader,
   type GatewayMetrics,
   type InferenceOutcome,
+  type ServingStats,
   unknownModel,
 } from '../../modules/gateway/index.js';
 import { AppError } from '../../platform/errors.js';
@@ -20,6 +21,8 @@ export const screeningHeader = 'x-warden-screening';
 
 export interface InferenceObserverOptions {
   metrics: Pick<GatewayMetrics, 'request'>;
+  /** The per-minute rollup behind GET /environments/{env}/serving/stats (default: none). */
+  servingStats?: Pick<ServingStats, 'record'>;
   /** True for a model the gateway serves: any other name is labelled `_unknown`, never as sent. */
   serves(model: string): boolean;
   accessLog: {
@@ -64,7 +67,7 @@ const isInference = (request: FastifyRequest) =>
  * request. No body, header or credential is ever logged.
  */
 export function observeInference(app: FastifyInstance, options: InferenceObserverOptions): void {
-  const { metrics, serves } = options;
+  const { metrics, servingStats, serves } = options;
   const { logger, sampleRate } = options.accessLog;
   const random = options.accessLog.random ?? Math.random;
   app.decorateRequest('refusalCode', '');
@@ -99,6 +102,7 @@ export function observeInference(app: FastifyInstance, options: InferenceObserve
       flagged: Boolean(reply.getHeader(screeningHeader)),
       seconds,
     });
+    servingStats?.record(model, digest, status, reason, reply.elapsedTime);
     if (status < 500 && random() >= sampleRate) return;
     const line = {
       requestId: String(request.id),

@@ -4,7 +4,7 @@ import type { Gateway } from '../../modules/gateway/index.js';
 import type { CallContext } from '../../platform/call-context.js';
 import { problemResponses } from '../schemas/common.schemas.js';
 import { EnvironmentParams } from '../schemas/deploy.schemas.js';
-import { ServingStatus } from '../schemas/serving.schemas.js';
+import { ServingStatsQuery, ServingStatsResponse, ServingStatus } from '../schemas/serving.schemas.js';
 
 export interface ServingRouteOptions {
   gateway: Gateway;
@@ -29,5 +29,25 @@ export const servingRoutes: FastifyPluginAsyncTypebox<ServingRouteOptions> = asy
       },
     },
     async (request) => gateway.serving(contextOf(request), request.params.env),
+  );
+
+  app.get(
+    '/environments/:env/serving/stats',
+    {
+      config: { action: 'deploy:environment:list' },
+      schema: {
+        tags: ['inference'],
+        summary:
+          "This process's answers per minute over the last hour, for each served model the caller may read: requests, status classes, refusals by reason, latency percentiles",
+        params: EnvironmentParams,
+        querystring: ServingStatsQuery,
+        response: { 200: ServingStatsResponse, ...problemResponses },
+      },
+    },
+    async (request) =>
+      gateway.stats(contextOf(request), request.params.env, {
+        ...(request.query.model === undefined ? {} : { model: request.query.model }),
+        minutes: request.query.minutes ?? 60,
+      }),
   );
 };

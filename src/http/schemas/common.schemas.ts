@@ -41,15 +41,26 @@ export const PageQuery = Type.Object(
 export const pageOf = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
   Type.Object({ items: Type.Array(item), next: Type.Union([Type.String(), Type.Null()]) });
 
-/** The credential a principal authenticated with: an API token's id, or an OIDC token's issuer, subject, jti. */
+const SessionId = Type.Optional(
+  Type.String({ description: 'Set when the request came on a console session: its id.' }),
+);
+
+/**
+ * The credential a principal authenticated with: an API token's id, or an OIDC token's issuer, subject,
+ * jti; with the console session's id when it came on one.
+ */
 export const Credential = Type.Union([
-  Type.Object({ kind: Type.Literal('token'), tokenId: Type.String() }, { additionalProperties: false }),
+  Type.Object(
+    { kind: Type.Literal('token'), tokenId: Type.String(), sessionId: SessionId },
+    { additionalProperties: false },
+  ),
   Type.Object(
     {
       kind: Type.Literal('oidc'),
       issuer: Type.String(),
       subject: Type.String(),
       jti: Type.Union([Type.String(), Type.Null()]),
+      sessionId: SessionId,
     },
     { additionalProperties: false },
   ),

@@ -4,8 +4,10 @@ import { Slug, Timestamp } from './common.schemas.js';
 const Severity = Type.Union(['none', 'low', 'medium', 'high', 'critical'].map((s) => Type.Literal(s)));
 const DigestText = Type.String({ description: 'sha256:<hex>' });
 const Reason = Type.String({ minLength: 1, maxLength: 500 });
-const RequestId = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
-const VersionRefText = Type.Union(
+export const RequestId = Type.String({
+  pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+});
+export const VersionRefText = Type.Union(
   [Type.Integer({ minimum: 1 }), Type.String({ minLength: 1, maxLength: 80 })],
   {
     description: 'A version number, an alias or a digest (sha256:<hex>, at least 12 hex characters).',

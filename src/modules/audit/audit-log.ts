@@ -129,7 +129,10 @@ function eventFields(event: AuditEvent): AuditEvent {
 
 /** Exactly the credential's own fields: nothing else (a secret, say) can ride along into the chain. */
 function credentialOf(c: AuditCredential): AuditCredential {
-  if (c.kind === 'token') return { kind: 'token', tokenId: c.tokenId };
-  if (c.kind === 'oidc') return { kind: 'oidc', issuer: c.issuer, subject: c.subject, jti: c.jti ?? null };
+  // `sessionId` only when set, so a credential without one hashes exactly as before it existed.
+  const session = typeof c.sessionId === 'string' ? { sessionId: c.sessionId } : {};
+  if (c.kind === 'token') return { kind: 'token', tokenId: c.tokenId, ...session };
+  if (c.kind === 'oidc')
+    return { kind: 'oidc', issuer: c.issuer, subject: c.subject, jti: c.jti ?? null, ...session };
   throw auditEventInvalid('unknown credential kind');
 }

@@ -5,10 +5,13 @@ export type AuditOutcome = (typeof auditOutcomes)[number];
 /** Extra facts about an event: flat, JSON-exact values only, and never a secret or token. */
 export type AuditDetails = Record<string, string | number | boolean | null>;
 
-/** The credential a request proved itself with: an API token's id, or an OIDC JWT's issuer, subject, jti. */
+/**
+ * The credential a request proved itself with: an API token's id, or an OIDC JWT's issuer, subject, jti;
+ * `sessionId` when the request came on a console session started with that credential.
+ */
 export type AuditCredential =
-  | { kind: 'token'; tokenId: string }
-  | { kind: 'oidc'; issuer: string; subject: string; jti: string | null };
+  | { kind: 'token'; tokenId: string; sessionId?: string }
+  | { kind: 'oidc'; issuer: string; subject: string; jti: string | null; sessionId?: string };
 
 /** What a module reports: who did what to which resource, and how it ended. */
 export interface AuditEvent {

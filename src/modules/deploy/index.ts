@@ -7,7 +7,13 @@ export type * from './deploy.types.js';
 export type * from './deploy.views.js';
 export { describeDeployEvent } from './deploy-audit.js';
 export type { DeployServiceDeps } from './deploy-deps.js';
+export {
+  createDeployPermissions,
+  type DeployPermissionDeps,
+  type DeployTarget,
+} from './deploy-permissions.js';
 export type { RequestInput } from './deploy-requests.js';
+export { deploymentResource } from './deploy-target.js';
 export { type DeployEnvironment, selfApprovalAllowed } from './environment.js';
 export { candidateOf, evaluateGates, type GateInputs, signatureEvidence } from './gate-evaluation.js';
 export { bucketOf, pickRoute, type Route, type Split } from './traffic-split.js';

@@ -1,5 +1,6 @@
 import type { CallContext } from '../../platform/call-context.js';
 import { pickRoute, type Split } from '../deploy/index.js';
+import type { PermissionDecider } from '../policy/index.js';
 import { v2DatatypeOf } from './datatypes.js';
 import {
   environmentNotServed,
@@ -9,11 +10,12 @@ import {
   wrongModelKind,
 } from './gateway.errors.js';
 import { createChat } from './gateway-chat.js';
-import type { GatewayMetrics } from './gateway-metrics.port.js';
+import { type GatewayMetrics, unknownModel } from './gateway-metrics.port.js';
 import { type GuardCall, type GuardPipeline, runAdmit, runAfter, runBefore } from './guard-pipeline.js';
 import { defaultGuardPolicy, fixedGuardPolicy, type GuardPolicySource } from './guard-policy.js';
 import { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 import type { Session, TensorMeta, UpstreamStatus } from './runtime.port.js';
+import { createServingStats, type ServingStats } from './serving-stats.js';
 import {
   createServingTable,
   type ModelStatus,
@@ -40,10 +42,15 @@ export interface GatewayDeps extends ServingTableDeps {
   maxBodyBytes: number;
   /** Shadow copies running at once; a copy beyond it is dropped (default 4). */
   shadowConcurrency?: number;
+  /** The per-minute rollup the transport feeds; its clock runs while the gateway does (default: an empty one). */
+  stats?: Pick<ServingStats, 'read' | 'start' | 'stop'>;
 }
 
 /** Makes a V2 request body from the signature of the model that will serve it (V1 `instances`, say). */
 export type BodyOf = (model: { inputs: readonly TensorMeta[]; outputs: readonly TensorMeta[] }) => unknown;
+
+/** A model's deployment in an environment, as an inference permission check names it. */
+export type InferenceTarget = { type: 'deployment'; environment: string; model: string };
 
 /** The header naming the digest (sha256:…) of the model version that answered. */
 export const digestHeader = 'x-warden-model-digest';
@@ -75,12 +82,17 @@ export function createGateway(deps: GatewayDeps) {
   const policies = deps.policies ?? fixedGuardPolicy(defaultGuardPolicy({ maxRows: deps.maxRows }));
   const shadowLimit = deps.shadowConcurrency ?? 4;
   const serving = createServingTable(deps);
+  const stats = deps.stats ?? createServingStats();
   const { label } = serving;
   let shadowsRunning = 0;
 
-  const servedOr404 = (name: string): Served => {
+  const servedNamed = (name: string): Served | null => {
     const one = serving.get(name);
-    if (!one || (!one.stable && !one.candidate && !one.refused)) throw modelNotServed(name);
+    return one && (one.stable || one.candidate || one.refused) ? one : null;
+  };
+  const servedOr404 = (name: string): Served => {
+    const one = servedNamed(name);
+    if (!one) throw modelNotServed(name);
     return one;
   };
 
@@ -192,14 +204,16 @@ export function createGateway(deps: GatewayDeps) {
   return {
     environment,
     platform: deps.runtime.platform,
-    /** Starts following the live state (idempotent). */
+    /** Starts following the live state, and the serving statistics' clock (idempotent). */
     start(): void {
+      stats.start();
       if (deps.enabled === false) return;
       policies.start?.();
       serving.start();
     },
     /** Stops following and releases the table's sessions (running requests finish). */
     stop: () => {
+      stats.stop();
       policies.stop?.();
       return serving.stop();
     },
@@ -248,6 +262,15 @@ export function createGateway(deps: GatewayDeps) {
     /** One OpenAI-style chat completion on a deployed chat model (see gateway-chat.ts). */
     chat,
 
+    /** "May the caller call this model?", decided as `infer` decides it: only on what this gateway serves. */
+    permissions: {
+      actions: { deployment: ['inference:invoke'] },
+      async allows(ctx, action, target) {
+        const served = target.environment === environment ? servedNamed(target.model) : null;
+        return served !== null && access.allows(ctx, action, resourceOf(served));
+      },
+    } satisfies PermissionDecider<InferenceTarget>,
+
     /**
      * What this process serves of an environment: every model the caller may read (`deploy:read` on its
      * deployment), loaded or refused and why. Another environment is not this gateway's to describe.
@@ -260,6 +283,24 @@ export function createGateway(deps: GatewayDeps) {
         .filter((one) => access.allows(ctx, 'deploy:read', resourceOf(one)))
         .map((one) => serving.statusOf(one));
       return { environment, ready: serving.ready(), revision: serving.revision(), models };
+    },
+
+    /**
+     * This process's per-minute figures for the last `minutes` minutes, for the models `serving` shows the
+     * caller (or the one named). Requests naming no served model (`_unknown`) are shown only to those who
+     * may read the metrics, where they are counted for every team alike.
+     */
+    async stats(ctx: CallContext, asked: string, query: { model?: string; minutes: number }) {
+      await access.require(ctx, 'deploy:environment:list', { type: 'Registry' });
+      if (asked !== environment) throw environmentNotServed(asked, environment);
+      const wanted = (name: string) => query.model === undefined || query.model === name;
+      const names = serving
+        .list()
+        .filter((one) => wanted(one.model.name) && access.allows(ctx, 'deploy:read', resourceOf(one)))
+        .map((one) => one.model.name);
+      if (wanted(unknownModel) && access.allows(ctx, 'metrics:read', { type: 'Registry' }))
+        names.push(unknownModel);
+      return { environment, ...stats.read(names, query.minutes) };
     },
 
     /**

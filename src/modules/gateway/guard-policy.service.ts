@@ -1,7 +1,7 @@
 import type { CallContext } from '../../platform/call-context.js';
 import type { Clock } from '../../platform/clock.js';
 import type { UnitOfWork } from '../../platform/unit-of-work.js';
-import { deployErrors } from '../deploy/index.js';
+import { deployErrors, deploymentResource } from '../deploy/index.js';
 import type { Access, AccessStores, PolicyAction } from '../policy/index.js';
 import { type ModelRecord, type RegistryStore, registryErrors } from '../registry/index.js';
 import type { ExtractionAlertView } from './extraction-guard.js';
@@ -67,11 +67,7 @@ export function createGuardPolicyService(deps: GuardPolicyServiceDeps) {
       throw deployErrors.environmentNotFound(environment, deps.environments);
     const model = await read.registry.findModelByName(modelName);
     if (!model) throw registryErrors.modelNotFound(modelName);
-    await access.require(ctx, action, {
-      type: 'Deployment',
-      model: { name: model.name, owner: model.owner, tags: model.tags },
-      environment,
-    });
+    await access.require(ctx, action, deploymentResource(model, environment));
     return model;
   }
 

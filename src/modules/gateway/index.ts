@@ -23,6 +23,7 @@ export {
   digestHeader,
   type Gateway,
   type GatewayDeps,
+  type InferenceTarget,
   type InferResult,
   type ModelStatus,
   type SlotStatus,
@@ -37,6 +38,7 @@ export {
   noGatewayMetrics,
   unknownModel,
 } from './gateway-metrics.port.js';
+export { createGuardPermissions, type GuardPermissionDeps, type GuardsTarget } from './guard-permissions.js';
 export type { ChatMessage, GuardCall, GuardPipeline, InferenceGuard } from './guard-pipeline.js';
 export * as guardPolicyErrors from './guard-policy.errors.js';
 export {
@@ -70,6 +72,7 @@ export {
   weakenings,
 } from './guard-policy-document.js';
 export { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
+export { latencyBoundsMs, latencyRatio } from './latency-histogram.js';
 export type { ReadVerifiedFiles } from './model-loader.js';
 export {
   createObservationBuffer,
@@ -97,5 +100,14 @@ export type {
 } from './runtime.port.js';
 export { elementTypes, UpstreamFailure } from './runtime.port.js';
 export { createScreeningGuard, screeningHeader } from './screening-guard.js';
+export {
+  createServingStats,
+  type ModelStats,
+  type ServingStats,
+  type ServingStatsOptions,
+  type ServingStatsWindow,
+  type StatsFigures,
+  statsMinutes,
+} from './serving-stats.js';
 export { createServingTable, type ServingTable } from './serving-table.js';
 export { v1InstanceCount, v1Predictions, v1RequestBody } from './v1-protocol.js';

@@ -26,7 +26,23 @@ export type AuthFailureReason =
   /** A valid token refused because `oidc.requireTeams` is set and its teams claim names no team. */
   | 'jwt_teams_required'
   | 'jwt_invalid'
-  | 'jwks_unavailable';
+  | 'jwks_unavailable'
+  /** A console session cookie: not `<id>.<secret>`, no such session, or the wrong secret. */
+  | 'session_malformed'
+  | 'session_unknown'
+  | 'session_secret_mismatch'
+  /** A console session that was signed out (or ended with its token), or past its idle or absolute expiry. */
+  | 'session_ended'
+  | 'session_idle_expired'
+  | 'session_expired'
+  /** An OIDC sign-in's callback: unknown state, another browser, used twice, too late, refused by the issuer. */
+  | 'oidc_state_invalid'
+  | 'oidc_browser_mismatch'
+  | 'oidc_login_replayed'
+  | 'oidc_login_expired'
+  | 'oidc_provider_error'
+  /** The code exchange, or the ID token's validation, failed. */
+  | 'oidc_exchange_failed';
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; reason: AuthFailureReason };
 

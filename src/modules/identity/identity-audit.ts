@@ -31,6 +31,26 @@ export function describeIdentityEvent(e: IdentityEvent): AuditedAction {
         team: auditTeamOf(e.teams),
         details: { subject: e.principalId },
       };
+    case 'identity.session.started':
+      return {
+        action: 'identity:session:start',
+        resource: `session:${e.sessionId}`,
+        team: auditTeamOf(e.teams),
+        details: {
+          via: e.via,
+          subject: e.principalId,
+          ...(e.tokenId !== null ? { tokenId: e.tokenId } : {}),
+          ...(e.issuer !== null ? { issuer: e.issuer, oidcSubject: e.subject } : {}),
+          expiresAt: e.expiresAt,
+        },
+      };
+    case 'identity.session.ended':
+      return {
+        action: 'identity:session:end',
+        resource: `session:${e.sessionId}`,
+        team: auditTeamOf(e.teams),
+        details: { via: e.via, subject: e.principalId, reason: e.reason },
+      };
     case 'identity.principal.created':
       return {
         action: 'identity:principal:create',

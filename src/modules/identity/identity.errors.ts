@@ -11,6 +11,25 @@ export const unauthenticated = defineError(
   () => 'Authentication required: send a valid bearer token.',
 );
 
+/** GET or DELETE of the console session by a caller that has none (no cookie, or a bearer credential). */
+export const sessionRequired = defineError(
+  'session_required',
+  'unauthenticated',
+  () =>
+    'This needs a console session: sign in with POST /api/v1/session or OIDC. A bearer credential has no session (GET /api/v1/whoami says who it is).',
+);
+
+/**
+ * A console request that changes something without its session's CSRF token (header x-warden-csrf), or
+ * from another origin: a page elsewhere cannot make the browser act with its cookie.
+ */
+export const csrfFailed = defineError(
+  'csrf_failed',
+  'forbidden',
+  () =>
+    "The request's CSRF check failed: a console request that changes something must carry its session's x-warden-csrf header and come from the console's own origin.",
+);
+
 /** A genuine OIDC token refused because `oidc.requireTeams` is set and its teams claim names no team. */
 export const oidcTeamsRequired = defineError(
   'oidc_teams_required',

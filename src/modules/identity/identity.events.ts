@@ -1,4 +1,5 @@
 import type { Role } from '../../platform/principal.js';
+import type { SessionEndReason, SessionOrigin } from './console-session.ports.js';
 
 /**
  * The audit events identity emits, each written in the transaction of its change. `actor` is the principal
@@ -40,6 +41,32 @@ export type IdentityEvent =
       principalId: string;
       /** The revoked token's teams: which team's administrators see the entry. */
       teams: string[];
+    }
+  | {
+      /** A console session began: never its secret, only its id and what it was started with. */
+      type: 'identity.session.started';
+      actor: string;
+      at: string;
+      sessionId: string;
+      via: SessionOrigin;
+      principalId: string;
+      teams: string[];
+      /** The token of a token session; the issuer and subject of an OIDC one. */
+      tokenId: string | null;
+      issuer: string | null;
+      subject: string | null;
+      expiresAt: string;
+    }
+  | {
+      /** A console session ended before its expiry: signed out, or its token revoked or expired. */
+      type: 'identity.session.ended';
+      actor: string;
+      at: string;
+      sessionId: string;
+      via: SessionOrigin;
+      principalId: string;
+      teams: string[];
+      reason: SessionEndReason;
     };
 
 export type IdentityEventType = IdentityEvent['type'];

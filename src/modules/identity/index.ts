@@ -30,6 +30,26 @@ export {
   systemActor,
 } from './bootstrap.js';
 export { clientAddressKey } from './client-address-key.js';
+export type {
+  ConsoleSessionRecord,
+  ConsoleSessionStore,
+  ConsoleSessionStores,
+  ConsoleSessionUnitOfWork,
+  PendingLoginRecord,
+  SessionEndReason,
+  SessionOrigin,
+} from './console-session.ports.js';
+export {
+  type ConsoleSessionService,
+  type ConsoleSessionServiceDeps,
+  type ConsoleSessionSettings,
+  createConsoleSessionService,
+  csrfTokenMatches,
+  type RequestOrigin,
+  type SessionAuthResult,
+  type SessionView,
+  type StartedSession,
+} from './console-session.service.js';
 export * as identityErrors from './identity.errors.js';
 export type { IdentityEvent, IdentityEventType } from './identity.events.js';
 export type {
@@ -52,4 +72,16 @@ export {
 } from './identity.service.js';
 export type { IssuedToken, TokenView } from './identity.views.js';
 export { describeIdentityEvent } from './identity-audit.js';
+export {
+  createOidcSignIn,
+  type LoginChecks,
+  type OidcLoginClient,
+  type OidcSignIn,
+  type OidcSignInDeps,
+  type SignInErrorCode,
+  type SignInResult,
+  signInErrorCodes,
+} from './oidc-sign-in.service.js';
+export { safeReturnTo } from './return-to.js';
 export { defaultTokenLifetimeDays, maxTokenLifetimeDays, resolveTokenExpiry } from './token-expiry.js';
+export { createTokenPermissions, type TokenPermissionDeps, type TokenTarget } from './token-permissions.js';

@@ -54,6 +54,15 @@ export {
   type GateEngine,
 } from './gates.js';
 export {
+  createPermissionChecker,
+  globalPermissions,
+  type PermissionCheck,
+  type PermissionChecker,
+  type PermissionDecider,
+  type PermissionResult,
+  type PermissionTarget,
+} from './permission-checks.js';
+export {
   describeProblem,
   forbidden,
   type PolicyProblem,

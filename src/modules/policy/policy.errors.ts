@@ -33,3 +33,24 @@ export const policyFileUnreadable = defineError(
 
 /** Deliberately says nothing about which policy refused or why: that goes to the audit log only. */
 export const forbidden = defineError('forbidden', 'forbidden', () => 'You are not allowed to do this.');
+
+export const permissionActionUnknown = defineError(
+  'permission_action_unknown',
+  'invalid',
+  (check: number, action: string) => ({
+    message: `checks[${check}]: there is no action "${action}" (docs/policy.md lists them).`,
+    details: { check, action },
+  }),
+);
+
+export const permissionResourceMismatch = defineError(
+  'permission_resource_mismatch',
+  'invalid',
+  (check: number, action: string, resource: string, accepted: string[]) => ({
+    message:
+      accepted.length === 0
+        ? `checks[${check}]: "${action}" cannot be asked about here.`
+        : `checks[${check}]: "${action}" is asked of a resource of type ${accepted.map((t) => `"${t}"`).join(' or ')}, not "${resource}".`,
+    details: { check, action, resource, accepted },
+  }),
+);

@@ -30,5 +30,10 @@ export {
 export { describeRegistryEvent } from './registry-audit.js';
 export type { DeletionResult } from './registry-deletion.js';
 export type { PushLimits } from './registry-deps.js';
+export {
+  createRegistryPermissions,
+  type RegistryPermissionDeps,
+  type RegistryTarget,
+} from './registry-permissions.js';
 export { resolveVersion } from './resolve-version.js';
 export { formatRef, parseVersionRef, splitModelRef } from './version-ref.js';

@@ -4,6 +4,7 @@ import { createBlobCollector } from '../artifacts/index.js';
 import type { CallContext } from '../identity/index.js';
 import { compareOmsPaths } from '../manifest/index.js';
 import type { PolicyAction } from '../policy/index.js';
+import { modelToBe, normalizeTags } from './model-to-be.js';
 import { createPushVersion } from './push-version.js';
 import { readVisibleModels } from './read-visible-models.js';
 import {
@@ -112,9 +113,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
 
     async createModel(input: CreateModelInput, ctx: CallContext): Promise<ModelView> {
       if (!isSlug(input.name)) throw invalidName('Model', input.name);
-      const tags = normalizeTags(input.tags);
-      // A team-scoped caller's model belongs to its (first) team unless it names another of its teams.
-      const owner = input.owner ?? ctx.principal.teams[0] ?? ctx.principal.id;
+      const { owner, tags } = modelToBe(ctx, input);
       await access.require(ctx, 'registry:model:create', modelResource({ name: input.name, owner, tags }));
       return uow.run(async (stores) => {
         const { registry } = stores;
@@ -282,12 +281,6 @@ export function signatureState(views: readonly SignatureView[]): 'none' | 'verif
   if (views.length === 0) return 'none';
   if (views.some((v) => v.status === 'verified')) return 'verified';
   return views.every((v) => v.status === 'revoked') ? 'revoked' : 'failed';
-}
-
-function normalizeTags(tags: string[] | undefined): string[] {
-  const out = [...new Set(tags ?? [])].sort();
-  for (const t of out) if (!isSlug(t)) throw invalidName('Tag', t);
-  return out;
 }
 
 export function sortFiles<T extends { path: string }>(files: T[]): T[] {

@@ -2250,6 +2250,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/environments/{env}/serving/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This process's answers per minute over the last hour, for each served model the caller may read: requests, status classes, refusals by reason, latency percentiles */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The window, newest minutes */
+                    minutes?: number;
+                    /** @description One model (`_unknown`: requests naming no model the gateway serves) */
+                    model?: string | "_unknown";
+                };
+                header?: never;
+                path: {
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            environment: string;
+                            /**
+                             * Format: date-time
+                             * @description The start of the oldest minute
+                             */
+                            from: string;
+                            minutes: number;
+                            models: {
+                                digests: {
+                                    /** @description sha256:<hex>; null for requests refused before a version was chosen */
+                                    digest: string | null;
+                                    totals: {
+                                        /** @description Percentiles over the answers that were not 4xx refusals, each the upper bound of a bucket 2^(1/4) wide: the true value lies in (value / 1.19, value]. Null when there were none */
+                                        latencyMs: {
+                                            p50: number;
+                                            p90: number;
+                                            p99: number;
+                                        } | null;
+                                        /** @description Answers of 400 and above by error code (`_other` beyond 31 distinct codes) */
+                                        refusals: {
+                                            [key: string]: number;
+                                        };
+                                        requests: number;
+                                        status: {
+                                            "2xx": number;
+                                            "4xx": number;
+                                            "5xx": number;
+                                        };
+                                    };
+                                }[];
+                                /** @description One entry per minute, oldest first, zeros included; the last minute is still running */
+                                minutes: ({
+                                    /** Format: date-time */
+                                    at: string;
+                                } & {
+                                    /** @description Percentiles over the answers that were not 4xx refusals, each the upper bound of a bucket 2^(1/4) wide: the true value lies in (value / 1.19, value]. Null when there were none */
+                                    latencyMs: {
+                                        p50: number;
+                                        p90: number;
+                                        p99: number;
+                                    } | null;
+                                    /** @description Answers of 400 and above by error code (`_other` beyond 31 distinct codes) */
+                                    refusals: {
+                                        [key: string]: number;
+                                    };
+                                    requests: number;
+                                    status: {
+                                        "2xx": number;
+                                        "4xx": number;
+                                        "5xx": number;
+                                    };
+                                })[];
+                                model: string;
+                                totals: {
+                                    /** @description Percentiles over the answers that were not 4xx refusals, each the upper bound of a bucket 2^(1/4) wide: the true value lies in (value / 1.19, value]. Null when there were none */
+                                    latencyMs: {
+                                        p50: number;
+                                        p90: number;
+                                        p99: number;
+                                    } | null;
+                                    /** @description Answers of 400 and above by error code (`_other` beyond 31 distinct codes) */
+                                    refusals: {
+                                        [key: string]: number;
+                                    };
+                                    requests: number;
+                                    status: {
+                                        "2xx": number;
+                                        "4xx": number;
+                                        "5xx": number;
+                                    };
+                                };
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description When the figures were read
+                             */
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models": {
         parameters: {
             query?: never;
@@ -3642,6 +3781,468 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Whether the caller may perform each of up to 50 actions on the resources named (decided, never recorded) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        checks: {
+                            /** @description A policy action (docs/policy.md) */
+                            action: string;
+                            resource: {
+                                /** @enum {string} */
+                                type: "global";
+                            } | {
+                                model: string;
+                                owner?: string;
+                                tags?: string[];
+                                /** @enum {string} */
+                                type: "new-model";
+                            } | {
+                                model: string;
+                                /** @enum {string} */
+                                type: "model";
+                            } | {
+                                model: string;
+                                /** @enum {string} */
+                                type: "version";
+                                /** @description A version number, an alias or a digest (sha256:<hex>, at least 12 hex characters). */
+                                version: number | string;
+                            } | {
+                                alias: string;
+                                model: string;
+                                /** @enum {string} */
+                                type: "alias";
+                            } | {
+                                environment: string;
+                                model: string;
+                                /** @enum {string} */
+                                type: "deployment";
+                            } | {
+                                id: string;
+                                /** @enum {string} */
+                                type: "deploy-request";
+                            } | {
+                                environment: string;
+                                /** @enum {string} */
+                                type: "environment";
+                            } | {
+                                environment: string;
+                                model: string;
+                                /** @enum {string} */
+                                type: "guards";
+                            } | {
+                                id: string;
+                                /** @enum {string} */
+                                type: "token";
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description One per check, in the order asked */
+                            results: {
+                                action: string;
+                                allowed: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's console session (401 session_required without one, or for a bearer caller) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Send it as the x-warden-csrf header on every request that is not GET, HEAD or OPTIONS. */
+                            csrfToken: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: date-time */
+                            idleExpiresAt: string;
+                            principal: {
+                                id: string;
+                                kind: "user" | "service";
+                                name: string;
+                                roles: ("viewer" | "contributor" | "deployer" | "approver" | "admin")[];
+                                teams: string[];
+                                unscoped: boolean;
+                            };
+                            sessionId: string;
+                            via: "token" | "oidc";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Sign in to the console with an API token: sets the session cookie */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description An API token (wdn_…), checked exactly as a bearer token is. */
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Send it as the x-warden-csrf header on every request that is not GET, HEAD or OPTIONS. */
+                            csrfToken: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: date-time */
+                            idleExpiresAt: string;
+                            principal: {
+                                id: string;
+                                kind: "user" | "service";
+                                name: string;
+                                roles: ("viewer" | "contributor" | "deployer" | "approver" | "admin")[];
+                                teams: string[];
+                                unscoped: boolean;
+                            };
+                            sessionId: string;
+                            via: "token" | "oidc";
+                        };
+                    };
+                };
+            };
+        };
+        /** Sign out: ends the session on the server and clears its cookie (needs x-warden-csrf) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the console offers signing in with OIDC */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Whether the console may sign in with the OIDC issuer. */
+                            enabled: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issuer returns here: the code is exchanged, the session begun, the browser sent on (303) */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    error?: string;
+                    error_description?: string;
+                    iss?: string;
+                    state?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A redirect: see the Location header. */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Begin an OIDC sign-in: redirects (302) to the issuer's authorization endpoint */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A path on this origin to return to afterwards (`/models`); anything else returns to `/`. */
+                    returnTo?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A redirect: see the Location header. */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A redirect: see the Location header. */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/signers": {
         parameters: {
             query?: never;
@@ -4438,12 +5039,16 @@ export interface paths {
                             via: {
                                 /** @enum {string} */
                                 kind: "token";
+                                /** @description Set when the request came on a console session: its id. */
+                                sessionId?: string;
                                 tokenId: string;
                             } | {
                                 issuer: string;
                                 jti: string | null;
                                 /** @enum {string} */
                                 kind: "oidc";
+                                /** @description Set when the request came on a console session: its id. */
+                                sessionId?: string;
                                 subject: string;
                             };
                         };
@@ -5090,12 +5695,16 @@ export interface components {
             credential?: {
                 /** @enum {string} */
                 kind: "token";
+                /** @description Set when the request came on a console session: its id. */
+                sessionId?: string;
                 tokenId: string;
             } | {
                 issuer: string;
                 jti: string | null;
                 /** @enum {string} */
                 kind: "oidc";
+                /** @description Set when the request came on a console session: its id. */
+                sessionId?: string;
                 subject: string;
             };
             details?: {

@@ -11,6 +11,7 @@ import * as m0009 from './0009-deploy.js';
 import * as m0010 from './0010-attestations.js';
 import * as m0011 from './0011-webhooks.js';
 import * as m0012 from './0012-guard-policies.js';
+import * as m0013 from './0013-console-sessions.js';
 
 /** The one migration tree for every dialect, listed statically so it works from source and from dist. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010-attestations': m0010,
   '0011-webhooks': m0011,
   '0012-guard-policies': m0012,
+  '0013-console-sessions': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {
