@@ -98,3 +98,14 @@ export async function seedModels(url: string, token: string): Promise<void> {
     report: npmAudit,
   });
 }
+
+/** A read-only token (role viewer, every team) issued by the admin: it may see the pages, change nothing. */
+export async function viewerToken(url: string, adminToken: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'console-viewer', roles: ['viewer'] }),
+  });
+  if (res.status !== 201) throw new Error(`token: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
