@@ -199,6 +199,32 @@ describe.skipIf(!hasChromium)('user-supplied text in the console', { timeout: 24
     await visit(`/deploy-requests/${ids.rejected}`, [seeded.rejection], 'request-rejected');
   });
 
+  it('shows the model list, the model and its versions as text', async () => {
+    const firstLine = seeded.description.split('\n')[0] as string;
+    await visit('/models', ['iris'], 'models');
+    await visit('/models/iris', [firstLine, hostile.script, hostile.rtl, seeded.metricKey], 'model');
+    // The alias's history, with the reason it was moved for.
+    await page
+      .getByRole('button', { name: /history/i })
+      .first()
+      .click();
+    await expectShown(seeded.aliasReason);
+    await expectClean('model, alias history');
+    await visit(
+      '/models/iris/versions/1',
+      [
+        seeded.metadataKey,
+        seeded.metadataValue,
+        seeded.link,
+        seeded.metricKey,
+        seeded.paramKey,
+        seeded.trainingRun,
+      ],
+      'version',
+    );
+    await visit('/models/iris/versions/3', [seeded.tombstone], 'version-tombstone');
+  });
+
   it('shows the approver inbox, with the versions compared, as text', async () => {
     await visit('/approvals', [seeded.pendingReason, seeded.metricKey], 'approvals');
   });
