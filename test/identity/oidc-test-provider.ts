@@ -124,7 +124,7 @@ async function drive(start: URL, login: string, redirectUri: string, deny: boole
   let url = start;
   let form: URLSearchParams | null = null;
   for (let step = 0; step < 12; step++) {
-    const res = await fetch(url, {
+    const res: Response = await fetch(url, {
       method: form ? 'POST' : 'GET',
       redirect: 'manual',
       headers: {
