@@ -31,8 +31,9 @@ export async function startSeededWarden(options: {
   auditEntries: number;
   postgresUrl?: string;
 }): Promise<SeededServer> {
-  const db: TestDatabase = await (
-    options.postgresUrl ? postgresFactory(options.postgresUrl) : sqliteFactory()
+  const db: TestDatabase = await (options.postgresUrl
+    ? postgresFactory(options.postgresUrl)
+    : sqliteFactory()
   ).create();
   const args = db.databaseUrl ? ['--database-url', db.databaseUrl] : [];
   const timings: Record<string, number> = {};
