@@ -60,7 +60,7 @@ import { versionRoutes } from './routes/versions.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 import { Checkpoint as AuditCheckpoint, AuditEntry } from './schemas/audit.schemas.js';
 import { Problem } from './schemas/common.schemas.js';
-import { Alias, Model, Version } from './schemas/registry.schemas.js';
+import { Alias, Model, ModelListItem, Version } from './schemas/registry.schemas.js';
 import { registerTextGuard } from './text-guard.js';
 
 export interface AppDeps {
@@ -198,7 +198,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const resource = action ? singletonResources[action] : undefined;
     if (action && resource) await deps.guard.require(contextOf(request), action, resource);
   });
-  for (const schema of [Problem, Model, Version, Alias, AuditEntry, AuditCheckpoint]) app.addSchema(schema);
+  for (const schema of [Problem, Model, ModelListItem, Version, Alias, AuditEntry, AuditCheckpoint])
+    app.addSchema(schema);
   // Before any inference route is registered, so every one of them (/v2, /v1, /openai) is counted.
   observeInference(app, {
     metrics: deps.metrics.gateway,

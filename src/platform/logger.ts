@@ -17,6 +17,7 @@ export const redactPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
+  'req.headers["x-warden-csrf"]',
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',

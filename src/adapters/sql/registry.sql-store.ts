@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Page, RegistryStore } from '../../modules/registry/registry.ports.js';
 import type {
   AliasEvent,
   AliasRecord,
   ModelRecord,
+  ModelSummary,
   VersionRecord,
 } from '../../modules/registry/registry.types.js';
 import { createBlobBookkeepingSql } from './blob-bookkeeping.sql-store.js';
@@ -83,9 +84,14 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
       await db.selectFrom('models').select('id').where('id', '=', id).forUpdate().execute();
     },
 
-    async listModels({ tag, limit, after }) {
+    async listModels({ tag, nameContains, limit, after }) {
+      // Walks the unique index on name in order, so a page costs `limit` matches whatever the table's size.
       let q = db.selectFrom('models').selectAll('models');
       if (tag) q = q.where('id', 'in', db.selectFrom('model_tags').select('model_id').where('tag', '=', tag));
+      if (nameContains) {
+        const pattern = `%${escapeLike(nameContains.toLowerCase())}%`;
+        q = q.where(sql<boolean>`lower(${sql.ref('models.name')}) like ${pattern} escape '\\'`);
+      }
       if (after) q = q.where('name', '>', after);
       const rows = await q
         .orderBy('name')
@@ -98,6 +104,36 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
         rows.length > limit,
         (m) => m.name,
       );
+    },
+
+    async summarizeModels(modelIds) {
+      const out = new Map<string, ModelSummary>(
+        modelIds.map((id) => [id, { latestVersion: null, aliases: [] }]),
+      );
+      if (modelIds.length === 0) return out;
+      // Two queries for the whole page, never one per model.
+      const latest = await db
+        .selectFrom('versions')
+        .select(['model_id', (eb) => eb.fn.max('number').as('latest')])
+        .where('model_id', 'in', modelIds)
+        .where('deleted_at', 'is', null)
+        .groupBy('model_id')
+        .execute();
+      for (const row of latest) {
+        const summary = out.get(row.model_id);
+        if (summary) summary.latestVersion = Number(row.latest);
+      }
+      const aliases = await db
+        .selectFrom('aliases')
+        .innerJoin('versions', 'versions.id', 'aliases.version_id')
+        .select(['aliases.model_id', 'aliases.name', 'versions.number'])
+        .where('aliases.model_id', 'in', modelIds)
+        .orderBy('aliases.model_id')
+        .orderBy('aliases.name')
+        .execute();
+      for (const row of aliases)
+        out.get(row.model_id)?.aliases.push({ name: row.name, version: Number(row.number) });
+      return out;
     },
 
     async nextVersionNumber(modelId) {
@@ -262,6 +298,11 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
       return paged(rows.slice(0, limit).map(toAliasEvent), rows.length > limit, (e) => e.id);
     },
   };
+}
+
+/** A LIKE pattern that matches `text` literally: each backslash, `%` and `_` escaped with a backslash. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function paged<T>(items: T[], more: boolean, key: (item: T) => string): Page<T> {

@@ -45,15 +45,15 @@ export const modelRoutes: FastifyPluginAsyncTypebox<RegistryRouteOptions> = asyn
       config: { action: 'registry:model:list' },
       schema: {
         tags,
-        summary: 'List models, by name',
+        summary: 'List models by name, with their latest version and aliases; filter by tag or name',
         querystring: ListModelsQuery,
-        response: { 200: pageOf(Type.Ref('Model')), ...problemResponses },
+        response: { 200: pageOf(Type.Ref('ModelListItem')), ...problemResponses },
       },
     },
     async (request) => {
-      const { tag, limit = 50, after } = request.query;
+      const { tag, q, limit = 50, after } = request.query;
       return registry.listModels(
-        { limit, ...(tag ? { tag } : {}), ...(after ? { after } : {}) },
+        { limit, ...(tag ? { tag } : {}), ...(q ? { nameContains: q } : {}), ...(after ? { after } : {}) },
         contextOf(request),
       );
     },

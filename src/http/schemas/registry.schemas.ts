@@ -76,6 +76,14 @@ export const DeleteVersionQuery = Type.Object(
 export const ListModelsQuery = Type.Object(
   {
     tag: Type.Optional(Slug),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          'Models whose name contains this text, case-insensitively (no wildcards: `%` and `_` match themselves).',
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     after: Type.Optional(Type.String({ maxLength: 200 })),
   },
@@ -105,6 +113,20 @@ export const Alias = Type.Object(
     updatedAt: Timestamp,
   },
   { $id: 'Alias' },
+);
+
+/** A model in a list: beside its record, its newest live version and where its aliases point. */
+export const ModelListItem = Type.Object(
+  {
+    ...modelFields,
+    latestVersion: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'The newest version that is not deleted; null when there is none.',
+    }),
+    aliases: Type.Array(Type.Object({ name: Type.String(), version: Type.Integer() }), {
+      description: "The model's aliases by name, each with the version number it points at.",
+    }),
+  },
+  { $id: 'ModelListItem' },
 );
 
 export const ModelDetail = Type.Object({

@@ -7,7 +7,9 @@ import type { SignatureStore } from '../signing/index.js';
 import type {
   AliasEvent,
   AliasRecord,
+  ModelListQuery,
   ModelRecord,
+  ModelSummary,
   VersionDeletion,
   VersionFile,
   VersionRecord,
@@ -23,7 +25,10 @@ export interface RegistryStore extends BlobBookkeeping {
   findModelById(id: string): Promise<ModelRecord | null>;
   /** Serializes writers of one model (row lock where the backend has them). */
   lockModel(id: string): Promise<void>;
-  listModels(query: { tag?: string; limit: number; after?: string }): Promise<Page<ModelRecord>>;
+  /** By name; `nameContains` is a plain substring (no wildcards), matched case-insensitively. */
+  listModels(query: ModelListQuery): Promise<Page<ModelRecord>>;
+  /** Each model's newest live version and its aliases, for a page of models at once. */
+  summarizeModels(modelIds: string[]): Promise<Map<string, ModelSummary>>;
 
   nextVersionNumber(modelId: string): Promise<number>;
   insertVersion(version: VersionRecord, files: VersionFile[]): Promise<void>;

@@ -6,6 +6,7 @@ import { compareOmsPaths } from '../manifest/index.js';
 import type { PolicyAction } from '../policy/index.js';
 import { modelToBe, normalizeTags } from './model-to-be.js';
 import { createPushVersion } from './push-version.js';
+import { readVisibleModels } from './read-visible-models.js';
 import {
   fileNotInVersion,
   invalidName,
@@ -15,10 +16,12 @@ import {
   versionImmutable,
 } from './registry.errors.js';
 import type { Page, RegistryStore, Stores } from './registry.ports.js';
-import type { ModelRecord, VersionRecord } from './registry.types.js';
+import type { ModelListQuery, ModelRecord, VersionRecord } from './registry.types.js';
 import {
   type AliasView,
+  type ModelListView,
   type ModelView,
+  modelListView,
   modelView,
   type SignatureView,
   sha,
@@ -177,15 +180,21 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       };
     },
 
-    /** Models the caller may read, by name (others are left out of the page, not reported). */
-    async listModels(
-      query: { tag?: string; limit: number; after?: string },
-      ctx: CallContext,
-    ): Promise<Page<ModelView>> {
+    /**
+     * Models the caller may read, by name, each with its latest version and aliases. Others are left out,
+     * not reported; the store is read on until the page is full or a bounded number of rows was skipped, so
+     * a team-scoped caller is not handed pages of nothing.
+     */
+    async listModels(query: ModelListQuery, ctx: CallContext): Promise<Page<ModelListView>> {
       await access.require(ctx, 'registry:model:list', { type: 'Registry' });
-      const page = await read.registry.listModels(query);
-      const visible = page.items.filter((m) => access.allows(ctx, 'registry:model:read', modelResource(m)));
-      return { items: visible.map(modelView), next: page.next };
+      const visible = await readVisibleModels(read.registry, query, (m) =>
+        access.allows(ctx, 'registry:model:read', modelResource(m)),
+      );
+      const summaries = await read.registry.summarizeModels(visible.items.map((m) => m.id));
+      return {
+        items: visible.items.map((m) => modelListView(m, summaries.get(m.id))),
+        next: visible.next,
+      };
     },
 
     async listVersions(

@@ -20,6 +20,19 @@ export interface ModelRecord {
   updatedAt: string;
 }
 
+export interface ModelListQuery {
+  tag?: string;
+  nameContains?: string;
+  limit: number;
+  after?: string;
+}
+
+/** What a list of models shows beside each record: its newest live version and where its aliases point. */
+export interface ModelSummary {
+  latestVersion: number | null;
+  aliases: { name: string; version: number }[];
+}
+
 export interface Lineage {
   datasetDigests: string[];
   trainingRun: string | null;

@@ -4,6 +4,7 @@ import type { OnnxSignature } from './formats/onnx-signature.js';
 import type {
   AliasEvent,
   ModelRecord,
+  ModelSummary,
   VersionDeletion,
   VersionFile,
   VersionRecord,
@@ -11,6 +12,9 @@ import type {
 
 /** What the API and CLI show of a model: the record without its internal id. */
 export type ModelView = Omit<ModelRecord, 'id'>;
+
+/** A model as a list shows it: with its newest live version and where its aliases point. */
+export type ModelListView = ModelView & ModelSummary;
 
 export interface VersionSummary {
   model: string;
@@ -106,6 +110,14 @@ export const sha = (hex: string): string => `sha256:${hex}`;
 
 export function modelView({ id: _id, ...view }: ModelRecord): ModelView {
   return view;
+}
+
+export function modelListView(model: ModelRecord, summary: ModelSummary | undefined): ModelListView {
+  return {
+    ...modelView(model),
+    latestVersion: summary?.latestVersion ?? null,
+    aliases: summary?.aliases ?? [],
+  };
 }
 
 export function versionView(

@@ -2514,12 +2514,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List models, by name */
+        /** List models by name, with their latest version and aliases; filter by tag or name */
         get: {
             parameters: {
                 query?: {
                     after?: string;
                     limit?: number;
+                    /** @description Models whose name contains this text, case-insensitively (no wildcards: `%` and `_` match themselves). */
+                    q?: string;
                     tag?: string;
                 };
                 header?: never;
@@ -2553,7 +2555,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["Model"][];
+                            items: components["schemas"]["ModelListItem"][];
                             next: string | null;
                         };
                     };
@@ -5845,6 +5847,27 @@ export interface components {
             /** @description The display name of the creator when it acted (a token's name, an OIDC user's name); null on older records. Never unique: the id says who. */
             createdByName: string | null;
             description: string;
+            name: string;
+            owner: string;
+            tags: string[];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ModelListItem: {
+            /** @description The model's aliases by name, each with the version number it points at. */
+            aliases: {
+                name: string;
+                version: number;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Who created the model: the principal id (`token:<id>`, `oidc:<issuer>#<sub>`, …). */
+            createdBy: string;
+            /** @description The display name of the creator when it acted (a token's name, an OIDC user's name); null on older records. Never unique: the id says who. */
+            createdByName: string | null;
+            description: string;
+            /** @description The newest version that is not deleted; null when there is none. */
+            latestVersion: number | null;
             name: string;
             owner: string;
             tags: string[];
