@@ -157,6 +157,16 @@ try {
           m <= 1000 ? 'met' : 'MISSED',
         ]);
       }
+      for (const kind of ['cold', 'warm'] as const) {
+        const inPage = s[`${kind}InPage`];
+        rows.push([
+          `  ${kind}, in the page: navigation start to row`,
+          ms(median(inPage)),
+          ms(percentile(inPage, 90)),
+          '',
+          '',
+        ]);
+      }
       rows.push([`  baseline: fetch ${c.api} in the page`, ms(raw), ms(percentile(s.rawFetch, 90)), '', '']);
     }
     rows.push([
