@@ -46,7 +46,7 @@ async function navigate(page: Page, url: string, c: PageCase): Promise<{ wall: n
   await page.goto(`${url}${c.path}`, { waitUntil: 'commit' });
   await page.waitForSelector(c.row, { state: 'visible', timeout: 60_000 });
   const wall = performance.now() - started;
-  const inPage = await page.evaluate(() => (window as { rowAt?: number }).rowAt ?? Number.NaN);
+  const inPage = await page.evaluate(() => (globalThis as { rowAt?: number }).rowAt ?? Number.NaN);
   // Whatever else the page asked for (the audit page verifies the whole chain) ends before the next
   // measurement, so no case starts against a server still busy with the previous one.
   await page.waitForLoadState('networkidle');
@@ -56,13 +56,14 @@ async function navigate(page: Page, url: string, c: PageCase): Promise<{ wall: n
 /** Notes, in every document the page opens, when a first row matching `selector` is inserted. */
 async function watchRows(page: Page, selector: string): Promise<void> {
   // Injected by Playwright before the page's scripts, not as a <script>: the console's CSP stays strict.
-  await page.addInitScript((sel) => {
-    new MutationObserver((_, observer) => {
-      if (!document.querySelector(sel)) return;
-      (window as { rowAt?: number }).rowAt = performance.now();
+  // A string, as this project's TypeScript has no DOM types outside web/.
+  await page.addInitScript({
+    content: `new MutationObserver((_, observer) => {
+      if (!document.querySelector(${JSON.stringify(selector)})) return;
+      globalThis.rowAt = performance.now();
       observer.disconnect();
-    }).observe(document, { childList: true, subtree: true });
-  }, selector);
+    }).observe(document, { childList: true, subtree: true });`,
+  });
 }
 
 async function rawFetch(page: Page, api: string): Promise<number> {
