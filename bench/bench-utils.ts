@@ -166,7 +166,11 @@ export async function startWarden(
     ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...extra.env },
+      // The suites' WARDEN_TEST_* variables are not settings: the server refuses unknown WARDEN_ keys.
+      env: {
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WARDEN_TEST_'))),
+        ...extra.env,
+      },
     },
   );
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,110 +1,29 @@
-import {
-  type KyselyPlugin,
-  type PluginTransformQueryArgs,
-  type PluginTransformResultArgs,
-  type QueryResult,
-  type RootOperationNode,
-  sql,
-  type UnknownRow,
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
 } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AuditEntriesTable,
-  type AuditTables,
-  createAuditSqlStore,
-} from '../../src/adapters/sql/audit.sql-store.js';
+import { createAuditSqlStore } from '../../src/adapters/sql/audit.sql-store.js';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
-import {
-  type AuditEntry,
-  type AuditQuery,
-  type AuditStore,
-  createAuditLog,
-  entryHash,
-  genesisHash,
-} from '../../src/modules/audit/index.js';
+import { type AuditQuery, type AuditStore, createAuditLog } from '../../src/modules/audit/index.js';
+import { auditSeedAt, auditSeedBase, auditSeedFields, seedAuditLog } from '../fixtures/audit-seed.js';
 import { testSigner } from '../fixtures/audit-signer.js';
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
 
 const SIZE = 100_000;
-const base = Date.UTC(2026, 0, 1);
-const atOf = (seq: number) => new Date(base + seq * 1000).toISOString();
-
-/** Entry `seq` of the seeded log: 50 principals, 10 actions, 1,000 resources, rare denials and failures. */
-function entryFields(seq: number) {
-  return {
-    action: `registry:action${seq % 10}`,
-    outcome:
-      seq % 997 === 0 ? ('denied' as const) : seq % 50 === 0 ? ('failed' as const) : ('success' as const),
-    principal: `user:p${seq % 50}`,
-    resource: `model:m${seq % 1000}`,
-    team: seq % 3 === 0 ? `team${seq % 7}` : null,
-  };
-}
-
-/**
- * Writes a valid chain of SIZE entries in one transaction, hashed exactly as AuditLog.append hashes them,
- * but inserted a thousand rows per statement (append's three statements per entry would take minutes on
- * PostgreSQL). The head moves through the store, so later appends and verification see the real log.
- */
-async function seed(database: SqlDatabase): Promise<void> {
-  let prevHash = genesisHash;
-  const rows: AuditEntriesTable[] = [];
-  for (let seq = 1; seq <= SIZE; seq++) {
-    const f = entryFields(seq);
-    const unhashed: Omit<AuditEntry, 'hash'> = {
-      seq,
-      id: `01900000-0000-7000-8000-${seq.toString(16).padStart(12, '0')}`,
-      at: atOf(seq),
-      action: f.action,
-      outcome: f.outcome,
-      principal: f.principal,
-      resource: f.resource,
-      requestId: null,
-      clientAddress: null,
-      ...(f.team ? { team: f.team } : {}),
-      prevHash,
-    };
-    const hash = entryHash(unhashed);
-    rows.push({
-      seq,
-      id: unhashed.id,
-      at: unhashed.at,
-      action: f.action,
-      outcome: f.outcome,
-      principal: f.principal,
-      resource: f.resource,
-      request_id: null,
-      client_address: null,
-      details: null,
-      actor_name: null,
-      credential: null,
-      team: f.team,
-      prev_hash: prevHash,
-      hash,
-    });
-    prevHash = hash;
-  }
-  await database.db.transaction().execute(async (trx) => {
-    const audit = trx.withTables<Pick<AuditTables, 'audit_entries'>>();
-    for (let i = 0; i < rows.length; i += 1000)
-      await audit
-        .insertInto('audit_entries')
-        .values(rows.slice(i, i + 1000))
-        .execute();
-    await createAuditSqlStore(trx, database.capabilities).setHead({ seq: SIZE, hash: prevHash });
-  });
-  // What autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite) does for a real log of this size.
-  await sql`analyze`.execute(database.db);
-}
 
 /** The seqs a query must return, newest first, from the seeding rule rather than the database. */
 function expected(query: Omit<AuditQuery, 'limit' | 'order'>): number[] {
   const seqs: number[] = [];
   for (let seq = SIZE; seq >= 1; seq--) {
-    const f = entryFields(seq);
-    const at = atOf(seq);
+    const f = auditSeedFields(seq);
+    const at = auditSeedAt(seq);
     if (query.teams && !(f.team && query.teams.includes(f.team))) continue;
     if (query.principal !== undefined && f.principal !== query.principal) continue;
     if (query.action !== undefined && f.action !== query.action) continue;
@@ -141,14 +60,14 @@ const filters: [string, Omit<AuditQuery, 'limit' | 'order'>][] = [
   ['resource', { resource: 'model:m42' }],
   ['outcome denied', { outcome: 'denied' }],
   ['outcome failed', { outcome: 'failed' }],
-  ['since', { since: atOf(90_000) }],
-  ['until', { until: atOf(500) }],
-  ['a narrow time range', { since: atOf(50_000), until: atOf(50_600) }],
-  ['a wide time range', { since: atOf(10), until: atOf(99_000) }],
+  ['since', { since: auditSeedAt(90_000) }],
+  ['until', { until: auditSeedAt(500) }],
+  ['a narrow time range', { since: auditSeedAt(50_000), until: auditSeedAt(50_600) }],
+  ['a wide time range', { since: auditSeedAt(10), until: auditSeedAt(99_000) }],
   ['one team', { teams: ['team3'] }],
   ['several teams', { teams: ['team1', 'team2', 'team5'] }],
   ['action and outcome', { action: 'registry:action0', outcome: 'failed' }],
-  ['principal, outcome and since', { principal: 'user:p0', outcome: 'failed', since: atOf(80_000) }],
+  ['principal, outcome and since', { principal: 'user:p0', outcome: 'failed', since: auditSeedAt(80_000) }],
 ];
 
 describe.each(backends)('audit search over 100,000 entries (%s)', (name, factory) => {
@@ -161,7 +80,7 @@ describe.each(backends)('audit search over 100,000 entries (%s)', (name, factory
     t = await factory.create();
     database = t.open();
     await migrateToLatest(database.db);
-    await seed(database);
+    await seedAuditLog(database, { count: SIZE });
     store = createAuditSqlStore(database.db.withPlugin(recorder.plugin), database.capabilities);
   }, 120_000);
   afterAll(async () => {
@@ -184,7 +103,7 @@ describe.each(backends)('audit search over 100,000 entries (%s)', (name, factory
   it('seeded a valid chain that a later append continues', async () => {
     expect(await store.head()).toMatchObject({ seq: SIZE });
     const log = createAuditLog({
-      clock: { now: () => new Date(base + (SIZE + 1) * 1000) },
+      clock: { now: () => new Date(auditSeedBase + (SIZE + 1) * 1000) },
       signer: testSigner(),
       origin: 'warden/audit',
       checkpointEvery: 1_000_000,
@@ -206,7 +125,7 @@ describe.each(backends)('audit search over 100,000 entries (%s)', (name, factory
 
   it.each(filters)('pages by %s: every match once, newest first, by keyset', async (_label, filter) => {
     // Entry SIZE + 1 (the append above) matches only the unfiltered and wide queries; keep it out.
-    const query = { ...filter, until: filter.until ?? atOf(SIZE + 1) };
+    const query = { ...filter, until: filter.until ?? auditSeedAt(SIZE + 1) };
     const want = expected(query);
     const limit = want.length > 5000 ? 500 : 50;
     const got: number[] = [];
@@ -214,7 +133,7 @@ describe.each(backends)('audit search over 100,000 entries (%s)', (name, factory
     for (;;) {
       const page = await store.list({ ...query, limit, order: 'desc', ...(after ? { after } : {}) });
       got.push(...page.items.map((e) => e.seq));
-      for (const e of page.items) expect(entryFields(e.seq)).toMatchObject({ action: e.action });
+      for (const e of page.items) expect(auditSeedFields(e.seq)).toMatchObject({ action: e.action });
       if (!page.next) break;
       after = Number(page.next);
       // Past the first five pages of a long result, jump to a cursor two pages before its end.

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, type SqlDatabase } from '../../src/adapters/sql/db.js';
-import { createSqlStores, createSqlUnitOfWork } from '../../src/adapters/sql/unit-of-work.js';
+import { createSqlStores } from '../../src/adapters/sql/unit-of-work.js';
 import type { RegistryStore } from '../../src/modules/registry/registry.ports.js';
 import type { ModelRecord } from '../../src/modules/registry/registry.types.js';
 import { databaseFactories, type TestDatabase, type TestDatabaseFactory } from '../fixtures/databases.js';
+import { seedModels } from '../fixtures/registry-seed.js';
 import { aModel, anAlias, at, aVersion, someFiles } from './registry-records.js';
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);
@@ -121,12 +122,9 @@ describe.each(backends)('RegistryStore model list (%s)', (_name, factory) => {
   });
 
   it('pages through 10,000 models in name order, whole and filtered, with nothing repeated or missed', async () => {
-    const uow = createSqlUnitOfWork(database.db, database.capabilities);
-    const all = Array.from({ length: 10_000 }, (_, i) =>
-      aModel({ name: `m-${String(i).padStart(5, '0')}`, tags: i % 10 === 0 ? ['tenth'] : [] }),
-    );
-    await uow.run(async ({ registry }) => {
-      for (const m of all) await registry.insertModel(m);
+    const all = await seedModels(database, {
+      count: 10_000,
+      model: (i) => ({ tags: i % 10 === 0 ? ['tenth'] : [] }),
     });
     const whole = await walk(store, { limit: 500 });
     expect(whole.names).toEqual(all.map((m) => m.name));

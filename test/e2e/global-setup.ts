@@ -50,6 +50,9 @@ export default async function setup(): Promise<void> {
     ]) {
       await promisify(execFile)('npx', args, {
         cwd: repoRoot,
+        // Vitest sets NODE_ENV=test, which Vite would pass on to React: a development build, 1.7x the
+        // size and slower, unlike what `npm run build` ships.
+        env: { ...process.env, NODE_ENV: 'production' },
         maxBuffer: 16 * 1024 * 1024,
         timeout: 300_000,
       });

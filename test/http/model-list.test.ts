@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqlUnitOfWork } from '../../src/adapters/sql/unit-of-work.js';
-import { aModel } from '../contract/registry-records.js';
 import { databaseFactories } from '../fixtures/databases.js';
 import { createModel, expectProblem, push } from '../fixtures/http-helpers.js';
+import { seedModels } from '../fixtures/registry-seed.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 
 const api = '/api/v1';
@@ -28,9 +27,9 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       // take minutes); then a few real ones through the API.
       const database = t.db.open();
       try {
-        await createSqlUnitOfWork(database.db, database.capabilities).run(async ({ registry }) => {
-          for (let i = 0; i < 10_000; i++)
-            await registry.insertModel(aModel({ name: `bulk-${String(i).padStart(5, '0')}`, owner: 'nlp' }));
+        await seedModels(database, {
+          count: 10_000,
+          model: (i) => ({ name: `bulk-${String(i).padStart(5, '0')}`, owner: 'nlp' }),
         });
       } finally {
         await database.close();

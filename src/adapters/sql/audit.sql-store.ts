@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AuditEntry, AuditStore, Checkpoint } from '../../modules/audit/index.js';
 import type { Page } from '../../modules/registry/index.js';
@@ -114,6 +115,10 @@ export function createAuditSqlStore(executor: Kysely<Database>, capabilities: Sq
         const last = rows[rows.length - 1];
         if (!last || rows.length < batch) return;
         from = Number(last.seq) + 1;
+        // SQLite answers synchronously, so a whole-log verification or export would otherwise hold the
+        // event loop from its first page to its last (seconds for 100,000 entries): every other request
+        // waited. One turn of the loop per page lets them in.
+        await setImmediate();
       }
     },
 

@@ -36,7 +36,7 @@ export function AuditPage() {
     <section className="audit">
       <h1>Audit log</h1>
       <div className="audit-top">
-        <ChainStatus />
+        <ChainStatus start={!entries.isPending} />
         <section className="card" aria-labelledby="audit-export-title">
           <h2 id="audit-export-title">Export</h2>
           <p className="muted">

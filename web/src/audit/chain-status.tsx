@@ -6,17 +6,21 @@ import { ProblemView } from '../app/problem-view';
 /**
  * Whether the stored chain verifies (every link and checkpoint, read by the server) and the newest signed
  * checkpoint. Verification reads the whole log, so it runs on arrival and on demand, not on a timer.
+ * `start`: the page's entries have come; until then nothing is asked, so the entries are not queued behind
+ * seconds of server work on a large log (100,000 entries: about 2 s of hashing and signature checks).
  */
-export function ChainStatus() {
+export function ChainStatus({ start }: { start: boolean }) {
   const verify = useQuery({
     queryKey: ['audit', 'verify'],
     queryFn: () => unwrap(api.GET('/api/v1/audit/verify')),
     staleTime: 5 * 60_000,
     refetchOnWindowFocus: false,
+    enabled: start,
   });
   const checkpoints = useQuery({
     queryKey: ['audit', 'checkpoints'],
     queryFn: () => unwrap(api.GET('/api/v1/audit/checkpoints')),
+    enabled: start,
   });
   const latest = checkpoints.data?.[checkpoints.data.length - 1];
   return (
@@ -51,7 +55,7 @@ export function ChainStatus() {
           )}
         </>
       )}
-      <button type="button" onClick={() => void verify.refetch()} disabled={verify.isFetching}>
+      <button type="button" onClick={() => void verify.refetch()} disabled={!start || verify.isFetching}>
         {verify.isFetching ? 'Verifying…' : 'Verify again'}
       </button>
       <h3>Last signed checkpoint</h3>
