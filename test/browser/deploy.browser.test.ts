@@ -257,6 +257,28 @@ describe.skipIf(!hasChromium)('deployments and approvals in the console', { time
     await viewer.page.getByText('Nothing waits for your approval.').waitFor();
     await check(viewer.page, 'deploy-approvals-empty-tablet');
 
+    // The audit page shows every step, each by the person who took it, and the viewer's refused attempts.
+    const admin = await newPerson(browser);
+    await signIn(admin.page, adminTokenOf(server.url) as string);
+    await admin.page.goto(`${server.url}/audit`);
+    const rows = admin.page.getByRole('row');
+    const step = (action: string, who: string, outcome = 'success') =>
+      rows.filter({ hasText: action }).filter({ hasText: who }).filter({ hasText: outcome });
+    await step('deploy:rollback', 'dana-deployer').first().waitFor();
+    for (const [action, who, outcome] of [
+      ['deploy:request', 'dana-deployer', 'success'],
+      ['deploy:approve', 'alice-approver', 'success'],
+      ['deploy:approve', 'bob-approver', 'success'],
+      ['deploy:apply', 'dana-deployer', 'success'],
+      ['deploy:rollback', 'dana-deployer', 'success'],
+      ['deploy:approve', 'vic-viewer', 'denied'],
+      ['deploy:rollback', 'vic-viewer', 'denied'],
+    ] as const)
+      expect(await step(action, who, outcome).count(), `${action} by ${who}: ${outcome}`).toBeGreaterThan(0);
+    await check(admin.page, 'deploy-audit');
+    expect(admin.problems).toEqual([]);
+    await admin.context.close();
+
     for (const person of [deployer, alice, bob, viewer]) {
       expect(person.problems).toEqual([]);
       await person.context.close();

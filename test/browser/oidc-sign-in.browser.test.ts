@@ -10,9 +10,8 @@ import { hasChromium, launchBrowser, newPerson, screenshot, seriousA11yViolation
 const jwtPattern = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
 
 /**
- * A subject (the account id) is the issuer's to choose, and is the user's name when the ID token carries no
- * preferred_username (this provider puts it in userinfo alone, which Warden reads only for missing roles or
- * teams): the header must show it as text, isolated.
+ * A subject (the account id) is the issuer's to choose, and is the user's name when neither the ID token nor
+ * userinfo carries a preferred_username: the header must show it as text, isolated.
  */
 const hostileName = '<img src=x onerror="window.__pwned=1">\u202Enimda';
 
@@ -36,7 +35,7 @@ describe.skipIf(!hasChromium)('console sign-in with OIDC in Chromium', { timeout
     op = await startTestProvider({
       redirectUri,
       users: {
-        alice: { warden_roles: ['admin'], warden_teams: ['ml'], preferred_username: 'alice' },
+        alice: { warden_roles: ['admin'], warden_teams: ['ml'], preferred_username: 'alice.liddell' },
         vic: { warden_roles: ['viewer'], warden_teams: ['ml'], preferred_username: 'vic' },
         [hostileName]: { warden_roles: ['viewer'], warden_teams: ['ml'] },
       },
@@ -111,7 +110,7 @@ describe.skipIf(!hasChromium)('console sign-in with OIDC in Chromium', { timeout
     await signInThroughProvider(page, '/deployments', 'alice', 'oidc-provider-login');
 
     const header = page.getByRole('banner');
-    await header.getByText('alice', { exact: true }).waitFor();
+    await header.getByText('alice.liddell', { exact: true }).waitFor();
     await header.getByText('(admin)').waitFor();
     await page.getByRole('heading', { name: 'Deployments', level: 1 }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);

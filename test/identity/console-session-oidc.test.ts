@@ -15,7 +15,7 @@ describe('console sign-in with OIDC (a real provider, the code flow driven like 
     op = await startTestProvider({
       redirectUri,
       users: {
-        alice: { warden_roles: ['admin'], warden_teams: ['vision'], preferred_username: 'alice' },
+        alice: { warden_roles: ['admin'], warden_teams: ['vision'], preferred_username: 'alice.liddell' },
         bob: { warden_roles: ['viewer'], warden_teams: ['nlp', 'Not A Team'], preferred_username: 'bob' },
         root: { warden_roles: ['admin'], warden_teams: ['all-teams'] },
         carol: { warden_roles: ['contributor'], warden_teams: [] },
@@ -111,7 +111,7 @@ describe('console sign-in with OIDC (a real provider, the code flow driven like 
       principal: {
         id: `oidc:${op.issuer}#alice`,
         kind: 'user',
-        name: 'alice',
+        name: 'alice.liddell', // preferred_username from userinfo (the ID token carries roles and teams only)
         roles: ['admin'],
         teams: ['vision'],
         unscoped: false,

@@ -19,8 +19,8 @@ import Provider from 'oidc-provider';
  * ```
  *
  * Users are account ids with the claims they hold: `warden_roles` and `warden_teams` come with the `openid`
- * scope, `preferred_username`/`name` with `profile`, `email` with `email`. As most issuers do in the code
- * flow, the ID token carries only `sub` (and the protocol claims): the rest is served by userinfo. The
+ * scope, `preferred_username`/`name` with `profile`, `email` with `email`. The roles and teams ride in the
+ * ID token; `preferred_username`, as with many issuers, only in userinfo (Warden reads it there). The
  * login page is oidc-provider's development interaction (any password is accepted; a browser test fills
  * `login` and `password` and presses "Sign-in"); consent is granted automatically, as for a first-party
  * client. `authorize` drives the same pages with fetch, carrying the cookies itself.

@@ -26,8 +26,8 @@ const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * The console's OIDC relying party on openid-client: authorization code flow with PKCE (S256), state and
  * nonce; the code is exchanged here (client_secret_basic, or none for a public client), the ID token
  * validated by openid-client (signature, issuer, audience, expiry, nonce), and its claims mapped exactly
- * as a bearer JWT's are. When the ID token lacks the roles or teams claim, as many issuers leave them to
- * userinfo in the code flow, they are read from the userinfo endpoint (its `sub` checked against the ID
+ * as a bearer JWT's are. When the ID token lacks the roles claim, the teams claim or `preferred_username`,
+ * as many issuers leave them to userinfo in the code flow, they are read from the userinfo endpoint (its `sub` checked against the ID
  * token's); the ID token's own claims win where both have one.
  *
  * An http issuer is accepted only on a loopback address (development and tests): that alone turns on
@@ -94,8 +94,8 @@ export function createOidcLoginClient(
           .filter((path): path is string => path !== null)
           .map((path) => path.split('.')[0] as string);
         const missing = wanted.filter((key) => !Object.hasOwn(claims, key));
-        const needsUserinfo = missing.some((key) => key !== 'preferred_username');
-        if (needsUserinfo && config.serverMetadata().userinfo_endpoint) {
+        // The display name too: many issuers put roles in the ID token but the username only in userinfo.
+        if (missing.length > 0 && config.serverMetadata().userinfo_endpoint) {
           const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
           for (const key of missing) if (Object.hasOwn(info, key)) merged[key] = info[key];
         }
