@@ -29,15 +29,6 @@ interface SessionContextValue {
 const SessionContext = createContext<SessionContextValue | null>(null);
 export const sessionKey = ['session'] as const;
 
-/**
- * Forgets every answer but the session's own: another person's data must not show, while the session
- * query stays in the cache so the provider (its observer) sees the new value. `clear()` would drop it, and
- * the provider would keep showing the old session until something else re-rendered it.
- */
-function forgetAllButSession(queryClient: ReturnType<typeof useQueryClient>): void {
-  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKey[0] });
-}
-
 async function sessionCall(
   method: 'GET' | 'POST' | 'DELETE',
   body?: unknown,

@@ -1,5 +1,4 @@
 import type { InputProfile } from './profile.js';
-import type { ShapiroWilkResult } from './shapiro-wilk.js';
 import { SHAPIRO_WILK_MAX_N } from './shapiro-wilk.js';
 
 /** The extraction watch's states, signals, settings and their defaults, and what it reports. */

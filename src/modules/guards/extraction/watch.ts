@@ -1,12 +1,7 @@
 import { CellCoverage } from './cell-coverage.js';
-import { type CompiledProfile, checkVector, compileProfile, type InputProfile } from './profile.js';
+import { type CompiledProfile, checkVector, compileProfile } from './profile.js';
 import { RecentSorted } from './recent-sorted.js';
-import {
-  SHAPIRO_WILK_MAX_N,
-  type ShapiroWilkResult,
-  shapiroWilkCoefficients,
-  shapiroWilkSorted,
-} from './shapiro-wilk.js';
+import { type ShapiroWilkResult, shapiroWilkCoefficients, shapiroWilkSorted } from './shapiro-wilk.js';
 import { SlidingCounter } from './sliding-counter.js';
 import {
   type ExtractionAlert,
