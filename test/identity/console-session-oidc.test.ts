@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oidcLoginStartsPerMinute } from '../../src/http/routes/oidc-sign-in.routes.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 import { api, cookieFrom } from './console-session-helpers.js';
 import { type FixedClock, fixedClock } from './identity-harness.js';
@@ -240,5 +241,31 @@ describe('console sign-in with OIDC (a real provider, the code flow driven like 
       'oidc_provider_error',
     ])
       expect(reasons.has(reason), reason).toBe(true);
+  });
+});
+
+describe('OIDC sign-in starts per client address', () => {
+  it('refuses an address that begins more than 30 sign-ins in a minute, writing no pending row for them', async () => {
+    const op = await startTestProvider({ redirectUri, users: { alice: { warden_roles: ['viewer'] } } });
+    const t = await createTestApp({
+      oidc: { issuer: op.issuer, audience: 'warden', jwksUrl: `${op.issuer}/jwks` },
+      settings: { 'console.oidc.clientId': op.clientId, 'console.oidc.redirectUri': redirectUri },
+      oidcClientSecret: op.clientSecret,
+    });
+    try {
+      const start = (remoteAddress: string) =>
+        t.rawApp.inject({ method: 'GET', url: `${api}/session/oidc/login`, remoteAddress });
+      for (let i = 0; i < oidcLoginStartsPerMinute; i++)
+        expect((await start('203.0.113.7')).statusCode).toBe(302);
+      const refused = await start('203.0.113.7');
+      expect(refused.statusCode).toBe(303);
+      expect(refused.headers.location).toBe('/sign-in?error=rate_limited');
+      expect(refused.headers['set-cookie']).toBeUndefined();
+      // Another address is not held back by the first one.
+      expect((await start('198.51.100.9')).statusCode).toBe(302);
+    } finally {
+      await t.close();
+      await op.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { clientAddressKey, type OidcSignIn, type SignInErrorCode } from '../../modules/identity/index.js';
 import type { AuthFailureGate } from '../plugins/authenticate.js';
 import {
@@ -17,6 +18,12 @@ export interface OidcSignInRouteOptions {
   gate: AuthFailureGate;
 }
 
+/**
+ * Sign-ins one client address may begin per minute on this server. Each writes a pending row (bounded in
+ * all by the service), so one address must not be able to fill that bound and lock everyone out of OIDC.
+ */
+export const oidcLoginStartsPerMinute = 30;
+
 /** Where the browser lands after a refused sign-in: the console's sign-in page, with a stable code. */
 const signInPage = (code: SignInErrorCode) => `/sign-in?error=${code}`;
 
@@ -33,6 +40,12 @@ export const oidcSignInRoutes: FastifyPluginAsyncTypebox<OidcSignInRouteOptions>
   const tags = ['session'];
   const redirect = (reply: FastifyReply, location: string, code: 302 | 303) =>
     reply.header('cache-control', 'no-store').redirect(location, code);
+  const starts = new RateLimiterMemory({ points: oidcLoginStartsPerMinute, duration: 60 });
+  const tooManyStarts = (request: FastifyRequest) =>
+    starts.consume(clientAddressKey(request.ip)).then(
+      () => false,
+      () => true,
+    );
   const blocked = async (request: FastifyRequest) => {
     const client = clientAddressKey(request.ip);
     if ((await gate.limiter.blockedFor(client)) <= 0) return false;
@@ -67,6 +80,7 @@ export const oidcSignInRoutes: FastifyPluginAsyncTypebox<OidcSignInRouteOptions>
     async (request, reply) => {
       if (!signIn) return redirect(reply, signInPage('oidc_disabled'), 303);
       if (await blocked(request)) return redirect(reply, signInPage('rate_limited'), 303);
+      if (await tooManyStarts(request)) return redirect(reply, signInPage('rate_limited'), 303);
       let begun: Awaited<ReturnType<OidcSignIn['begin']>>;
       try {
         begun = await signIn.begin(request.query.returnTo);
