@@ -90,7 +90,9 @@ const LONGEST_PLACEHOLDER = '[CREDIT_CARD_9999]'.length;
 /** The output rebuilt from the input and the reported stretches: nothing else may differ. */
 function rebuild(input: string, config: RedactionConfig, output: string) {
   const result = redactText(input, config);
-  const scanned = result.truncated ? input.slice(0, output.length) : input;
+  // The part of the input that was scanned: a truncated input is scanned up to the limit, not up to the
+  // output's length (which placeholders shorten or lengthen).
+  const scanned = result.truncated ? input.slice(0, config.maxInputChars) : input;
   let at = 0;
   let outAt = 0;
   for (const r of result.redactions) {
@@ -122,6 +124,16 @@ describe('redactText properties', () => {
   });
 
   it('changes the text only where it reports a finding, and only to a placeholder', () => {
+    // A counterexample fast-check once found: a truncated input whose output is shorter than the limit.
+    const jwts = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.'.repeat(2);
+    const found = parseRedactionConfig({
+      types: ['API_KEY'],
+      placeholder: 'typed',
+      maxInputChars: 81,
+      entropyTokens: true,
+    });
+    if (!found.ok) throw new Error(found.errors.join('; '));
+    expect(rebuild(jwts, found.config, redactText(jwts, found.config).text).outAt).toBe(19);
     fc.assert(
       fc.property(anyText, configs, (text, config) => {
         const { result, at, outAt } = rebuild(text, config, redactText(text, config).text);
