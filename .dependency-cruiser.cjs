@@ -11,6 +11,7 @@ const MODULE_LAYERS = [
   ['attestations', 'webhooks'],
   ['deploy'],
   ['gateway'],
+  ['monitor'],
 ];
 
 /** One rule per module: it may not import a module on its own layer or below it. */

@@ -1,0 +1,25 @@
+export * as monitorErrors from './monitor.errors.js';
+export {
+  type BinnedProportions,
+  binnedProportions,
+  distinctValuesBinThreshold,
+  histogramProportions,
+  sturgesEdges,
+} from './statistics/binned-proportions.js';
+export { chiSquare, type TestResult } from './statistics/chi-square.js';
+export { jensenShannon, jensenShannonOf } from './statistics/jensen-shannon.js';
+export {
+  type DistanceResult,
+  normedWasserstein,
+  wassersteinDistance,
+} from './statistics/normed-wasserstein.js';
+export { psi, smoothed } from './statistics/psi.js';
+export {
+  type CategoricalSample,
+  finiteValues,
+  type NumericSample,
+  type PreparedSample,
+  preparePair,
+  type Sample,
+} from './statistics/samples.js';
+export { zTest } from './statistics/z-test.js';
