@@ -56,7 +56,7 @@ export function VersionsSection({ name }: { name: string }) {
                               Deleted
                             </span>
                           ) : (
-                            <span className="badge ok">Live</span>
+                            <span className="badge ok">Available</span>
                           )}
                         </td>
                       </tr>
