@@ -117,14 +117,7 @@ export function WebhookDeliveries({ endpoint }: { endpoint?: string }) {
           </table>
         </div>
       )}
-      <Pager
-        label="Deliveries"
-        page={pager.page}
-        hasPrevious={pager.hasPrevious}
-        nextCursor={deliveries.data.next}
-        onPrevious={pager.previous}
-        onNext={pager.next}
-      />
+      <Pager label="Deliveries" pager={pager} nextCursor={deliveries.data.next} />
     </>
   );
 }

@@ -23,21 +23,19 @@ export function useCursorPager(resetKey: string) {
 }
 
 export function Pager(props: {
-  page: number;
-  hasPrevious: boolean;
+  /** The state `useCursorPager` keeps. */
+  pager: ReturnType<typeof useCursorPager>;
   nextCursor: string | null | undefined;
-  onPrevious(): void;
-  onNext(cursor: string): void;
   label: string;
 }) {
-  const { nextCursor } = props;
+  const { pager, nextCursor } = props;
   return (
     <nav className="pager" aria-label={`${props.label} pages`}>
-      <button type="button" disabled={!props.hasPrevious} onClick={props.onPrevious}>
+      <button type="button" disabled={!pager.hasPrevious} onClick={pager.previous}>
         Previous
       </button>
-      <span aria-live="polite">Page {props.page}</span>
-      <button type="button" disabled={!nextCursor} onClick={() => nextCursor && props.onNext(nextCursor)}>
+      <span aria-live="polite">Page {pager.page}</span>
+      <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pager.next(nextCursor)}>
         Next
       </button>
     </nav>

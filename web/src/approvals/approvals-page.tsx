@@ -39,14 +39,7 @@ export function ApprovalsPage() {
         <InboxItem key={r.id} request={r} />
       ))}
       {(pager.hasPrevious || inbox.data?.next) && (
-        <Pager
-          label="Approvals"
-          page={pager.page}
-          hasPrevious={pager.hasPrevious}
-          nextCursor={inbox.data?.next}
-          onPrevious={pager.previous}
-          onNext={pager.next}
-        />
+        <Pager label="Approvals" pager={pager} nextCursor={inbox.data?.next} />
       )}
     </section>
   );

@@ -83,16 +83,7 @@ export function AuditPage() {
           </table>
         </div>
       )}
-      {entries.data && (
-        <Pager
-          label="Audit entries"
-          page={pager.page}
-          hasPrevious={pager.hasPrevious}
-          nextCursor={entries.data.next}
-          onPrevious={pager.previous}
-          onNext={pager.next}
-        />
-      )}
+      {entries.data && <Pager label="Audit entries" pager={pager} nextCursor={entries.data.next} />}
     </section>
   );
 }

@@ -69,14 +69,7 @@ export function HistorySection({ env, model }: { env: string; model: string }) {
           </table>
         </div>
       )}
-      <Pager
-        label="History"
-        page={pager.page}
-        hasPrevious={pager.hasPrevious}
-        nextCursor={history.data?.next}
-        onPrevious={pager.previous}
-        onNext={pager.next}
-      />
+      <Pager label="History" pager={pager} nextCursor={history.data?.next} />
     </section>
   );
 }

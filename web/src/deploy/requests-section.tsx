@@ -136,14 +136,7 @@ export function RequestsSection({ env, model }: { env: string; model?: string })
           </table>
         </div>
       )}
-      <Pager
-        label="Requests"
-        page={pager.page}
-        hasPrevious={pager.hasPrevious}
-        nextCursor={requests.data?.next}
-        onPrevious={pager.previous}
-        onNext={pager.next}
-      />
+      <Pager label="Requests" pager={pager} nextCursor={requests.data?.next} />
     </section>
   );
 }

@@ -47,14 +47,7 @@ export function AliasHistory({ name, alias }: { name: string; alias: string }) {
                 </tbody>
               </table>
             </div>
-            <Pager
-              label={`History of ${alias}`}
-              page={pager.page}
-              hasPrevious={pager.hasPrevious}
-              nextCursor={page.next}
-              onPrevious={pager.previous}
-              onNext={pager.next}
-            />
+            <Pager label={`History of ${alias}`} pager={pager} nextCursor={page.next} />
           </>
         )}
       </QueryResultView>

@@ -55,14 +55,7 @@ export function ModelsListPage() {
             ) : (
               <ModelsTable models={page.items} onTag={tag.setNow} />
             )}
-            <Pager
-              label="Models"
-              page={pager.page}
-              hasPrevious={pager.hasPrevious}
-              nextCursor={page.next}
-              onPrevious={pager.previous}
-              onNext={pager.next}
-            />
+            <Pager label="Models" pager={pager} nextCursor={page.next} />
           </>
         )}
       </QueryResultView>

@@ -64,14 +64,7 @@ export function VersionsSection({ name }: { name: string }) {
                   </tbody>
                 </table>
               </div>
-              <Pager
-                label="Versions"
-                page={pager.page}
-                hasPrevious={pager.hasPrevious}
-                nextCursor={page.next}
-                onPrevious={pager.previous}
-                onNext={pager.next}
-              />
+              <Pager label="Versions" pager={pager} nextCursor={page.next} />
             </>
           )
         }
