@@ -3,6 +3,7 @@ import type { Config } from './config/index.js';
 import { createDeployPermissions } from './modules/deploy/index.js';
 import { createGuardPermissions, type Gateway } from './modules/gateway/index.js';
 import { createTokenPermissions } from './modules/identity/index.js';
+import { createMonitorPermissions } from './modules/monitor/index.js';
 import { type AccessGuard, createPermissionChecker, globalPermissions } from './modules/policy/index.js';
 import { createRegistryPermissions } from './modules/registry/index.js';
 
@@ -26,5 +27,6 @@ export function composePermissions(deps: PermissionComposition) {
     createDeployPermissions({ read, environments: config.environments, access }),
     createGuardPermissions({ read, environments: Object.keys(config.environments), access }),
     deps.gateway.permissions,
+    createMonitorPermissions({ read, environments: Object.keys(config.environments), access }),
   ]);
 }

@@ -4,6 +4,7 @@ import { ConsoleSchema, consoleDefaults } from './console.schema.js';
 import type { ConsoleSettings } from './console-settings.js';
 import { defaultEnvironments, EnvironmentSchema, type EnvironmentSettings } from './environments.js';
 import { GatewaySchema, RedisSchema } from './gateway.schema.js';
+import { MonitorSchema, monitorDefaults } from './monitor.schema.js';
 import type { UpstreamSettings } from './upstreams.js';
 
 const Size = (description: string) =>
@@ -187,6 +188,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     gateway: GatewaySchema,
+    monitor: MonitorSchema,
     redis: RedisSchema,
     console: ConsoleSchema,
     limits: Type.Object(
@@ -251,6 +253,7 @@ export const configDefaults: ConfigInput = {
     accessLog: { sampleRate: 0.01 },
     observations: { maxBytes: 4 * MiB },
   },
+  monitor: monitorDefaults,
   redis: { url: null, keyPrefix: 'warden' },
   console: consoleDefaults,
   limits: {
@@ -298,6 +301,15 @@ export const envKeys = {
   WARDEN_GATEWAY_RATE_LIMIT_PER_PRINCIPAL_BURST: 'gateway.rateLimit.perPrincipal.burst',
   WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_RATE_PER_SECOND: 'gateway.rateLimit.perAddress.ratePerSecond',
   WARDEN_GATEWAY_RATE_LIMIT_PER_ADDRESS_BURST: 'gateway.rateLimit.perAddress.burst',
+  WARDEN_MONITOR_ENABLED: 'monitor.enabled',
+  WARDEN_MONITOR_DRAIN_SECONDS: 'monitor.drainSeconds',
+  WARDEN_MONITOR_WINDOW_ROWS: 'monitor.window.rows',
+  WARDEN_MONITOR_WINDOW_SECONDS: 'monitor.window.seconds',
+  WARDEN_MONITOR_WINDOW_MIN_ROWS: 'monitor.window.minRows',
+  WARDEN_MONITOR_SAMPLE_SIZE: 'monitor.sampleSize',
+  WARDEN_MONITOR_REFERENCE_MAX_BYTES: 'monitor.reference.maxBytes',
+  WARDEN_MONITOR_REFERENCE_SAMPLE_SIZE: 'monitor.reference.sampleSize',
+  WARDEN_MONITOR_RETENTION_DAYS: 'monitor.retentionDays',
   WARDEN_REDIS_URL: 'redis.url',
   WARDEN_REDIS_KEY_PREFIX: 'redis.keyPrefix',
   WARDEN_GATEWAY_UPSTREAMS: 'gateway.upstreams',
@@ -326,7 +338,11 @@ export const listKeys = new Set<string>([
 ]);
 
 /** Keys whose environment value is a boolean: `true`/`false`/`1`/`0`, nothing else. */
-export const booleanKeys = new Set<string>(['oidc.requireTeams', 'webhooks.allowPrivateTargets']);
+export const booleanKeys = new Set<string>([
+  'oidc.requireTeams',
+  'webhooks.allowPrivateTargets',
+  'monitor.enabled',
+]);
 
 /** Keys whose environment value is a JSON object, merged like the same object in the config file. */
 export const jsonKeys = new Set<string>(['environments', 'gateway.upstreams']);
@@ -356,6 +372,14 @@ export const numericKeys = new Set<string>([
   'gateway.rateLimit.perAddress.burst',
   'gateway.accessLog.sampleRate',
   'gateway.observations.maxBytes',
+  'monitor.drainSeconds',
+  'monitor.window.rows',
+  'monitor.window.seconds',
+  'monitor.window.minRows',
+  'monitor.sampleSize',
+  'monitor.reference.maxBytes',
+  'monitor.reference.sampleSize',
+  'monitor.retentionDays',
   'console.session.idleMinutes',
   'console.session.absoluteHours',
   'limits.maxFileBytes',

@@ -107,6 +107,9 @@ describe('loadConfig', () => {
         WARDEN_REDIS_KEY_PREFIX: 'warden-eu',
         WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: '0.5',
         WARDEN_GATEWAY_OBSERVATIONS_MAX_BYTES: '1MiB',
+        WARDEN_MONITOR_ENABLED: 'false',
+        WARDEN_MONITOR_WINDOW_ROWS: '250',
+        WARDEN_MONITOR_REFERENCE_MAX_BYTES: '64MiB',
       },
     });
     expect(config).toEqual({
@@ -145,6 +148,12 @@ describe('loadConfig', () => {
         },
         accessLog: { sampleRate: 0.5 },
         observations: { maxBytes: 1 * MiB },
+      },
+      monitor: {
+        ...configDefaults.monitor,
+        enabled: false,
+        window: { ...configDefaults.monitor.window, rows: 250 },
+        reference: { ...configDefaults.monitor.reference, maxBytes: 64 * MiB },
       },
       redis: { url: 'redis://:pw@cache:6379/2', keyPrefix: 'warden-eu' },
       console: configDefaults.console,

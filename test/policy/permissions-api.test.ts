@@ -150,6 +150,7 @@ describe('POST /api/v1/permissions', () => {
       'global',
       'guards',
       'model',
+      'monitor',
       'new-model',
       'token',
       'version',

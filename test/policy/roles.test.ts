@@ -20,6 +20,8 @@ const read: PolicyAction[] = [
   'deploy:read',
   'deploy:check',
   'gateway:policy:read',
+  'monitor:reference:read',
+  'monitor:read',
 ];
 const write: PolicyAction[] = [
   'registry:model:create',
@@ -30,6 +32,8 @@ const write: PolicyAction[] = [
   'registry:alias:delete',
   'registry:signature:attach',
   'attestation:create',
+  'monitor:reference:set',
+  'monitor:label',
 ];
 const deploy: PolicyAction[] = [
   'deploy:request',

@@ -25,6 +25,11 @@ export const PermissionResource = Type.Union([
   target('deploy-request', { id: RequestId }, 'One deployment request'),
   target('environment', { environment: Slug }, 'A deployment environment'),
   target('guards', { environment: Slug, model: Slug }, "A deployment's guard policy and alerts"),
+  target(
+    'monitor',
+    { environment: Slug, model: Slug },
+    "A deployment's monitoring: windows, drift, alerts, labels, monitor policy",
+  ),
   target('token', { id: Type.String({ pattern: tokenIdPattern }) }, 'An API token (revoke)'),
 ]);
 

@@ -1,4 +1,6 @@
 export * as monitorErrors from './monitor.errors.js';
+export type * from './monitor.types.js';
+export { createMonitorPermissions, type MonitorTarget } from './monitor-permissions.js';
 export {
   type BinnedProportions,
   binnedProportions,

@@ -92,6 +92,26 @@ export const policyActions = {
     resource: 'Deployment',
     guards: "list a deployment's model-extraction alerts: the principals watched or throttled",
   },
+  'monitor:reference:set': {
+    resource: 'Version',
+    guards: "attach or replace a version's reference dataset (the baseline drift is measured against)",
+  },
+  'monitor:reference:read': {
+    resource: 'Version',
+    guards: "show a version's reference profile (columns, roles, counts) and download its dataset",
+  },
+  'monitor:read': {
+    resource: 'Deployment',
+    guards: "show a deployment's monitoring: windows, drift, detectors, alerts, drift reports",
+  },
+  'monitor:label': {
+    resource: 'Deployment',
+    guards: "post delayed ground-truth labels for a deployment's requests, by request id",
+  },
+  'monitor:configure': {
+    resource: 'Deployment',
+    guards: "replace or reset a deployment's monitor policy: detector thresholds and alert rules",
+  },
   'webhook:create': { resource: 'Registry', guards: 'register a webhook endpoint' },
   'webhook:list': { resource: 'Registry', guards: 'list webhook endpoints' },
   'webhook:delete': { resource: 'Registry', guards: 'remove a webhook endpoint' },

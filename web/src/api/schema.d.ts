@@ -3965,6 +3965,11 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "guards";
                             } | {
+                                environment: string;
+                                model: string;
+                                /** @enum {string} */
+                                type: "monitor";
+                            } | {
                                 id: string;
                                 /** @enum {string} */
                                 type: "token";
