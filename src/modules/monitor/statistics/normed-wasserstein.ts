@@ -14,22 +14,30 @@ function populationStd(values: Float64Array): number {
   return Math.sqrt(squares / values.length);
 }
 
-/** scipy's 1-D `wasserstein_distance(u, v)`: the integral of |F_u − F_v| over the merged sorted values. */
+/**
+ * scipy's 1-D `wasserstein_distance(u, v)`: the integral of |F_u − F_v| over the merged sorted values
+ * (both samples sorted once, then walked together: the same sums, in the same order, as over their sorted union).
+ */
 export function wassersteinDistance(u: Float64Array, v: Float64Array): number {
   const us = u.slice().sort();
   const vs = v.slice().sort();
-  const all = new Float64Array(us.length + vs.length);
-  all.set(us);
-  all.set(vs, us.length);
-  all.sort();
+  const nu = us.length;
+  const nv = vs.length;
   let ui = 0;
   let vi = 0;
   let total = 0;
-  for (let i = 0; i < all.length - 1; i++) {
-    const at = all[i] as number;
-    while (ui < us.length && (us[ui] as number) <= at) ui++;
-    while (vi < vs.length && (vs[vi] as number) <= at) vi++;
-    total += Math.abs(ui / us.length - vi / vs.length) * ((all[i + 1] as number) - at);
+  let at = Math.min(us[0] as number, vs[0] as number);
+  for (let i = 0; i < nu + nv - 1; i++) {
+    while (ui < nu && (us[ui] as number) <= at) ui++;
+    while (vi < nv && (vs[vi] as number) <= at) vi++;
+    // The next value of the sorted union: each value repeated as often as it occurs in both samples.
+    const seen = ui + vi;
+    const next =
+      seen > i + 1
+        ? at
+        : Math.min(ui < nu ? (us[ui] as number) : Infinity, vi < nv ? (vs[vi] as number) : Infinity);
+    total += Math.abs(ui / nu - vi / nv) * (next - at);
+    at = next;
   }
   return total;
 }
