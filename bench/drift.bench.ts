@@ -6,10 +6,11 @@
 // Goal (issue 13): at least scipy's speed, 100k × 100k included.
 // Usage: npm run bench:drift [-- RUNS]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { columnDrift, ksTwoSample } from '../src/modules/monitor/index.js';
-import { benchDir, median } from './bench-utils.js';
+import { median } from './bench-utils.js';
 
 const runs = Number(process.argv[2] ?? 7) || 7;
 const sizes: [number, number, number][] = [
@@ -67,12 +68,17 @@ const cases = sizes.map(([n, m, shift], i) => ({
   ref: normals(n, 11 + i, 0),
   cur: normals(m, 101 + i, shift),
 }));
-mkdirSync(benchDir, { recursive: true });
-const file = path.join(benchDir, 'drift-samples.json');
+const dir = mkdtempSync(path.join(tmpdir(), 'warden-drift-bench-'));
+const file = path.join(dir, 'samples.json');
 writeFileSync(file, JSON.stringify(cases));
-const scipy = JSON.parse(
-  execFileSync('python3', ['-c', python, file, String(runs)], { encoding: 'utf8', maxBuffer: 1 << 26 }),
-) as { ks: number; p: number; wasserstein: number }[];
+let scipy: { ks: number; p: number; wasserstein: number }[];
+try {
+  scipy = JSON.parse(
+    execFileSync('python3', ['-c', python, file, String(runs)], { encoding: 'utf8', maxBuffer: 1 << 26 }),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 
 const sample = (values: number[]) => ({ kind: 'numeric' as const, count: values.length, missing: 0, values });
 const spec = { name: 'x', role: 'feature' as const, kind: 'numeric' as const, source: null };
