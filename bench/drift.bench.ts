@@ -39,7 +39,7 @@ import numpy as np
 from scipy.stats import ks_2samp, wasserstein_distance
 cases, runs = json.load(open(sys.argv[1])), int(sys.argv[2])
 def timed(f):
-    f()
+    f(); f(); f()
     out = []
     for _ in range(runs):
         t = time.perf_counter(); f(); out.append(time.perf_counter() - t)
@@ -54,7 +54,7 @@ print(json.dumps(res))
 `;
 
 function timedMs(fn: () => unknown): number {
-  fn();
+  for (let i = 0; i < 3; i++) fn(); // warm-up: let the JIT compile the paths first
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
