@@ -186,6 +186,12 @@ describe('columnDrift: empty sides and bad input', () => {
       statistic: null,
     });
     expect(columnDrift(spec('numeric'), nonFinite, some).noData).toBe('reference');
+    // A NaN stored as JSON comes back as null: missing, like NaN.
+    const nulls = { ...some, values: [null, null] as unknown as number[] };
+    expect(columnDrift(spec('numeric'), some, nulls).noData).toBe('current');
+    const withNull = { ...some, values: [1, null, 2, 3] as unknown as number[] };
+    expect(columnDrift(spec('numeric'), withNull, some)).toMatchObject({ value: 1, drifted: false });
+    expect(columnDrift(spec('numeric'), withNull, some).noData).toBeUndefined();
     expect(columnDrift(spec('numeric'), empty, empty, { test: 'wasserstein' })).toMatchObject({
       noData: 'both',
       value: 0,
@@ -201,6 +207,9 @@ describe('columnDrift: empty sides and bad input', () => {
       columnDrift(spec('numeric'), numbers, { ...numbers, values: ['1'] as unknown as number[] }),
     );
     invalid(() => columnDrift(spec('categorical'), words, words, { test: 'ks' }));
+    invalid(() =>
+      columnDrift(spec('numeric'), numbers, { ...numbers, values: 'abc' as unknown as number[] }),
+    );
     invalid(() => columnDrift(spec('categorical'), words, words, { test: 'wasserstein' }));
     invalid(() => columnDrift(spec('numeric'), numbers, numbers, { test: 'anova' as 'ks' }));
     for (const threshold of [0, -0.1, Number.NaN, Number.POSITIVE_INFINITY]) {

@@ -66,6 +66,14 @@ describe('columnHistogram', () => {
     expect(sum(histogram.current)).toBeCloseTo(1, 12);
   });
 
+  it('leaves out missing values (null, NaN) and values not of the sample kind', () => {
+    const ref = { ...sample([1, 2]), values: [1, null, 2, Number.NaN, 'x'] as unknown as number[] };
+    expect(columnHistogram('x', ref, sample([2]))).toMatchObject({
+      labels: ['1', '2'],
+      reference: [0.5, 0.5],
+    });
+  });
+
   it('draws an empty side as zeros, and no bin when both are empty', () => {
     const histogram = columnHistogram('x', sample([1, 2, 2]), { ...sample([]), kind: 'numeric' });
     expect(histogram).toMatchObject({ labels: ['1', '2'], reference: [1 / 3, 2 / 3], current: [0, 0] });

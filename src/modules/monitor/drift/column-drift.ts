@@ -19,14 +19,19 @@ export interface ColumnDriftOptions {
 const driftTests: readonly DriftTestName[] = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'];
 const numericOnly: ReadonlySet<DriftTestName> = new Set(['ks', 'wasserstein']);
 
-/** A column's sample values, checked against the column's kind: finite numbers, or strings. */
+/**
+ * A column's sample values, checked against the column's kind: finite numbers, or strings. `null` (what a
+ * NaN becomes once stored as JSON) counts as missing and is dropped, like NaN and ±Infinity.
+ */
 function cleaned(sample: ColumnSample, spec: ColumnSpec, which: string): Sample {
   if (sample.kind !== spec.kind) {
     throw invalidSample(
       `the ${which} sample of column ${spec.name} is ${sample.kind}, the column ${spec.kind}`,
     );
   }
-  const values = sample.values as unknown[];
+  if (!Array.isArray(sample.values))
+    throw invalidSample(`the ${which} sample of column ${spec.name} has no values`);
+  const values = (sample.values as unknown[]).filter((value) => value !== null);
   if (spec.kind === 'numeric') {
     if (!values.every((value) => typeof value === 'number')) {
       throw invalidSample(`the ${which} sample of numeric column ${spec.name} holds non-numbers`);

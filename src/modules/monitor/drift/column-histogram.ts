@@ -11,10 +11,11 @@ import { categoriesOf, valueCounts } from '../statistics/value-counts.js';
 export const maxHistogramBins = 50;
 export const otherLabel = '(other)';
 
+/** The sample's usable values by its kind: finite numbers, or strings (null, NaN, ±Infinity are missing). */
 function prepared(sample: ColumnSample): PreparedSample {
-  const values = sample.values as unknown[];
-  if (values.every((value) => typeof value === 'number')) {
-    return { numeric: true, values: finiteValues(values as number[]) };
+  const values = Array.isArray(sample.values) ? (sample.values as unknown[]) : [];
+  if (sample.kind === 'numeric') {
+    return { numeric: true, values: finiteValues(values.filter((value) => typeof value === 'number')) };
   }
   return { numeric: false, values: values.filter((value): value is string => typeof value === 'string') };
 }
@@ -58,7 +59,8 @@ function capped(ref: PreparedSample, cur: PreparedSample): ColumnHistogram {
  * draw it): Sturges bins over both samples for a numeric column with more than 20 distinct reference values
  * (or more than 50 distinct values over both), as `binnedProportions` bins them for Jensen–Shannon;
  * otherwise one bin per value (`labels`), at most 50 (the least frequent folded into `(other)`). A side
- * with no value has all-zero proportions; both empty: no bin.
+ * with no value has all-zero proportions; both empty: no bin. Values not of the sample's kind are left out
+ * (a histogram is drawn, never refused: `columnDrift` is where bad samples are reported).
  */
 export function columnHistogram(
   name: string,
