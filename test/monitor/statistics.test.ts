@@ -5,6 +5,7 @@ import {
   chiSquare,
   finiteValues,
   jensenShannon,
+  ksTwoSample,
   monitorErrors,
   normedWasserstein,
   preparePair,
@@ -23,6 +24,7 @@ interface DriftCase {
   jensenShannon: { distance: Value };
   psi: { distance: Value };
   wasserstein?: { distance: Value };
+  ks?: { statistic: Value; pValue: Value };
   chiSquare?: { statistic: Value; pValue: Value };
   zTest?: { statistic: Value; pValue: Value };
 }
@@ -58,6 +60,11 @@ describe('drift statistics match scipy/numpy', () => {
       expectClose(psi(ref, cur).distance, c.psi.distance, 'psi');
       if (c.wasserstein)
         expectClose(normedWasserstein(ref, cur).distance, c.wasserstein.distance, 'wasserstein');
+      if (c.ks) {
+        const ks = ksTwoSample(ref as Float64Array, cur as number[]);
+        expectClose(ks.statistic, c.ks.statistic, 'KS D');
+        expectClose(ks.pValue, c.ks.pValue, 'KS p');
+      }
       if (c.chiSquare) {
         const chi = chiSquare(ref, cur);
         expectClose(chi.statistic, c.chiSquare.statistic, 'chi-square statistic');

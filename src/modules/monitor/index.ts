@@ -1,3 +1,13 @@
+export { type ColumnDriftOptions, columnDrift } from './drift/column-drift.js';
+export { columnHistogram, maxHistogramBins, otherLabel } from './drift/column-histogram.js';
+export { datasetDrift, defaultDatasetDriftThreshold } from './drift/dataset-drift.js';
+export {
+  defaultDriftTest,
+  defaultThreshold,
+  isDrift,
+  largeReferenceCount,
+  pValueTests,
+} from './drift/drift-test-selection.js';
 export * as monitorErrors from './monitor.errors.js';
 export type * from './monitor.types.js';
 export { createMonitorPermissions, type MonitorTarget } from './monitor-permissions.js';
@@ -14,6 +24,8 @@ export {
 } from './statistics/binned-proportions.js';
 export { chiSquare, type TestResult } from './statistics/chi-square.js';
 export { jensenShannon, jensenShannonOf } from './statistics/jensen-shannon.js';
+export { kolmogorovSf } from './statistics/kolmogorov-distribution.js';
+export { type KsResult, ksExactMaxN, ksStatistic, ksTwoSample } from './statistics/kolmogorov-smirnov.js';
 export {
   type DistanceResult,
   normedWasserstein,
@@ -28,4 +40,5 @@ export {
   preparePair,
   type Sample,
 } from './statistics/samples.js';
+export { smirnov } from './statistics/smirnov.js';
 export { zTest } from './statistics/z-test.js';
