@@ -27,6 +27,7 @@ function reportColumn(drift: ColumnDrift): DriftReportColumn {
     drifted: drift.drifted,
     referenceCount: drift.referenceCount,
     currentCount: drift.currentCount,
+    noData: drift.noData ?? null,
   };
 }
 
@@ -85,6 +86,6 @@ export function driftReportJson({ summary, reference, generatedAt }: DriftReport
     histograms: summary.histograms.map((histogram) => reportHistogram(histogram)),
     prediction: summary.prediction === null ? null : predictionOf(summary.prediction),
     labels: { count: summary.labels.count, accuracy: summary.labels.accuracy, f1: summary.labels.f1 },
-    testSelection: testSelectionRules.map((rule) => ({ ...rule })),
+    testSelection: testSelectionRules.map((rule) => ({ ...rule, distinct: { ...rule.distinct } })),
   };
 }

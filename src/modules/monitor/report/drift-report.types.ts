@@ -37,6 +37,8 @@ export interface DriftReportColumn {
   drifted: boolean;
   referenceCount: number;
   currentCount: number;
+  /** Which side had no value to compare (then there is no verdict: `drifted` false); null when both had. */
+  noData: 'reference' | 'current' | 'both' | null;
 }
 
 /** A column's reference and current proportions on the same bins, at most the report's bin limit of them. */
@@ -57,7 +59,11 @@ export interface DriftReportHistogram {
 /** One of Evidently's default rules for choosing a column's test (stated in the report's footer). */
 export interface TestSelectionRule {
   kind: ColumnKind;
-  /** The reference size and distinct values the rule applies to, in words. */
+  /** Whether the rule is for references of more than 1,000 values (present and finite). */
+  largeReference: boolean;
+  /** The distinct values over both samples the rule covers (max null: no upper bound). */
+  distinct: { min: number; max: number | null };
+  /** The same condition in words. */
   when: string;
   test: DriftTestName;
   threshold: number;

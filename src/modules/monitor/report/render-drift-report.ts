@@ -51,7 +51,7 @@ function verdict(doc: DriftReportDocument): string {
     return `<p class="verdict unknown">No drift computed: ${why}.</p>`;
   }
   const d = doc.drift.dataset;
-  const counts = `${formatCount(d.drifted)} of ${formatCount(d.columns)} columns drifted (${formatShare(d.share)})`;
+  const counts = `${formatCount(d.drifted)} of ${formatCount(d.columns)} feature columns drifted (${formatShare(d.share)})`;
   return d.detected
     ? `<p class="verdict drifted">Dataset drift detected: ${counts}, at or above the threshold of ${formatShare(d.threshold)}.</p>`
     : `<p class="verdict stable">No dataset drift: ${counts}, below the threshold of ${formatShare(d.threshold)}.</p>`;

@@ -1,8 +1,12 @@
+import { maxHistogramBins } from '../drift/column-histogram.js';
 import type { ColumnHistogram } from '../monitor.types.js';
 import type { DriftReportHistogram } from './drift-report.types.js';
 
-/** At most this many categories per histogram in a report; the rest are summed into one "omitted" share. */
-export const reportCategoryLimit = 40;
+/**
+ * At most this many categories per histogram in a report, the rest summed into one "omitted" share: the
+ * cap `columnHistogram` already applies, so only a summary made some other way is cut here.
+ */
+export const reportCategoryLimit = maxHistogramBins;
 
 /**
  * A histogram as the report shows it. Categorical histograms past the limit keep the categories with the

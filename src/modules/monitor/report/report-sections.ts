@@ -11,8 +11,21 @@ export function nameHtml(name: string, max = 80): string {
   return `<span class="name"${full}>${shown}</span>`;
 }
 
-export const badge = (drifted: boolean): string =>
-  drifted ? '<span class="badge drifted">Drifted</span>' : '<span class="badge stable">No drift</span>';
+const noDataText = { reference: 'No reference values', current: 'No current values', both: 'No values' };
+
+/** A column's verdict as a badge: drifted, not, or none for want of values (words, not only colour). */
+export function badge(c: DriftReportColumn): string {
+  if (c.noData !== null) return `<span class="badge unknown">${noDataText[c.noData]}</span>`;
+  return c.drifted
+    ? '<span class="badge drifted">Drifted</span>'
+    : '<span class="badge stable">No drift</span>';
+}
+
+/** A test's value with what it is (p-value or distance); a dash when there was nothing to compare. */
+const valueText = (c: DriftReportColumn): string =>
+  c.noData !== null
+    ? '—'
+    : `${formatValue(c.value)} <span class="muted">${isPValueTest(c.test) ? 'p' : 'distance'}</span>`;
 
 function columnRow(c: DriftReportColumn): string {
   const cells = [
@@ -21,11 +34,11 @@ function columnRow(c: DriftReportColumn): string {
     `<td>${c.kind}</td>`,
     `<td>${testTitles[c.test]}</td>`,
     `<td class="num">${c.statistic === null ? '—' : formatValue(c.statistic)}</td>`,
-    `<td class="num">${formatValue(c.value)} <span class="muted">${isPValueTest(c.test) ? 'p' : 'distance'}</span></td>`,
+    `<td class="num">${valueText(c)}</td>`,
     `<td class="num">${formatValue(c.threshold)}</td>`,
     `<td class="num">${formatCount(c.referenceCount)}</td>`,
     `<td class="num">${formatCount(c.currentCount)}</td>`,
-    `<td>${badge(c.drifted)}</td>`,
+    `<td>${badge(c)}</td>`,
   ];
   return `<tr>${cells.join('')}</tr>`;
 }
@@ -68,7 +81,7 @@ export function columnSection(
   id: string,
 ): string {
   const verdict = drift
-    ? ` ${badge(drift.drifted)} <span class="muted">${testTitles[drift.test]} ${formatValue(drift.value)}</span>`
+    ? ` ${badge(drift)} <span class="muted">${testTitles[drift.test]} ${valueText(drift)}</span>`
     : '';
   const omitted = h.omitted
     ? `<p class="note">Showing the ${formatCount(h.reference.length)} categories with the largest shares of ${formatCount(h.reference.length + h.omitted.categories)}; the other ${formatCount(h.omitted.categories)} are summed as one bar.</p>`

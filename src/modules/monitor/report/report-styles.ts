@@ -36,7 +36,7 @@ dl.facts dd { margin: 0; }
 .verdict { padding: .75rem 1rem; border-radius: 6px; margin: 1rem 0; font-weight: 600; }
 .verdict.drifted, .badge.drifted { background: var(--alert-bg); color: var(--alert-fg); }
 .verdict.stable, .badge.stable { background: var(--ok-bg); color: var(--ok-fg); }
-.verdict.unknown { background: var(--panel); }
+.verdict.unknown, .badge.unknown { background: var(--panel); color: var(--fg); }
 .badge { display: inline-block; white-space: nowrap; padding: 0 .5rem; border-radius: 999px; font-size: .85em; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-variant-numeric: tabular-nums; }
 caption { text-align: left; color: var(--muted); padding-bottom: .25rem; }

@@ -1,30 +1,54 @@
+import { defaultThreshold, largeReferenceCount, pValueTests } from '../drift/drift-test-selection.js';
 import type { ColumnKind, DriftTestName } from '../monitor.types.js';
 import type { TestSelectionRule } from './drift-report.types.js';
 
-/** Whether a test's value is a p-value (small means drift) rather than a distance (large means drift). */
-export const isPValueTest = (test: DriftTestName): boolean =>
-  test === 'ks' || test === 'chisquare' || test === 'z';
+const large = largeReferenceCount.toLocaleString('en-US');
 
-/** Evidently's thresholds: 0.05 for p-values (KS drifts at p ≤, the others at p <), 0.1 for distances. */
-function rule(kind: ColumnKind, when: string, test: DriftTestName): TestSelectionRule {
-  if (!isPValueTest(test)) return { kind, when, test, threshold: 0.1, driftWhen: 'value >= threshold' };
-  return { kind, when, test, threshold: 0.05, driftWhen: test === 'ks' ? 'p <= threshold' : 'p < threshold' };
+function rule(
+  kind: ColumnKind,
+  largeReference: boolean,
+  distinct: [number, number | null],
+  test: DriftTestName,
+) {
+  const [min, max] = distinct;
+  const size = largeReference ? `N > ${large}` : `N ≤ ${large}`;
+  const values =
+    max === null
+      ? `more than ${min - 1} distinct`
+      : min <= 1
+        ? `at most ${max} distinct`
+        : `${min} to ${max} distinct`;
+  const driftWhen: TestSelectionRule['driftWhen'] = !pValueTests.has(test)
+    ? 'value >= threshold'
+    : test === 'ks'
+      ? 'p <= threshold'
+      : 'p < threshold';
+  const when = largeReference && kind === 'categorical' ? size : `${size}, ${values}`;
+  return {
+    kind,
+    largeReference,
+    distinct: { min, max },
+    when,
+    test,
+    threshold: defaultThreshold(test),
+    driftWhen,
+  };
 }
 
 /**
- * Evidently's default choice of drift test per column (`_get_default_stattest`), which Warden follows so
- * that its numbers read as Evidently's do. N = reference values once missing ones are dropped; distinct =
- * distinct values over reference and current together.
+ * Evidently's default choice of drift test per column (`_get_default_stattest`, which `columnDrift`
+ * follows), as the report's footer states it. N = reference values present and finite; distinct = distinct
+ * values over reference and current together.
  */
 export const testSelectionRules: readonly TestSelectionRule[] = [
-  rule('numeric', 'N ≤ 1,000, more than 5 distinct', 'ks'),
-  rule('numeric', 'N ≤ 1,000, 3 to 5 distinct', 'chisquare'),
-  rule('numeric', 'N ≤ 1,000, at most 2 distinct', 'z'),
-  rule('categorical', 'N ≤ 1,000, more than 2 distinct', 'chisquare'),
-  rule('categorical', 'N ≤ 1,000, at most 2 distinct', 'z'),
-  rule('numeric', 'N > 1,000, more than 5 distinct', 'wasserstein'),
-  rule('numeric', 'N > 1,000, at most 5 distinct', 'jensenshannon'),
-  rule('categorical', 'N > 1,000', 'jensenshannon'),
+  rule('numeric', false, [6, null], 'ks'),
+  rule('numeric', false, [3, 5], 'chisquare'),
+  rule('numeric', false, [1, 2], 'z'),
+  rule('categorical', false, [3, null], 'chisquare'),
+  rule('categorical', false, [1, 2], 'z'),
+  rule('numeric', true, [6, null], 'wasserstein'),
+  rule('numeric', true, [1, 5], 'jensenshannon'),
+  rule('categorical', true, [1, null], 'jensenshannon'),
 ];
 
 /** The tests' names as a reader knows them. */
@@ -36,3 +60,6 @@ export const testTitles: Readonly<Record<DriftTestName, string>> = {
   jensenshannon: 'Jensen–Shannon distance',
   psi: 'PSI',
 };
+
+/** Whether a test's value is a p-value (small means drift) rather than a distance (large means drift). */
+export const isPValueTest = (test: DriftTestName): boolean => pValueTests.has(test);
