@@ -197,3 +197,178 @@ describe('the drift report without drift', () => {
     expect(unbalancedTags(tagsOf(html))).toEqual([]);
   });
 });
+
+/** Values an attacker can choose: a model name, a dataset's column names, the categories in traffic. */
+const hostile = {
+  script: '<script>alert(1)</script>',
+  attribute: '" onmouseover="alert(1)" x="',
+  svg: '</svg><svg onload=alert(1)><title>',
+  rtl: 'amount\u202Efdp.exe\u2069\u202B',
+  controls: 'nul\u0000bell\u0007del\u007f',
+  long: `petal_${'x'.repeat(5_000)}`,
+};
+
+/** The drifting window with every user-chosen string replaced: the model, the columns and a category. */
+function hostileWindow(names: string[], category: string, model: string): DriftReportInput {
+  const rename = (name: string) => names[irisColumns.findIndex((c) => c.name === name)] ?? name;
+  const summary: WindowSummary = {
+    ...drifting,
+    model,
+    environment: model,
+    drift: drifting.drift && {
+      ...drifting.drift,
+      columns: drifting.drift.columns.map((c) => ({ ...c, column: rename(c.column) })),
+    },
+    histograms: drifting.histograms.map((h) => ({
+      ...h,
+      column: rename(h.column),
+      labels: h.labels === null ? null : h.labels.map((label, i) => (i === 0 ? category : label)),
+    })),
+    prediction: drifting.prediction && { ...drifting.prediction, topClass: category },
+  };
+  return { summary, reference, generatedAt };
+}
+
+describe('hostile names in the drift report', () => {
+  const names = [hostile.script, hostile.attribute, hostile.svg, hostile.long, hostile.rtl];
+  const html = renderDriftReport(hostileWindow(names, hostile.svg + hostile.controls, hostile.script));
+  const benign = renderDriftReport(hostileWindow(['a', 'b', 'c', 'd', 'e'], 'f', 'g'));
+  const skeleton = (doc: string) =>
+    tagsOf(doc)
+      .filter((t) => t.name !== 'span' || t.attributes.class !== 'name')
+      .map((t) => `${t.closing ? '/' : ''}${t.name}`);
+
+  it('adds no element and no attribute: the tags are those of the same report with plain names', () => {
+    expect(unbalancedTags(tagsOf(html))).toEqual([]);
+    expect(skeleton(html)).toEqual(skeleton(benign));
+    const attributes = (doc: string) => new Set(tagsOf(doc).flatMap((t) => Object.keys(t.attributes)));
+    expect(attributes(html)).toEqual(new Set([...attributes(benign), 'title']));
+  });
+
+  it('shows each value as escaped text, never as markup', () => {
+    for (const value of [hostile.script, hostile.attribute, hostile.svg]) expect(html).not.toContain(value);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&quot; onmouseover=&quot;alert(1)&quot; x=&quot;');
+    expect(html).toContain('&lt;/svg&gt;&lt;svg onload=alert(1)&gt;&lt;title&gt;');
+    expect(textOf(html)).toContain(`Drift report: \u2068${hostile.script}\u2069 version 2`);
+  });
+
+  it('isolates right-to-left text and shows bidi controls instead of obeying them', () => {
+    expect(html).not.toMatch(/[\u202A-\u202E\u2066\u2067]/);
+    expect(html).toContain('amount[U+202E]fdp.exe[U+2069][U+202B]');
+    // Every isolate the report opens, it closes: no user string can leave one open.
+    expect(html.split('\u2068').length).toBe(html.split('\u2069').length);
+  });
+
+  it('replaces control characters', () => {
+    for (const control of ['\u0000', '\u0007', '\u007f']) expect(html).not.toContain(control);
+    expect(html).toContain('nul\uFFFDbell\uFFFDdel\uFFFD');
+  });
+
+  it('cuts very long names for display and keeps up to 1,000 characters in the tooltip', () => {
+    expect(html).not.toContain(hostile.long.slice(0, 1_001));
+    const shown = `petal_${'x'.repeat(73)}…`;
+    expect(html).toContain(`\u2068${shown}\u2069`);
+    const titled = tagsOf(html).filter((t) => t.attributes.title?.startsWith('\u2068petal_x'));
+    expect(titled.length).toBeGreaterThan(0);
+    for (const t of titled) expect(Array.from(t.attributes.title ?? '')).toHaveLength(1_002);
+  });
+
+  it('shows 10,000 categories as the most frequent ones plus one bar for the rest, with a note', () => {
+    const labels = Array.from({ length: 10_000 }, (_, i) => `<b>cat${i}</b>`);
+    const weights = labels.map((_, i) => (i % 97) + 1);
+    const total = weights.reduce((a, b) => a + b, 0);
+    const histogram: ColumnHistogram = {
+      column: 'merchant',
+      edges: null,
+      labels,
+      reference: weights.map((w) => w / total),
+      current: weights.map((w, i) => (w / total) * 0.5 + (i === 9_999 ? 0.5 : 0)),
+    };
+    const summary = { ...drifting, histograms: [histogram] };
+    const html = renderDriftReport({ summary, reference, generatedAt });
+    expect(html.length).toBeLessThan(200_000);
+    expect(textOf(html)).toContain(
+      `Showing the ${reportCategoryLimit} categories with the largest shares of 10,000; the other 9,950 are summed as one bar.`,
+    );
+    const [chart] = charts(html);
+    expect(chart?.bars.ref).toHaveLength(reportCategoryLimit + 1);
+    expect(html).toContain('&lt;b&gt;cat9999&lt;/b&gt;');
+    const doc = driftReportJson({ summary, reference, generatedAt });
+    const shown = doc.histograms[0];
+    expect(shown?.labels).toHaveLength(reportCategoryLimit);
+    expect(shown?.labels).toContain('<b>cat9999</b>');
+    expect(shown?.omitted?.categories).toBe(9_950);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(sum(shown?.reference ?? []) + (shown?.omitted?.reference ?? 0)).toBeCloseTo(1, 12);
+    expect(sum(shown?.current ?? []) + (shown?.omitted?.current ?? 0)).toBeCloseTo(1, 12);
+  });
+});
+
+describe('the drift report as JSON', () => {
+  const doc = driftReportJson(input);
+
+  it('is plain JSON data with a schema version, in a fixed key order, numbers as numbers', () => {
+    expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+    expect(Object.keys(doc)).toEqual([
+      'schemaVersion',
+      'generatedAt',
+      'window',
+      'reference',
+      'drift',
+      'driftUnavailable',
+      'histograms',
+      'prediction',
+      'labels',
+      'testSelection',
+    ]);
+    expect(doc.schemaVersion).toBe(1);
+    expect(JSON.stringify(driftReportJson(structuredClone(input)))).toBe(JSON.stringify(doc));
+    for (const c of doc.drift?.columns ?? []) {
+      expect(typeof c.value).toBe('number');
+      expect(c.noData).toBeNull();
+    }
+  });
+
+  it('carries the same content as the summary it reports', () => {
+    expect(doc.window.id).toBe(drifting.id);
+    expect(doc.reference?.rows).toBe(irisRows.length);
+    expect(doc.drift?.dataset).toEqual(drifting.drift?.dataset);
+    expect(doc.drift?.columns.map((c) => [c.column, c.test, c.value, c.drifted])).toEqual(
+      drifting.drift?.columns.map((c) => [c.column, c.test, c.value, c.drifted]),
+    );
+    expect(doc.histograms.map(({ omitted, ...h }) => h)).toEqual(drifting.histograms);
+    expect(doc.prediction).toEqual(drifting.prediction);
+    expect(doc.labels).toEqual(drifting.labels);
+  });
+
+  it('writes an infinite statistic as "Infinity": a category the reference never saw', () => {
+    const unseen = windowOf(irisRows.map((row, i) => (i % 3 === 0 ? { ...row, species: 'unknown' } : row)));
+    const species = driftReportJson({ summary: unseen, reference, generatedAt }).drift?.columns.find(
+      (c) => c.column === 'species',
+    );
+    expect(species?.test).toBe('chisquare');
+    expect(species?.statistic).toBe('Infinity');
+    expect(species?.value).toBe(0);
+    expect(JSON.parse(JSON.stringify(species))).toEqual(species);
+    expect(textOf(renderDriftReport({ summary: unseen, reference, generatedAt }))).toContain('∞');
+  });
+
+  it('states the test selection rules that columnDrift applies', () => {
+    expect(doc.testSelection).toHaveLength(8);
+    for (const rule of doc.testSelection) {
+      const n = rule.largeReference ? 1_001 : 1_000;
+      for (const distinct of [rule.distinct.min, rule.distinct.max ?? rule.distinct.min + 100])
+        expect(defaultDriftTest(rule.kind, n, distinct), rule.when).toBe(rule.test);
+    }
+  });
+
+  it('marks a column with no values to compare, and the HTML says so', () => {
+    const columns = (drifting.drift?.columns ?? []).map((c, i) =>
+      i === 0 ? { ...c, noData: 'current' as const, drifted: false, value: 1, statistic: null } : c,
+    );
+    const summary = { ...drifting, drift: drifting.drift && { ...drifting.drift, columns } };
+    expect(driftReportJson({ summary, reference, generatedAt }).drift?.columns[0]?.noData).toBe('current');
+    expect(textOf(renderDriftReport({ summary, reference, generatedAt }))).toContain('No current values');
+  });
+});
