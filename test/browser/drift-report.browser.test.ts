@@ -7,7 +7,7 @@ import { hasChromium, launchBrowser, screenshot, seriousA11yViolations } from '.
 /**
  * The drift report opened as a downloaded file would be: in Chromium with JavaScript off, from a page with
  * no server behind it. It must display whole (charts laid out, bars as tall as their shares), ask for
- * nothing over the network, log no error, and pass axe in the light and the dark colour scheme.
+ * nothing over the network, log no error, print light, and pass axe in the light and the dark colour scheme.
  */
 describe.skipIf(!hasChromium)('the drift report in a browser', { timeout: 120_000 }, () => {
   let browser: Browser;
@@ -61,6 +61,12 @@ describe.skipIf(!hasChromium)('the drift report in a browser', { timeout: 120_00
         expect(Math.abs(height / tallest - (shares[i] ?? 0) / Math.max(...shares))).toBeLessThan(0.01);
       });
       backgrounds.push(await page.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor));
+
+      // Printed, it is light whatever the screen's scheme.
+      await page.emulateMedia({ media: 'print' });
+      const printed = await page.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor);
+      expect(printed).toBe('rgb(255, 255, 255)');
+      await page.emulateMedia({ media: 'screen' });
 
       expect(problems).toEqual([]);
       await screenshot(page, `drift-report-${colorScheme}`);

@@ -68,7 +68,7 @@ function footer(doc: DriftReportDocument): string {
     "<p>Each column gets Evidently's default test, by its kind, the size N of its reference sample (missing values dropped) and the number of distinct values in both samples. The thresholds below are Evidently's defaults; the table of columns shows the ones this window used.</p>",
     '<table><caption>Default drift test per column</caption><thead><tr><th scope="col">Kind</th><th scope="col">Reference size and distinct values</th><th scope="col">Test</th><th scope="col" class="num">Threshold</th><th scope="col">Drift when</th></tr></thead>',
     `<tbody>${rules.join('')}</tbody></table>`,
-    `<p>p-values (Kolmogorov–Smirnov, chi-square, Z-test) are scipy's; a small p means drift. Distances (Wasserstein normed by the reference's standard deviation, Jensen–Shannon on shared bins, PSI) mean drift when large. The dataset drifts when the share of drifted columns reaches ${share}.</p>`,
+    `<p>p-values (Kolmogorov–Smirnov, chi-square, Z-test) are scipy's; a small p means drift. Distances (Wasserstein normed by the reference's standard deviation, Jensen–Shannon on shared bins, PSI) mean drift when large. The dataset drifts when the share of drifted feature columns reaches ${share} (prediction and probability columns are judged on their own; a column with no values counts neither way).</p>`,
     '<p class="note">Made by Warden. This file is self-contained: it runs no script and loads nothing.</p>',
     '</footer>',
   ].join('');
