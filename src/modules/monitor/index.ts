@@ -11,6 +11,10 @@ export {
 export * as monitorErrors from './monitor.errors.js';
 export type * from './monitor.types.js';
 export { createMonitorPermissions, type MonitorTarget } from './monitor-permissions.js';
+export type * from './report/drift-report.types.js';
+export { driftReportJson } from './report/drift-report-json.js';
+export { driftReportCsp, renderDriftReport } from './report/render-drift-report.js';
+export { reportCategoryLimit } from './report/report-histogram.js';
 export {
   type BinnedProportions,
   binnedProportions,
