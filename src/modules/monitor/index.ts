@@ -1,6 +1,16 @@
 export * as monitorErrors from './monitor.errors.js';
 export type * from './monitor.types.js';
 export { createMonitorPermissions, type MonitorTarget } from './monitor-permissions.js';
+export { buildProfile, type ProfileOptions } from './reference/build-profile.js';
+export {
+  type AssignedColumn,
+  assignRoles,
+  type ModelSignature,
+  targetNames,
+} from './reference/column-roles.js';
+export { datasetContentTypes, datasetFormat } from './reference/dataset-format.js';
+export * as referenceErrors from './reference/reference.errors.js';
+export type * from './reference/reference.ports.js';
 export {
   type BinnedProportions,
   binnedProportions,
