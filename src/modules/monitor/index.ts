@@ -10,7 +10,15 @@ export {
 } from './reference/column-roles.js';
 export { datasetContentTypes, datasetFormat } from './reference/dataset-format.js';
 export * as referenceErrors from './reference/reference.errors.js';
+export { describeReferenceEvent, type ReferenceEvent } from './reference/reference.events.js';
 export type * from './reference/reference.ports.js';
+export {
+  createReferenceService,
+  type ReferenceService,
+  type ReferenceServiceDeps,
+  type ReferenceUpload,
+} from './reference/reference.service.js';
+export type { ReferenceView } from './reference/reference.views.js';
 export {
   type BinnedProportions,
   binnedProportions,
