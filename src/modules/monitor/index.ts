@@ -19,6 +19,7 @@ export {
   type ReferenceUpload,
 } from './reference/reference.service.js';
 export type { ReferenceView } from './reference/reference.views.js';
+export { columnRoles, parseRoleOverrides } from './reference/role-overrides.js';
 export {
   type BinnedProportions,
   binnedProportions,
