@@ -60,10 +60,11 @@ function parseObject(text: string, line: number): Record<string, unknown> {
  */
 export async function readJsonl(source: AsyncIterable<Uint8Array>): Promise<DatasetRows> {
   const lines = linesOf(source, datasetLimits.maxRecordBytes);
+  // Stepped by hand: leaving a for-await loop early would close the generator.
   let first: { line: number; text: string } | undefined;
-  for await (const l of lines) {
-    if (l.text.trim() !== '') {
-      first = l;
+  for (let next = await lines.next(); !next.done; next = await lines.next()) {
+    if (next.value.text.trim() !== '') {
+      first = next.value;
       break;
     }
   }
@@ -93,7 +94,8 @@ export async function readJsonl(source: AsyncIterable<Uint8Array>): Promise<Data
   const start = first;
   async function* rows(): AsyncGenerator<{ at: number; values: DatasetCell[] }> {
     yield { at: start.line, values: cellsOf(head, start.line) };
-    for await (const l of lines) {
+    for (let next = await lines.next(); !next.done; next = await lines.next()) {
+      const l = next.value;
       if (l.text.trim() === '') continue;
       yield { at: l.line, values: cellsOf(parseObject(l.text, l.line), l.line) };
     }

@@ -92,7 +92,11 @@ export function assignRoles(
   }
 
   const positional: { tensor: TensorSpec; width: number | 'dynamic' }[] = [];
+  const sourced = (tensor: string) =>
+    [...out.values()].some((c) => c.source?.side === 'input' && c.source.tensor === tensor);
   for (const t of signature.inputs) {
+    // Columns the caller mapped to this input stand for it.
+    if (sourced(t.name)) continue;
     const width = widthOf(t);
     if (width === null) {
       if (free().includes(t.name)) assign(t.name, 'feature', { side: 'input', tensor: t.name, index: null });
