@@ -19,6 +19,7 @@ import { createDnsHostResolver, createHttpWebhookSender } from './adapters/webho
 import { composeConsole } from './compose-console.js';
 import { composeGateway } from './compose-gateway.js';
 import { composePermissions } from './compose-permissions.js';
+import { composeReference } from './compose-reference.js';
 import { type Config, configInvalid } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
 import {
@@ -216,6 +217,7 @@ export async function createContainer(
       access: accessFor(describeRegistryEvent),
       verifier: createSignatureVerifier(),
     });
+    const references = await composeReference({ config, logger, uow, read, blobs, clock, accessFor, role });
     const attestations = createAttestationService({
       uow,
       read,
@@ -318,6 +320,7 @@ export async function createContainer(
       config,
       logger,
       registry,
+      references,
       deploy,
       attestations,
       identity,

@@ -8,6 +8,7 @@ import { createDeploySqlStore } from './deploy.sql-store.js';
 import { createGuardPolicySqlStore } from './guard-policy.sql-store.js';
 import { createIdentitySqlStore } from './identity.sql-store.js';
 import { createOutboxSqlStore, type OutboxSqlStoreOptions } from './outbox.sql-store.js';
+import { createReferenceSqlStore } from './reference.sql-store.js';
 import { createRegistrySqlStore } from './registry.sql-store.js';
 import { createSignatureSqlStore } from './signature.sql-store.js';
 import type { Stores, UnitOfWork } from './stores.js';
@@ -30,6 +31,7 @@ export function createSqlStores(
     outbox: createOutboxSqlStore(db, capabilities, outbox),
     webhooks: createWebhookSqlStore(db),
     guardPolicies: createGuardPolicySqlStore(db),
+    references: createReferenceSqlStore(db),
   };
 }
 

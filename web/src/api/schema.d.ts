@@ -3825,6 +3825,223 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{name}/versions/{ref}/reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A version's reference dataset: digest, rows, and each column's role, kind and counts */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Include each column's reference sample. */
+                    samples?: boolean;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: {
+                                count: number | null;
+                                kind: "numeric" | "categorical";
+                                missing: number | null;
+                                name: string;
+                                role: "feature" | "prediction" | "probability" | "target" | "ignored";
+                                sample?: (number | string)[];
+                                source: {
+                                    index: number | null;
+                                    side: "input" | "output";
+                                    tensor: string;
+                                } | null;
+                            }[];
+                            /** @description sha256:<hex> of the dataset file as uploaded. */
+                            digest: string;
+                            format: "csv" | "jsonl" | "parquet";
+                            model: string;
+                            rows: number;
+                            setAt: string;
+                            setBy: string;
+                            setByName: string | null;
+                            /** @description Bytes of the dataset file. */
+                            size: number;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Attach or replace a version's reference dataset (CSV, JSON Lines or Parquet, streamed)
+         * @description The raw file as the body: `text/csv`, `application/x-ndjson` (or `application/jsonl`), `application/vnd.apache.parquet`, or `application/octet-stream` with `format`. At most `monitor.reference.maxBytes`. Column roles are inferred from the ONNX signature; `roles` and `sources` override them. Nothing is stored unless the whole file reads and fits the model.
+         */
+        put: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "jsonl" | "parquet";
+                    /** @description Column roles: `col=role,…` (feature, prediction, probability, target, ignored). */
+                    roles?: string;
+                    /** @description Where a column is in a request: `col=tensor` or `col=tensor:index` (`output:` for an output). */
+                    sources?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: {
+                                count: number | null;
+                                kind: "numeric" | "categorical";
+                                missing: number | null;
+                                name: string;
+                                role: "feature" | "prediction" | "probability" | "target" | "ignored";
+                                sample?: (number | string)[];
+                                source: {
+                                    index: number | null;
+                                    side: "input" | "output";
+                                    tensor: string;
+                                } | null;
+                            }[];
+                            /** @description sha256:<hex> of the dataset file as uploaded. */
+                            digest: string;
+                            format: "csv" | "jsonl" | "parquet";
+                            model: string;
+                            rows: number;
+                            setAt: string;
+                            setBy: string;
+                            setByName: string | null;
+                            /** @description Bytes of the dataset file. */
+                            size: number;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/versions/{ref}/reference/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a version's reference dataset as it was uploaded (verified as it is read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The dataset file. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{name}/versions/{ref}/signatures": {
         parameters: {
             query?: never;
