@@ -92,7 +92,12 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
     });
 
     it('answers bad input with a precise problem', async () => {
-      expectProblem(await putCsv(t, irisCsv, ''), 400, 'monitor_reference_columns_mismatch');
+      const extraColumns = irisCsv
+        .toString()
+        .split('\n')
+        .map((line, i) => (line ? `${line},${i === 0 ? 'colour' : 'red'}` : line))
+        .join('\n');
+      expectProblem(await putCsv(t, extraColumns, ''), 400, 'monitor_reference_columns_mismatch');
       expectProblem(await putCsv(t, irisCsv, '?roles=species=boss'), 400, 'monitor_reference_roles_invalid');
       const ragged = 'sepal_length,sepal_width,petal_length,petal_width,species\n1,2,3,4,a\n1,2,3\n';
       const body = expectProblem(await putCsv(t, ragged), 400, 'monitor_reference_invalid');
