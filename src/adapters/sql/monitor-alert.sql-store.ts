@@ -220,13 +220,5 @@ export function createMonitorAlertSqlStore(executor: Kysely<Database>): MonitorA
         .executeTakeFirst();
       return Number(updated.numUpdatedRows) === 1;
     },
-    async deletePolicy(environment, model) {
-      const deleted = await db
-        .deleteFrom('monitor_policies')
-        .where('environment', '=', environment)
-        .where('model', '=', model)
-        .executeTakeFirst();
-      return Number(deleted.numDeletedRows) > 0;
-    },
   };
 }

@@ -29,11 +29,17 @@ export {
   resolvePolicy,
 } from './alerts/monitor-policy.js';
 export {
+  createMonitorPolicyService,
+  type MonitorPolicyService,
+  type MonitorPolicyView,
+} from './alerts/monitor-policy.service.js';
+export {
   type DetectorName,
   type DetectorThresholds,
   defaultThresholds,
   detectorNames,
 } from './detectors/detector-thresholds.js';
+export { createGatewayIntervals, type GatewayIntervalDeps } from './detectors/gateway-intervals.js';
 export { type IntervalCounters, intervalReadings } from './detectors/interval-detectors.js';
 export { referenceConfidence, windowReadings } from './detectors/window-detectors.js';
 export * as monitorErrors from './monitor.errors.js';

@@ -3,15 +3,14 @@ import type { Clock } from '../../../platform/clock.js';
 import { newId } from '../../../platform/ids.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { UnitOfWork } from '../../../platform/unit-of-work.js';
-import { type AutoRollback, deploymentResource } from '../../deploy/index.js';
+import { type AutoRollback, deployErrors, deploymentResource } from '../../deploy/index.js';
 import type { Access, AccessStores } from '../../policy/index.js';
-import type { RegistryStore } from '../../registry/index.js';
+import { type RegistryStore, registryErrors } from '../../registry/index.js';
 import type { DetectorName } from '../detectors/detector-thresholds.js';
 import { ruleOf } from '../detectors/detector-thresholds.js';
 import { type IntervalCounters, intervalReadings } from '../detectors/interval-detectors.js';
 import { referenceConfidence, windowReadings } from '../detectors/window-detectors.js';
 import type { DetectorReading, ReferenceProfile, WindowSummary } from '../monitor.types.js';
-import { unknownEnvironment, unknownModel } from './alert.errors.js';
 import type { MonitorEvent } from './alert.events.js';
 import type { AlertQuery, AlertRecord, MonitorAlertStore, MonitorAlertStores } from './alert.ports.js';
 import type { AlertMetrics } from './alert-metrics.port.js';
@@ -188,14 +187,15 @@ export function createAlertEngine<S extends MonitorAlertStores & AccessStores>(d
     },
     /** One environment's alerts, newest first, as far as the caller may read them (`monitor:read`). */
     async alerts(ctx: CallContext, environment: string, query: AlertQuery): Promise<AlertPage> {
-      if (!(environment in deps.environments)) throw unknownEnvironment(environment);
+      if (!(environment in deps.environments))
+        throw deployErrors.environmentNotFound(environment, Object.keys(deps.environments));
       const page = (rows: AlertRecord[], alerts: AlertRecord[]): AlertPage => ({
         alerts,
         next: rows.length === query.limit ? (rows.at(-1)?.id ?? null) : null,
       });
       if (query.model !== undefined) {
         const model = await read.registry.findModelByName(query.model);
-        if (!model) throw unknownModel(query.model);
+        if (!model) throw registryErrors.modelNotFound(query.model);
         await access.require(ctx, 'monitor:read', deploymentResource(model, environment));
         const rows = await read.monitorAlerts.listAlerts(environment, query);
         return page(rows, rows);

@@ -57,7 +57,6 @@ export interface MonitorAlertStore {
   findPolicy(environment: string, model: string): Promise<MonitorPolicyRecord | null>;
   /** Writes if the stored revision is still `revision - 1` (0: none); false when another change won. */
   savePolicy(record: MonitorPolicyRecord): Promise<boolean>;
-  deletePolicy(environment: string, model: string): Promise<boolean>;
 }
 
 export interface MonitorAlertStores {
