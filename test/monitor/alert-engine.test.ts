@@ -147,6 +147,20 @@ describe('alert engine', () => {
       resolvedAt: clock.now().toISOString(),
     });
 
+    // Prometheus: the alert resolved (0), one transition each way, the detector's latest value.
+    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    const labels = 'environment="staging",model="iris"';
+    expect(metrics).toContain(
+      `warden_monitor_alerts_firing{${labels},rule="dataset_drift",severity="critical"} 0`,
+    );
+    expect(metrics).toContain(
+      `warden_monitor_alert_transitions_total{${labels},rule="dataset_drift",severity="critical",state="firing"} 1`,
+    );
+    expect(metrics).toContain(
+      `warden_monitor_alert_transitions_total{${labels},rule="dataset_drift",severity="critical",state="resolved"} 1`,
+    );
+    expect(metrics).toContain(`warden_monitor_detector_value{${labels},detector="dataset_drift"} 0`);
+
     const rollbacks = (await t.app.inject({ url: `${api}/audit?action=deploy:rollback` })).json().items;
     expect(rollbacks[0]).toMatchObject({
       principal: 'system',
