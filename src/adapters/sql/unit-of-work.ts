@@ -7,6 +7,7 @@ import type { SqlCapabilities } from './db.js';
 import { createDeploySqlStore } from './deploy.sql-store.js';
 import { createGuardPolicySqlStore } from './guard-policy.sql-store.js';
 import { createIdentitySqlStore } from './identity.sql-store.js';
+import { createMonitorAlertSqlStore } from './monitor-alert.sql-store.js';
 import { createOutboxSqlStore, type OutboxSqlStoreOptions } from './outbox.sql-store.js';
 import { createReferenceSqlStore } from './reference.sql-store.js';
 import { createRegistrySqlStore } from './registry.sql-store.js';
@@ -32,6 +33,7 @@ export function createSqlStores(
     webhooks: createWebhookSqlStore(db),
     guardPolicies: createGuardPolicySqlStore(db),
     references: createReferenceSqlStore(db),
+    monitorAlerts: createMonitorAlertSqlStore(db),
   };
 }
 

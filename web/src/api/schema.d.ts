@@ -1210,6 +1210,237 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/environments/{env}/deployments/{model}/monitor-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A deployment's monitor policy: detector thresholds and alert rules in force, who set them */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    env: string;
+                    model: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            document: {
+                                [key: string]: unknown;
+                            };
+                            environment: string;
+                            model: string;
+                            policy: {
+                                rules: {
+                                    [key: string]: {
+                                        enabled: boolean;
+                                        forWindows: number;
+                                        resolveAfter: number;
+                                        severity: "info" | "warning" | "critical";
+                                    };
+                                };
+                                thresholds: {
+                                    [key: string]: number;
+                                };
+                            };
+                            reason: string | null;
+                            /** @description 0 when no policy was ever set */
+                            revision: number;
+                            /** Format: date-time */
+                            setAt: string | null;
+                            setBy: string | null;
+                            setByName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace a deployment's monitor policy (validated strictly; every problem at its path) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    env: string;
+                    model: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The fields to set (only these; the rest default): thresholds, rules. See docs/monitoring.md. */
+                        policy: unknown;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            document: {
+                                [key: string]: unknown;
+                            };
+                            environment: string;
+                            model: string;
+                            policy: {
+                                rules: {
+                                    [key: string]: {
+                                        enabled: boolean;
+                                        forWindows: number;
+                                        resolveAfter: number;
+                                        severity: "info" | "warning" | "critical";
+                                    };
+                                };
+                                thresholds: {
+                                    [key: string]: number;
+                                };
+                            };
+                            reason: string | null;
+                            /** @description 0 when no policy was ever set */
+                            revision: number;
+                            /** Format: date-time */
+                            setAt: string | null;
+                            setBy: string | null;
+                            setByName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Reset a deployment's monitor policy to the defaults */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    env: string;
+                    model: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            document: {
+                                [key: string]: unknown;
+                            };
+                            environment: string;
+                            model: string;
+                            policy: {
+                                rules: {
+                                    [key: string]: {
+                                        enabled: boolean;
+                                        forWindows: number;
+                                        resolveAfter: number;
+                                        severity: "info" | "warning" | "critical";
+                                    };
+                                };
+                                thresholds: {
+                                    [key: string]: number;
+                                };
+                            };
+                            reason: string | null;
+                            /** @description 0 when no policy was ever set */
+                            revision: number;
+                            /** Format: date-time */
+                            setAt: string | null;
+                            setBy: string | null;
+                            setByName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/environments/{env}/live": {
         parameters: {
             query?: never;
@@ -2004,6 +2235,97 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{env}/monitor/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An environment's monitor alerts, newest first, with the rollbacks they caused */
+        get: {
+            parameters: {
+                query?: {
+                    after?: string;
+                    limit?: number;
+                    model?: string;
+                    state?: "firing" | "resolved";
+                };
+                header?: never;
+                path: {
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                digest: string;
+                                environment: string;
+                                /** Format: date-time */
+                                firedAt: string;
+                                id: string;
+                                model: string;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                rollback: {
+                                    action: "rolled_back" | "aborted" | "cooldown" | "failed";
+                                    /** Format: date-time */
+                                    at: string;
+                                    deployment: string | null;
+                                    detail: string | null;
+                                } | null;
+                                /** @description The detector: dataset_drift, column_drift:<column>, confidence, error_rate… */
+                                rule: string;
+                                severity: "info" | "warning" | "critical";
+                                state: "firing" | "resolved";
+                                threshold: number;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @description The latest reading (the one that resolved it, once resolved). */
+                                value: number;
+                                version: number;
+                                windowId: string | null;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5009,7 +5331,7 @@ export interface paths {
                             createdBy: string;
                             createdByName: string | null;
                             description: string | null;
-                            events: ("*" | "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed")[];
+                            events: ("*" | "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed" | "monitor.alert.firing" | "monitor.alert.resolved")[];
                             /** @description The endpoint id (a UUID). */
                             id: string;
                             /** @description The first characters of the secret, to tell secrets apart. */
@@ -5033,7 +5355,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         description?: string;
-                        /** @description Event types to receive, or ["*"] for all: version.pushed, deployment.requested, deployment.approval_needed, deployment.applied, deployment.rejected, deployment.rolled_back, canary.changed. */
+                        /** @description Event types to receive, or ["*"] for all: version.pushed, deployment.requested, deployment.approval_needed, deployment.applied, deployment.rejected, deployment.rolled_back, canary.changed, monitor.alert.firing, monitor.alert.resolved. */
                         events: string[];
                         /** @description http(s) URL of the receiver, without credentials; its host must resolve to public addresses. */
                         url: string;
@@ -5071,7 +5393,7 @@ export interface paths {
                             createdBy: string;
                             createdByName: string | null;
                             description: string | null;
-                            events: ("*" | "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed")[];
+                            events: ("*" | "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed" | "monitor.alert.firing" | "monitor.alert.resolved")[];
                             /** @description The endpoint id (a UUID). */
                             id: string;
                             /** @description The Standard Webhooks signing secret (whsec_…): shown in this answer only, never again. */
@@ -5201,7 +5523,7 @@ export interface paths {
                                 endpointId: string;
                                 /** @description The webhook-id header of every attempt. */
                                 eventId: string;
-                                eventType: "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed";
+                                eventType: "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed" | "monitor.alert.firing" | "monitor.alert.resolved";
                                 /** Format: date-time */
                                 finishedAt: string | null;
                                 history: {
@@ -5292,7 +5614,7 @@ export interface paths {
                                 endpointId: string;
                                 /** @description The webhook-id header of every attempt. */
                                 eventId: string;
-                                eventType: "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed";
+                                eventType: "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed" | "monitor.alert.firing" | "monitor.alert.resolved";
                                 /** Format: date-time */
                                 finishedAt: string | null;
                                 history: {
