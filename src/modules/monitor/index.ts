@@ -1,6 +1,21 @@
 export * as monitorErrors from './monitor.errors.js';
+export type {
+  DriftFunctions,
+  MonitorWindowStore,
+  PostedLabel,
+  ReferenceProfiles,
+  WindowRecord,
+} from './monitor.ports.js';
+export {
+  createMonitorService,
+  type MonitorService,
+  type MonitorServiceDeps,
+  type MonitorSettings,
+  type WindowListener,
+} from './monitor.service.js';
 export type * from './monitor.types.js';
 export { createMonitorPermissions, type MonitorTarget } from './monitor-permissions.js';
+export type { MonitorStatus } from './monitor-reads.js';
 export {
   type BinnedProportions,
   binnedProportions,
@@ -25,3 +40,12 @@ export {
   type Sample,
 } from './statistics/samples.js';
 export { zTest } from './statistics/z-test.js';
+export { type Cell, columnCells, inferColumns, monitoredColumns } from './windows/column-values.js';
+export { type LabelPair, labelMetrics } from './windows/label-metrics.js';
+export { createReservoir, type Reservoir } from './windows/reservoir.js';
+export {
+  type ClosedWindow,
+  createWindowAccumulator,
+  type RequestPrediction,
+  type WindowLimits,
+} from './windows/window-accumulator.js';
