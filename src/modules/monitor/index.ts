@@ -1,3 +1,13 @@
+export { type ColumnDriftOptions, columnDrift } from './drift/column-drift.js';
+export { columnHistogram, maxHistogramBins, otherLabel } from './drift/column-histogram.js';
+export { datasetDrift, defaultDatasetDriftThreshold } from './drift/dataset-drift.js';
+export {
+  defaultDriftTest,
+  defaultThreshold,
+  isDrift,
+  largeReferenceCount,
+  pValueTests,
+} from './drift/drift-test-selection.js';
 export * as monitorErrors from './monitor.errors.js';
 export type {
   DriftFunctions,
@@ -25,6 +35,8 @@ export {
 } from './statistics/binned-proportions.js';
 export { chiSquare, type TestResult } from './statistics/chi-square.js';
 export { jensenShannon, jensenShannonOf } from './statistics/jensen-shannon.js';
+export { kolmogorovSf } from './statistics/kolmogorov-distribution.js';
+export { type KsResult, ksExactMaxN, ksStatistic, ksTwoSample } from './statistics/kolmogorov-smirnov.js';
 export {
   type DistanceResult,
   normedWasserstein,
@@ -39,6 +51,7 @@ export {
   preparePair,
   type Sample,
 } from './statistics/samples.js';
+export { smirnov } from './statistics/smirnov.js';
 export { zTest } from './statistics/z-test.js';
 export { type Cell, columnCells, inferColumns, monitoredColumns } from './windows/column-values.js';
 export { type LabelPair, labelMetrics } from './windows/label-metrics.js';

@@ -74,6 +74,11 @@ export interface ColumnDrift {
   drifted: boolean;
   referenceCount: number;
   currentCount: number;
+  /**
+   * Set when a side had no value to compare (nothing present and finite): no verdict, so `drifted` is false,
+   * `value` the test's no-drift value (p 1, distance 0) and `statistic` null; not counted in dataset drift.
+   */
+  noData?: 'reference' | 'current' | 'both';
 }
 
 /** The dataset-level verdict: the share of drifted columns against its threshold (Evidently: 0.5). */
