@@ -10,7 +10,6 @@ export {
 } from './drift/drift-test-selection.js';
 export * as monitorErrors from './monitor.errors.js';
 export type {
-  DriftFunctions,
   MonitorWindowStore,
   PostedLabel,
   ReferenceProfiles,

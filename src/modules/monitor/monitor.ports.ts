@@ -16,13 +16,6 @@ export type ReferenceProfiles = {
   profileFor(model: string, version: number): Promise<ReferenceProfile | null>;
 };
 
-/** The drift statistics a closing window is compared with (the statistics part's pure functions). */
-export interface DriftFunctions {
-  columnDrift(spec: ColumnSpec, reference: ColumnSample, current: ColumnSample): ColumnDrift;
-  datasetDrift(columns: ColumnDrift[]): DatasetDrift;
-  columnHistogram(name: string, reference: ColumnSample, current: ColumnSample): ColumnHistogram;
-}
-
 /** A closed window as it is written: its summary and its predictions by request id (never raw inputs). */
 export interface WindowRecord {
   summary: WindowSummary;

@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { DeployService } from '../deploy/index.js';
 import type { ObservationBuffer } from '../gateway/index.js';
-import type { DriftFunctions, MonitorWindowStore, ReferenceProfiles, WindowRecord } from './monitor.ports.js';
+import type { MonitorWindowStore, ReferenceProfiles, WindowRecord } from './monitor.ports.js';
 import type { ReferenceProfile, WindowSummary } from './monitor.types.js';
 import { createMonitorReads, type MonitorReadDeps } from './monitor-reads.js';
 import { monitoredColumns } from './windows/column-values.js';
@@ -26,8 +26,6 @@ export interface MonitorServiceDeps extends Omit<MonitorReadDeps, 'state'> {
   deploy: Pick<DeployService, 'live'>;
   store: MonitorWindowStore;
   references: ReferenceProfiles;
-  /** The drift statistics; null computes no drift (windows still close, with counts and predictions). */
-  drift: DriftFunctions | null;
   clock: Clock;
   logger: Logger;
   settings: MonitorSettings;
@@ -99,7 +97,6 @@ export function createMonitorService(deps: MonitorServiceDeps) {
     summary: summarizeWindow(closed, {
       environment: deps.environment,
       reference: profiles.get(`${closed.model}\0${closed.version}`)?.profile ?? null,
-      drift: deps.drift,
       minRows: settings.window.minRows,
     }),
     predictions: closed.predictions,

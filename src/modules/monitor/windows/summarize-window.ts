@@ -1,12 +1,14 @@
 import { newId } from '../../../platform/ids.js';
-import type { DriftFunctions } from '../monitor.ports.js';
+import { columnDrift } from '../drift/column-drift.js';
+import { columnHistogram } from '../drift/column-histogram.js';
+import { datasetDrift } from '../drift/dataset-drift.js';
 import type { ColumnHistogram, ReferenceProfile, WindowSummary } from '../monitor.types.js';
 import { labelMetrics } from './label-metrics.js';
 import type { ClosedWindow } from './window-accumulator.js';
 
 /**
  * A closed window's stored summary. Drift (every followed column the reference has a sample of, then the
- * dataset verdict) and histograms only when the version has a reference, the statistics are wired, and
+ * dataset verdict) and histograms only when the version has a reference and
  * the window has at least `minRows` rows: a small or empty window reports no drift, never false drift.
  */
 export function summarizeWindow(
@@ -14,23 +16,22 @@ export function summarizeWindow(
   context: {
     environment: string;
     reference: ReferenceProfile | null;
-    drift: DriftFunctions | null;
     minRows: number;
   },
 ): WindowSummary {
-  const { reference, drift } = context;
+  const { reference } = context;
   let driftResult: WindowSummary['drift'] = null;
   const histograms: ColumnHistogram[] = [];
-  if (reference && drift && closed.rows >= context.minRows) {
+  if (reference && closed.rows >= context.minRows) {
     const columns = [];
     for (const spec of closed.columns) {
       const ref = reference.samples[spec.name];
       const cur = closed.samples[spec.name];
-      if (!ref || !cur || ref.values.length === 0 || cur.values.length === 0) continue;
-      columns.push(drift.columnDrift(spec, ref, cur));
-      histograms.push(drift.columnHistogram(spec.name, ref, cur));
+      if (!ref || !cur) continue;
+      columns.push(columnDrift(spec, ref, cur));
+      histograms.push(columnHistogram(spec.name, ref, cur));
     }
-    if (columns.length > 0) driftResult = { columns, dataset: drift.datasetDrift(columns) };
+    if (columns.length > 0) driftResult = { columns, dataset: datasetDrift(columns) };
   }
   const labelled = closed.predictions.flatMap((p) =>
     p.label === null ? [] : [{ prediction: p.prediction, label: p.label }],
