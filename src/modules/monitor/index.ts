@@ -24,7 +24,13 @@ export {
 } from './monitor.service.js';
 export type * from './monitor.types.js';
 export { createMonitorPermissions, type MonitorTarget } from './monitor-permissions.js';
-export type { MonitorStatus } from './monitor-reads.js';
+export {
+  createMonitorReads,
+  type MonitorReadDeps,
+  type MonitorReads,
+  type MonitorState,
+  type MonitorStatus,
+} from './monitor-reads.js';
 export {
   type BinnedProportions,
   binnedProportions,
@@ -61,3 +67,4 @@ export {
   type RequestPrediction,
   type WindowLimits,
 } from './windows/window-accumulator.js';
+export type { LiveDigest } from './windows/window-keeper.js';

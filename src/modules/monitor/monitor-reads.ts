@@ -16,14 +16,17 @@ export interface MonitorReadDeps {
   registry: Pick<RegistryStore, 'findModelByName'>;
   /** The configured environments' names. */
   environments: readonly string[];
-  state: {
-    environment: string;
-    openFor(model: string): WindowAccumulator[];
-    lastClosed(model: string): WindowSummary | null;
-    pendingFor(model: string): number;
-    lostFor(model: string): number;
-    pending: ReturnType<typeof createPendingWrites>;
-  };
+  state: MonitorState;
+}
+
+/** The monitor service's live state, as the reads show it. */
+export interface MonitorState {
+  environment: string;
+  openFor(model: string): WindowAccumulator[];
+  lastClosed(model: string): WindowSummary | null;
+  pendingFor(model: string): number;
+  lostFor(model: string): number;
+  pending: ReturnType<typeof createPendingWrites>;
 }
 
 /** A deployment's monitoring now: its open windows, its last closed one, what waits to be written and what was lost. */
@@ -129,3 +132,5 @@ export function createMonitorReads(deps: MonitorReadDeps) {
     },
   };
 }
+
+export type MonitorReads = ReturnType<typeof createMonitorReads>;

@@ -1,10 +1,9 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import type { DeployService } from '../deploy/index.js';
 import type { ObservationBuffer } from '../gateway/index.js';
 import type { MonitorWindowStore, ReferenceProfiles, WindowRecord } from './monitor.ports.js';
 import type { ReferenceProfile, WindowSummary } from './monitor.types.js';
-import { createMonitorReads, type MonitorReadDeps } from './monitor-reads.js';
+import type { MonitorState } from './monitor-reads.js';
 import { monitoredColumns } from './windows/column-values.js';
 import { createPendingWrites } from './windows/pending-writes.js';
 import { summarizeWindow } from './windows/summarize-window.js';
@@ -19,11 +18,12 @@ export interface MonitorSettings {
   retentionDays: number;
 }
 
-export interface MonitorServiceDeps extends Omit<MonitorReadDeps, 'state'> {
+export interface MonitorServiceDeps {
   /** The gateway's environment: the one whose traffic this process sees. */
   environment: string;
   observations: Pick<ObservationBuffer, 'drain'>;
-  deploy: Pick<DeployService, 'live'>;
+  /** The digests live in the environment now (the deploy module's live state, adapted by the composition root). */
+  liveDigests(): Promise<LiveDigest[]>;
   store: MonitorWindowStore;
   references: ReferenceProfiles;
   clock: Clock;
@@ -82,12 +82,7 @@ export function createMonitorService(deps: MonitorServiceDeps) {
 
   async function refreshLive() {
     try {
-      const view = await deps.deploy.live(null, deps.environment);
-      live = view.models.flatMap((m) =>
-        [m.stable, m.candidate].flatMap((s) =>
-          s ? [{ model: m.model, version: s.version, digest: s.digest }] : [],
-        ),
-      );
+      live = await deps.liveDigests();
     } catch (err) {
       log.warn({ err }, 'live state unavailable; monitoring the deployments it last saw');
     }
@@ -181,7 +176,7 @@ export function createMonitorService(deps: MonitorServiceDeps) {
     }
   }
 
-  const state = {
+  const state: MonitorState = {
     environment: deps.environment,
     openFor: (model: string) => keeper.openFor(model),
     lastClosed: (model: string) => lastClosed.get(model) ?? null,
@@ -200,7 +195,8 @@ export function createMonitorService(deps: MonitorServiceDeps) {
       enqueue(keeper.closeAll(at));
       await flush();
     },
-    ...createMonitorReads({ ...deps, state }),
+    /** What the reads show of this process's windows (open, last closed, waiting, lost). */
+    state,
   };
 }
 
