@@ -53,13 +53,13 @@ describe('window accumulator', () => {
     expect(closed).toMatchObject({ requests: 80, rows: 80, closedBy: 'shutdown', start: 0, end: 790 });
     expect(closed.samples['float_input[2]']).toMatchObject({ count: 80, missing: 0 });
     expect(closed.samples['float_input[2]']?.values).toHaveLength(50);
-    const labels = obs.map((o) => String((o.outputs[0]?.data as Float64Array)[0]));
+    const labels = obs.map((o) => String((o.outputs[0]?.data as Float64Array | undefined)?.[0]));
     const distinct = new Set(labels);
     const top = Math.max(...[...distinct].map((l) => labels.filter((x) => x === l).length));
     expect(closed.prediction?.rows).toBe(80);
     expect(closed.prediction?.uniqueRatio).toBeCloseTo(distinct.size / 80, 12);
     expect(closed.prediction?.topClassShare).toBeCloseTo(top / 80, 12);
-    const confidences = obs.map((o) => Math.max(...(o.outputs[1]?.data as Float32Array)));
+    const confidences = obs.map((o) => Math.max(...((o.outputs[1]?.data as Float32Array | undefined) ?? [])));
     expect(closed.prediction?.meanConfidence).toBeCloseTo(confidences.reduce((a, b) => a + b) / 80, 6);
     expect(closed.predictions).toHaveLength(80);
     expect(closed.predictions[3]).toEqual({ requestId: 'r3', prediction: labels[3], label: null });
