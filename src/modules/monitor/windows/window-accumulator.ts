@@ -124,7 +124,6 @@ export function createWindowAccumulator(
     get requests() {
       return requests;
     },
-    columnCount: columns.length,
     /** Takes one observation of this deployment and digest. */
     add,
     /** Whether the window is due at `now`: full, or its time is up. */

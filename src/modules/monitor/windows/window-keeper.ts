@@ -30,10 +30,24 @@ export function createWindowKeeper(options: {
   const open = new Map<string, WindowAccumulator>();
   const keyOf = (model: string, digest: string) => `${model}\0${digest}`;
 
+  /**
+   * The reference's columns, or those inferred from the traffic; the model's outputs the reference does not
+   * describe (its prediction and probabilities, usually) are always inferred, for the prediction summary.
+   */
+  const columnsFor = (key: LiveDigest, first: Observation | null): ColumnSpec[] => {
+    const reference = options.columnsOf(key.model, key.version);
+    const inferred = first ? monitoredColumns(inferColumns(first.inputs, first.outputs)) : [];
+    if (!reference) return inferred;
+    const names = new Set(reference.map((c) => c.name));
+    const outputs = new Set(reference.flatMap((c) => (c.source?.side === 'output' ? [c.source.tensor] : [])));
+    const extra = inferred.filter(
+      (c) => c.source?.side === 'output' && !outputs.has(c.source.tensor) && !names.has(c.name),
+    );
+    return [...reference, ...extra];
+  };
+
   const openWindow = (key: LiveDigest, at: number, first: Observation | null) => {
-    const columns =
-      options.columnsOf(key.model, key.version) ??
-      (first ? monitoredColumns(inferColumns(first.inputs, first.outputs)) : []);
+    const columns = columnsFor(key, first);
     const acc = createWindowAccumulator(key, columns, at, options.limits, options.random);
     open.set(keyOf(key.model, key.digest), acc);
     return acc;
@@ -50,8 +64,9 @@ export function createWindowKeeper(options: {
         closed.push(acc.close('time', o.at));
         acc = undefined;
       }
-      // A window opened with no traffic and no reference learns its columns from its first observation.
-      if (acc && acc.requests === 0 && acc.columnCount === 0) acc = openWindow(o, acc.openedAt, o);
+      // A window opened without traffic learns the model's outputs (and, without a reference, every
+      // column) from its first observation.
+      if (acc && acc.requests === 0) acc = openWindow(o, acc.openedAt, o);
       acc ??= openWindow(o, o.at, o);
       acc.add(o);
       if (acc.due(o.at) === 'count') {
