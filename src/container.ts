@@ -18,6 +18,7 @@ import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-wor
 import { createDnsHostResolver, createHttpWebhookSender } from './adapters/webhook/http-webhook-sender.js';
 import { composeConsole } from './compose-console.js';
 import { composeGateway } from './compose-gateway.js';
+import { composeMonitor } from './compose-monitor.js';
 import { composeMonitorAlerts } from './compose-monitor-alerts.js';
 import { composePermissions } from './compose-permissions.js';
 import { composeReference } from './compose-reference.js';
@@ -123,8 +124,11 @@ export async function createContainer(
   let wakeDispatcher = () => {};
   let stopDispatcher = async () => {};
   let stopGateway = async () => {};
+  let stopMonitor = async () => {};
   let closeRedis = async () => {};
   const close = async () => {
+    // The monitor first: its last windows are written while the database is still open.
+    await stopMonitor();
     await stopGateway();
     await closeRedis();
     await stopDispatcher();
@@ -264,7 +268,26 @@ export async function createContainer(
     const monitorAlerts = composeMonitorAlerts({
       ...{ config, logger, read, uow, clock, deploy, metrics, servingStats, extractionAlerts },
       access: accessFor(describeMonitorEvent),
+      profiles: references.profiles,
     });
+
+    // Monitoring: windows over the gateway's observations, drift, stored summaries and labels.
+    const monitor = composeMonitor({
+      config,
+      logger,
+      clock,
+      database,
+      read,
+      deploy,
+      observations,
+      guard,
+      metrics: metrics.monitor,
+      references: references.profiles,
+      // Each stored window goes to the alert engine; the gateway's counters go to it every minute.
+      onWindowClosed: [(summary) => monitorAlerts.alerts.onWindow(summary)],
+      everyMinute: (now) => monitorAlerts.alerts.onInterval(now),
+    });
+    stopMonitor = () => monitor.stop();
 
     // Webhooks: endpoints (secrets wrapped by the blob keyring's KEK) and the dispatcher that delivers the
     // outbox; `warden serve` starts it once it listens.
@@ -345,6 +368,9 @@ export async function createContainer(
       guardPolicies: guardPolicyService,
       /** Recent successful requests per deployment and digest, drained by the monitoring module. */
       observations,
+      /** Monitoring's reads and labels (the API); `monitorRunner.start()` begins its ticks (`warden serve`). */
+      monitor: monitor.reads,
+      monitorRunner: monitor,
       /** Every inference answer, per minute over the last hour, fed by the transport (buildApp). */
       servingStats,
       /** Monitor alerts (`onWindow`, `onInterval`, `alerts`) and per-deployment monitor policies. */

@@ -16,7 +16,12 @@ import type {
   IdentityService,
   OidcSignIn,
 } from '../modules/identity/index.js';
-import type { AlertEngine, MonitorPolicyService, ReferenceService } from '../modules/monitor/index.js';
+import type {
+  AlertEngine,
+  MonitorPolicyService,
+  MonitorReads,
+  ReferenceService,
+} from '../modules/monitor/index.js';
 import {
   type AccessGuard,
   isPolicyAction,
@@ -50,6 +55,7 @@ import { inferenceRoutes } from './routes/inference.routes.js';
 import { inferenceV1Routes } from './routes/inference-v1.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
+import { monitorRoutes } from './routes/monitor.routes.js';
 import { monitorAlertRoutes } from './routes/monitor-alerts.routes.js';
 import { oidcSignInRoutes } from './routes/oidc-sign-in.routes.js';
 import { openAiRoutes } from './routes/openai.routes.js';
@@ -87,6 +93,8 @@ export interface AppDeps {
   /** Monitor alerts (read) and per-deployment monitor policies. */
   alerts: Pick<AlertEngine, 'alerts'>;
   monitorPolicies: MonitorPolicyService;
+  /** Monitoring's windows, status and delayed labels. */
+  monitor: MonitorReads;
   /** The inference gateway, started once the app is ready and stopped when it closes. */
   gateway: Gateway;
   /** The inference path's authentication: `authenticate` with successes cached for at most a second. */
@@ -252,6 +260,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await api.register(guardRoutes, { guardPolicies: deps.guardPolicies, contextOf });
         const { alerts, monitorPolicies } = deps;
         await api.register(monitorAlertRoutes, { alerts, monitorPolicies, contextOf });
+        await api.register(monitorRoutes, { monitor: deps.monitor, contextOf });
         const gate = { limiter: deps.authFailureLimiter, onFailure };
         await api.register(sessionRoutes, { sessions: deps.consoleSessions, gate });
         await api.register(oidcSignInRoutes, { signIn: deps.oidcSignIn, gate });

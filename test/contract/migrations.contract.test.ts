@@ -23,6 +23,7 @@ const allMigrations = [
   '0014-deploy-requests-state',
   '0015-audit-outcome-index',
   '0016-reference-datasets',
+  '0017-monitor-windows',
   '0018-monitor-alerts',
 ];
 

@@ -108,6 +108,13 @@ export function createPromMetrics() {
     registers,
   });
 
+  const windowsLost = new Counter({
+    name: 'warden_monitor_windows_lost_total',
+    help: 'Window summaries the monitor dropped (oldest first) while its store was unavailable too long.',
+    labelNames: ['model'] as const,
+    registers,
+  });
+
   const gateway: GatewayMetrics = {
     request(o) {
       requests.inc({ model: o.model, digest: o.digest, outcome: o.outcome, reason: o.reason });
@@ -156,7 +163,8 @@ export function createPromMetrics() {
     labelNames: ['environment', 'model', 'rule', 'severity', 'state'] as const,
     registers,
   });
-  const monitor: AlertMetrics = {
+  const monitor: AlertMetrics & { windowsLost(model: string, count: number): void } = {
+    windowsLost: (model, count) => windowsLost.inc({ model }, count),
     reading(environment, model, r) {
       if (!Number.isFinite(r.value)) return;
       detectorValue.set({ environment, model, detector: r.detector }, r.value);
@@ -177,7 +185,7 @@ export function createPromMetrics() {
       authFailures.inc({ reason });
     },
     authFailuresSoFar: () => authFailureCount,
-    /** The monitor's alert port: detector values and alert transitions. */
+    /** The monitor's ports: detector values and alert transitions; windows lost to a store outage. */
     monitor,
     /** The gateway's port: requests, loads, unloads and the observation buffer. */
     gateway,

@@ -2332,6 +2332,429 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/environments/{env}/monitor/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post ground-truth labels by request id (at most 10,000); ids matching no prediction come back as unknown */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        labels: {
+                            requestId: string;
+                            value: string | number | boolean;
+                        }[];
+                        model: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            unknown: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{env}/monitor/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A deployment's monitoring now: open windows, the last closed one, writes waiting and windows lost */
+        get: {
+            parameters: {
+                query: {
+                    model: string;
+                };
+                header?: never;
+                path: {
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            environment: string;
+                            lastClosed: {
+                                closedBy: "count" | "time" | "shutdown";
+                                digest: string;
+                                drift: {
+                                    columns: {
+                                        column: string;
+                                        currentCount: number;
+                                        drifted: boolean;
+                                        kind: "numeric" | "categorical";
+                                        noData?: "reference" | "current" | "both";
+                                        referenceCount: number;
+                                        role: "feature" | "prediction" | "probability" | "target" | "ignored";
+                                        statistic: number | null;
+                                        test: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                        threshold: number;
+                                        value: number;
+                                    }[];
+                                    dataset: {
+                                        columns: number;
+                                        detected: boolean;
+                                        drifted: number;
+                                        share: number;
+                                        threshold: number;
+                                    };
+                                } | null;
+                                /** Format: date-time */
+                                end: string;
+                                environment: string;
+                                histograms: {
+                                    column: string;
+                                    current: number[];
+                                    edges: number[] | null;
+                                    labels: string[] | null;
+                                    reference: number[];
+                                }[];
+                                id: string;
+                                labels: {
+                                    accuracy: number | null;
+                                    count: number;
+                                    f1: number | null;
+                                };
+                                model: string;
+                                prediction: {
+                                    meanConfidence: number | null;
+                                    rows: number;
+                                    topClass: string | null;
+                                    topClassShare: number;
+                                    uniqueRatio: number;
+                                } | null;
+                                requests: number;
+                                rows: number;
+                                /** Format: date-time */
+                                start: string;
+                                version: number;
+                            } | null;
+                            lostWindows: number;
+                            model: string;
+                            open: {
+                                digest: string;
+                                /** Format: date-time */
+                                openedAt: string;
+                                requests: number;
+                                rows: number;
+                                version: number;
+                            }[];
+                            pendingWrites: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{env}/monitor/windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A deployment's closed windows (drift, predictions, label figures), newest first */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit?: number;
+                    model: string;
+                };
+                header?: never;
+                path: {
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                closedBy: "count" | "time" | "shutdown";
+                                digest: string;
+                                drift: {
+                                    columns: {
+                                        column: string;
+                                        currentCount: number;
+                                        drifted: boolean;
+                                        kind: "numeric" | "categorical";
+                                        noData?: "reference" | "current" | "both";
+                                        referenceCount: number;
+                                        role: "feature" | "prediction" | "probability" | "target" | "ignored";
+                                        statistic: number | null;
+                                        test: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                        threshold: number;
+                                        value: number;
+                                    }[];
+                                    dataset: {
+                                        columns: number;
+                                        detected: boolean;
+                                        drifted: number;
+                                        share: number;
+                                        threshold: number;
+                                    };
+                                } | null;
+                                /** Format: date-time */
+                                end: string;
+                                environment: string;
+                                histograms: {
+                                    column: string;
+                                    current: number[];
+                                    edges: number[] | null;
+                                    labels: string[] | null;
+                                    reference: number[];
+                                }[];
+                                id: string;
+                                labels: {
+                                    accuracy: number | null;
+                                    count: number;
+                                    f1: number | null;
+                                };
+                                model: string;
+                                prediction: {
+                                    meanConfidence: number | null;
+                                    rows: number;
+                                    topClass: string | null;
+                                    topClassShare: number;
+                                    uniqueRatio: number;
+                                } | null;
+                                requests: number;
+                                rows: number;
+                                /** Format: date-time */
+                                start: string;
+                                version: number;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{env}/monitor/windows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One window summary */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    env: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closedBy: "count" | "time" | "shutdown";
+                            digest: string;
+                            drift: {
+                                columns: {
+                                    column: string;
+                                    currentCount: number;
+                                    drifted: boolean;
+                                    kind: "numeric" | "categorical";
+                                    noData?: "reference" | "current" | "both";
+                                    referenceCount: number;
+                                    role: "feature" | "prediction" | "probability" | "target" | "ignored";
+                                    statistic: number | null;
+                                    test: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                    threshold: number;
+                                    value: number;
+                                }[];
+                                dataset: {
+                                    columns: number;
+                                    detected: boolean;
+                                    drifted: number;
+                                    share: number;
+                                    threshold: number;
+                                };
+                            } | null;
+                            /** Format: date-time */
+                            end: string;
+                            environment: string;
+                            histograms: {
+                                column: string;
+                                current: number[];
+                                edges: number[] | null;
+                                labels: string[] | null;
+                                reference: number[];
+                            }[];
+                            id: string;
+                            labels: {
+                                accuracy: number | null;
+                                count: number;
+                                f1: number | null;
+                            };
+                            model: string;
+                            prediction: {
+                                meanConfidence: number | null;
+                                rows: number;
+                                topClass: string | null;
+                                topClassShare: number;
+                                uniqueRatio: number;
+                            } | null;
+                            requests: number;
+                            rows: number;
+                            /** Format: date-time */
+                            start: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/environments/{env}/requests": {
         parameters: {
             query?: never;
