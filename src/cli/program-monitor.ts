@@ -24,4 +24,15 @@ export function addMonitorCommands(program: Command, ctx: CliContext): void {
   )
     .option('--window <id>', 'a window id (from `warden monitor status` or the API)')
     .action(async (env, opts) => (await cmd()).monitorDrift(ctx, { ...opts, env }));
+  withClient(
+    monitor
+      .command('report')
+      .description("Download a window's drift report: a self-contained HTML page, or JSON")
+      .argument('<window>', 'the window id (from `warden monitor drift` or `warden monitor status`)')
+      .argument('[env]', 'the environment', 'production')
+      .option('--format <format>', 'html or json', 'html')
+      .option('--out <file>', 'where to write it (default: drift-<window>.<format>; never overwritten)'),
+  ).action(async (window, env, opts) =>
+    (await import('./commands/monitor-report.js')).monitorReport(ctx, window, { ...opts, env }),
+  );
 }

@@ -260,7 +260,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await api.register(guardRoutes, { guardPolicies: deps.guardPolicies, contextOf });
         const { alerts, monitorPolicies } = deps;
         await api.register(monitorAlertRoutes, { alerts, monitorPolicies, contextOf });
-        await api.register(monitorRoutes, { monitor: deps.monitor, contextOf });
+        await api.register(monitorRoutes, {
+          monitor: deps.monitor,
+          references: deps.references.profiles,
+          contextOf,
+        });
         const gate = { limiter: deps.authFailureLimiter, onFailure };
         await api.register(sessionRoutes, { sessions: deps.consoleSessions, gate });
         await api.register(oidcSignInRoutes, { signIn: deps.oidcSignIn, gate });

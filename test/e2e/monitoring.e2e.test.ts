@@ -1,4 +1,4 @@
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
@@ -303,5 +303,15 @@ describe('monitoring end to end: traffic → windows → drift and anomaly alert
     const listed = await warden(['monitor', 'alerts', 'production', '--model', 'iris'], { url: server.url });
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain('dataset_drift');
+    const [latest] = drifted;
+    const out = path.join(tempDir('warden-report-'), 'drift.html');
+    const report = await warden(['monitor', 'report', latest?.id ?? '', 'production', '--out', out], {
+      url: server.url,
+    });
+    expect(report.code, report.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain(latest?.id);
+    expect(html).toContain('petal_length');
+    expect(html).not.toMatch(/<script/i);
   });
 });

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { MonitorReads } from '../../modules/monitor/index.js';
+import {
+  driftReportCsp,
+  driftReportJson,
+  type MonitorReads,
+  type ReferenceProfiles,
+  renderDriftReport,
+} from '../../modules/monitor/index.js';
 import type { CallContext } from '../../platform/call-context.js';
 import { problemResponses } from '../schemas/common.schemas.js';
 import { EnvironmentParams } from '../schemas/deploy.schemas.js';
@@ -8,6 +14,8 @@ import {
   LabelsBody,
   LabelsResponse,
   MonitorStatusResponse,
+  ReportQuery,
+  ReportResponse,
   StatusQuery,
   WindowIdParams,
   WindowListQuery,
@@ -17,13 +25,15 @@ import {
 
 export interface MonitorRouteOptions {
   monitor: MonitorReads;
+  /** The versions' reference profiles (what a drift report names as its baseline). */
+  references: Pick<ReferenceProfiles, 'profileFor'>;
   contextOf(request: FastifyRequest): CallContext;
 }
 
 /** A deployment's monitoring windows, its monitor's state, and delayed ground-truth labels. */
 export const monitorRoutes: FastifyPluginAsyncTypebox<MonitorRouteOptions> = async (
   app,
-  { monitor, contextOf },
+  { monitor, references, contextOf },
 ) => {
   const tags = ['monitor'];
   const base = '/environments/:env/monitor';
@@ -61,6 +71,36 @@ export const monitorRoutes: FastifyPluginAsyncTypebox<MonitorRouteOptions> = asy
       },
     },
     async (request) => monitor.window(contextOf(request), request.params.env, request.params.id),
+  );
+
+  app.get(
+    `${base}/windows/:id/report`,
+    {
+      config: { action: 'monitor:read' },
+      schema: {
+        tags,
+        summary: "One window's drift report, as a self-contained HTML page or as JSON, to download",
+        params: WindowIdParams,
+        querystring: ReportQuery,
+        response: { 200: ReportResponse, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const summary = await monitor.window(contextOf(request), request.params.env, request.params.id);
+      const input = {
+        summary,
+        reference: await references.profileFor(summary.model, summary.version),
+        generatedAt: new Date().toISOString(),
+      };
+      const json = request.query.format === 'json';
+      const name = `drift-${summary.model}-v${summary.version}-${summary.id}.${json ? 'json' : 'html'}`;
+      reply
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('content-security-policy', driftReportCsp)
+        .header('cache-control', 'private, no-store');
+      if (json) return reply.type('application/json').send(JSON.stringify(driftReportJson(input)));
+      return reply.type('text/html; charset=utf-8').send(renderDriftReport(input));
+    },
   );
 
   app.get(

@@ -14,6 +14,23 @@ const Test = Type.Union(
 
 export const WindowIdParams = Type.Object({ env: Slug, id: RequestId }, strict);
 
+export const ReportQuery = Type.Object(
+  {
+    format: Type.Optional(
+      Type.Union([Type.Literal('html'), Type.Literal('json')], {
+        default: 'html',
+        description: 'html: one self-contained page; json: the same content as data (schemaVersion 1)',
+      }),
+    ),
+  },
+  strict,
+);
+
+/** The report is sent as it was rendered: an HTML page or a JSON document (docs/monitoring.md#drift-reports). */
+export const ReportResponse = Type.String({
+  description: 'The drift report: text/html (self-contained) or application/json, as an attachment',
+});
+
 export const WindowListQuery = Type.Object(
   {
     model: Slug,
