@@ -18,6 +18,7 @@ import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-wor
 import { createDnsHostResolver, createHttpWebhookSender } from './adapters/webhook/http-webhook-sender.js';
 import { composeConsole } from './compose-console.js';
 import { composeGateway } from './compose-gateway.js';
+import { composeMonitor } from './compose-monitor.js';
 import { composePermissions } from './compose-permissions.js';
 import { type Config, configInvalid } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
@@ -120,8 +121,11 @@ export async function createContainer(
   let wakeDispatcher = () => {};
   let stopDispatcher = async () => {};
   let stopGateway = async () => {};
+  let stopMonitor = async () => {};
   let closeRedis = async () => {};
   const close = async () => {
+    // The monitor first: its last windows are written while the database is still open.
+    await stopMonitor();
     await stopGateway();
     await closeRedis();
     await stopDispatcher();
@@ -257,6 +261,20 @@ export async function createContainer(
     closeRedis = closeGatewayRedis;
     stopGateway = () => gateway.stop();
 
+    // Monitoring: windows over the gateway's observations, drift, stored summaries and labels.
+    const monitor = composeMonitor({
+      config,
+      logger,
+      clock,
+      database,
+      read,
+      deploy,
+      observations,
+      guard,
+      metrics: metrics.monitor,
+    });
+    stopMonitor = () => monitor.stop();
+
     // Webhooks: endpoints (secrets wrapped by the blob keyring's KEK) and the dispatcher that delivers the
     // outbox; `warden serve` starts it once it listens.
     const webhooks = createWebhookService({
@@ -335,6 +353,9 @@ export async function createContainer(
       guardPolicies: guardPolicyService,
       /** Recent successful requests per deployment and digest, drained by the monitoring module. */
       observations,
+      /** Monitoring's reads and labels (the API); `monitorRunner.start()` begins its ticks (`warden serve`). */
+      monitor: monitor.reads,
+      monitorRunner: monitor,
       /** Every inference answer, per minute over the last hour, fed by the transport (buildApp). */
       servingStats,
       /** "May I do this here?" for the console: decided by the modules owning each target, never recorded. */

@@ -35,6 +35,8 @@ export async function startServer(
   // Deliveries start once the server is up; a commit that writes an outbox event wakes the dispatcher.
   // Only the control plane delivers: a gateway's outbox events are picked up by its server's poll.
   if (role === 'server') container.webhookDispatcher.start();
+  // Each process monitors the traffic its own gateway serves (when monitor.enabled).
+  container.monitorRunner.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

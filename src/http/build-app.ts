@@ -16,6 +16,7 @@ import type {
   IdentityService,
   OidcSignIn,
 } from '../modules/identity/index.js';
+import type { MonitorReads } from '../modules/monitor/index.js';
 import {
   type AccessGuard,
   isPolicyAction,
@@ -49,6 +50,7 @@ import { inferenceRoutes } from './routes/inference.routes.js';
 import { inferenceV1Routes } from './routes/inference-v1.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
+import { monitorRoutes } from './routes/monitor.routes.js';
 import { oidcSignInRoutes } from './routes/oidc-sign-in.routes.js';
 import { openAiRoutes } from './routes/openai.routes.js';
 import { permissionRoutes } from './routes/permissions.routes.js';
@@ -79,6 +81,8 @@ export interface AppDeps {
   oidcSignIn: Pick<OidcSignIn, 'begin' | 'finish'> | null;
   /** Per-deployment guard policies (and the gateway's extraction alerts). */
   guardPolicies: GuardPolicyService;
+  /** Monitoring's windows, status and delayed labels. */
+  monitor: MonitorReads;
   /** The inference gateway, started once the app is ready and stopped when it closes. */
   gateway: Gateway;
   /** The inference path's authentication: `authenticate` with successes cached for at most a second. */
@@ -237,6 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await api.register(servingRoutes, { gateway: deps.gateway, contextOf });
         await api.register(webhookRoutes, { webhooks: deps.webhooks, contextOf });
         await api.register(guardRoutes, { guardPolicies: deps.guardPolicies, contextOf });
+        await api.register(monitorRoutes, { monitor: deps.monitor, contextOf });
         const gate = { limiter: deps.authFailureLimiter, onFailure };
         await api.register(sessionRoutes, { sessions: deps.consoleSessions, gate });
         await api.register(oidcSignInRoutes, { signIn: deps.oidcSignIn, gate });

@@ -21,19 +21,26 @@ const outputs: ResponseTensor[] = [
   { name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.1, 0.2, 0.7] },
   { name: 'text', datatype: 'BYTES', shape: [1], data: ['ok'] },
 ];
-const call = (model: string, digest = 'sha256:aa', version = 1) => ({ model, digest, version });
+const call = (model: string, digest = 'sha256:aa', version = 1, requestId: string | null = null) => ({
+  model,
+  digest,
+  version,
+  ctx: { requestId },
+});
 
 describe('observation buffer', () => {
   it('keeps numbers as typed arrays and drains per deployment, oldest first', () => {
     const buffer = createObservationBuffer({ maxBytes: 64 * 1024, now: () => 42 });
-    buffer.record(call('iris'), request(1), outputs);
+    buffer.record(call('iris', 'sha256:aa', 1, 'req-1'), request(1), outputs);
     buffer.record(call('iris', 'sha256:bb', 2), request(2), outputs);
     buffer.record(call('other'), request(3), outputs);
     const iris = buffer.drain('iris');
-    expect(iris.map((o) => [o.digest, o.version, o.at])).toEqual([
-      ['sha256:aa', 1, 42],
-      ['sha256:bb', 2, 42],
+    expect(iris.map((o) => [o.digest, o.version, o.at, o.requestId])).toEqual([
+      ['sha256:aa', 1, 42, 'req-1'],
+      ['sha256:bb', 2, 42, null],
     ]);
+    // The request id is counted in the observation's bytes (a string on the heap: 16 + 2 per character).
+    expect((iris[0]?.bytes ?? 0) - (iris[1]?.bytes ?? 0)).toBe(16 + 2 * 'req-1'.length);
     const [first] = iris;
     expect(first?.inputs[0]).toMatchObject({ name: 'x', datatype: 'float32', shape: [1, 4] });
     expect(first?.inputs[0]?.data).toEqual(new Float32Array([1, 1, 1, 1]));

@@ -107,6 +107,13 @@ export function createPromMetrics() {
     registers,
   });
 
+  const windowsLost = new Counter({
+    name: 'warden_monitor_windows_lost_total',
+    help: 'Window summaries the monitor dropped (oldest first) while its store was unavailable too long.',
+    labelNames: ['model'] as const,
+    registers,
+  });
+
   const gateway: GatewayMetrics = {
     request(o) {
       requests.inc({ model: o.model, digest: o.digest, outcome: o.outcome, reason: o.reason });
@@ -135,6 +142,8 @@ export function createPromMetrics() {
     countAuthFailure: (reason: string) => authFailures.inc({ reason }),
     /** The gateway's port: requests, loads, unloads and the observation buffer. */
     gateway,
+    /** The monitor's: windows lost to a store outage. */
+    monitor: { windowsLost: (model: string, count: number) => windowsLost.inc({ model }, count) },
     contentType: registry.contentType,
     /** The Prometheus text exposition of every metric. */
     render: () => registry.metrics(),

@@ -19,6 +19,8 @@ export interface Observation {
   model: string;
   version: number;
   digest: string;
+  /** The caller's request id (what delayed ground-truth labels name it by); null when the call had none. */
+  requestId: string | null;
   inputs: ObservedTensor[];
   outputs: ObservedTensor[];
   /** What the buffer counts for it. */
@@ -179,7 +181,7 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
   return {
     /** Keeps one successful request (its tensors are referenced, or copied when they view a larger buffer). */
     record(
-      call: Pick<GuardCall, 'model' | 'version' | 'digest'>,
+      call: Pick<GuardCall, 'model' | 'version' | 'digest'> & { ctx: Pick<GuardCall['ctx'], 'requestId'> },
       request: InferRequest,
       outputs: ResponseTensor[],
     ) {
@@ -187,14 +189,20 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
       const inputs: ObservedTensor[] = [];
       for (const name in request.inputs) inputs.push(fromInput(name, request.inputs[name] as Tensor));
       const observed = outputs.map(fromOutput);
+      const requestId = call.ctx.requestId;
       add({
         at: now(),
         model: call.model,
         version: call.version,
         digest: call.digest,
+        requestId,
         inputs,
         outputs: observed,
-        bytes: entryOverhead + bytesOf(inputs) + bytesOf(observed),
+        bytes:
+          entryOverhead +
+          (requestId === null ? 0 : stringOverhead + 2 * requestId.length) +
+          bytesOf(inputs) +
+          bytesOf(observed),
       });
     },
     /**

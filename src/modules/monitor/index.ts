@@ -9,8 +9,28 @@ export {
   pValueTests,
 } from './drift/drift-test-selection.js';
 export * as monitorErrors from './monitor.errors.js';
+export type {
+  MonitorWindowStore,
+  PostedLabel,
+  ReferenceProfiles,
+  WindowRecord,
+} from './monitor.ports.js';
+export {
+  createMonitorService,
+  type MonitorService,
+  type MonitorServiceDeps,
+  type MonitorSettings,
+  type WindowListener,
+} from './monitor.service.js';
 export type * from './monitor.types.js';
 export { createMonitorPermissions, type MonitorTarget } from './monitor-permissions.js';
+export {
+  createMonitorReads,
+  type MonitorReadDeps,
+  type MonitorReads,
+  type MonitorState,
+  type MonitorStatus,
+} from './monitor-reads.js';
 export {
   type BinnedProportions,
   binnedProportions,
@@ -38,3 +58,13 @@ export {
 } from './statistics/samples.js';
 export { smirnov } from './statistics/smirnov.js';
 export { zTest } from './statistics/z-test.js';
+export { type Cell, columnCells, inferColumns, monitoredColumns } from './windows/column-values.js';
+export { type LabelPair, labelMetrics } from './windows/label-metrics.js';
+export { createReservoir, type Reservoir } from './windows/reservoir.js';
+export {
+  type ClosedWindow,
+  createWindowAccumulator,
+  type RequestPrediction,
+  type WindowLimits,
+} from './windows/window-accumulator.js';
+export type { LiveDigest } from './windows/window-keeper.js';

@@ -5,3 +5,9 @@ export const invalidSample = defineError('monitor_invalid_sample', 'invalid', (r
   message: `Cannot compute a drift statistic: ${reason}.`,
   details: { reason },
 }));
+
+/** No window summary with this id in the environment (never written, or past retention). */
+export const windowNotFound = defineError('monitor_window_not_found', 'not_found', (id: string) => ({
+  message: `No monitoring window ${id} in this environment.`,
+  details: { id },
+}));

@@ -14,6 +14,7 @@ import * as m0012 from './0012-guard-policies.js';
 import * as m0013 from './0013-console-sessions.js';
 import * as m0014 from './0014-deploy-requests-state.js';
 import * as m0015 from './0015-audit-outcome-index.js';
+import * as m0017 from './0017-monitor-windows.js';
 
 /** The one migration tree for every dialect, listed statically so it works from source and from dist. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0013-console-sessions': m0013,
   '0014-deploy-requests-state': m0014,
   '0015-audit-outcome-index': m0015,
+  '0017-monitor-windows': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,152 @@
+import Type from 'typebox';
+import { Slug, Timestamp } from './common.schemas.js';
+import { RequestId } from './deploy.schemas.js';
+
+const strict = { additionalProperties: false } as const;
+const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Role = Type.Union(
+  ['feature', 'prediction', 'probability', 'target', 'ignored'].map((r) => Type.Literal(r)),
+);
+const Kind = Type.Union([Type.Literal('numeric'), Type.Literal('categorical')]);
+const Test = Type.Union(
+  ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'].map((t) => Type.Literal(t)),
+);
+
+export const WindowIdParams = Type.Object({ env: Slug, id: RequestId }, strict);
+
+export const WindowListQuery = Type.Object(
+  {
+    model: Slug,
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(RequestId),
+  },
+  strict,
+);
+
+export const StatusQuery = Type.Object({ model: Slug }, strict);
+
+const ColumnDrift = Type.Object(
+  {
+    column: Type.String(),
+    role: Role,
+    kind: Kind,
+    test: Test,
+    value: Type.Number(),
+    statistic: Nullable(Type.Number()),
+    threshold: Type.Number(),
+    drifted: Type.Boolean(),
+    referenceCount: Type.Integer(),
+    currentCount: Type.Integer(),
+    noData: Type.Optional(Type.Union(['reference', 'current', 'both'].map((n) => Type.Literal(n)))),
+  },
+  strict,
+);
+
+const DatasetDrift = Type.Object(
+  {
+    columns: Type.Integer(),
+    drifted: Type.Integer(),
+    share: Type.Number(),
+    threshold: Type.Number(),
+    detected: Type.Boolean(),
+  },
+  strict,
+);
+
+const Histogram = Type.Object(
+  {
+    column: Type.String(),
+    edges: Nullable(Type.Array(Type.Number())),
+    labels: Nullable(Type.Array(Type.String())),
+    reference: Type.Array(Type.Number()),
+    current: Type.Array(Type.Number()),
+  },
+  strict,
+);
+
+const Prediction = Type.Object(
+  {
+    rows: Type.Integer(),
+    uniqueRatio: Type.Number(),
+    topClass: Nullable(Type.String()),
+    topClassShare: Type.Number(),
+    meanConfidence: Nullable(Type.Number()),
+  },
+  strict,
+);
+
+export const WindowSummaryResponse = Type.Object(
+  {
+    id: Type.String(),
+    environment: Type.String(),
+    model: Type.String(),
+    version: Type.Integer(),
+    digest: Type.String(),
+    start: Timestamp,
+    end: Timestamp,
+    closedBy: Type.Union([Type.Literal('count'), Type.Literal('time'), Type.Literal('shutdown')]),
+    requests: Type.Integer(),
+    rows: Type.Integer(),
+    drift: Nullable(Type.Object({ columns: Type.Array(ColumnDrift), dataset: DatasetDrift }, strict)),
+    histograms: Type.Array(Histogram),
+    prediction: Nullable(Prediction),
+    labels: Type.Object(
+      { count: Type.Integer(), accuracy: Nullable(Type.Number()), f1: Nullable(Type.Number()) },
+      strict,
+    ),
+  },
+  strict,
+);
+
+export const WindowPageResponse = Type.Object(
+  { items: Type.Array(WindowSummaryResponse), next: Nullable(Type.String()) },
+  strict,
+);
+
+export const MonitorStatusResponse = Type.Object(
+  {
+    environment: Type.String(),
+    model: Type.String(),
+    open: Type.Array(
+      Type.Object(
+        {
+          version: Type.Integer(),
+          digest: Type.String(),
+          openedAt: Timestamp,
+          requests: Type.Integer(),
+          rows: Type.Integer(),
+        },
+        strict,
+      ),
+    ),
+    lastClosed: Nullable(WindowSummaryResponse),
+    pendingWrites: Type.Integer(),
+    lostWindows: Type.Integer(),
+  },
+  strict,
+);
+
+/** At most this many labels per call. */
+export const maxLabelsPerCall = 10_000;
+
+export const LabelsBody = Type.Object(
+  {
+    model: Slug,
+    labels: Type.Array(
+      Type.Object(
+        {
+          requestId: RequestId,
+          value: Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Number(), Type.Boolean()]),
+        },
+        strict,
+      ),
+      { minItems: 1, maxItems: maxLabelsPerCall },
+    ),
+  },
+  strict,
+);
+
+export const LabelsResponse = Type.Object(
+  { accepted: Type.Integer(), unknown: Type.Array(Type.String()) },
+  strict,
+);

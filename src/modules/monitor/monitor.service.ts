@@ -1,0 +1,203 @@
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import type { ObservationBuffer } from '../gateway/index.js';
+import type { MonitorWindowStore, ReferenceProfiles, WindowRecord } from './monitor.ports.js';
+import type { ReferenceProfile, WindowSummary } from './monitor.types.js';
+import type { MonitorState } from './monitor-reads.js';
+import { monitoredColumns } from './windows/column-values.js';
+import { createPendingWrites } from './windows/pending-writes.js';
+import { summarizeWindow } from './windows/summarize-window.js';
+import type { ClosedWindow } from './windows/window-accumulator.js';
+import { createWindowKeeper, type LiveDigest } from './windows/window-keeper.js';
+
+export type WindowListener = (summary: WindowSummary) => Promise<void> | void;
+
+export interface MonitorSettings {
+  window: { rows: number; seconds: number; minRows: number };
+  sampleSize: number;
+  retentionDays: number;
+}
+
+export interface MonitorServiceDeps {
+  /** The gateway's environment: the one whose traffic this process sees. */
+  environment: string;
+  observations: Pick<ObservationBuffer, 'drain'>;
+  /** The digests live in the environment now (the deploy module's live state, adapted by the composition root). */
+  liveDigests(): Promise<LiveDigest[]>;
+  store: MonitorWindowStore;
+  references: ReferenceProfiles;
+  clock: Clock;
+  logger: Logger;
+  settings: MonitorSettings;
+  /** Closed windows kept while the store is failing (default 1,000); past it the oldest are lost, counted. */
+  maxPendingWindows?: number;
+  /** Called with each window once it is stored; a listener's error is logged, never stops the others. */
+  onWindowClosed?: readonly WindowListener[];
+  metrics?: { windowsLost(model: string, count: number): void };
+  random?: () => number;
+}
+
+const referenceTtlMs = 60_000;
+const retentionEveryMs = 3_600_000;
+
+/**
+ * The monitor: each tick drains the gateway's observations for every live deployment of its environment
+ * into per-digest windows, closes the due ones, computes their drift against the version's reference,
+ * writes them in one batch and tells the listeners. The gateway never waits on it; a failing store only
+ * delays (and past a bound, loses and counts) summaries.
+ */
+export function createMonitorService(deps: MonitorServiceDeps) {
+  const { settings, logger, store } = deps;
+  const log = logger.child({ module: 'monitor' });
+  const pending = createPendingWrites(deps.maxPendingWindows ?? 1_000);
+  const profiles = new Map<string, { profile: ReferenceProfile | null; at: number }>();
+  const keeper = createWindowKeeper({
+    limits: {
+      rows: settings.window.rows,
+      ms: settings.window.seconds * 1000,
+      sampleSize: settings.sampleSize,
+    },
+    columnsOf: (model, version) => {
+      const profile = profiles.get(`${model}\0${version}`)?.profile;
+      return profile ? monitoredColumns(profile.columns) : null;
+    },
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  let live: LiveDigest[] = [];
+  let lastRetention = Number.NEGATIVE_INFINITY;
+  const lastClosed = new Map<string, WindowSummary>();
+  let running: Promise<void> | null = null;
+
+  async function loadProfile(model: string, version: number, now: number) {
+    const key = `${model}\0${version}`;
+    const cached = profiles.get(key);
+    if (cached && now - cached.at < referenceTtlMs) return;
+    try {
+      profiles.set(key, { profile: await deps.references.profileFor(model, version), at: now });
+    } catch (err) {
+      log.warn({ err, model, version }, 'reference profile unavailable; windows use the last one read');
+      if (!cached) profiles.set(key, { profile: null, at: Number.NEGATIVE_INFINITY });
+    }
+  }
+
+  async function refreshLive() {
+    try {
+      live = await deps.liveDigests();
+    } catch (err) {
+      log.warn({ err }, 'live state unavailable; monitoring the deployments it last saw');
+    }
+  }
+
+  const summarize = (closed: ClosedWindow): WindowRecord => ({
+    summary: summarizeWindow(closed, {
+      environment: deps.environment,
+      reference: profiles.get(`${closed.model}\0${closed.version}`)?.profile ?? null,
+      minRows: settings.window.minRows,
+    }),
+    predictions: closed.predictions,
+  });
+
+  function enqueue(closed: ClosedWindow[]) {
+    for (const c of closed) {
+      const dropped = pending.push(summarize(c));
+      if (dropped) {
+        deps.metrics?.windowsLost(dropped.summary.model, 1);
+        log.error(
+          { model: dropped.summary.model, window: dropped.summary.id, lost: pending.lost },
+          'monitor store unavailable too long: the oldest unwritten window summary was lost',
+        );
+      }
+    }
+  }
+
+  async function flush() {
+    const batch = [...pending.peek()];
+    if (batch.length === 0) return;
+    try {
+      await store.saveWindows(batch);
+    } catch (err) {
+      log.warn(
+        { err, pending: batch.length, lost: pending.lost },
+        'monitor store unavailable; window summaries wait for the next tick',
+      );
+      return;
+    }
+    pending.settle(batch.length);
+    for (const { summary } of batch) {
+      lastClosed.set(summary.model, summary);
+      for (const listener of deps.onWindowClosed ?? [])
+        try {
+          await listener(summary);
+        } catch (err) {
+          log.error({ err, window: summary.id }, 'a window listener failed');
+        }
+    }
+  }
+
+  async function retention(now: number) {
+    if (now - lastRetention < retentionEveryMs) return;
+    try {
+      const cutoff = new Date(now - settings.retentionDays * 86_400_000).toISOString();
+      const deleted = await store.deleteEndedBefore(cutoff);
+      lastRetention = now;
+      if (deleted > 0) log.info({ deleted, cutoff }, 'old window summaries deleted');
+    } catch (err) {
+      log.warn({ err }, 'window retention failed; retried next tick');
+    }
+  }
+
+  async function runTick(now: number) {
+    await refreshLive();
+    for (const d of live) await loadProfile(d.model, d.version, now);
+    const models = new Set([...live.map((d) => d.model), ...keeper.models()]);
+    for (const model of models) {
+      const drained = deps.observations.drain(model);
+      for (const version of new Set(drained.map((o) => o.version))) await loadProfile(model, version, now);
+      enqueue(keeper.add(drained));
+    }
+    enqueue(keeper.advance(now, live));
+    await flush();
+    await retention(now);
+  }
+
+  /** One pass; ticks never overlap (a tick asked for while one runs waits for it, then runs). */
+  async function tick(now?: number): Promise<void> {
+    const at = now ?? deps.clock.now().getTime();
+    const previous = running;
+    const current = (async () => {
+      if (previous) await previous.catch(() => {});
+      await runTick(at);
+    })();
+    running = current;
+    try {
+      await current;
+    } finally {
+      if (running === current) running = null;
+    }
+  }
+
+  const state: MonitorState = {
+    environment: deps.environment,
+    openFor: (model: string) => keeper.openFor(model),
+    lastClosed: (model: string) => lastClosed.get(model) ?? null,
+    pendingFor: (model: string) => pending.sizeFor(model),
+    lostFor: (model: string) => pending.lostFor(model),
+    pending,
+  };
+
+  return {
+    tick,
+    /** Closes the open windows as `shutdown` and writes what it can. */
+    async stop(now?: number) {
+      if (running) await running.catch(() => {});
+      const at = now ?? deps.clock.now().getTime();
+      for (const model of keeper.models()) enqueue(keeper.add(deps.observations.drain(model)));
+      enqueue(keeper.closeAll(at));
+      await flush();
+    },
+    /** What the reads show of this process's windows (open, last closed, waiting, lost). */
+    state,
+  };
+}
+
+export type MonitorService = ReturnType<typeof createMonitorService>;
