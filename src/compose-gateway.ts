@@ -124,5 +124,13 @@ export async function composeGateway(deps: GatewayComposition) {
       observationGuard(observations),
     ],
   });
-  return { gateway, guardPolicyService, observations, servingStats, closeRedis: () => closeRedis() };
+  return {
+    gateway,
+    guardPolicyService,
+    observations,
+    servingStats,
+    /** How many principals the extraction watch holds suspect or throttled on a model now. */
+    extractionAlerts: (model: string) => extractionGuard.alerts(model).length,
+    closeRedis: () => closeRedis(),
+  };
 }

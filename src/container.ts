@@ -19,8 +19,9 @@ import { createDnsHostResolver, createHttpWebhookSender } from './adapters/webho
 import { composeConsole } from './compose-console.js';
 import { composeGateway } from './compose-gateway.js';
 import { composeMonitor } from './compose-monitor.js';
+import { composeMonitorAlerts } from './compose-monitor-alerts.js';
 import { composePermissions } from './compose-permissions.js';
-import { type Config, configInvalid } from './config/index.js';
+import { type Config, checkEnvironmentGates } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
 import {
   createAttestationService,
@@ -43,6 +44,7 @@ import {
   describeIdentityEvent,
   ensureBootstrapAdmin,
 } from './modules/identity/index.js';
+import { describeMonitorEvent } from './modules/monitor/index.js';
 import {
   createAccess,
   createAccessGuard,
@@ -247,6 +249,7 @@ export async function createContainer(
       guardPolicyService,
       observations,
       servingStats,
+      extractionAlerts,
       closeRedis: closeGatewayRedis,
     } = await composeGateway({
       config,
@@ -260,6 +263,10 @@ export async function createContainer(
     });
     closeRedis = closeGatewayRedis;
     stopGateway = () => gateway.stop();
+    const monitorAlerts = composeMonitorAlerts({
+      ...{ config, logger, read, uow, clock, deploy, metrics, servingStats, extractionAlerts },
+      access: accessFor(describeMonitorEvent),
+    });
 
     // Monitoring: windows over the gateway's observations, drift, stored summaries and labels.
     const monitor = composeMonitor({
@@ -358,6 +365,8 @@ export async function createContainer(
       monitorRunner: monitor,
       /** Every inference answer, per minute over the last hour, fed by the transport (buildApp). */
       servingStats,
+      /** Monitor alerts (`onWindow`, `onInterval`, `alerts`) and per-deployment monitor policies. */
+      ...monitorAlerts,
       /** "May I do this here?" for the console: decided by the modules owning each target, never recorded. */
       permissions: composePermissions({ config, read, guard, gateway }),
       guard,
@@ -384,21 +393,6 @@ export async function createContainer(
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;
-
-/** Refuses a start where an environment names a gate that no gate policy defines. */
-function checkEnvironmentGates(config: Readonly<Config>, defined: readonly string[]): void {
-  const problems = Object.values(config.environments).flatMap((env) =>
-    env.gates
-      .map((gate, i) => ({ gate, i }))
-      .filter(({ gate }) => !defined.includes(gate))
-      .map(({ gate, i }) => ({
-        key: `environments.${env.name}.gates.${i}`,
-        source: 'config',
-        message: `no gate policy defines the gate "${gate}" (defined: ${defined.join(', ')})`,
-      })),
-  );
-  if (problems.length > 0) throw configInvalid(problems);
-}
 
 /**
  * What `warden keys` works on, offline: the data directory's lock, held until `close`, its blob objects

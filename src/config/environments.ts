@@ -80,6 +80,32 @@ export const EnvironmentSchema = Type.Object(
     requireSourceCommit: Type.Optional(
       Type.Boolean({ description: 'Provenance gate: a source commit recorded.' }),
     ),
+    autoRollback: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Optional(
+            Type.Boolean({ description: 'Roll a deployment back when one of its alerts fires.' }),
+          ),
+          severity: Type.Optional(
+            Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')], {
+              description: 'The least severe alert that rolls back.',
+            }),
+          ),
+          cooldownMinutes: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 7 * 24 * 60,
+              description:
+                'Minutes after an automatic rollback during which no other is made for that model.',
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'Automatic rollback (or canary abort) on a firing monitor alert; off by default.',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -107,6 +133,7 @@ const strict: Omit<EnvironmentSettings, 'name'> = {
   requireDatasets: true,
   requireTrainingRun: false,
   requireSourceCommit: true,
+  autoRollback: { enabled: false, severity: 'critical', cooldownMinutes: 30 },
 };
 
 const byName: Record<string, Omit<EnvironmentSettings, 'name'>> = {
@@ -147,7 +174,8 @@ export const defaultEnvironments: Record<string, EnvironmentInput | null> = {
 export function resolveEnvironment(name: string, input: EnvironmentInput): EnvironmentSettings {
   const base = byName[name] ?? strict;
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-  return { name, ...structuredClone(base), ...structuredClone(defined) } as EnvironmentSettings;
+  const autoRollback = { ...base.autoRollback, ...structuredClone(input.autoRollback ?? {}) };
+  return { name, ...structuredClone(base), ...structuredClone(defined), autoRollback } as EnvironmentSettings;
 }
 
 /** Problems a schema cannot express: self-approval where two approvals are needed. */

@@ -1,6 +1,7 @@
 export { defaultServerUrl, processEnvironment, resolveServerUrl } from './client-config.js';
 export type { Config } from './config.schema.js';
 export { ConfigSchema, configDefaults, envKeys, GiB, MiB } from './config.schema.js';
+export { checkEnvironmentGates } from './environment-gates.js';
 export {
   builtinGates,
   type EnvironmentSettings,

@@ -16,7 +16,7 @@ import type {
   IdentityService,
   OidcSignIn,
 } from '../modules/identity/index.js';
-import type { MonitorReads } from '../modules/monitor/index.js';
+import type { AlertEngine, MonitorPolicyService, MonitorReads } from '../modules/monitor/index.js';
 import {
   type AccessGuard,
   isPolicyAction,
@@ -51,6 +51,7 @@ import { inferenceV1Routes } from './routes/inference-v1.routes.js';
 import { type MetricsRouteOptions, metricsRoutes } from './routes/metrics.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
 import { monitorRoutes } from './routes/monitor.routes.js';
+import { monitorAlertRoutes } from './routes/monitor-alerts.routes.js';
 import { oidcSignInRoutes } from './routes/oidc-sign-in.routes.js';
 import { openAiRoutes } from './routes/openai.routes.js';
 import { permissionRoutes } from './routes/permissions.routes.js';
@@ -83,6 +84,9 @@ export interface AppDeps {
   guardPolicies: GuardPolicyService;
   /** Monitoring's windows, status and delayed labels. */
   monitor: MonitorReads;
+  /** Monitor alerts (read) and per-deployment monitor policies. */
+  alerts: Pick<AlertEngine, 'alerts'>;
+  monitorPolicies: MonitorPolicyService;
   /** The inference gateway, started once the app is ready and stopped when it closes. */
   gateway: Gateway;
   /** The inference path's authentication: `authenticate` with successes cached for at most a second. */
@@ -242,6 +246,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await api.register(webhookRoutes, { webhooks: deps.webhooks, contextOf });
         await api.register(guardRoutes, { guardPolicies: deps.guardPolicies, contextOf });
         await api.register(monitorRoutes, { monitor: deps.monitor, contextOf });
+        const { alerts, monitorPolicies } = deps;
+        await api.register(monitorAlertRoutes, { alerts, monitorPolicies, contextOf });
         const gate = { limiter: deps.authFailureLimiter, onFailure };
         await api.register(sessionRoutes, { sessions: deps.consoleSessions, gate });
         await api.register(oidcSignInRoutes, { signIn: deps.oidcSignIn, gate });

@@ -23,6 +23,7 @@ const allMigrations = [
   '0014-deploy-requests-state',
   '0015-audit-outcome-index',
   '0017-monitor-windows',
+  '0018-monitor-alerts',
 ];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GatewayMetrics } from '../../modules/gateway/index.js';
+import type { AlertMetrics } from '../../modules/monitor/index.js';
 
 export type WardenMetrics = ReturnType<typeof createPromMetrics>;
 
@@ -138,12 +139,56 @@ export function createPromMetrics() {
     guardTime: (guard, hook, seconds) => guardSeconds.observe({ guard, hook }, seconds),
   };
 
+  const alertsFiring = new Gauge({
+    name: 'warden_monitor_alerts_firing',
+    help: 'Monitor alerts firing now (1) or resolved (0), by environment, model, rule and severity.',
+    labelNames: ['environment', 'model', 'rule', 'severity'] as const,
+    registers,
+  });
+  const detectorValue = new Gauge({
+    name: 'warden_monitor_detector_value',
+    help: "A monitor detector's latest reading for a deployment (see docs/monitoring.md#detectors).",
+    labelNames: ['environment', 'model', 'detector'] as const,
+    registers,
+  });
+  const detectorThreshold = new Gauge({
+    name: 'warden_monitor_detector_threshold',
+    help: "The threshold a monitor detector's latest reading was compared with.",
+    labelNames: ['environment', 'model', 'detector'] as const,
+    registers,
+  });
+  const alertTransitions = new Counter({
+    name: 'warden_monitor_alert_transitions_total',
+    help: 'Monitor alerts fired and resolved, by environment, model, rule, severity and state reached.',
+    labelNames: ['environment', 'model', 'rule', 'severity', 'state'] as const,
+    registers,
+  });
+  const monitor: AlertMetrics & { windowsLost(model: string, count: number): void } = {
+    windowsLost: (model, count) => windowsLost.inc({ model }, count),
+    reading(environment, model, r) {
+      if (!Number.isFinite(r.value)) return;
+      detectorValue.set({ environment, model, detector: r.detector }, r.value);
+      detectorThreshold.set({ environment, model, detector: r.detector }, r.threshold);
+    },
+    transition(labels, firing) {
+      const { environment, model, rule, severity } = labels;
+      alertsFiring.set({ environment, model, rule, severity }, firing ? 1 : 0);
+      alertTransitions.inc({ environment, model, rule, severity, state: firing ? 'firing' : 'resolved' });
+    },
+  };
+  // Failed authentications so far, for the monitor's auth_failures detector (a rate it reads each minute).
+  let authFailureCount = 0;
+
   return {
-    countAuthFailure: (reason: string) => authFailures.inc({ reason }),
+    countAuthFailure: (reason: string) => {
+      authFailureCount++;
+      authFailures.inc({ reason });
+    },
+    authFailuresSoFar: () => authFailureCount,
+    /** The monitor's ports: detector values and alert transitions; windows lost to a store outage. */
+    monitor,
     /** The gateway's port: requests, loads, unloads and the observation buffer. */
     gateway,
-    /** The monitor's: windows lost to a store outage. */
-    monitor: { windowsLost: (model: string, count: number) => windowsLost.inc({ model }, count) },
     contentType: registry.contentType,
     /** The Prometheus text exposition of every metric. */
     render: () => registry.metrics(),

@@ -7,6 +7,7 @@ import type { SqlCapabilities } from './db.js';
 import { createDeploySqlStore } from './deploy.sql-store.js';
 import { createGuardPolicySqlStore } from './guard-policy.sql-store.js';
 import { createIdentitySqlStore } from './identity.sql-store.js';
+import { createMonitorAlertSqlStore } from './monitor-alert.sql-store.js';
 import { createOutboxSqlStore, type OutboxSqlStoreOptions } from './outbox.sql-store.js';
 import { createRegistrySqlStore } from './registry.sql-store.js';
 import { createSignatureSqlStore } from './signature.sql-store.js';
@@ -30,6 +31,7 @@ export function createSqlStores(
     outbox: createOutboxSqlStore(db, capabilities, outbox),
     webhooks: createWebhookSqlStore(db),
     guardPolicies: createGuardPolicySqlStore(db),
+    monitorAlerts: createMonitorAlertSqlStore(db),
   };
 }
 

@@ -207,7 +207,7 @@ export function createApplyUseCases<S extends DeployStores>(
 
   /** Promotes the canary (or shadow) to stable, or aborts it; gates are re-checked on promotion. */
   async function endCandidate(
-    ctx: CallContext,
+    ctx: CallContext | null,
     environment: string,
     modelName: string,
     outcome: 'promote' | 'abort',
@@ -215,11 +215,14 @@ export function createApplyUseCases<S extends DeployStores>(
   ): Promise<DeploymentView> {
     const env = environmentOf(deps, environment);
     const model = await modelNamed(read, modelName);
-    await access.require(
-      ctx,
-      outcome === 'promote' ? 'deploy:promote' : 'deploy:abort',
-      deploymentResource(model, env.name),
-    );
+    // No caller: monitoring aborting a canary whose alerts fired (promotion always has a caller).
+    const actor = ctx?.principal ?? systemPrincipal;
+    if (ctx)
+      await access.require(
+        ctx,
+        outcome === 'promote' ? 'deploy:promote' : 'deploy:abort',
+        deploymentResource(model, env.name),
+      );
     const result = await uow.run(async (stores) => {
       const revision = await stores.deploy.lockEnvironment(env.name);
       const live = await stores.deploy.findLive(env.name, model.id);
@@ -227,7 +230,7 @@ export function createApplyUseCases<S extends DeployStores>(
       if (!live || !candidate) throw noCandidate(env.name, model.name);
       const version = await deployableVersion(stores, model, candidate.versionId, candidate.digest);
       if (outcome === 'promote') {
-        const gates = await gatesFor(deps, stores, ctx.principal, env, model, version);
+        const gates = await gatesFor(deps, stores, actor, env, model, version);
         if (!gates.passed)
           throw gatesFailed(
             env.name,
@@ -255,8 +258,8 @@ export function createApplyUseCases<S extends DeployStores>(
           slot: outcome === 'promote' ? 'stable' : candidate.mode,
           percent: outcome === 'promote' ? null : candidate.percent,
           previousDigest: outcome === 'promote' ? (live.stable?.digest ?? null) : candidate.digest,
-          actor: ctx.principal.id,
-          actorName: ctx.principal.name,
+          actor: actor.id,
+          actorName: actor.name,
           reason,
         },
         next,

@@ -57,6 +57,9 @@ export function createDeployService<S extends DeployStores>(deps: DeployServiceD
       applying.endCandidate(ctx, env, model, 'promote', reason),
     abort: (ctx: CallContext, env: string, model: string, reason: string | null) =>
       applying.endCandidate(ctx, env, model, 'abort', reason),
+    /** Abort of a canary or shadow by Warden itself (monitoring): no caller to authorize, audited as the system. */
+    abortAsSystem: (env: string, model: string, reason: string) =>
+      applying.endCandidate(null, env, model, 'abort', reason),
     rollback: (ctx: CallContext, env: string, model: string, reason: string) =>
       applying.rollback(ctx, env, model, reason),
     /** Rollback by Warden itself (monitoring): no caller to authorize, audited as the system. */

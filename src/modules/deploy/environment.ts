@@ -23,6 +23,18 @@ export interface DeployEnvironment {
   requireDatasets: boolean;
   requireTrainingRun: boolean;
   requireSourceCommit: boolean;
+  /** What monitoring does when an alert fires for a deployment here (docs/monitoring.md#automatic-rollback). */
+  autoRollback: AutoRollback;
+}
+
+/**
+ * Automatic rollback: a firing alert of at least `severity` rolls the deployment back to its last
+ * known-good version (a live canary is aborted instead), at most once per `cooldownMinutes`.
+ */
+export interface AutoRollback {
+  enabled: boolean;
+  severity: 'info' | 'warning' | 'critical';
+  cooldownMinutes: number;
 }
 
 /** Approvals an environment really needs: self-approval never counts where two or more are needed. */

@@ -1,3 +1,47 @@
+export * as monitorAlertErrors from './alerts/alert.errors.js';
+export type { MonitorEvent } from './alerts/alert.events.js';
+export type {
+  AlertQuery,
+  AlertRecord,
+  AlertRollback,
+  MonitorAlertStore,
+  MonitorAlertStores,
+  MonitorPolicyRecord,
+} from './alerts/alert.ports.js';
+export { describeMonitorEvent } from './alerts/alert-audit.js';
+export {
+  type AlertEngine,
+  type AlertEngineDeps,
+  type AlertPage,
+  createAlertEngine,
+  type IntervalSample,
+} from './alerts/alert-engine.js';
+export type { AlertMetrics } from './alerts/alert-metrics.port.js';
+export { freshState, type RuleState, step, type Transition } from './alerts/alert-state.js';
+export type { RollbackActions } from './alerts/auto-rollback.js';
+export {
+  type AlertRule,
+  checkPolicyDocument,
+  defaultRules,
+  type MonitorPolicy,
+  type MonitorPolicyDocument,
+  type PolicyProblem,
+  resolvePolicy,
+} from './alerts/monitor-policy.js';
+export {
+  createMonitorPolicyService,
+  type MonitorPolicyService,
+  type MonitorPolicyView,
+} from './alerts/monitor-policy.service.js';
+export {
+  type DetectorName,
+  type DetectorThresholds,
+  defaultThresholds,
+  detectorNames,
+} from './detectors/detector-thresholds.js';
+export { createGatewayIntervals, type GatewayIntervalDeps } from './detectors/gateway-intervals.js';
+export { type IntervalCounters, intervalReadings } from './detectors/interval-detectors.js';
+export { referenceConfidence, windowReadings } from './detectors/window-detectors.js';
 export { type ColumnDriftOptions, columnDrift } from './drift/column-drift.js';
 export { columnHistogram, maxHistogramBins, otherLabel } from './drift/column-histogram.js';
 export { datasetDrift, defaultDatasetDriftThreshold } from './drift/dataset-drift.js';

@@ -10,6 +10,8 @@ export const webhookEventTypes = [
   'deployment.rejected',
   'deployment.rolled_back',
   'canary.changed',
+  'monitor.alert.firing',
+  'monitor.alert.resolved',
 ] as const;
 
 export type WebhookEventType = (typeof webhookEventTypes)[number];

@@ -15,6 +15,7 @@ import * as m0013 from './0013-console-sessions.js';
 import * as m0014 from './0014-deploy-requests-state.js';
 import * as m0015 from './0015-audit-outcome-index.js';
 import * as m0017 from './0017-monitor-windows.js';
+import * as m0018 from './0018-monitor-alerts.js';
 
 /** The one migration tree for every dialect, listed statically so it works from source and from dist. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014-deploy-requests-state': m0014,
   '0015-audit-outcome-index': m0015,
   '0017-monitor-windows': m0017,
+  '0018-monitor-alerts': m0018,
 };
 
 export const migrationProvider: MigrationProvider = {

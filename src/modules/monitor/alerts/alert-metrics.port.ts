@@ -1,0 +1,12 @@
+import type { AlertSeverity, DetectorReading } from '../monitor.types.js';
+
+/** Where the alert engine reports for Prometheus (the metrics adapter implements it). */
+export interface AlertMetrics {
+  /** A detector's latest value for a deployment. */
+  reading(environment: string, model: string, reading: DetectorReading): void;
+  /** An alert fired (firing = 1) or resolved (0); each call is one transition. */
+  transition(
+    labels: { environment: string; model: string; rule: string; severity: AlertSeverity },
+    firing: boolean,
+  ): void;
+}

@@ -1,0 +1,64 @@
+import type { Alert } from '../monitor.types.js';
+import type { RuleState } from './alert-state.js';
+import type { MonitorPolicyDocument } from './monitor-policy.js';
+
+/** What automatic rollback did about an alert. */
+export interface AlertRollback {
+  /** `rolled_back`/`aborted`: done; `cooldown`: a recent rollback held it back; `failed`: deploy refused. */
+  action: 'rolled_back' | 'aborted' | 'cooldown' | 'failed';
+  at: string;
+  /** The deployment the rollback or abort made; null otherwise. */
+  deployment: string | null;
+  /** The deploy error's code when it failed (e.g. `deploy_nothing_to_roll_back`), or why it was held back. */
+  detail: string | null;
+}
+
+/** An alert as stored: the shared `Alert`, when it last changed, and what automatic rollback did. */
+export interface AlertRecord extends Alert {
+  updatedAt: string;
+  rollback: AlertRollback | null;
+}
+
+/** One deployment's stored monitor policy: what the operator set, and who set it, when and why. */
+export interface MonitorPolicyRecord {
+  environment: string;
+  model: string;
+  document: MonitorPolicyDocument;
+  /** 1 for the first policy, one more for each change. */
+  revision: number;
+  setBy: string;
+  setByName: string | null;
+  setAt: string;
+  reason: string | null;
+}
+
+export interface AlertQuery {
+  model?: string | undefined;
+  state?: Alert['state'] | undefined;
+  /** Only alerts with an id below this one (the previous page's last). */
+  before?: string | undefined;
+  limit: number;
+}
+
+/** Persistence of alerts, rule states, rollback cool-downs and monitor policies, on one executor. */
+export interface MonitorAlertStore {
+  ruleStates(environment: string, model: string): Promise<RuleState[]>;
+  saveRuleState(state: RuleState, at: string): Promise<void>;
+  insertAlert(alert: AlertRecord): Promise<void>;
+  /** Writes the alert's mutable fields (state, value, threshold, resolvedAt, updatedAt, windowId). */
+  updateAlert(alert: AlertRecord): Promise<void>;
+  findAlert(id: string): Promise<AlertRecord | null>;
+  setRollback(id: string, rollback: AlertRollback): Promise<void>;
+  /** One environment's alerts, newest first. */
+  listAlerts(environment: string, query: AlertQuery): Promise<AlertRecord[]>;
+  /** The deployment's last automatic rollback (the cool-down's start). */
+  lastRollback(environment: string, model: string): Promise<{ at: string; alert: string } | null>;
+  saveRollback(environment: string, model: string, at: string, alert: string): Promise<void>;
+  findPolicy(environment: string, model: string): Promise<MonitorPolicyRecord | null>;
+  /** Writes if the stored revision is still `revision - 1` (0: none); false when another change won. */
+  savePolicy(record: MonitorPolicyRecord): Promise<boolean>;
+}
+
+export interface MonitorAlertStores {
+  monitorAlerts: MonitorAlertStore;
+}

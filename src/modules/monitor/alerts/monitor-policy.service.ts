@@ -1,0 +1,134 @@
+import type { CallContext } from '../../../platform/call-context.js';
+import type { Clock } from '../../../platform/clock.js';
+import type { UnitOfWork } from '../../../platform/unit-of-work.js';
+import { deployErrors, deploymentResource } from '../../deploy/index.js';
+import type { Access, AccessStores, PolicyAction } from '../../policy/index.js';
+import { type ModelRecord, type RegistryStore, registryErrors } from '../../registry/index.js';
+import { invalidPolicy, policyConflict } from './alert.errors.js';
+import type { MonitorEvent } from './alert.events.js';
+import type { MonitorAlertStore, MonitorAlertStores, MonitorPolicyRecord } from './alert.ports.js';
+import {
+  checkPolicyDocument,
+  type MonitorPolicy,
+  type MonitorPolicyDocument,
+  resolvePolicy,
+} from './monitor-policy.js';
+
+export interface MonitorPolicyServiceDeps<S extends MonitorAlertStores & AccessStores> {
+  uow: UnitOfWork<S>;
+  read: {
+    monitorAlerts: Pick<MonitorAlertStore, 'findPolicy'>;
+    registry: Pick<RegistryStore, 'findModelByName'>;
+  };
+  access: Pick<Access<MonitorEvent>, 'require' | 'record'>;
+  clock: Clock;
+  /** The configured environments' names. */
+  environments: readonly string[];
+}
+
+/** A deployment's monitor policy as the API shows it. */
+export interface MonitorPolicyView {
+  environment: string;
+  model: string;
+  /** The policy in force: the defaults with the stored document laid over them. */
+  policy: MonitorPolicy;
+  /** What the operator set (`{}`: the defaults). */
+  document: MonitorPolicyDocument;
+  /** 0 when no policy was ever set. */
+  revision: number;
+  setBy: string | null;
+  setByName: string | null;
+  setAt: string | null;
+  reason: string | null;
+}
+
+/**
+ * Per-deployment monitor policies (detector thresholds and alert rules): read (`monitor:read`), replace
+ * and reset (`monitor:configure`), each change validated strictly and audited on its transaction.
+ */
+export function createMonitorPolicyService<S extends MonitorAlertStores & AccessStores>(
+  deps: MonitorPolicyServiceDeps<S>,
+) {
+  const { uow, read, access, clock } = deps;
+
+  async function target(ctx: CallContext, environment: string, modelName: string, action: PolicyAction) {
+    if (!deps.environments.includes(environment))
+      throw deployErrors.environmentNotFound(environment, deps.environments);
+    const model = await read.registry.findModelByName(modelName);
+    if (!model) throw registryErrors.modelNotFound(modelName);
+    await access.require(ctx, action, deploymentResource(model, environment));
+    return model;
+  }
+
+  const viewOf = (environment: string, model: string, r: MonitorPolicyRecord | null): MonitorPolicyView => ({
+    environment,
+    model,
+    policy: resolvePolicy(r?.document ?? null),
+    document: r?.document ?? {},
+    revision: r?.revision ?? 0,
+    setBy: r?.setBy ?? null,
+    setByName: r?.setByName ?? null,
+    setAt: r?.setAt ?? null,
+    reason: r?.reason ?? null,
+  });
+
+  async function write(
+    ctx: CallContext,
+    model: ModelRecord,
+    environment: string,
+    document: MonitorPolicyDocument,
+    reason: string | null,
+  ) {
+    return uow.run(async (stores) => {
+      const before = await stores.monitorAlerts.findPolicy(environment, model.name);
+      const record: MonitorPolicyRecord = {
+        environment,
+        model: model.name,
+        document,
+        revision: (before?.revision ?? 0) + 1,
+        setBy: ctx.principal.id,
+        setByName: ctx.principal.name,
+        setAt: clock.now().toISOString(),
+        reason,
+      };
+      if (!(await stores.monitorAlerts.savePolicy(record))) throw policyConflict(environment, model.name);
+      await access.record(stores, ctx, {
+        type: Object.keys(document).length === 0 ? 'monitor.policy_reset' : 'monitor.policy_set',
+        environment,
+        model: model.name,
+        owner: model.owner,
+        revision: record.revision,
+        reason,
+      });
+      return viewOf(environment, model.name, record);
+    });
+  }
+
+  return {
+    /** The policy in force for a deployment, what the operator set, and who set it. */
+    async show(ctx: CallContext, environment: string, modelName: string): Promise<MonitorPolicyView> {
+      const model = await target(ctx, environment, modelName, 'monitor:read');
+      return viewOf(environment, model.name, await read.monitorAlerts.findPolicy(environment, model.name));
+    },
+    /** Replaces the deployment's policy document (every problem reported at once, at its path). */
+    async set(
+      ctx: CallContext,
+      environment: string,
+      modelName: string,
+      document: unknown,
+      reason: string | null,
+    ) {
+      const model = await target(ctx, environment, modelName, 'monitor:configure');
+      const problems = checkPolicyDocument(document);
+      if (problems.length > 0) throw invalidPolicy(problems);
+      return write(ctx, model, environment, document as MonitorPolicyDocument, reason);
+    },
+    /** Back to the defaults (a new revision with an empty document: the history keeps who reset it). */
+    async reset(ctx: CallContext, environment: string, modelName: string, reason: string | null) {
+      const model = await target(ctx, environment, modelName, 'monitor:configure');
+      return write(ctx, model, environment, {}, reason);
+    },
+  };
+}
+
+export type MonitorPolicyService = ReturnType<typeof createMonitorPolicyService>;
