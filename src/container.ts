@@ -21,6 +21,7 @@ import { composeGateway } from './compose-gateway.js';
 import { composeMonitor } from './compose-monitor.js';
 import { composeMonitorAlerts } from './compose-monitor-alerts.js';
 import { composePermissions } from './compose-permissions.js';
+import { composeReference } from './compose-reference.js';
 import { type Config, checkEnvironmentGates } from './config/index.js';
 import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
 import {
@@ -222,6 +223,7 @@ export async function createContainer(
       access: accessFor(describeRegistryEvent),
       verifier: createSignatureVerifier(),
     });
+    const references = await composeReference({ config, logger, uow, read, blobs, clock, accessFor, role });
     const attestations = createAttestationService({
       uow,
       read,
@@ -343,6 +345,7 @@ export async function createContainer(
       config,
       logger,
       registry,
+      references,
       deploy,
       attestations,
       identity,

@@ -17,7 +17,12 @@ export interface ApiClient {
    * Streams a request body with backpressure (node:http rather than fetch, which buffers a streamed body)
    * and returns the parsed JSON answer.
    */
-  upload<T>(path: string, body: AsyncIterable<Uint8Array>, headers: Record<string, string>): Promise<T>;
+  upload<T>(
+    path: string,
+    body: AsyncIterable<Uint8Array>,
+    headers: Record<string, string>,
+    method?: 'POST' | 'PUT',
+  ): Promise<T>;
 }
 
 /** Encodes each segment of a path for a URL (file paths keep their slashes). */
@@ -97,7 +102,8 @@ export function createApiClient(baseUrl: string, options: ApiClientOptions = {})
       if (!res.ok) throw await problemOf(res, refusal);
       return res;
     },
-    upload: (path, body, headers) => upload(baseUrl, path, body, { ...auth, ...headers }, refusal),
+    upload: (path, body, headers, method = 'POST') =>
+      upload(baseUrl, path, body, { ...auth, ...headers }, refusal, method),
     download: (path) => download(baseUrl, path, auth, refusal),
   };
 }
@@ -158,10 +164,11 @@ async function upload<T>(
   body: AsyncIterable<Uint8Array>,
   headers: Record<string, string>,
   refusal: RefusalContext,
+  method: 'POST' | 'PUT',
 ): Promise<T> {
   const url = new URL(`${baseUrl}${path}`);
   const transport = url.protocol === 'https:' ? https : http;
-  const req = transport.request(url, { method: 'POST', headers });
+  const req = transport.request(url, { method, headers });
   const answer = new Promise<http.IncomingMessage>((resolve, reject) => {
     req.on('response', resolve);
     req.on('error', reject);

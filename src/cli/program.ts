@@ -4,6 +4,7 @@ import type { CliContext } from './context.js';
 import { addAttestationCommands, addDeployCommands, addWebhookCommands } from './program-deploy.js';
 import { addGuardCommands } from './program-guards.js';
 import { collect, withClient } from './program-options.js';
+import { addReferenceCommands } from './program-reference.js';
 
 export interface ProgramOptions {
   /** Shown after `warden serve --help`'s options: every setting, generated from the config schema. */
@@ -173,6 +174,8 @@ export function buildProgram(ctx: CliContext, options: ProgramOptions = {}): Com
     .option('--source-commit <sha>', 'the source commit it was built from')
     .option('--ignore-paths <path>', 'leave this path out (repeatable)', collect)
     .option('--signature <model.sig>', 'a model-signing bundle to verify and attach with the version')
+    .option('--reference <file>', 'then attach this reference dataset (CSV, JSON Lines or Parquet)')
+    .option('--reference-role <col=role>', "a reference column's role (repeatable)", collect)
     .action(async (target, opts) =>
       (await import('./commands/model-transfer.js')).modelPush(ctx, target, opts),
     );
@@ -202,6 +205,7 @@ export function buildProgram(ctx: CliContext, options: ProgramOptions = {}): Com
       (await import('./commands/model-transfer.js')).modelPull(ctx, target, opts),
     );
 
+  addReferenceCommands(model, ctx);
   addDeployCommands(program, ctx);
 
   const alias = program.command('alias').description('Aliases (champion, staging, …) and their history');

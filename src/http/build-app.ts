@@ -16,7 +16,12 @@ import type {
   IdentityService,
   OidcSignIn,
 } from '../modules/identity/index.js';
-import type { AlertEngine, MonitorPolicyService, MonitorReads } from '../modules/monitor/index.js';
+import type {
+  AlertEngine,
+  MonitorPolicyService,
+  MonitorReads,
+  ReferenceService,
+} from '../modules/monitor/index.js';
 import {
   type AccessGuard,
   isPolicyAction,
@@ -55,6 +60,7 @@ import { monitorAlertRoutes } from './routes/monitor-alerts.routes.js';
 import { oidcSignInRoutes } from './routes/oidc-sign-in.routes.js';
 import { openAiRoutes } from './routes/openai.routes.js';
 import { permissionRoutes } from './routes/permissions.routes.js';
+import { referenceRoutes } from './routes/reference.routes.js';
 import { servingRoutes } from './routes/serving.routes.js';
 import { sessionRoutes } from './routes/session.routes.js';
 import { signatureRoutes } from './routes/signatures.routes.js';
@@ -71,6 +77,8 @@ export interface AppDeps {
   logger: PinoLogger;
   version: string;
   registry: RegistryService;
+  /** Versions' reference datasets (monitoring's baselines). */
+  references: ReferenceService;
   deploy: DeployService;
   attestations: AttestationService;
   identity: Pick<IdentityService, 'issueToken' | 'listTokens' | 'revokeToken'>;
@@ -234,6 +242,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await api.register(versionRoutes, { registry: deps.registry, contextOf, limits: config.limits });
         await api.register(aliasRoutes, { registry: deps.registry, contextOf });
         await api.register(signatureRoutes, { registry: deps.registry, contextOf });
+        await api.register(referenceRoutes, {
+          references: deps.references,
+          contextOf,
+          maxBytes: config.monitor.reference.maxBytes,
+        });
         await api.register(attestationRoutes, { attestations: deps.attestations, contextOf });
         await api.register(tokenRoutes, {
           identity: deps.identity,

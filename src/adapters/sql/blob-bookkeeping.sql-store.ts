@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { RegistryStore } from '../../modules/registry/registry.ports.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
+import type { ReferenceTables } from './reference.sql-store.js';
 
 type BlobBookkeeping = Pick<
   RegistryStore,
@@ -30,7 +31,16 @@ export function createBlobBookkeepingSql(
         .where('version_files.digest', '=', digest)
         .where('versions.deleted_at', 'is', null)
         .executeTakeFirst();
-      return Number(row?.n ?? 0);
+      // A live version's reference dataset (monitoring) is a reference to its blob too.
+      const refs = await db
+        .withTables<ReferenceTables>()
+        .selectFrom('reference_datasets')
+        .innerJoin('versions', 'versions.id', 'reference_datasets.version_id')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('reference_datasets.digest', '=', digest)
+        .where('versions.deleted_at', 'is', null)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0) + Number(refs?.n ?? 0);
     },
 
     async claimBlobs(digests) {

@@ -3,7 +3,7 @@ import type { AuditStore } from '../../modules/audit/index.js';
 import type { DeployStore } from '../../modules/deploy/index.js';
 import type { GuardPolicyStore } from '../../modules/gateway/index.js';
 import type { ConsoleSessionStore, IdentityStore } from '../../modules/identity/index.js';
-import type { MonitorAlertStore } from '../../modules/monitor/index.js';
+import type { MonitorAlertStore, ReferenceStore } from '../../modules/monitor/index.js';
 import type { OutboxStore } from '../../modules/outbox/index.js';
 import type { RegistryStore } from '../../modules/registry/registry.ports.js';
 import type { SignatureStore } from '../../modules/signing/signature.types.js';
@@ -27,6 +27,7 @@ export interface Stores {
   webhooks: WebhookStore;
   guardPolicies: GuardPolicyStore;
   monitorAlerts: MonitorAlertStore;
+  references: ReferenceStore;
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */

@@ -9,6 +9,7 @@ import { createGuardPolicySqlStore } from './guard-policy.sql-store.js';
 import { createIdentitySqlStore } from './identity.sql-store.js';
 import { createMonitorAlertSqlStore } from './monitor-alert.sql-store.js';
 import { createOutboxSqlStore, type OutboxSqlStoreOptions } from './outbox.sql-store.js';
+import { createReferenceSqlStore } from './reference.sql-store.js';
 import { createRegistrySqlStore } from './registry.sql-store.js';
 import { createSignatureSqlStore } from './signature.sql-store.js';
 import type { Stores, UnitOfWork } from './stores.js';
@@ -32,6 +33,7 @@ export function createSqlStores(
     webhooks: createWebhookSqlStore(db),
     guardPolicies: createGuardPolicySqlStore(db),
     monitorAlerts: createMonitorAlertSqlStore(db),
+    references: createReferenceSqlStore(db),
   };
 }
 

@@ -26,6 +26,9 @@ export interface PushOptions extends ClientOptions {
   ignorePaths?: string[];
   /** A model-signing bundle (model.sig) to verify and attach with the version. */
   signature?: string;
+  /** A reference dataset to attach once the version is pushed, with its column roles (`col=role`). */
+  reference?: string;
+  referenceRole?: string[];
 }
 
 /** Pushes a file or folder as a new immutable version of a model. */
@@ -75,6 +78,16 @@ export async function modelPush(ctx: CliContext, target: string, options: PushOp
     );
   } finally {
     progress.stop();
+  }
+  if (options.reference) {
+    const { attachAfterPush } = await import('./model-reference.js');
+    const reference = await attachAfterPush(ctx, version, options.reference, {
+      ...(options.url ? { url: options.url } : {}),
+      ...(options.token ? { token: options.token } : {}),
+      role: options.referenceRole ?? [],
+    });
+    if (options.json) return printJson(ctx.io, { ...version, reference });
+    ctx.io.stdout.write(`Reference attached: ${reference.rows} rows, ${reference.digest}\n`);
   }
   if (options.json) return printJson(ctx.io, version);
   ctx.io.stdout.write(

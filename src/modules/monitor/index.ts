@@ -68,6 +68,25 @@ export {
 } from './monitor.service.js';
 export type * from './monitor.types.js';
 export { createMonitorPermissions, type MonitorTarget } from './monitor-permissions.js';
+export { buildProfile, type ProfileOptions } from './reference/build-profile.js';
+export {
+  type AssignedColumn,
+  assignRoles,
+  type ModelSignature,
+  targetNames,
+} from './reference/column-roles.js';
+export { datasetContentTypes, datasetFormat } from './reference/dataset-format.js';
+export * as referenceErrors from './reference/reference.errors.js';
+export { describeReferenceEvent, type ReferenceEvent } from './reference/reference.events.js';
+export type * from './reference/reference.ports.js';
+export {
+  createReferenceService,
+  type ReferenceService,
+  type ReferenceServiceDeps,
+  type ReferenceUpload,
+} from './reference/reference.service.js';
+export type { ReferenceView } from './reference/reference.views.js';
+export { columnRoles, parseRoleOverrides } from './reference/role-overrides.js';
 export {
   createMonitorReads,
   type MonitorReadDeps,

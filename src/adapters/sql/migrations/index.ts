@@ -14,6 +14,7 @@ import * as m0012 from './0012-guard-policies.js';
 import * as m0013 from './0013-console-sessions.js';
 import * as m0014 from './0014-deploy-requests-state.js';
 import * as m0015 from './0015-audit-outcome-index.js';
+import * as m0016 from './0016-reference-datasets.js';
 import * as m0017 from './0017-monitor-windows.js';
 import * as m0018 from './0018-monitor-alerts.js';
 
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0015-audit-outcome-index': m0015,
   '0017-monitor-windows': m0017,
   '0018-monitor-alerts': m0018,
+  '0016-reference-datasets': m0016,
 };
 
 export const migrationProvider: MigrationProvider = {
