@@ -68,6 +68,13 @@ export {
 } from './monitor.service.js';
 export type * from './monitor.types.js';
 export { createMonitorPermissions, type MonitorTarget } from './monitor-permissions.js';
+export {
+  createMonitorReads,
+  type MonitorReadDeps,
+  type MonitorReads,
+  type MonitorState,
+  type MonitorStatus,
+} from './monitor-reads.js';
 export { buildProfile, type ProfileOptions } from './reference/build-profile.js';
 export {
   type AssignedColumn,
@@ -87,13 +94,10 @@ export {
 } from './reference/reference.service.js';
 export type { ReferenceView } from './reference/reference.views.js';
 export { columnRoles, parseRoleOverrides } from './reference/role-overrides.js';
-export {
-  createMonitorReads,
-  type MonitorReadDeps,
-  type MonitorReads,
-  type MonitorState,
-  type MonitorStatus,
-} from './monitor-reads.js';
+export type * from './report/drift-report.types.js';
+export { driftReportJson } from './report/drift-report-json.js';
+export { driftReportCsp, renderDriftReport } from './report/render-drift-report.js';
+export { reportCategoryLimit } from './report/report-histogram.js';
 export {
   type BinnedProportions,
   binnedProportions,
