@@ -2,7 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminTokenOf, cleanup, type RunningWarden, repoRoot, startServer, tempDir } from '../e2e/helpers.js';
+import {
+  adminTokenOf,
+  cleanup,
+  fileRootDigest,
+  type RunningWarden,
+  repoRoot,
+  startServer,
+  tempDir,
+} from '../e2e/helpers.js';
 import { hasChromium, launchBrowser, newPerson, screenshot, seriousA11yViolations } from './browser.js';
 import { seedMonitoring } from './monitoring-seed.js';
 
@@ -56,11 +64,9 @@ describe.skipIf(!hasChromium)('monitoring in the console', { timeout: 240_000 },
     await call('POST', '/models', { name: 'iris', owner: 'ml' });
     const form = new FormData();
     form.append('metadata', JSON.stringify({ kind: 'file', format: 'onnx' }));
-    form.append(
-      'file',
-      new Blob([readFileSync(path.join(repoRoot, 'examples/iris/model/iris.onnx'))]),
-      'model.onnx',
-    );
+    const iris = path.join(repoRoot, 'examples/iris/model/iris.onnx');
+    form.append('file', new Blob([readFileSync(iris)]), 'model.onnx');
+    form.append('digest', `sha256:${fileRootDigest(iris)}`);
     const version = await call<{ number: number; digest: string }>('POST', '/models/iris/versions', form);
     const request = await call<{ request: { id: string } }>('POST', '/environments/production/requests', {
       model: 'iris',

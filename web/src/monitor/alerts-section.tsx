@@ -4,6 +4,7 @@ import { Pager, useCursorPager } from '../app/pager';
 import { QueryResultView } from '../app/query-result-view';
 import { useAlerts } from './monitor-queries';
 import type { MonitorAlert } from './monitor-types';
+import { TableWrap } from './table-wrap';
 import { formatNumber } from './verdict';
 
 const rollbackText = {
@@ -48,7 +49,7 @@ export function AlertsSection(props: { env: string; model: string }) {
             <p className="muted">No alert has fired for this deployment.</p>
           ) : (
             <>
-              <div className="table-wrap">
+              <TableWrap label="Alerts table">
                 <table>
                   <thead>
                     <tr>
@@ -83,7 +84,7 @@ export function AlertsSection(props: { env: string; model: string }) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
               <Pager pager={pager} nextCursor={page.next} label="Alerts" />
             </>
           )

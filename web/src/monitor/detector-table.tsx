@@ -1,4 +1,5 @@
 import type { Reading } from './detector-readings';
+import { TableWrap } from './table-wrap';
 import { formatNumber } from './verdict';
 
 /** Value against threshold as a bar with a tick (the figures are in the row; the bar is a picture of them). */
@@ -26,7 +27,7 @@ export function DetectorTable({ readings }: { readings: Reading[] }) {
       <p className="muted">No detector has a reading for this window (too few rows, or no drift result).</p>
     );
   return (
-    <div className="table-wrap">
+    <TableWrap label="Detector readings table">
       <table>
         <caption>Detector readings in this window</caption>
         <thead>
@@ -56,6 +57,6 @@ export function DetectorTable({ readings }: { readings: Reading[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -1,5 +1,6 @@
 import { formatTime } from '../app/format';
 import type { MonitorWindow } from './monitor-types';
+import { TableWrap } from './table-wrap';
 import { formatNumber } from './verdict';
 
 /**
@@ -14,7 +15,7 @@ export function DriftHeatTable(props: {
   const columns = [...new Set(props.windows.flatMap((w) => w.drift?.columns.map((c) => c.column) ?? []))];
   if (columns.length === 0) return <p className="muted">No window of these has drift results yet.</p>;
   return (
-    <div className="table-wrap">
+    <TableWrap label="Drift per column table">
       <table className="heat-table">
         <caption>
           Drift per column, oldest window first (p-value or distance; drifted cells are marked)
@@ -56,6 +57,6 @@ export function DriftHeatTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -1,5 +1,6 @@
 import type { WindowColumnDrift } from './monitor-types';
 import { pValueTests } from './monitor-types';
+import { TableWrap } from './table-wrap';
 import { formatNumber } from './verdict';
 
 const noDataText = { reference: 'no reference values', current: 'no current values', both: 'no values' };
@@ -7,7 +8,7 @@ const noDataText = { reference: 'no reference values', current: 'no current valu
 /** The selected window's columns: the test chosen, its value against its threshold, and the verdict. */
 export function WindowColumnsTable({ columns }: { columns: WindowColumnDrift[] }) {
   return (
-    <div className="table-wrap">
+    <TableWrap label="Column drift table">
       <table>
         <caption>Column drift in this window</caption>
         <thead>
@@ -44,6 +45,6 @@ export function WindowColumnsTable({ columns }: { columns: WindowColumnDrift[] }
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
