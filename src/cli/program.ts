@@ -3,6 +3,7 @@ import { wardenVersion } from '../platform/version.js';
 import type { CliContext } from './context.js';
 import { addAttestationCommands, addDeployCommands, addWebhookCommands } from './program-deploy.js';
 import { addGuardCommands } from './program-guards.js';
+import { addMonitorCommands } from './program-monitor.js';
 import { collect, withClient } from './program-options.js';
 import { addReferenceCommands } from './program-reference.js';
 
@@ -247,6 +248,7 @@ export function buildProgram(ctx: CliContext, options: ProgramOptions = {}): Com
   addAuditCommands(program, ctx);
   addWebhookCommands(program, ctx);
   addGuardCommands(program, ctx);
+  addMonitorCommands(program, ctx);
   addPolicyCommands(program, ctx);
   addKeyCommands(program, ctx);
   return program;

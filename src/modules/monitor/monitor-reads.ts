@@ -79,7 +79,11 @@ export function createMonitorReads(deps: MonitorReadDeps) {
     async status(ctx: CallContext, environment: string, model: string): Promise<MonitorStatus> {
       await authorize(ctx, environment, model, 'monitor:read');
       const here = environment === state.environment;
-      const [latest] = (await store.listWindows(environment, model, { limit: 1 })).items;
+      // During a store outage the status still answers, from what this process holds.
+      const latest = await store
+        .listWindows(environment, model, { limit: 1 })
+        .then((page) => page.items[0] ?? null)
+        .catch(() => null);
       return {
         environment,
         model,

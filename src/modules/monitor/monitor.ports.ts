@@ -1,13 +1,5 @@
 import type { Page } from '../../platform/page.js';
-import type {
-  ColumnDrift,
-  ColumnHistogram,
-  ColumnSample,
-  ColumnSpec,
-  DatasetDrift,
-  ReferenceProfile,
-  WindowSummary,
-} from './monitor.types.js';
+import type { ReferenceProfile, WindowSummary } from './monitor.types.js';
 import type { LabelPair } from './windows/label-metrics.js';
 import type { RequestPrediction } from './windows/window-accumulator.js';
 
