@@ -4,6 +4,7 @@ import type { CliContext } from './context.js';
 import { addAttestationCommands, addDeployCommands, addWebhookCommands } from './program-deploy.js';
 import { addGuardCommands } from './program-guards.js';
 import { addMonitorCommands } from './program-monitor.js';
+import { addMonitorAlertCommands } from './program-monitor-alerts.js';
 import { collect, withClient } from './program-options.js';
 import { addReferenceCommands } from './program-reference.js';
 
@@ -249,6 +250,7 @@ export function buildProgram(ctx: CliContext, options: ProgramOptions = {}): Com
   addWebhookCommands(program, ctx);
   addGuardCommands(program, ctx);
   addMonitorCommands(program, ctx);
+  addMonitorAlertCommands(program, ctx);
   addPolicyCommands(program, ctx);
   addKeyCommands(program, ctx);
   return program;

@@ -471,6 +471,35 @@ describe('loadConfig', () => {
       expect(environments.qa).toMatchObject({ approvals: 1, gates: ['scan'], allowSelfApproval: false });
     });
 
+    it('keeps automatic rollback off by default and fills the fields an environment leaves out', () => {
+      const off = loadConfig({ env: {}, cwd }).environments;
+      for (const env of Object.values(off))
+        expect(env.autoRollback).toEqual({ enabled: false, severity: 'critical', cooldownMinutes: 30 });
+      const file = configFile('rollback.json', {
+        environments: {
+          production: { autoRollback: { enabled: true } },
+          staging: { autoRollback: { cooldownMinutes: 5 } },
+        },
+      });
+      const { environments } = loadConfig({ env: {}, cwd, file });
+      expect(environments.production?.autoRollback).toEqual({
+        enabled: true,
+        severity: 'critical',
+        cooldownMinutes: 30,
+      });
+      expect(environments.staging?.autoRollback).toEqual({
+        enabled: false,
+        severity: 'critical',
+        cooldownMinutes: 5,
+      });
+      const bad = configFile('bad-rollback.json', {
+        environments: {
+          production: { autoRollback: { enabled: true, severity: 'page', cooldownMinutes: -1 } },
+        },
+      });
+      expect(() => loadConfig({ env: {}, cwd, file: bad })).toThrow(/autoRollback/);
+    });
+
     it('reads WARDEN_ENVIRONMENTS as JSON, merged like the file', () => {
       const { environments } = loadConfig({
         cwd,

@@ -9,7 +9,8 @@ import { type Receiver, startReceiver } from '../fixtures/webhook-receiver.js';
 // The alert engine in the real container: windows → alerts (deduplicated, resolved) → signed webhooks and
 // audit entries → automatic rollback through the deploy module (canary abort, cool-down, nothing to roll
 // back to), on real deployments in an environment with automatic rollback on.
-let nowMs = Date.UTC(2026, 11, 7, 10, 0);
+// Starts now: webhook receivers check the signed timestamp against their own clock.
+let nowMs = Date.now();
 const clock = { now: () => new Date(nowMs) };
 const minutes = (n: number) => {
   nowMs += n * 60_000;
@@ -99,7 +100,7 @@ describe('alert engine', () => {
   const live = async (model: string) =>
     (await t.app.inject({ url: `${api}/environments/staging/live` }))
       .json()
-      .items.find((i: { model: string }) => i.model === model);
+      .models.find((i: { model: string }) => i.model === model);
   const alertsOf = async (model: string): Promise<AlertRecord[]> => {
     const res = await t.app.inject({ url: `${api}/environments/staging/monitor/alerts?model=${model}` });
     expect(res.statusCode, res.body).toBe(200);
@@ -130,7 +131,6 @@ describe('alert engine', () => {
     expect((await live('iris')).stable.version).toBe(2);
 
     // Still drifting: the same alert, its value updated; no second rollback.
-    minutes(5);
     await engine.onWindow(aWindow('iris', v3.number, v3.digest, { drift: drifted(1) }));
     const again = await alertsOf('iris');
     expect(again).toHaveLength(1);
@@ -146,6 +146,20 @@ describe('alert engine', () => {
       value: 0,
       resolvedAt: clock.now().toISOString(),
     });
+
+    // Prometheus: the alert resolved (0), one transition each way, the detector's latest value.
+    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    const labels = 'environment="staging",model="iris"';
+    expect(metrics).toContain(
+      `warden_monitor_alerts_firing{${labels},rule="dataset_drift",severity="critical"} 0`,
+    );
+    expect(metrics).toContain(
+      `warden_monitor_alert_transitions_total{${labels},rule="dataset_drift",severity="critical",state="firing"} 1`,
+    );
+    expect(metrics).toContain(
+      `warden_monitor_alert_transitions_total{${labels},rule="dataset_drift",severity="critical",state="resolved"} 1`,
+    );
+    expect(metrics).toContain(`warden_monitor_detector_value{${labels},detector="dataset_drift"} 0`);
 
     const rollbacks = (await t.app.inject({ url: `${api}/audit?action=deploy:rollback` })).json().items;
     expect(rollbacks[0]).toMatchObject({
@@ -200,8 +214,10 @@ describe('alert engine', () => {
     expect(held?.rollback).toMatchObject({ action: 'cooldown', deployment: null });
     expect((await live('wine')).stable.version).toBe(2);
 
-    // A restart keeps the cool-down (it is stored), and after it the next alert rolls back.
+    // After the cool-down (stored, so a restart keeps it) the next alert to fire rolls back.
     minutes(30);
+    await engine.onWindow(aWindow('wine', 2, v(2).digest, { drift: drifted(0) }));
+    expect((await alertsOf('wine')).map((a) => a.state)).toEqual(['resolved', 'resolved']);
     await engine.onWindow(aWindow('wine', 2, v(2).digest, { drift: drifted(1), prediction: collapsed }));
     await engine.onWindow(aWindow('wine', 2, v(2).digest, { drift: drifted(1), prediction: collapsed }));
     expect((await live('wine')).stable.version).toBe(1);

@@ -1210,6 +1210,237 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/environments/{env}/deployments/{model}/monitor-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A deployment's monitor policy: detector thresholds and alert rules in force, who set them */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    env: string;
+                    model: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            document: {
+                                [key: string]: unknown;
+                            };
+                            environment: string;
+                            model: string;
+                            policy: {
+                                rules: {
+                                    [key: string]: {
+                                        enabled: boolean;
+                                        forWindows: number;
+                                        resolveAfter: number;
+                                        severity: "info" | "warning" | "critical";
+                                    };
+                                };
+                                thresholds: {
+                                    [key: string]: number;
+                                };
+                            };
+                            reason: string | null;
+                            /** @description 0 when no policy was ever set */
+                            revision: number;
+                            /** Format: date-time */
+                            setAt: string | null;
+                            setBy: string | null;
+                            setByName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace a deployment's monitor policy (validated strictly; every problem at its path) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    env: string;
+                    model: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The fields to set (only these; the rest default): thresholds, rules. See docs/monitoring.md. */
+                        policy: unknown;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            document: {
+                                [key: string]: unknown;
+                            };
+                            environment: string;
+                            model: string;
+                            policy: {
+                                rules: {
+                                    [key: string]: {
+                                        enabled: boolean;
+                                        forWindows: number;
+                                        resolveAfter: number;
+                                        severity: "info" | "warning" | "critical";
+                                    };
+                                };
+                                thresholds: {
+                                    [key: string]: number;
+                                };
+                            };
+                            reason: string | null;
+                            /** @description 0 when no policy was ever set */
+                            revision: number;
+                            /** Format: date-time */
+                            setAt: string | null;
+                            setBy: string | null;
+                            setByName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Reset a deployment's monitor policy to the defaults */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    env: string;
+                    model: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            document: {
+                                [key: string]: unknown;
+                            };
+                            environment: string;
+                            model: string;
+                            policy: {
+                                rules: {
+                                    [key: string]: {
+                                        enabled: boolean;
+                                        forWindows: number;
+                                        resolveAfter: number;
+                                        severity: "info" | "warning" | "critical";
+                                    };
+                                };
+                                thresholds: {
+                                    [key: string]: number;
+                                };
+                            };
+                            reason: string | null;
+                            /** @description 0 when no policy was ever set */
+                            revision: number;
+                            /** Format: date-time */
+                            setAt: string | null;
+                            setBy: string | null;
+                            setByName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/environments/{env}/live": {
         parameters: {
             query?: never;
@@ -2004,6 +2235,97 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{env}/monitor/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An environment's monitor alerts, newest first, with the rollbacks they caused */
+        get: {
+            parameters: {
+                query?: {
+                    after?: string;
+                    limit?: number;
+                    model?: string;
+                    state?: "firing" | "resolved";
+                };
+                header?: never;
+                path: {
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                digest: string;
+                                environment: string;
+                                /** Format: date-time */
+                                firedAt: string;
+                                id: string;
+                                model: string;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                rollback: {
+                                    action: "rolled_back" | "aborted" | "cooldown" | "failed";
+                                    /** Format: date-time */
+                                    at: string;
+                                    deployment: string | null;
+                                    detail: string | null;
+                                } | null;
+                                /** @description The detector: dataset_drift, column_drift:<column>, confidence, error_rate… */
+                                rule: string;
+                                severity: "info" | "warning" | "critical";
+                                state: "firing" | "resolved";
+                                threshold: number;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @description The latest reading (the one that resolved it, once resolved). */
+                                value: number;
+                                version: number;
+                                windowId: string | null;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4248,6 +4570,223 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{name}/versions/{ref}/reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A version's reference dataset: digest, rows, and each column's role, kind and counts */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Include each column's reference sample. */
+                    samples?: boolean;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: {
+                                count: number | null;
+                                kind: "numeric" | "categorical";
+                                missing: number | null;
+                                name: string;
+                                role: "feature" | "prediction" | "probability" | "target" | "ignored";
+                                sample?: (number | string)[];
+                                source: {
+                                    index: number | null;
+                                    side: "input" | "output";
+                                    tensor: string;
+                                } | null;
+                            }[];
+                            /** @description sha256:<hex> of the dataset file as uploaded. */
+                            digest: string;
+                            format: "csv" | "jsonl" | "parquet";
+                            model: string;
+                            rows: number;
+                            setAt: string;
+                            setBy: string;
+                            setByName: string | null;
+                            /** @description Bytes of the dataset file. */
+                            size: number;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Attach or replace a version's reference dataset (CSV, JSON Lines or Parquet, streamed)
+         * @description The raw file as the body: `text/csv`, `application/x-ndjson` (or `application/jsonl`), `application/vnd.apache.parquet`, or `application/octet-stream` with `format`. At most `monitor.reference.maxBytes`. Column roles are inferred from the ONNX signature; `roles` and `sources` override them. Nothing is stored unless the whole file reads and fits the model.
+         */
+        put: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "jsonl" | "parquet";
+                    /** @description Column roles: `col=role,…` (feature, prediction, probability, target, ignored). */
+                    roles?: string;
+                    /** @description Where a column is in a request: `col=tensor` or `col=tensor:index` (`output:` for an output). */
+                    sources?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: {
+                                count: number | null;
+                                kind: "numeric" | "categorical";
+                                missing: number | null;
+                                name: string;
+                                role: "feature" | "prediction" | "probability" | "target" | "ignored";
+                                sample?: (number | string)[];
+                                source: {
+                                    index: number | null;
+                                    side: "input" | "output";
+                                    tensor: string;
+                                } | null;
+                            }[];
+                            /** @description sha256:<hex> of the dataset file as uploaded. */
+                            digest: string;
+                            format: "csv" | "jsonl" | "parquet";
+                            model: string;
+                            rows: number;
+                            setAt: string;
+                            setBy: string;
+                            setByName: string | null;
+                            /** @description Bytes of the dataset file. */
+                            size: number;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/versions/{ref}/reference/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a version's reference dataset as it was uploaded (verified as it is read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The dataset file. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{name}/versions/{ref}/signatures": {
         parameters: {
             query?: never;
@@ -5215,7 +5754,7 @@ export interface paths {
                             createdBy: string;
                             createdByName: string | null;
                             description: string | null;
-                            events: ("*" | "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed")[];
+                            events: ("*" | "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed" | "monitor.alert.firing" | "monitor.alert.resolved")[];
                             /** @description The endpoint id (a UUID). */
                             id: string;
                             /** @description The first characters of the secret, to tell secrets apart. */
@@ -5239,7 +5778,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         description?: string;
-                        /** @description Event types to receive, or ["*"] for all: version.pushed, deployment.requested, deployment.approval_needed, deployment.applied, deployment.rejected, deployment.rolled_back, canary.changed. */
+                        /** @description Event types to receive, or ["*"] for all: version.pushed, deployment.requested, deployment.approval_needed, deployment.applied, deployment.rejected, deployment.rolled_back, canary.changed, monitor.alert.firing, monitor.alert.resolved. */
                         events: string[];
                         /** @description http(s) URL of the receiver, without credentials; its host must resolve to public addresses. */
                         url: string;
@@ -5277,7 +5816,7 @@ export interface paths {
                             createdBy: string;
                             createdByName: string | null;
                             description: string | null;
-                            events: ("*" | "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed")[];
+                            events: ("*" | "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed" | "monitor.alert.firing" | "monitor.alert.resolved")[];
                             /** @description The endpoint id (a UUID). */
                             id: string;
                             /** @description The Standard Webhooks signing secret (whsec_…): shown in this answer only, never again. */
@@ -5407,7 +5946,7 @@ export interface paths {
                                 endpointId: string;
                                 /** @description The webhook-id header of every attempt. */
                                 eventId: string;
-                                eventType: "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed";
+                                eventType: "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed" | "monitor.alert.firing" | "monitor.alert.resolved";
                                 /** Format: date-time */
                                 finishedAt: string | null;
                                 history: {
@@ -5498,7 +6037,7 @@ export interface paths {
                                 endpointId: string;
                                 /** @description The webhook-id header of every attempt. */
                                 eventId: string;
-                                eventType: "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed";
+                                eventType: "version.pushed" | "deployment.requested" | "deployment.approval_needed" | "deployment.applied" | "deployment.rejected" | "deployment.rolled_back" | "canary.changed" | "monitor.alert.firing" | "monitor.alert.resolved";
                                 /** Format: date-time */
                                 finishedAt: string | null;
                                 history: {

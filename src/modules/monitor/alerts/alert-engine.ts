@@ -97,7 +97,11 @@ export function createAlertEngine<S extends MonitorAlertStores & AccessStores>(d
         if (transition === 'fire' && state.openAlert) {
           const alert: AlertRecord = {
             id: state.openAlert,
-            ...subject,
+            environment,
+            model,
+            windowId: subject.windowId,
+            digest: subject.digest,
+            version: subject.version,
             rule: r.detector,
             severity: rule.severity,
             state: 'firing',
