@@ -22,6 +22,7 @@ const allMigrations = [
   '0013-console-sessions',
   '0014-deploy-requests-state',
   '0015-audit-outcome-index',
+  '0016-reference-datasets',
   '0017-monitor-windows',
   '0018-monitor-alerts',
 ];

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFactories } from '../fixtures/databases.js';
 import { blobFile, createModel, expectProblem, push, sha256 } from '../fixtures/http-helpers.js';
@@ -91,7 +92,12 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
     });
 
     it('answers bad input with a precise problem', async () => {
-      expectProblem(await putCsv(t, irisCsv, ''), 400, 'monitor_reference_columns_mismatch');
+      const extraColumns = irisCsv
+        .toString()
+        .split('\n')
+        .map((line, i) => (line ? `${line},${i === 0 ? 'colour' : 'red'}` : line))
+        .join('\n');
+      expectProblem(await putCsv(t, extraColumns, ''), 400, 'monitor_reference_columns_mismatch');
       expectProblem(await putCsv(t, irisCsv, '?roles=species=boss'), 400, 'monitor_reference_roles_invalid');
       const ragged = 'sepal_length,sepal_width,petal_length,petal_width,species\n1,2,3,4,a\n1,2,3\n';
       const body = expectProblem(await putCsv(t, ragged), 400, 'monitor_reference_invalid');
@@ -128,6 +134,50 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       const profile = await t.container.references.profiles.profileFor('iris', 1);
       expect(profile?.rows).toBe(60);
       expect(await t.container.references.profiles.profileFor('iris', 2)).toBeNull();
+    });
+
+    it('reads the same iris rows from JSON Lines and Parquet, with the same roles', async () => {
+      const [header, ...lines] = irisCsv.toString('utf8').trimEnd().split('\n');
+      const names = (header as string).split(',');
+      const records = lines.map((l) => l.split(','));
+      const objects = records.map((r) =>
+        Object.fromEntries(r.map((v, i) => [names[i], i < 4 ? Number(v) : v])),
+      );
+      const jsonl = `${objects.map((o) => JSON.stringify(o)).join('\n')}\n`;
+      const parquet = Buffer.from(
+        parquetWriteBuffer({
+          columnData: names.map((name, i) =>
+            i < 4
+              ? { name, data: records.map((r) => Number(r[i])), type: 'DOUBLE' as const }
+              : { name, data: records.map((r) => r[i] as string), type: 'STRING' as const },
+          ),
+          rowGroupSize: 50,
+        }),
+      );
+      for (const [type, body] of [
+        ['application/x-ndjson', jsonl],
+        ['application/vnd.apache.parquet', parquet],
+      ] as const) {
+        const res = await t.app.inject({
+          method: 'PUT',
+          url: url(1, '?roles=species=target'),
+          payload: body,
+          headers: { 'content-type': type },
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        const view = res.json();
+        expect(view.rows).toBe(120);
+        expect(view.columns.map((c: { role: string }) => c.role)).toEqual([
+          'feature',
+          'feature',
+          'feature',
+          'feature',
+          'target',
+        ]);
+      }
+      const profile = await t.container.references.profiles.profileFor('iris', 1);
+      expect(profile?.format).toBe('parquet');
+      expect(profile?.samples.petal_length?.values).toHaveLength(120);
     });
   },
 );

@@ -77,9 +77,27 @@ describe('column roles', () => {
     ]);
   });
 
+  it('takes the one column left over after the features for the target (iris: species)', () => {
+    const cols = assignRoles([...features, 'species'], iris, {});
+    expect(cols.map((c) => [c.name, c.role, c.source?.index ?? null])).toEqual([
+      ['sepal_length', 'feature', 0],
+      ['sepal_width', 'feature', 1],
+      ['petal_length', 'feature', 2],
+      ['petal_width', 'feature', 3],
+      ['species', 'target', null],
+    ]);
+    // Said otherwise, it is what the caller says.
+    const ignored = assignRoles([...features, 'species'], iris, { roles: { species: 'ignored' } });
+    expect(ignored.at(-1)).toEqual({ name: 'species', role: 'ignored', source: null });
+  });
+
   it('lists every column that does not fit the signature, and unknown overridden columns', () => {
     expect(() => assignRoles(features.slice(0, 3), iris, {})).toThrow(/takes 4 columns but only 3 remain/);
-    expect(() => assignRoles([...features, 'colour'], iris, {})).toThrow(/"colour" match nothing/);
+    expect(() => assignRoles([...features, 'colour', 'size'], iris, {})).toThrow(
+      /"colour", "size" match nothing/,
+    );
+    // With a target named, a column left over is not taken for one.
+    expect(() => assignRoles([...features, 'target', 'colour'], iris, {})).toThrow(/"colour" match nothing/);
     expect(() => assignRoles(features, iris, { roles: { nope: 'target' } })).toThrow(/no column "nope"/);
   });
 

@@ -5,7 +5,7 @@ export const datasetLimits = {
   /** Longest CSV record or JSON line. */
   maxRecordBytes: 1024 * 1024,
   /** Most columns a dataset may have (each keeps a sample of `monitor.reference.sampleSize` values). */
-  maxColumns: 2_000,
+  maxColumns: 256,
   /** Largest Parquet row group, uncompressed, read whole at once. */
   maxRowGroupBytes: 256 * 1024 * 1024,
 };

@@ -26,8 +26,8 @@ export interface Stores {
   outbox: OutboxStore;
   webhooks: WebhookStore;
   guardPolicies: GuardPolicyStore;
-  monitorAlerts: MonitorAlertStore;
   references: ReferenceStore;
+  monitorAlerts: MonitorAlertStore;
 }
 
 /** Runs a use case on one transaction: the stores it is given are bound to it; a throw rolls back. */

@@ -32,8 +32,8 @@ export function createSqlStores(
     outbox: createOutboxSqlStore(db, capabilities, outbox),
     webhooks: createWebhookSqlStore(db),
     guardPolicies: createGuardPolicySqlStore(db),
-    monitorAlerts: createMonitorAlertSqlStore(db),
     references: createReferenceSqlStore(db),
+    monitorAlerts: createMonitorAlertSqlStore(db),
   };
 }
 

@@ -35,9 +35,9 @@ const migrations: Record<string, Migration> = {
   '0013-console-sessions': m0013,
   '0014-deploy-requests-state': m0014,
   '0015-audit-outcome-index': m0015,
+  '0016-reference-datasets': m0016,
   '0017-monitor-windows': m0017,
   '0018-monitor-alerts': m0018,
-  '0016-reference-datasets': m0016,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -34,7 +34,8 @@ const indexedName = (tensor: string, i: number) => [`${tensor}_${i}`, `${tensor}
  * Each column's role and where serving traffic carries it. The caller's overrides first; then, with a
  * signature, outputs by name (a [N] output → the prediction, a [N, k] one → k probability columns named
  * `<output>_<i>`), a target by name, and the inputs: a [N] input by name, a [N, k] input by indexed names
- * or else by the remaining columns in file order (exactly k). Every misfit is collected and reported at once.
+ * or else by the remaining columns in file order (exactly k; one column left over then is the target).
+ * Every misfit is collected and reported at once.
  */
 export function assignRoles(
   columns: readonly string[],
@@ -131,6 +132,12 @@ export function assignRoles(
       });
     }
   }
+  // The one column left over once a [N, k] input took its columns in file order is the ground truth
+  // (datasets put it last: iris's `species`), unless a target is already named; it is shown with its role.
+  const leftover = free();
+  const hasTarget = [...out.values()].some((c) => c.role === 'target');
+  if (positional.length === 1 && leftover.length === 1 && !hasTarget && problems.length === 0)
+    assign(leftover[0] as string, 'target', null);
   const extra = free();
   if (extra.length > 0 && problems.length === 0) {
     problems.push(
