@@ -139,7 +139,9 @@ describe.skipIf(!hasChromium)('monitoring in the console', { timeout: 240_000 },
       .getByText(/^No drift/)
       .waitFor();
     await viewer.page.getByRole('table', { name: 'Detector thresholds in force' }).waitFor();
+    await viewer.page.getByText(/No reference data: drift is not computed/).waitFor();
     expect(await viewer.page.getByRole('button', { name: 'Edit thresholds' }).count()).toBe(0);
+    expect(await viewer.page.getByRole('button', { name: 'Attach reference' }).count()).toBe(0);
     await check(viewer.page, 'monitoring-deployment-viewer');
     await viewer.page.setViewportSize({ width: 768, height: 1024 });
     await check(viewer.page, 'monitoring-deployment-viewer-768');
@@ -147,7 +149,7 @@ describe.skipIf(!hasChromium)('monitoring in the console', { timeout: 240_000 },
     await viewer.context.close();
   });
 
-  it('an admin edits a threshold; the bad value is refused with the server’s problem', async () => {
+  it('an admin edits a threshold (a bad value refused with the server’s problem) and attaches reference data', async () => {
     const admin = await newPerson(browser);
     await signIn(admin.page, adminTokenOf(server.url) ?? '');
     await admin.page.goto(`${server.url}/monitoring/production/iris`);
@@ -172,6 +174,14 @@ describe.skipIf(!hasChromium)('monitoring in the console', { timeout: 240_000 },
       .getByRole('table', { name: 'Detector readings in this window' })
       .getByRole('row', { name: /dataset_drift.*value ≥ 0\.3/ })
       .waitFor();
+    // The admin attaches the demo's reference data to the live version; its columns and roles show.
+    await admin.page
+      .getByLabel('Reference dataset (CSV, JSON Lines or Parquet)')
+      .setInputFiles(path.join(repoRoot, 'examples/iris/data/reference.csv'));
+    await admin.page.getByRole('button', { name: 'Attach reference' }).click();
+    const roles = admin.page.getByRole('table', { name: 'Reference columns and their roles' });
+    await roles.getByRole('row', { name: 'petal_length feature numeric' }).waitFor();
+    await roles.getByRole('row', { name: /species target/ }).waitFor();
     await check(admin.page, 'monitoring-deployment-admin');
     expect(admin.problems).toEqual([]);
     await admin.context.close();

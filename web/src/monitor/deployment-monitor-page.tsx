@@ -2,10 +2,12 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { usePermissions } from '../app/permissions';
 import { QueryResultView } from '../app/query-result-view';
+import { useLiveSnapshot } from '../deploy/use-live';
 import { AlertsSection } from './alerts-section';
 import { DriftOverTime } from './drift-over-time';
 import { useMonitorPolicy, useMonitorStatus, useWindows } from './monitor-queries';
 import { PolicySection } from './policy-section';
+import { ReferenceSection } from './reference-section';
 import { StatusPanel } from './status-panel';
 import { WindowDetails } from './window-details';
 
@@ -18,6 +20,8 @@ export function DeploymentMonitorPage() {
   const status = useMonitorStatus(environment, model);
   const windows = useWindows(environment, model, recentWindows);
   const policy = useMonitorPolicy(environment, model);
+  const live = useLiveSnapshot(environment);
+  const stable = live.data?.models.find((m) => m.model === model)?.stable?.version ?? null;
   const [selected, setSelected] = useState<string | null>(null);
   const { allowed } = usePermissions([
     { action: 'monitor:configure', resource: { type: 'monitor', environment, model } },
@@ -48,6 +52,7 @@ export function DeploymentMonitorPage() {
         }}
       </QueryResultView>
       <AlertsSection env={environment} model={model} />
+      {stable !== null && <ReferenceSection model={model} version={stable} />}
       <PolicySection
         env={environment}
         model={model}
