@@ -4,6 +4,7 @@ import { approvalsModule } from './approvals/module';
 import { auditModule } from './audit/module';
 import { deployModule } from './deploy/module';
 import { modelsModule } from './models/module';
+import { monitorModule } from './monitor/module';
 import { servingModule } from './serving/module';
 
 /** The console's page groups, in menu order; the first is the landing page. */
@@ -12,6 +13,7 @@ export const consoleModules: ConsoleModule[] = [
   deployModule,
   approvalsModule,
   servingModule,
+  monitorModule,
   auditModule,
   adminModule,
 ];

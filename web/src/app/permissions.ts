@@ -12,6 +12,7 @@ export type PermissionResource =
   | { type: 'deployment'; environment: string; model: string }
   | { type: 'deploy-request'; id: string }
   | { type: 'guards'; environment: string; model: string }
+  | { type: 'monitor'; environment: string; model: string }
   | { type: 'token'; id: string };
 
 export interface PermissionCheck {

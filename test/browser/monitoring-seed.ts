@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { uuidv7 } from 'uuidv7';
+import { openSqlite } from '../../src/adapters/sql/db.js';
+import { createMonitorSqlStore } from '../../src/adapters/sql/monitor.sql-store.js';
+import { createMonitorAlertSqlStore } from '../../src/adapters/sql/monitor-alert.sql-store.js';
+import type { WindowSummary } from '../../src/modules/monitor/index.js';
+import { irisRows, shifted, windowOf } from '../monitor/iris-window.js';
+
+export interface MonitoredDeployment {
+  environment: string;
+  model: string;
+  version: number;
+  digest: string;
+}
+
+const minutes = (n: number) => n * 60_000;
+
+/**
+ * A deployment's monitoring history written through the monitor's own SQL stores into a running server's
+ * SQLite file: three in-distribution windows of iris then two with petals shifted (+2 cm, +1 cm), each
+ * summarised by the module's real statistics; a dataset-drift alert that fired, rolled the deployment back
+ * and resolved, and a petal-length alert still firing. (Driving the gateway until windows close and alerts
+ * fire is the end-to-end test's job; the console's is to show what is stored.)
+ */
+export async function seedMonitoring(dataDir: string, d: MonitoredDeployment, now = Date.now()) {
+  const database = openSqlite(path.join(dataDir, 'warden.db'));
+  try {
+    const traffic = [
+      irisRows,
+      irisRows,
+      irisRows,
+      shifted({ petal_length: 2, petal_width: 1 }),
+      shifted({ petal_length: 2, petal_width: 1 }),
+    ];
+    const windows: WindowSummary[] = traffic.map((rows, i) => {
+      const end = now - minutes(5 * (traffic.length - i));
+      return windowOf(rows, undefined, {
+        id: uuidv7(),
+        environment: d.environment,
+        model: d.model,
+        version: d.version,
+        digest: d.digest,
+        start: new Date(end - minutes(5) + 1000).toISOString(),
+        end: new Date(end).toISOString(),
+      });
+    });
+    await createMonitorSqlStore(database.db).saveWindows(
+      windows.map((summary) => ({ summary, predictions: [] })),
+    );
+    const alerts = createMonitorAlertSqlStore(database.db);
+    const base = { environment: d.environment, model: d.model, digest: d.digest, version: d.version };
+    const shiftedWindow = windows[3] as WindowSummary;
+    const firedAt = shiftedWindow.end;
+    const resolvedAt = (windows[4] as WindowSummary).end;
+    const rolledBack = {
+      ...base,
+      id: uuidv7(),
+      rule: 'dataset_drift',
+      severity: 'critical' as const,
+      state: 'resolved' as const,
+      value: shiftedWindow.drift?.dataset.share ?? 1,
+      threshold: 0.5,
+      firedAt,
+      resolvedAt,
+      updatedAt: resolvedAt,
+      windowId: shiftedWindow.id,
+      rollback: null,
+    };
+    await alerts.insertAlert(rolledBack);
+    await alerts.setRollback(rolledBack.id, {
+      action: 'rolled_back',
+      at: firedAt,
+      deployment: null,
+      detail: 'rolled back to the last known-good version',
+    });
+    await alerts.insertAlert({
+      ...base,
+      id: uuidv7(),
+      rule: 'column_drift:petal_length',
+      severity: 'warning',
+      state: 'firing',
+      value: shiftedWindow.drift?.columns.find((c) => c.column === 'petal_length')?.value ?? 0,
+      threshold: 0.05,
+      firedAt: resolvedAt,
+      resolvedAt: null,
+      updatedAt: resolvedAt,
+      windowId: (windows[4] as WindowSummary).id,
+      rollback: null,
+    });
+    return windows;
+  } finally {
+    await database.db.destroy();
+  }
+}

@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import { formatTime } from '../app/format';
+import { QueryResultView } from '../app/query-result-view';
+import type { useMonitorPolicy } from './monitor-queries';
+import { PolicyForm } from './policy-form';
+
+/** The monitor policy in force (thresholds and alert rules, who set it), editable by those allowed. */
+export function PolicySection(props: {
+  env: string;
+  model: string;
+  policy: ReturnType<typeof useMonitorPolicy>;
+  canConfigure: boolean;
+}) {
+  const [editing, setEditing] = useState(false);
+  return (
+    <section aria-labelledby="monitor-policy">
+      <h2 id="monitor-policy">Monitor policy</h2>
+      <QueryResultView query={props.policy} what="monitor policy">
+        {(view) =>
+          editing ? (
+            <PolicyForm env={props.env} model={props.model} view={view} onDone={() => setEditing(false)} />
+          ) : (
+            <>
+              <p className="muted">
+                {view.revision === 0 ? (
+                  'The defaults: no policy was ever set.'
+                ) : (
+                  <>
+                    Revision {view.revision}, set by <bdi>{view.setByName ?? view.setBy ?? '—'}</bdi> on{' '}
+                    {formatTime(view.setAt)}
+                    {view.reason && (
+                      <>
+                        {' '}
+                        (<bdi>{view.reason}</bdi>)
+                      </>
+                    )}
+                  </>
+                )}
+              </p>
+              <div className="table-wrap">
+                <table>
+                  <caption>Detector thresholds in force</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Threshold</th>
+                      <th scope="col">Value</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {Object.entries(view.policy.thresholds).map(([name, value]) => (
+                      <tr key={name}>
+                        <th scope="row">{name}</th>
+                        <td>{value}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <div className="table-wrap">
+                <table>
+                  <caption>Alert rules</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Rule</th>
+                      <th scope="col">Enabled</th>
+                      <th scope="col">Severity</th>
+                      <th scope="col">Fires after (windows)</th>
+                      <th scope="col">Resolves after (windows)</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {Object.entries(view.policy.rules).map(([name, r]) => (
+                      <tr key={name}>
+                        <th scope="row">{name}</th>
+                        <td>{r.enabled ? 'Yes' : 'No'}</td>
+                        <td>{r.severity}</td>
+                        <td>{r.forWindows}</td>
+                        <td>{r.resolveAfter}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {props.canConfigure && (
+                <div className="actions">
+                  <button type="button" onClick={() => setEditing(true)}>
+                    Edit thresholds
+                  </button>
+                </div>
+              )}
+            </>
+          )
+        }
+      </QueryResultView>
+    </section>
+  );
+}
