@@ -117,6 +117,16 @@ describe('attack: team-scoped administrators reaching past their team, against t
       status: { unscoped: 200, same: 200, other: 403 },
     },
     {
+      action: 'monitor:configure',
+      what: "the monitor policy of the team's deployment",
+      request: async () => ({
+        method: 'PUT',
+        url: `${api}/environments/production/deployments/vision-net/monitor-policy`,
+        payload: { policy: { thresholds: { topClassShareMax: 0.95 } }, reason: 'launch week' },
+      }),
+      status: { unscoped: 200, same: 200, other: 403 },
+    },
+    {
       action: 'identity:token:create',
       what: "a token of the team's",
       request: async () => ({
