@@ -5,8 +5,16 @@ import { createMonitorSqlStore } from '../../src/adapters/sql/monitor.sql-store.
 import { createObservationBuffer } from '../../src/modules/gateway/index.js';
 import {
   createMonitorService,
+  type DetectorName,
+  freshState,
   type MonitorWindowStore,
+  type RuleState,
+  referenceConfidence,
+  resolvePolicy,
+  ruleOf,
+  step,
   type WindowSummary,
+  windowReadings,
 } from '../../src/modules/monitor/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { databaseFactories, type TestDatabase } from '../fixtures/databases.js';
@@ -119,6 +127,23 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       }
       const stored = await store.listWindows('production', 'iris', { limit: 100 });
       expect(stored.items.map((w) => w.id)).toEqual(m.closed.map((w) => w.id).reverse());
+      // And no alert: every window's readings through the default monitor policy's rules (the alert
+      // engine's own detectors and state machine) open none.
+      const policy = resolvePolicy(null);
+      const confidence = referenceConfidence(irisReferenceProfile());
+      const states = new Map<string, RuleState>();
+      const fired: string[] = [];
+      for (const w of m.closed) {
+        const readings = windowReadings(w, policy.thresholds, confidence);
+        expect(readings.length).toBeGreaterThan(4);
+        for (const r of readings) {
+          const state = states.get(r.detector) ?? freshState('production', 'iris', r.detector);
+          const next = step(state, r.breached, policy.rules[ruleOf(r.detector) as DetectorName], w.id);
+          states.set(r.detector, next.state);
+          if (next.transition === 'fire') fired.push(`${r.detector} at ${w.end}`);
+        }
+      }
+      expect(fired).toEqual([]);
     });
 
     it('shifted traffic (petal_length + 2) is flagged in the first full window', async () => {

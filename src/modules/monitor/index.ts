@@ -38,6 +38,7 @@ export {
   type DetectorThresholds,
   defaultThresholds,
   detectorNames,
+  ruleOf,
 } from './detectors/detector-thresholds.js';
 export { createGatewayIntervals, type GatewayIntervalDeps } from './detectors/gateway-intervals.js';
 export { type IntervalCounters, intervalReadings } from './detectors/interval-detectors.js';

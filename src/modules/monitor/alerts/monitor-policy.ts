@@ -42,7 +42,7 @@ const rule = (severity: AlertSeverity, forWindows: number): AlertRule => ({
 
 export const defaultRules: Readonly<Record<DetectorName, AlertRule>> = Object.freeze({
   dataset_drift: rule('critical', 2),
-  column_drift: rule('warning', 2),
+  column_drift: rule('warning', 3),
   unique_ratio: rule('critical', 2),
   top_class_share: rule('critical', 2),
   confidence: rule('warning', 2),

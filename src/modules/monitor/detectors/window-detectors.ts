@@ -1,4 +1,5 @@
-import type { DetectorReading, ReferenceProfile, WindowSummary } from '../monitor.types.js';
+import { isDrift, pValueTests } from '../drift/drift-test-selection.js';
+import type { ColumnDrift, DetectorReading, ReferenceProfile, WindowSummary } from '../monitor.types.js';
 import { above, below, type DetectorThresholds } from './detector-thresholds.js';
 
 /**
@@ -20,13 +21,10 @@ export function windowReadings(
       threshold: thresholds.driftShare,
       breached: dataset.columns > 0 && dataset.share >= thresholds.driftShare,
     });
-    for (const c of columns)
-      readings.push({
-        detector: `column_drift:${c.column}`,
-        value: c.value,
-        threshold: c.threshold,
-        breached: c.drifted,
-      });
+    // Several columns tested at once: a p-value must clear its threshold divided by their number
+    // (Bonferroni, as Alibi Detect does), or an hour of healthy traffic raises some column's alert.
+    const tested = columns.filter((c) => pValueTests.has(c.test) && c.noData === undefined).length;
+    for (const c of columns) readings.push(columnReading(c, Math.max(1, tested)));
   }
   const p = summary.prediction;
   if (p && p.rows >= thresholds.minRows) {
@@ -41,6 +39,16 @@ export function windowReadings(
     }
   }
   return readings;
+}
+
+/** One column's reading: its test's verdict, on a Bonferroni-corrected threshold for p-value tests. */
+function columnReading(c: ColumnDrift, tested: number): DetectorReading {
+  const detector = `column_drift:${c.column}`;
+  if (c.noData !== undefined) return { detector, value: c.value, threshold: c.threshold, breached: false };
+  if (!pValueTests.has(c.test))
+    return { detector, value: c.value, threshold: c.threshold, breached: c.drifted };
+  const threshold = c.threshold / tested;
+  return { detector, value: c.value, threshold, breached: isDrift(c.test, c.value, threshold) };
 }
 
 /**
