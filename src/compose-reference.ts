@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { createDatasetSpool } from './adapters/datasets/dataset-spool.js';
+import { createOnnxReferenceScorer } from './adapters/onnx/reference-scorer.js';
 import type { Stores, UnitOfWork } from './adapters/sql/stores.js';
 import type { Config } from './config/index.js';
 import { type BlobStore, createBlobCollector } from './modules/artifacts/index.js';
 import { createReferenceService, describeReferenceEvent } from './modules/monitor/index.js';
 import type { Access, DescribeEvent } from './modules/policy/index.js';
+import type { RegistryService } from './modules/registry/index.js';
 import type { Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
 
@@ -21,6 +23,8 @@ export async function composeReference(deps: {
   blobs: BlobStore;
   clock: Clock;
   accessFor: <E>(describe: DescribeEvent<E>) => Access<E>;
+  /** The versions' verified files: the model a reference without its answers is scored with. */
+  registry: Pick<RegistryService, 'readVerifiedFiles'>;
   /** A gateway process leaves the spool's clean-up to the server. */
   role: 'server' | 'gateway';
 }) {
@@ -36,5 +40,6 @@ export async function composeReference(deps: {
     logger: deps.logger,
     access: deps.accessFor(describeReferenceEvent),
     limits: deps.config.monitor.reference,
+    scorer: createOnnxReferenceScorer({ files: (version) => deps.registry.readVerifiedFiles(version) }),
   });
 }

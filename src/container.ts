@@ -223,7 +223,10 @@ export async function createContainer(
       access: accessFor(describeRegistryEvent),
       verifier: createSignatureVerifier(),
     });
-    const references = await composeReference({ config, logger, uow, read, blobs, clock, accessFor, role });
+    const references = await composeReference({
+      ...{ config, logger, uow, read, blobs, clock, accessFor, role },
+      registry,
+    });
     const attestations = createAttestationService({
       uow,
       read,

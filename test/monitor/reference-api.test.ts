@@ -52,7 +52,27 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
         ['petal_length', 'feature', { side: 'input', tensor: 'float_input', index: 2 }],
         ['petal_width', 'feature', { side: 'input', tensor: 'float_input', index: 3 }],
         ['species', 'target', null],
+        // No answers of the model's in the file: its own, run on the rows, are added (the baseline of
+        // prediction drift).
+        ['probabilities_0', 'probability', { side: 'output', tensor: 'probabilities', index: 0 }],
+        ['probabilities_1', 'probability', { side: 'output', tensor: 'probabilities', index: 1 }],
+        ['probabilities_2', 'probability', { side: 'output', tensor: 'probabilities', index: 2 }],
+        ['label', 'prediction', { side: 'output', tensor: 'label', index: null }],
       ]);
+      expect(view.answersFrom).toBe('model');
+      const sampled = (await t.app.inject({ url: url(1, '?samples=true') })).json();
+      const sample = (name: string) =>
+        sampled.columns.find((c: { name: string }) => c.name === name).sample as (string | number)[];
+      // Every row scored (fewer than the sample's bound), in file order: the model's training accuracy.
+      const classes = ['setosa', 'versicolor', 'virginica'];
+      const right = sample('species').filter((s, i) => classes[Number(sample('label')[i])] === s).length;
+      expect(sample('label')).toHaveLength(120);
+      expect(right / 120).toBeGreaterThan(0.9);
+      for (let i = 0; i < 120; i++) {
+        const p = [0, 1, 2].map((k) => sample(`probabilities_${k}`)[i] as number);
+        expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+        expect(p.indexOf(Math.max(...p))).toBe(Number(sample('label')[i]));
+      }
       expect(existsSync(blobFile(t, sha256(irisCsv)))).toBe(true);
       // Encrypted at rest: the stored object is not the CSV.
       expect(readFileSync(blobFile(t, sha256(irisCsv))).includes(Buffer.from('sepal_length'))).toBe(false);
@@ -173,6 +193,10 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
           'feature',
           'feature',
           'target',
+          'probability',
+          'probability',
+          'probability',
+          'prediction',
         ]);
       }
       const profile = await t.container.references.profiles.profileFor('iris', 1);

@@ -43,6 +43,10 @@ export const ReferenceResponse = Type.Object({
   format: Type.Union([Type.Literal('csv'), Type.Literal('jsonl'), Type.Literal('parquet')]),
   size: Type.Integer({ description: 'Bytes of the dataset file.' }),
   rows: Type.Integer(),
+  answersFrom: Type.Union([Type.Literal('dataset'), Type.Literal('model')], {
+    description:
+      "model: the dataset held no prediction or probability column, so the version's own model was run on a sample of its rows and its answers added (prediction drift's baseline)",
+  }),
   setBy: Type.String(),
   setByName: Type.Union([Type.String(), Type.Null()]),
   setAt: Type.String(),

@@ -84,6 +84,12 @@ export {
   targetNames,
 } from './reference/column-roles.js';
 export { datasetContentTypes, datasetFormat } from './reference/dataset-format.js';
+export {
+  createRowReservoir,
+  type ScoringLayout,
+  scoringLayout,
+  withModelAnswers,
+} from './reference/model-answers.js';
 export * as referenceErrors from './reference/reference.errors.js';
 export { describeReferenceEvent, type ReferenceEvent } from './reference/reference.events.js';
 export type * from './reference/reference.ports.js';

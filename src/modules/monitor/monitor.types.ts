@@ -55,6 +55,11 @@ export interface ReferenceProfile {
   columns: ColumnSpec[];
   /** By column name, every column whose role is not `ignored`. */
   samples: Record<string, ColumnSample>;
+  /**
+   * `model`: the dataset held no prediction or probability column, so Warden ran the version's own model on
+   * a sample of its rows and added the answers (what prediction drift compares with). Absent: from the dataset.
+   */
+  answersFrom?: 'model';
 }
 
 /** The drift tests (Evidently's names in the comments): ks, chisquare, z, wasserstein (normed), jensenshannon, psi. */

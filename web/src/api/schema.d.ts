@@ -4678,6 +4678,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description model: the dataset held no prediction or probability column, so the version's own model was run on a sample of its rows and its answers added (prediction drift's baseline) */
+                            answersFrom: "dataset" | "model";
                             columns: {
                                 count: number | null;
                                 kind: "numeric" | "categorical";
@@ -4754,6 +4756,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description model: the dataset held no prediction or probability column, so the version's own model was run on a sample of its rows and its answers added (prediction drift's baseline) */
+                            answersFrom: "dataset" | "model";
                             columns: {
                                 count: number | null;
                                 kind: "numeric" | "categorical";

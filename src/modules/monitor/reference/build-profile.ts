@@ -2,7 +2,7 @@ import type { ColumnKind, ColumnSample, ColumnSpec, ReferenceProfile } from '../
 import { accumulate, type ColumnAccumulator, createAccumulator } from './column-accumulator.js';
 import { type AssignedColumn, assignRoles, type ModelSignature } from './column-roles.js';
 import { referenceEmpty, referenceInvalid } from './reference.errors.js';
-import type { DatasetFormat, DatasetRows, RoleOverrides } from './reference.ports.js';
+import type { DatasetCell, DatasetFormat, DatasetRows, RoleOverrides } from './reference.ports.js';
 
 export interface ProfileOptions {
   format: DatasetFormat;
@@ -13,6 +13,8 @@ export interface ProfileOptions {
   sampleSize: number;
   /** Uniform in [0, 1); the reservoir's draws (Math.random by default). */
   random?: () => number;
+  /** Shown every row as it is read (the sample of whole rows the model is run on). */
+  onRow?: (values: readonly DatasetCell[]) => void;
 }
 
 /** Tensor element types whose values are numbers; a feature fed to one must hold numbers. */
@@ -59,6 +61,7 @@ export async function buildProfile(rows: DatasetRows, options: ProfileOptions): 
   let count = 0;
   for await (const row of rows.rows) {
     count += 1;
+    options.onRow?.(row.values);
     for (let i = 0; i < accs.length; i++) {
       accumulate(accs[i] as ColumnAccumulator, row.values[i] ?? null, row.at, options.sampleSize, random);
     }

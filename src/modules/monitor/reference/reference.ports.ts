@@ -1,3 +1,4 @@
+import type { VersionRecord } from '../../registry/index.js';
 import type { ColumnRole, ColumnSource, ReferenceProfile } from '../monitor.types.js';
 
 export type DatasetFormat = ReferenceProfile['format'];
@@ -61,4 +62,26 @@ export interface ReferenceStores {
 /** The read port monitoring's windows use: a version's reference profile, or null when it has none. */
 export interface ReferenceProfiles {
   profileFor(model: string, version: number): Promise<ReferenceProfile | null>;
+}
+
+/** Reference rows as the model takes them: one input tensor, a row of its last axis per dataset row. */
+export interface ScoringInput {
+  tensor: string;
+  /** The tensor's element type in the signature (`float32`, `float64`…). */
+  dtype: string;
+  rows: number[][];
+}
+
+/** One output tensor of the model run on the reference rows (row-major, `shape[0]` rows). */
+export interface ScoredOutput {
+  shape: number[];
+  data: (number | string)[];
+}
+
+/**
+ * Runs a version's own model (verified bytes, in process) over reference rows, for a reference without
+ * the model's answers: what prediction drift compares with. An adapter (ONNX Runtime) implements it.
+ */
+export interface ReferenceScorer {
+  score(version: VersionRecord, input: ScoringInput): Promise<Record<string, ScoredOutput>>;
 }

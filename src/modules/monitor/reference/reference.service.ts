@@ -17,16 +17,21 @@ import {
 import type { ReferenceProfile } from '../monitor.types.js';
 import { buildProfile } from './build-profile.js';
 import { datasetFormat } from './dataset-format.js';
+import { createRowReservoir, scoringLayout, withModelAnswers } from './model-answers.js';
 import { referenceNotFound } from './reference.errors.js';
 import type { ReferenceEvent } from './reference.events.js';
 import type {
   DatasetSpool,
   ReferenceProfiles,
+  ReferenceScorer,
   ReferenceStore,
   ReferenceStores,
   RoleOverrides,
 } from './reference.ports.js';
 import { type ReferenceView, referenceView } from './reference.views.js';
+
+/** Reference rows the model is run on, at most (a uniform sample of the dataset's complete rows). */
+const maxScoredRows = 10_000;
 
 export interface ReferenceServiceDeps {
   uow: UnitOfWork<ReferenceStores & { registry: RegistryStore } & AccessStores>;
@@ -38,6 +43,8 @@ export interface ReferenceServiceDeps {
   logger: Logger;
   access: Access<ReferenceEvent>;
   limits: { maxBytes: number; sampleSize: number };
+  /** Runs the version's model on reference rows that come without its answers (ONNX models). */
+  scorer?: ReferenceScorer;
   /** The reservoir's draws (Math.random by default). */
   random?: () => number;
 }
@@ -99,14 +106,39 @@ export function createReferenceService(deps: ReferenceServiceDeps) {
       const spooled = await deps.spool.spool(upload.body, deps.limits.maxBytes);
       const staging = await blobs.createStaging();
       try {
-        const profile = await buildProfile(await spooled.read(format), {
+        const rows = await spooled.read(format);
+        const overrides = upload.overrides ?? {};
+        const layout = deps.scorer ? scoringLayout(rows.columns, version.ioSignature, overrides) : null;
+        const sample = layout
+          ? createRowReservoir(
+              layout,
+              Math.min(deps.limits.sampleSize, maxScoredRows),
+              deps.random ?? Math.random,
+            )
+          : null;
+        let profile = await buildProfile(rows, {
           format,
           digest: spooled.digest,
           signature: version.ioSignature,
-          overrides: upload.overrides ?? {},
+          overrides,
           sampleSize: deps.limits.sampleSize,
           ...(deps.random ? { random: deps.random } : {}),
+          ...(sample ? { onRow: sample.offer } : {}),
         });
+        const input = sample?.input();
+        if (deps.scorer && input && version.ioSignature) {
+          // The dataset has no answers of the model's: its own, on a sample of the rows, are the baseline
+          // prediction drift is measured against. A model that cannot run leaves the reference without them.
+          try {
+            const outputs = await deps.scorer.score(version, input);
+            profile = withModelAnswers(profile, version.ioSignature, outputs);
+          } catch (err) {
+            logger.warn(
+              { err, model: model.name, version: version.number },
+              'the reference was not scored by the model: prediction drift has no baseline',
+            );
+          }
+        }
         await staging.write(spooled.open(), {
           maxBytes: deps.limits.maxBytes,
           expectedDigest: spooled.digest,

@@ -9,6 +9,8 @@ export interface ReferenceView {
   format: ReferenceProfile['format'];
   size: number;
   rows: number;
+  /** `model`: prediction and probability columns are the model's own answers on a sample of the rows. */
+  answersFrom: 'dataset' | 'model';
   setBy: string;
   setByName: string | null;
   setAt: string;
@@ -32,6 +34,7 @@ export function referenceView(model: string, r: ReferenceRecord, withSamples: bo
     format: profile.format,
     size: r.size,
     rows: profile.rows,
+    answersFrom: profile.answersFrom ?? 'dataset',
     setBy: r.setBy,
     setByName: r.setByName,
     setAt: r.setAt,
