@@ -23,9 +23,9 @@ export interface MonitorComposition {
   deploy: Pick<DeployService, 'live'>;
   observations: Pick<ObservationBuffer, 'drain'>;
   guard: Pick<AccessGuard, 'require'>;
-  /** The versions' reference profiles (until the reference part is wired: none, so no drift is computed). */
+  /** The versions' reference profiles (the container passes the reference service's; without: no drift). */
   references?: ReferenceProfiles;
-  /** Told of every stored window (the alerts part plugs in here). */
+  /** Told of every stored window (the container passes the alert engine's `onWindow`). */
   onWindowClosed?: readonly WindowListener[];
   metrics?: { windowsLost(model: string, count: number): void };
   /** Run once a minute while ticking (the alert engine's detectors on the gateway's counters). */
