@@ -76,4 +76,20 @@ describe.each(backends)('ReferenceStore contract and blob bookkeeping (%s)', (_n
     });
     expect(await stores.registry.countLiveBlobReferences(sha256('second'))).toBe(0);
   });
+
+  it("lists a version's blobs with its reference dataset, and forgets the reference (its sampled rows) when the version is deleted", async () => {
+    await stores.references.save(record('first', 10));
+    const files = (await stores.registry.listVersionFiles(version.id)).map((f) => f.digest);
+    expect(await stores.registry.listVersionBlobs(version.id)).toEqual(
+      [...new Set([...files, sha256('first')])].sort(),
+    );
+    await stores.registry.markVersionDeleted(version.id, {
+      at: at(9),
+      by: 'token:abc',
+      byName: null,
+      reason: 'x',
+    });
+    expect(await stores.references.find(version.id)).toBeNull();
+    expect(await stores.registry.listVersionBlobs(version.id)).toEqual([...new Set(files)].sort());
+  });
 });

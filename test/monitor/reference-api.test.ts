@@ -203,5 +203,35 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       expect(profile?.format).toBe('parquet');
       expect(profile?.samples.petal_length?.values).toHaveLength(120);
     });
+
+    it("deleting a version destroys its reference dataset's bytes with its files", async () => {
+      // A second version whose reference is its own (no other version names these bytes).
+      await push(t, 'iris', { kind: 'directory', format: 'onnx' }, [
+        { path: 'iris.onnx', content: irisOnnx },
+        { path: 'README.md', content: 'v2' },
+      ]);
+      const own = `${irisCsv.toString('utf8').trimEnd().split('\n').slice(0, 41).join('\n')}\n`;
+      const attached = await t.app.inject({
+        method: 'PUT',
+        url: url(2, '?roles=species=target'),
+        payload: own,
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(attached.statusCode, attached.body).toBe(200);
+      expect(existsSync(blobFile(t, sha256(own)))).toBe(true);
+      const admin = await t.tokenFor({ name: 'ops', roles: ['admin'] });
+      const res = await t.app.inject({
+        method: 'DELETE',
+        url: '/api/v1/models/iris/versions/2?reason=retired',
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().blobs.destroyed).toBeGreaterThanOrEqual(2);
+      expect(existsSync(blobFile(t, sha256(own)))).toBe(false);
+      expectProblem(await t.app.inject({ method: 'GET', url: url(2) }), 410, 'version_deleted');
+      // Version 1's reference and model bytes are untouched.
+      expect(existsSync(blobFile(t, sha256(irisOnnx)))).toBe(true);
+      expect((await t.app.inject({ method: 'GET', url: url(1) })).statusCode).toBe(200);
+    });
   },
 );

@@ -7,6 +7,7 @@ import type { ReferenceTables } from './reference.sql-store.js';
 type BlobBookkeeping = Pick<
   RegistryStore,
   | 'countLiveBlobReferences'
+  | 'listVersionBlobs'
   | 'claimBlobs'
   | 'requestBlobCollection'
   | 'lockBlob'
@@ -41,6 +42,21 @@ export function createBlobBookkeepingSql(
         .where('versions.deleted_at', 'is', null)
         .executeTakeFirst();
       return Number(row?.n ?? 0) + Number(refs?.n ?? 0);
+    },
+
+    async listVersionBlobs(versionId) {
+      const files = await db
+        .selectFrom('version_files')
+        .select('digest')
+        .where('version_id', '=', versionId)
+        .execute();
+      const references = await db
+        .withTables<ReferenceTables>()
+        .selectFrom('reference_datasets')
+        .select('digest')
+        .where('version_id', '=', versionId)
+        .execute();
+      return [...new Set([...files, ...references].map((r) => r.digest))].sort();
     },
 
     async claimBlobs(digests) {

@@ -4,6 +4,7 @@ import type { ModelSummary } from '../../modules/registry/registry.types.js';
 import { createBlobBookkeepingSql } from './blob-bookkeeping.sql-store.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
+import type { ReferenceTables } from './reference.sql-store.js';
 import { fromVersion, toAlias, toAliasEvent, toModel, toVersion } from './registry-rows.js';
 
 /** The registry store bound to one connection or transaction. */
@@ -212,6 +213,12 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
           delete_reason: deletion.reason,
         })
         .where('id', '=', id)
+        .execute();
+      // Data attached to the version goes with its bytes: the reference dataset's profile holds sampled rows.
+      await db
+        .withTables<ReferenceTables>()
+        .deleteFrom('reference_datasets')
+        .where('version_id', '=', id)
         .execute();
     },
 

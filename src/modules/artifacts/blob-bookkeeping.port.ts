@@ -5,6 +5,11 @@
 export interface BlobBookkeeping {
   /** How many files of live (not deleted) versions name this blob, in any model. */
   countLiveBlobReferences(digest: string): Promise<number>;
+  /**
+   * Every blob a version holds: its files and what is attached to it (a reference dataset). Deleting the
+   * version asks the collector about each of them.
+   */
+  listVersionBlobs(versionId: string): Promise<string[]>;
   /** Records that a version about to be published relies on these blobs, cancelling any pending collection (locks their rows). */
   claimBlobs(digests: string[]): Promise<void>;
   /** Marks blobs that may have lost their last live reference, for the collector. */

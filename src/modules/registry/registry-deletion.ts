@@ -80,8 +80,9 @@ export function createDeletionUseCases(deps: DeletionDeps) {
           byName: ctx.principal.name,
           reason: why,
         };
+        // Its files and what is attached to it (a monitoring reference dataset) lose this version's reference.
+        const digests = await registry.listVersionBlobs(current.id);
         await registry.markVersionDeleted(current.id, deletion);
-        const digests = [...new Set(files.map((f) => f.digest))];
         await registry.requestBlobCollection(digests, deletion.at);
         await access.record(stores, ctx, {
           type: 'registry.version.deleted',

@@ -41,7 +41,10 @@ export interface RegistryStore extends BlobBookkeeping {
     query: { limit: number; after?: string; includeDeleted?: boolean },
   ): Promise<Page<VersionRecord>>;
   listVersionFiles(versionId: string): Promise<VersionFile[]>;
-  /** Turns a version into a tombstone: its record, files and history stay. */
+  /**
+   * Turns a version into a tombstone: its record, files and history stay; data attached to it (a monitoring
+   * reference dataset's profile, which holds sampled rows) is forgotten. List its blobs first.
+   */
   markVersionDeleted(id: string, deletion: VersionDeletion): Promise<void>;
   // Blob bookkeeping (BlobBookkeeping, from artifacts): one row per stored blob, counted against live versions.
 

@@ -206,8 +206,9 @@ export function createReferenceService(deps: ReferenceServiceDeps) {
     ): Promise<ReferenceView> {
       const { model, version } = await versionOf(modelName, ref);
       await access.require(ctx, 'monitor:reference:read', versionResource(model, version));
+      live(model, version);
       const record = await read.references.find(version.id);
-      if (!record || version.deleted) throw referenceNotFound(model.name, version.number);
+      if (!record) throw referenceNotFound(model.name, version.number);
       return referenceView(model.name, record, options.samples === true);
     },
 
