@@ -15,8 +15,8 @@ import type { MonitorEvent } from './alert.events.js';
 import type { AlertQuery, AlertRecord, MonitorAlertStore, MonitorAlertStores } from './alert.ports.js';
 import type { AlertMetrics } from './alert-metrics.port.js';
 import { freshState, step } from './alert-state.js';
-import { createEvaluationBacklog } from './evaluation-backlog.js';
 import { inCooldown, type RollbackActions, rollsBack, takeRollback } from './auto-rollback.js';
+import { createEvaluationBacklog } from './evaluation-backlog.js';
 import { resolvePolicy } from './monitor-policy.js';
 
 /** One served deployment's gateway counters over the last interval (the lead wires the gateway's). */
