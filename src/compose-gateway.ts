@@ -22,7 +22,7 @@ import {
 import type { Access } from './modules/policy/index.js';
 import type { RegistryService } from './modules/registry/index.js';
 import { createSignatureVerifier } from './modules/signing/index.js';
-import { systemClock } from './platform/clock.js';
+import { type Clock, systemClock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
 import type { UnitOfWork } from './platform/unit-of-work.js';
 
@@ -35,6 +35,8 @@ export interface GatewayComposition {
   deploy: Pick<DeployService, 'changes'>;
   access: Access<GatewayEvent>;
   metrics: GatewayMetrics;
+  /** The serving statistics' minutes (default: the system clock); the container passes its own. */
+  clock?: Clock;
 }
 
 /**
@@ -94,7 +96,8 @@ export async function composeGateway(deps: GatewayComposition) {
     metrics: deps.metrics,
   });
   // Each answer's status, refusal reason and latency, per minute over the last hour (this process only).
-  const servingStats = createServingStats();
+  const statsClock = deps.clock ?? systemClock;
+  const servingStats = createServingStats({ now: () => statsClock.now().getTime() });
   const gateway = createGateway({
     enabled: gatewayEnabled,
     environment: config.gateway.environment,

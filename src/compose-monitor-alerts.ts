@@ -36,6 +36,7 @@ export interface MonitorAlertsComposition {
  */
 export function composeMonitorAlerts(deps: MonitorAlertsComposition) {
   const { config, read, uow, clock, access } = deps;
+  const log = deps.logger.child({ module: 'monitor' });
   const intervals = createGatewayIntervals({
     environment: config.gateway.environment,
     read,
@@ -47,7 +48,7 @@ export function composeMonitorAlerts(deps: MonitorAlertsComposition) {
     uow,
     read,
     clock,
-    logger: deps.logger.child({ module: 'monitor' }),
+    logger: log,
     access,
     environments: config.environments,
     deploy: deps.deploy,
@@ -62,5 +63,27 @@ export function composeMonitorAlerts(deps: MonitorAlertsComposition) {
     clock,
     environments: Object.keys(config.environments),
   });
-  return { alerts, monitorPolicies };
+  // The firing gauge follows the store, not this process's memory: a restart must not read as every alert
+  // resolving, nor a replica miss what another fired or resolved. A failing read is logged once in a row.
+  let syncFailing = false;
+  const syncMetrics = async () => {
+    try {
+      await alerts.syncMetrics();
+      syncFailing = false;
+    } catch (err) {
+      if (!syncFailing) log.warn({ err }, 'firing alerts unreadable; the firing gauge is kept as it was');
+      syncFailing = true;
+    }
+  };
+  return {
+    alerts,
+    monitorPolicies,
+    /** Once at start: the firing gauge rebuilt from the stored alerts. */
+    restoreMetrics: syncMetrics,
+    /** Once a minute: the gateway's counters through the detectors, then the firing gauge from the store. */
+    async everyMinute(now: Date): Promise<void> {
+      await alerts.onInterval(now);
+      await syncMetrics();
+    },
+  };
 }

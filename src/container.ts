@@ -265,6 +265,7 @@ export async function createContainer(
       deploy,
       access: accessFor(describeGatewayEvent),
       metrics: metrics.gateway,
+      clock,
     });
     closeRedis = closeGatewayRedis;
     stopGateway = () => gateway.stop();
@@ -273,6 +274,7 @@ export async function createContainer(
       access: accessFor(describeMonitorEvent),
       profiles: references.profiles,
     });
+    await monitorAlerts.restoreMetrics();
 
     // Monitoring: windows over the gateway's observations, drift, stored summaries and labels.
     const monitor = composeMonitor({
@@ -288,7 +290,7 @@ export async function createContainer(
       references: references.profiles,
       // Each stored window goes to the alert engine; the gateway's counters go to it every minute.
       onWindowClosed: [(summary) => monitorAlerts.alerts.onWindow(summary)],
-      everyMinute: (now) => monitorAlerts.alerts.onInterval(now),
+      everyMinute: (now) => monitorAlerts.everyMinute(now),
     });
     stopMonitor = () => monitor.stop();
 
@@ -377,7 +379,8 @@ export async function createContainer(
       /** Every inference answer, per minute over the last hour, fed by the transport (buildApp). */
       servingStats,
       /** Monitor alerts (`onWindow`, `onInterval`, `alerts`) and per-deployment monitor policies. */
-      ...monitorAlerts,
+      alerts: monitorAlerts.alerts,
+      monitorPolicies: monitorAlerts.monitorPolicies,
       /** "May I do this here?" for the console: decided by the modules owning each target, never recorded. */
       permissions: composePermissions({ config, read, guard, gateway }),
       guard,

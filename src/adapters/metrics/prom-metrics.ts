@@ -163,6 +163,16 @@ export function createPromMetrics() {
     labelNames: ['environment', 'model', 'rule', 'severity', 'state'] as const,
     registers,
   });
+  type AlertLabels = { environment: string; model: string; rule: string; severity: string };
+  const labelsOf = ({ environment, model, rule, severity }: AlertLabels): AlertLabels => ({
+    environment,
+    model,
+    rule,
+    severity,
+  });
+  const keyOf = (l: AlertLabels) => JSON.stringify([l.environment, l.model, l.rule, l.severity]);
+  // The series this process shows as firing, so that one resolved elsewhere can be shown as resolved.
+  let shownFiring = new Map<string, AlertLabels>();
   const monitor: AlertMetrics & { windowsLost(model: string, count: number): void } = {
     windowsLost: (model, count) => windowsLost.inc({ model }, count),
     reading(environment, model, r) {
@@ -173,7 +183,15 @@ export function createPromMetrics() {
     transition(labels, firing) {
       const { environment, model, rule, severity } = labels;
       alertsFiring.set({ environment, model, rule, severity }, firing ? 1 : 0);
+      if (firing) shownFiring.set(keyOf(labels), labelsOf(labels));
+      else shownFiring.delete(keyOf(labels));
       alertTransitions.inc({ environment, model, rule, severity, state: firing ? 'firing' : 'resolved' });
+    },
+    firing(alerts) {
+      const now = new Map(alerts.map((a) => [keyOf(a), labelsOf(a)]));
+      for (const [key, labels] of shownFiring) if (!now.has(key)) alertsFiring.set(labels, 0);
+      for (const labels of now.values()) alertsFiring.set(labels, 1);
+      shownFiring = now;
     },
   };
   // Failed authentications so far, for the monitor's auth_failures detector (a rate it reads each minute).

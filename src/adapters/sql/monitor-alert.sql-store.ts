@@ -6,6 +6,7 @@ import type {
   RuleState,
 } from '../../modules/monitor/index.js';
 import type { Database } from './database.js';
+import type { SqlCapabilities } from './db.js';
 
 /** Monitoring's alert tables (migration 0018-monitor-alerts). */
 export type MonitorAlertTables = {
@@ -86,9 +87,19 @@ const policyOf = (row: Selectable<MonitorPoliciesTable>): MonitorPolicyRecord =>
 });
 
 /** The monitor alert store bound to one connection or transaction. */
-export function createMonitorAlertSqlStore(executor: Kysely<Database>): MonitorAlertStore {
+export function createMonitorAlertSqlStore(
+  executor: Kysely<Database>,
+  capabilities: Pick<SqlCapabilities, 'rowLocks'> = { rowLocks: false },
+): MonitorAlertStore {
   const db = executor.withTables<MonitorAlertTables>();
   return {
+    async lockDeployment(_environment, model) {
+      // The model's row stands for its deployments: it exists whenever an alert is evaluated (a rule state
+      // may not exist yet, so there may be nothing of the monitor's own to lock). Without row locks the
+      // backend serializes whole transactions (SQLite: one writer, BEGIN IMMEDIATE).
+      if (!capabilities.rowLocks) return;
+      await executor.selectFrom('models').select('id').where('name', '=', model).forUpdate().execute();
+    },
     async ruleStates(environment, model) {
       const rows = await db
         .selectFrom('monitor_rule_states')

@@ -33,7 +33,7 @@ export function createSqlStores(
     webhooks: createWebhookSqlStore(db),
     guardPolicies: createGuardPolicySqlStore(db),
     references: createReferenceSqlStore(db),
-    monitorAlerts: createMonitorAlertSqlStore(db),
+    monitorAlerts: createMonitorAlertSqlStore(db, capabilities),
   };
 }
 

@@ -16,6 +16,7 @@ import type { AlertQuery, AlertRecord, MonitorAlertStore, MonitorAlertStores } f
 import type { AlertMetrics } from './alert-metrics.port.js';
 import { freshState, step } from './alert-state.js';
 import { inCooldown, type RollbackActions, rollsBack, takeRollback } from './auto-rollback.js';
+import { createEvaluationBacklog } from './evaluation-backlog.js';
 import { resolvePolicy } from './monitor-policy.js';
 
 /** One served deployment's gateway counters over the last interval (the lead wires the gateway's). */
@@ -63,7 +64,9 @@ interface Subject {
 /**
  * Detectors → rules → alerts → webhooks and automatic rollback. Every transition is written with its
  * audit event (and the webhook notice it carries) on one transaction; evaluations run one at a time in
- * this process, so a rule's state is never read by two at once.
+ * this process, and each holds its deployment's lock in the store, so another process evaluating the same
+ * deployment waits: a rule's state is never read by two at once. An evaluation the store refused waits
+ * in the backlog and runs again, in order, once it answers.
  */
 export function createAlertEngine<S extends MonitorAlertStores & AccessStores>(deps: AlertEngineDeps<S>) {
   const { uow, read, clock, access } = deps;
@@ -73,6 +76,7 @@ export function createAlertEngine<S extends MonitorAlertStores & AccessStores>(d
     queue = run.catch(() => undefined);
     return run;
   };
+  const backlog = createEvaluationBacklog(deps.logger);
 
   async function evaluate(
     subject: Subject,
@@ -86,6 +90,7 @@ export function createAlertEngine<S extends MonitorAlertStores & AccessStores>(d
     for (const r of values) deps.metrics?.reading(environment, model, r);
     const changed = await uow.run(async (stores) => {
       const store = stores.monitorAlerts;
+      await store.lockDeployment(environment, model);
       const states = new Map((await store.ruleStates(environment, model)).map((s) => [s.rule, s]));
       const at = clock.now().toISOString();
       const out: { alert: AlertRecord; fired: boolean }[] = [];
@@ -143,7 +148,11 @@ export function createAlertEngine<S extends MonitorAlertStores & AccessStores>(d
       return out;
     });
     for (const { alert, fired } of changed) deps.metrics?.transition(alert, fired);
-    for (const { alert } of changed.filter((c) => c.fired)) await autoRollback(alert);
+    // Committed: a rollback that fails is logged, never a reason to evaluate these readings again.
+    for (const { alert } of changed.filter((c) => c.fired))
+      await autoRollback(alert).catch((err) =>
+        deps.logger.error({ err, alert: alert.id }, 'automatic rollback failed'),
+      );
   }
 
   async function autoRollback(alert: AlertRecord) {
@@ -172,22 +181,62 @@ export function createAlertEngine<S extends MonitorAlertStores & AccessStores>(d
   return {
     /** Reads a closed window's detectors and moves its deployment's alerts (the windows part calls it). */
     onWindow(summary: WindowSummary): Promise<void> {
-      return serially(async () => {
-        const profile = (await deps.profiles?.profileFor(summary.model, summary.version)) ?? null;
-        const reference = referenceConfidence(profile);
-        await evaluate({ ...summary, windowId: summary.id }, (policy) =>
-          windowReadings(summary, policy.thresholds, reference),
-        );
-      });
+      return serially(() =>
+        backlog.run([
+          async () => {
+            const profile = (await deps.profiles?.profileFor(summary.model, summary.version)) ?? null;
+            const reference = referenceConfidence(profile);
+            await evaluate({ ...summary, windowId: summary.id }, (policy) =>
+              windowReadings(summary, policy.thresholds, reference),
+            );
+          },
+        ]),
+      );
     },
     /** Reads the gateway counters of every served deployment and moves their alerts (once a minute). */
     onInterval(now: Date): Promise<void> {
       return serially(async () => {
-        for (const s of (await deps.intervals?.samples(now)) ?? [])
-          await evaluate({ ...s, windowId: null }, (policy) =>
-            intervalReadings(s.counters, policy.thresholds),
-          );
+        let samples: IntervalSample[];
+        try {
+          samples = (await deps.intervals?.samples(now)) ?? [];
+        } catch (err) {
+          backlog.failed(err);
+          return;
+        }
+        await backlog.run(
+          samples.map(
+            (s) => () =>
+              evaluate({ ...s, windowId: null }, (policy) => intervalReadings(s.counters, policy.thresholds)),
+          ),
+        );
       });
+    },
+    /**
+     * Shows the stored firing alerts on the metrics (at start, and each minute: another process sharing
+     * the database may have fired or resolved some).
+     */
+    syncMetrics(): Promise<void> {
+      return serially(async () => {
+        const metrics = deps.metrics;
+        if (!metrics) return;
+        const firing: AlertRecord[] = [];
+        for (const environment of Object.keys(deps.environments))
+          for (let before: string | undefined, more = true; more; ) {
+            const page = await read.monitorAlerts.listAlerts(environment, {
+              state: 'firing',
+              before,
+              limit: 500,
+            });
+            firing.push(...page);
+            more = page.length === 500;
+            before = page.at(-1)?.id;
+          }
+        metrics.firing(firing);
+      });
+    },
+    /** Evaluations waiting for the store (it failed; they run again, in order, before the next ones). */
+    get waiting(): number {
+      return backlog.waiting;
     },
     /** One environment's alerts, newest first, as far as the caller may read them (`monitor:read`). */
     async alerts(ctx: CallContext, environment: string, query: AlertQuery): Promise<AlertPage> {

@@ -9,4 +9,11 @@ export interface AlertMetrics {
     labels: { environment: string; model: string; rule: string; severity: AlertSeverity },
     firing: boolean,
   ): void;
+  /**
+   * The alerts firing now, as stored: each shows as firing, every other one this process showed as firing
+   * shows as resolved; no transition is counted (the start of a process, or another process's changes).
+   */
+  firing(
+    alerts: readonly { environment: string; model: string; rule: string; severity: AlertSeverity }[],
+  ): void;
 }

@@ -42,6 +42,11 @@ export interface AlertQuery {
 
 /** Persistence of alerts, rule states, rollback cool-downs and monitor policies, on one executor. */
 export interface MonitorAlertStore {
+  /**
+   * Holds the deployment's rule states for this transaction: another process evaluating the same
+   * deployment waits until it ends (a no-op where the backend serializes transactions anyway).
+   */
+  lockDeployment(environment: string, model: string): Promise<void>;
   ruleStates(environment: string, model: string): Promise<RuleState[]>;
   saveRuleState(state: RuleState, at: string): Promise<void>;
   insertAlert(alert: AlertRecord): Promise<void>;
