@@ -28,6 +28,12 @@ export function createEvaluationBacklog(
     );
   }
 
+  const succeeds = (work: Evaluation) =>
+    work().then(
+      () => true,
+      () => false,
+    );
+
   return {
     /** Evaluations waiting for the store now. */
     get waiting(): number {
@@ -46,8 +52,16 @@ export function createEvaluationBacklog(
         try {
           await (waiting[0] as Evaluation)();
         } catch (err) {
-          failed(err);
-          return;
+          // The next evaluation tells an outage from a reading that cannot be evaluated: if it succeeds,
+          // the first one is let go (logged, counted) rather than holding every later reading back.
+          if (waiting.length < 2 || !(await succeeds(waiting[1] as Evaluation))) {
+            failed(err);
+            return;
+          }
+          waiting.splice(0, 2);
+          lost++;
+          logger.error({ err }, 'monitor alert evaluation failed on its own readings; it was let go');
+          continue;
         }
         waiting.shift();
       }
