@@ -6,8 +6,9 @@ import type {
   RuleState,
 } from '../../modules/monitor/index.js';
 import type { Database } from './database.js';
+import { monitorReadingMethods } from './monitor-reading.sql-store.js';
 
-/** Monitoring's alert tables (migration 0018-monitor-alerts). */
+/** Monitoring's alert tables (migration 0018-monitor-alerts; the readings' are monitor-reading.sql-store's). */
 export type MonitorAlertTables = {
   monitor_alerts: MonitorAlertsTable;
   monitor_rule_states: MonitorRuleStatesTable;
@@ -220,5 +221,6 @@ export function createMonitorAlertSqlStore(executor: Kysely<Database>): MonitorA
         .executeTakeFirst();
       return Number(updated.numUpdatedRows) === 1;
     },
+    ...monitorReadingMethods(executor),
   };
 }
