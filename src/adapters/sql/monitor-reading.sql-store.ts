@@ -70,7 +70,8 @@ export function monitorReadingMethods(executor: Kysely<Database>): ReadingMethod
           .orderBy('id')
           .execute();
         // A window read twice keeps its latest readings.
-        for (const row of rows) if (row.window_id !== null) found.set(row.window_id, JSON.parse(row.readings));
+        for (const row of rows)
+          if (row.window_id !== null) found.set(row.window_id, JSON.parse(row.readings));
       }
       return found;
     },
