@@ -19,7 +19,7 @@ export interface MonitorComposition {
   logger: Logger;
   clock: Clock;
   database: Pick<SqlDatabase, 'db'>;
-  read: Pick<Stores, 'registry'>;
+  read: Pick<Stores, 'registry' | 'monitorAlerts'>;
   deploy: Pick<DeployService, 'live'>;
   observations: Pick<ObservationBuffer, 'drain'>;
   guard: Pick<AccessGuard, 'require'>;
@@ -63,6 +63,7 @@ export function composeMonitor(deps: MonitorComposition) {
   });
   const reads = createMonitorReads({
     store,
+    readings: deps.read.monitorAlerts,
     access: deps.guard,
     registry: deps.read.registry,
     environments: Object.keys(config.environments),

@@ -3,7 +3,12 @@ import { uuidv7 } from 'uuidv7';
 import { openSqlite } from '../../src/adapters/sql/db.js';
 import { createMonitorSqlStore } from '../../src/adapters/sql/monitor.sql-store.js';
 import { createMonitorAlertSqlStore } from '../../src/adapters/sql/monitor-alert.sql-store.js';
-import type { WindowSummary } from '../../src/modules/monitor/index.js';
+import {
+  defaultThresholds,
+  intervalReadings,
+  type WindowSummary,
+  windowReadings,
+} from '../../src/modules/monitor/index.js';
 import { irisRows, shifted, windowOf } from '../monitor/iris-window.js';
 
 export interface MonitoredDeployment {
@@ -15,11 +20,16 @@ export interface MonitoredDeployment {
 
 const minutes = (n: number) => n * 60_000;
 
+/** The reference's mean top-class confidence the seeded readings compare with (windows answer 0.91). */
+const referenceConfidence = 0.98;
+
 /**
  * A deployment's monitoring history written through the monitor's own SQL stores into a running server's
  * SQLite file: three in-distribution windows of iris then two with petals shifted (+2 cm, +1 cm), each
  * summarised by the module's real statistics; a dataset-drift alert that fired, rolled the deployment back
- * and resolved, and a petal-length alert still firing. (Driving the gateway until windows close and alerts
+ * and resolved, and a petal-length alert still firing; the alert engine's readings of each window (the real
+ * detectors at the default thresholds, confidence drop included) and of the latest minute of gateway
+ * counters (an error rate above its threshold). (Driving the gateway until windows close and alerts
  * fire is the end-to-end test's job; the console's is to show what is stored.)
  */
 export async function seedMonitoring(dataDir: string, d: MonitoredDeployment, now = Date.now()) {
@@ -49,6 +59,31 @@ export async function seedMonitoring(dataDir: string, d: MonitoredDeployment, no
     );
     const alerts = createMonitorAlertSqlStore(database.db);
     const base = { environment: d.environment, model: d.model, digest: d.digest, version: d.version };
+    for (const w of windows)
+      await alerts.saveReadings({
+        ...base,
+        windowId: w.id,
+        at: w.end,
+        kind: 'window',
+        readings: windowReadings(w, defaultThresholds, referenceConfidence),
+      });
+    const counters = {
+      minutes: 1,
+      requests: 200,
+      errors: 16,
+      p99LatencyMs: 180,
+      authFailures: 0,
+      rateLimited: 0,
+      screeningBlocks: 2,
+      extractionAlerts: 0,
+    };
+    await alerts.saveReadings({
+      ...base,
+      windowId: null,
+      at: new Date(now - minutes(1)).toISOString(),
+      kind: 'interval',
+      readings: intervalReadings(counters, defaultThresholds),
+    });
     const shiftedWindow = windows[3] as WindowSummary;
     const firedAt = shiftedWindow.end;
     const resolvedAt = (windows[4] as WindowSummary).end;

@@ -25,6 +25,7 @@ const allMigrations = [
   '0016-reference-datasets',
   '0017-monitor-windows',
   '0018-monitor-alerts',
+  '0019-monitor-readings',
 ];
 
 const backends = databaseFactories().map((f): [string, TestDatabaseFactory] => [f.name, f]);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type ColumnDrift,
+  type DetectorReading,
   defaultThresholds,
   type IntervalCounters,
   intervalReadings,
@@ -49,8 +51,15 @@ const drift = (share: number, drifted: boolean[]): WindowSummary['drift'] => ({
   },
 });
 
-const byName = (readings: { detector: string; breached: boolean; value: number }[]) =>
-  Object.fromEntries(readings.map((r) => [r.detector, r]));
+const byName = (readings: DetectorReading[]) => Object.fromEntries(readings.map((r) => [r.detector, r]));
+
+const dataset = (columns: number, drifted: number) => ({
+  columns,
+  drifted,
+  share: drifted / columns,
+  threshold: 0.5,
+  detected: drifted / columns >= 0.5,
+});
 
 describe('window detectors', () => {
   it('breach drift share at the threshold (Evidently: share ≥ 0.5) and each drifted column', () => {
@@ -62,6 +71,38 @@ describe('window detectors', () => {
       windowReadings(window({ drift: drift(0.25, [true, false, false, false]) }), defaultThresholds),
     );
     expect(under.dataset_drift?.breached).toBe(false);
+  });
+
+  it('say which side of the threshold is bad: a p-value below, a distance, a share or a drop above', () => {
+    const columns = drift(0.5, [true, false])?.columns ?? [];
+    const distance: ColumnDrift = {
+      column: 'c2',
+      role: 'feature',
+      kind: 'numeric',
+      test: 'wasserstein',
+      value: 0.2,
+      statistic: null,
+      threshold: 0.1,
+      drifted: true,
+      referenceCount: 1500,
+      currentCount: 100,
+    };
+    const readings = windowReadings(
+      window({ drift: { columns: [...columns, distance], dataset: dataset(3, 2) } }),
+      defaultThresholds,
+      0.99,
+    );
+    expect(readings.map((r) => [r.detector, r.direction, r.threshold])).toEqual([
+      ['dataset_drift', 'above', 0.5],
+      // Two p-value tests: each judged against 0.05 / 2; the distance keeps its own threshold.
+      ['column_drift:c0', 'below', 0.025],
+      ['column_drift:c1', 'below', 0.025],
+      ['column_drift:c2', 'above', 0.1],
+      ['unique_ratio', 'below', 0],
+      ['top_class_share', 'above', 0.9],
+      ['confidence', 'below', 0.5],
+      ['confidence_drop', 'above', 0.15],
+    ]);
   });
 
   it('give no drift reading without a drift result, and no output reading below minRows', () => {
@@ -177,6 +218,8 @@ describe('interval detectors', () => {
     ])
       expect(over[d]?.breached, d).toBe(true);
     expect(over.auth_failures?.value).toBe(30.5);
+    for (const r of intervalReadings(counters(), defaultThresholds))
+      expect(r.direction, r.detector).toBe('above');
   });
 
   it('read error rate and latency only with enough requests, auth failures only where counted', () => {

@@ -4,8 +4,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlDatabase } from '../../src/adapters/sql/db.js';
 import { createMonitorSqlStore } from '../../src/adapters/sql/monitor.sql-store.js';
+import { createMonitorAlertSqlStore } from '../../src/adapters/sql/monitor-alert.sql-store.js';
 import { runCli } from '../../src/cli/run-cli.js';
-import { columnDrift, datasetDrift, type WindowSummary } from '../../src/modules/monitor/index.js';
+import {
+  columnDrift,
+  datasetDrift,
+  defaultThresholds,
+  intervalReadings,
+  type StoredReading,
+  type WindowSummary,
+  windowReadings,
+} from '../../src/modules/monitor/index.js';
 import { newId } from '../../src/platform/ids.js';
 import { createModel } from '../fixtures/http-helpers.js';
 import { irisReferenceProfile } from '../fixtures/iris-traffic.js';
@@ -19,6 +28,7 @@ describe('warden monitor', () => {
   let dir: string;
   let db: SqlDatabase;
   let stored: WindowSummary;
+  let readings: StoredReading[];
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -55,6 +65,34 @@ describe('warden monitor', () => {
     };
     db = t.db.open();
     await createMonitorSqlStore(db.db).saveWindows([{ summary: stored, predictions: [] }]);
+    // The alert engine's readings of that window, and of a minute of gateway counters with many refusals.
+    readings = windowReadings(stored, defaultThresholds);
+    const alerts = createMonitorAlertSqlStore(db.db);
+    const deployment = { environment: 'production', model: 'iris', digest: stored.digest, version: 1 };
+    await alerts.saveReadings({
+      ...deployment,
+      windowId: stored.id,
+      at: stored.end,
+      kind: 'window',
+      readings,
+    });
+    const counters = {
+      minutes: 1,
+      requests: 0,
+      errors: 0,
+      p99LatencyMs: null,
+      authFailures: 0,
+      rateLimited: 75,
+      screeningBlocks: 0,
+      extractionAlerts: 0,
+    };
+    await alerts.saveReadings({
+      ...deployment,
+      windowId: null,
+      at: '2026-12-01T00:06:00.000Z',
+      kind: 'interval',
+      readings: intervalReadings(counters, defaultThresholds),
+    });
   });
   afterAll(async () => {
     await db?.close();
@@ -73,14 +111,22 @@ describe('warden monitor', () => {
     expect(shown, shown.err).toMatchObject({ code: 0 });
     expect(shown.out).toMatch(/petal_length\s+ks\s+\S+\s+0\.05\s+YES/);
     expect(shown.out).toMatch(/sepal_width\s+ks\s+1\.0000\s+0\.05\s+no/);
+    // The detectors' readings, with the Bonferroni-corrected threshold (four p-value tests: 0.05 / 4).
+    expect(shown.out).toMatch(/DETECTOR\s+VALUE\s+BAD WHEN\s+BREACHED/);
+    expect(shown.out).toMatch(/column_drift:petal_length\s+\S+\s+below 0\.0125\s+YES/);
+    expect(shown.out).toMatch(/dataset_drift\s+0\.25\s+above 0\.5\s+no/);
     const json = JSON.parse((await warden(['monitor', 'drift', '--window', stored.id, '--json'])).out);
-    expect(json).toEqual([stored]);
+    expect(json).toEqual([{ ...stored, readings }]);
   });
 
   it('status: the last closed window, writes pending and windows lost', async () => {
     const shown = await warden(['monitor', 'status', 'production', '--model', 'iris']);
     expect(shown, shown.err).toMatchObject({ code: 0 });
     expect(shown.out).toContain(stored.id);
+    expect(shown.out).toMatch(/Window breached:\s+column_drift:petal_length \S+ \(bad below 0\.0125\)$/m);
+    expect(shown.out).toMatch(
+      /Gateway breached:\s+rate_limited 75 \(bad above 60\) \(read 2026-12-01T00:06:00\.000Z\)/,
+    );
     expect(shown.out).toMatch(/Lost windows:\s+0/);
   });
 

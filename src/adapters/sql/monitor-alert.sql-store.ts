@@ -7,8 +7,9 @@ import type {
 } from '../../modules/monitor/index.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
+import { monitorReadingMethods } from './monitor-reading.sql-store.js';
 
-/** Monitoring's alert tables (migration 0018-monitor-alerts). */
+/** Monitoring's alert tables (migration 0018-monitor-alerts; the readings' are monitor-reading.sql-store's). */
 export type MonitorAlertTables = {
   monitor_alerts: MonitorAlertsTable;
   monitor_rule_states: MonitorRuleStatesTable;
@@ -231,5 +232,6 @@ export function createMonitorAlertSqlStore(
         .executeTakeFirst();
       return Number(updated.numUpdatedRows) === 1;
     },
+    ...monitorReadingMethods(executor),
   };
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { MonitorWindowStore, WindowSummary } from '../../modules/monitor/index.js';
 import type { Database } from './database.js';
+import type { MonitorReadingTables } from './monitor-reading.sql-store.js';
 
 /** Monitoring's tables (migration 0017-monitor-windows); a summary is JSON in TEXT. */
 export type MonitorTables = {
@@ -45,7 +46,7 @@ const labelChunk = 500;
  * is written all or none; a batch of labels and the figures it changes, likewise).
  */
 export function createMonitorSqlStore(root: Kysely<Database>): MonitorWindowStore {
-  const db = root.withTables<MonitorTables>();
+  const db = root.withTables<MonitorTables & MonitorReadingTables>();
   return {
     async saveWindows(records) {
       if (records.length === 0) return;
@@ -167,6 +168,11 @@ export function createMonitorSqlStore(root: Kysely<Database>): MonitorWindowStor
       return db.transaction().execute(async (trx) => {
         const old = trx.selectFrom('monitor_windows').select('id').where('end_at', '<', cutoff);
         await trx.deleteFrom('monitor_predictions').where('window_id', 'in', old).execute();
+        // The detector readings go with them: a window's, and the gateway intervals' of the same age.
+        await trx
+          .deleteFrom('monitor_readings')
+          .where((eb) => eb.or([eb('window_id', 'in', old), eb('at', '<', cutoff)]))
+          .execute();
         const deleted = await trx
           .deleteFrom('monitor_windows')
           .where('end_at', '<', cutoff)

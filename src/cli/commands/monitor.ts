@@ -1,4 +1,4 @@
-import type { MonitorStatus, WindowSummary } from '../../modules/monitor/index.js';
+import type { MonitorStatus, StoredReading, WindowView } from '../../modules/monitor/index.js';
 import { seg } from '../api-client.js';
 import { type CliContext, type ClientOptions, clientFor } from '../context.js';
 import { printFields, printJson, printTable, shortDigest } from '../output.js';
@@ -26,6 +26,18 @@ async function modelsOf(ctx: CliContext, options: MonitorOptions): Promise<strin
 
 const fixed = (n: number | null | undefined, digits = 4) =>
   n === null || n === undefined ? '—' : n.toFixed(digits);
+
+/** A number as it was read (thresholds and small p-values keep their digits); null: not a finite number. */
+const figure = (n: number | null) => (n === null ? '—' : String(Number(n.toPrecision(4))));
+
+/** `column_drift:petal_length 0.0001 (bad below 0.0125)`, one per breached reading; `none` when none. */
+const breached = (readings: readonly StoredReading[] | null, unread: string) =>
+  readings === null
+    ? unread
+    : readings
+        .filter((r) => r.breached)
+        .map((r) => `${r.detector} ${figure(r.value)} (bad ${r.direction} ${figure(r.threshold)})`)
+        .join('; ') || 'none';
 
 export async function monitorStatus(ctx: CliContext, options: MonitorOptions): Promise<void> {
   const client = clientFor(ctx, options);
@@ -56,6 +68,13 @@ export async function monitorStatus(ctx: CliContext, options: MonitorOptions): P
           ? `${fixed(last.labels.accuracy)} (F1 ${fixed(last.labels.f1)}, ${last.labels.count} labels)`
           : '—',
       ],
+      ['Window breached', last ? breached(last.readings, 'not evaluated yet') : '—'],
+      [
+        'Gateway breached',
+        s.latestInterval
+          ? `${breached(s.latestInterval.readings, '')} (read ${s.latestInterval.at})`
+          : 'no reading yet',
+      ],
       ['Pending writes', s.pendingWrites],
       ['Lost windows', s.lostWindows],
     ]);
@@ -65,14 +84,12 @@ export async function monitorStatus(ctx: CliContext, options: MonitorOptions): P
 
 export async function monitorDrift(ctx: CliContext, options: MonitorDriftOptions): Promise<void> {
   const client = clientFor(ctx, options);
-  const windows: WindowSummary[] = [];
+  const windows: WindowView[] = [];
   if (options.window)
-    windows.push(
-      await client.json<WindowSummary>('GET', `${base(options.env)}/windows/${seg(options.window)}`),
-    );
+    windows.push(await client.json<WindowView>('GET', `${base(options.env)}/windows/${seg(options.window)}`));
   else
     for (const model of await modelsOf(ctx, options)) {
-      const page = await client.json<{ items: WindowSummary[] }>(
+      const page = await client.json<{ items: WindowView[] }>(
         'GET',
         `${base(options.env)}/windows?model=${seg(model)}&limit=1`,
       );
@@ -84,7 +101,8 @@ export async function monitorDrift(ctx: CliContext, options: MonitorDriftOptions
       `${w.environment}/${w.model} v${w.version}, window ${w.id} (${w.start} → ${w.end}, ${w.rows} rows)\n`,
     );
     if (!w.drift) {
-      ctx.io.stdout.write('no drift computed (no reference, or fewer rows than monitor.window.minRows)\n\n');
+      ctx.io.stdout.write('no drift computed (no reference, or fewer rows than monitor.window.minRows)\n');
+      printReadings(ctx, w.readings);
       continue;
     }
     printTable(
@@ -94,7 +112,27 @@ export async function monitorDrift(ctx: CliContext, options: MonitorDriftOptions
     );
     const d = w.drift.dataset;
     ctx.io.stdout.write(
-      `dataset drift: ${d.detected ? 'DETECTED' : 'no'} (${d.drifted}/${d.columns} columns, share ${fixed(d.share, 2)} ≥ ${d.threshold})\n\n`,
+      `dataset drift: ${d.detected ? 'DETECTED' : 'no'} (${d.drifted}/${d.columns} columns, share ${fixed(d.share, 2)} ≥ ${d.threshold})\n`,
     );
+    printReadings(ctx, w.readings);
+  }
+}
+
+/** The alert engine's readings of a window, against the thresholds it read them with. */
+function printReadings(ctx: CliContext, readings: StoredReading[] | null) {
+  if (readings === null) ctx.io.stdout.write('detectors: not evaluated yet\n\n');
+  else if (readings.length === 0) ctx.io.stdout.write('detectors: no reading (no input)\n\n');
+  else {
+    printTable(
+      ctx.io,
+      ['DETECTOR', 'VALUE', 'BAD WHEN', 'BREACHED'],
+      readings.map((r) => [
+        r.detector,
+        figure(r.value),
+        `${r.direction} ${figure(r.threshold)}`,
+        r.breached ? 'YES' : 'no',
+      ]),
+    );
+    ctx.io.stdout.write('\n');
   }
 }

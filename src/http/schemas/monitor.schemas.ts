@@ -92,6 +92,28 @@ const Prediction = Type.Object(
   strict,
 );
 
+/** One detector reading as stored (docs/monitoring.md#detector-readings). */
+const Reading = Type.Object(
+  {
+    detector: Type.String({
+      description: 'dataset_drift, column_drift:<column>, confidence_drop, error_rate, p99_latency_ms…',
+    }),
+    value: Nullable(Type.Number({ description: 'null when the value was not a finite number' })),
+    threshold: Nullable(Type.Number({ description: 'null when the threshold was not a finite number' })),
+    breached: Type.Boolean(),
+    direction: Type.Union([Type.Literal('above'), Type.Literal('below')], {
+      description: 'Which side of the threshold is bad',
+    }),
+  },
+  strict,
+);
+
+const Readings = Nullable(
+  Type.Array(Reading, {
+    description: "The alert engine's readings of this window; null when it was never evaluated",
+  }),
+);
+
 export const WindowSummaryResponse = Type.Object(
   {
     id: Type.String(),
@@ -111,6 +133,7 @@ export const WindowSummaryResponse = Type.Object(
       { count: Type.Integer(), accuracy: Nullable(Type.Number()), f1: Nullable(Type.Number()) },
       strict,
     ),
+    readings: Readings,
   },
   strict,
 );
@@ -139,6 +162,12 @@ export const MonitorStatusResponse = Type.Object(
     lastClosed: Nullable(WindowSummaryResponse),
     pendingWrites: Type.Integer(),
     lostWindows: Type.Integer(),
+    latestInterval: Nullable(
+      Type.Object(
+        { at: Timestamp, readings: Type.Array(Reading) },
+        { ...strict, description: "The detectors' latest reading of the gateway's counters (one a minute)" },
+      ),
+    ),
   },
   strict,
 );

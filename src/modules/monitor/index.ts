@@ -75,6 +75,7 @@ export {
   type MonitorReads,
   type MonitorState,
   type MonitorStatus,
+  type WindowView,
 } from './monitor-reads.js';
 export { buildProfile, type ProfileOptions } from './reference/build-profile.js';
 export {

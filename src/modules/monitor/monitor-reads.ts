@@ -3,15 +3,18 @@ import type { Page } from '../../platform/page.js';
 import { deployErrors, deploymentResource } from '../deploy/index.js';
 import type { AccessGuard, PolicyAction } from '../policy/index.js';
 import { type RegistryStore, registryErrors } from '../registry/index.js';
+import type { MonitorAlertStore } from './alerts/alert.ports.js';
 import { windowNotFound } from './monitor.errors.js';
 import type { MonitorWindowStore, PostedLabel } from './monitor.ports.js';
-import type { WindowSummary } from './monitor.types.js';
+import type { StoredReading, WindowSummary } from './monitor.types.js';
 import { labelMetrics } from './windows/label-metrics.js';
 import type { createPendingWrites } from './windows/pending-writes.js';
 import type { WindowAccumulator } from './windows/window-accumulator.js';
 
 export interface MonitorReadDeps {
   store: MonitorWindowStore;
+  /** The alert engine's stored detector readings. */
+  readings: Pick<MonitorAlertStore, 'windowReadings' | 'latestInterval'>;
   access: Pick<AccessGuard, 'require'>;
   registry: Pick<RegistryStore, 'findModelByName'>;
   /** The configured environments' names. */
@@ -29,19 +32,36 @@ export interface MonitorState {
   pending: ReturnType<typeof createPendingWrites>;
 }
 
-/** A deployment's monitoring now: its open windows, its last closed one, what waits to be written and what was lost. */
+/** A window summary with the alert engine's readings of it (null: the window was never evaluated). */
+export type WindowView = WindowSummary & { readings: StoredReading[] | null };
+
+/**
+ * A deployment's monitoring now: its open windows, its last closed one, what waits to be written, what was
+ * lost, and the detectors' latest reading of its gateway counters (null: none stored).
+ */
 export interface MonitorStatus {
   environment: string;
   model: string;
   open: { version: number; digest: string; openedAt: string; requests: number; rows: number }[];
-  lastClosed: WindowSummary | null;
+  lastClosed: WindowView | null;
   pendingWrites: number;
   lostWindows: number;
+  latestInterval: { at: string; readings: StoredReading[] } | null;
 }
 
 /** The monitor's reads and the labels it takes, each authorized on the deployment. */
 export function createMonitorReads(deps: MonitorReadDeps) {
   const { store, state } = deps;
+
+  /** The windows with their readings, in one query. */
+  async function withReadings(environment: string, windows: WindowSummary[]): Promise<WindowView[]> {
+    if (windows.length === 0) return [];
+    const found = await deps.readings.windowReadings(
+      environment,
+      windows.map((w) => w.id),
+    );
+    return windows.map((w) => ({ ...w, readings: found.get(w.id) ?? null }));
+  }
 
   async function authorize(ctx: CallContext, environment: string, modelName: string, action: PolicyAction) {
     if (!deps.environments.includes(environment))
@@ -58,22 +78,24 @@ export function createMonitorReads(deps: MonitorReadDeps) {
       environment: string,
       model: string,
       page: { limit: number; cursor?: string },
-    ): Promise<Page<WindowSummary>> {
+    ): Promise<Page<WindowView>> {
       await authorize(ctx, environment, model, 'monitor:read');
-      return store.listWindows(environment, model, {
+      const found = await store.listWindows(environment, model, {
         limit: page.limit,
         ...(page.cursor ? { after: page.cursor } : {}),
       });
+      return { items: await withReadings(environment, found.items), next: found.next };
     },
 
-    /** One window summary (authorized on its deployment; another's is not found). */
-    async window(ctx: CallContext, environment: string, id: string): Promise<WindowSummary> {
+    /** One window summary with its readings (authorized on its deployment; another's is not found). */
+    async window(ctx: CallContext, environment: string, id: string): Promise<WindowView> {
       if (!deps.environments.includes(environment))
         throw deployErrors.environmentNotFound(environment, deps.environments);
       const found = await store.findWindow(environment, id);
       if (!found) throw windowNotFound(id);
       await authorize(ctx, environment, found.model, 'monitor:read');
-      return found;
+      const [view] = await withReadings(environment, [found]);
+      return view ?? { ...found, readings: null };
     },
 
     async status(ctx: CallContext, environment: string, model: string): Promise<MonitorStatus> {
@@ -84,6 +106,14 @@ export function createMonitorReads(deps: MonitorReadDeps) {
         .listWindows(environment, model, { limit: 1 })
         .then((page) => page.items[0] ?? null)
         .catch(() => null);
+      const lastClosed = latest ?? (here ? state.lastClosed(model) : null);
+      const readings = lastClosed
+        ? await deps.readings
+            .windowReadings(environment, [lastClosed.id])
+            .then((found) => found.get(lastClosed.id) ?? null)
+            .catch(() => null)
+        : null;
+      const latestInterval = await deps.readings.latestInterval(environment, model).catch(() => null);
       return {
         environment,
         model,
@@ -96,9 +126,10 @@ export function createMonitorReads(deps: MonitorReadDeps) {
               rows: w.rows,
             }))
           : [],
-        lastClosed: latest ?? (here ? state.lastClosed(model) : null),
+        lastClosed: lastClosed ? { ...lastClosed, readings } : null,
         pendingWrites: here ? state.pendingFor(model) : 0,
         lostWindows: here ? state.lostFor(model) : 0,
+        latestInterval,
       };
     },
 

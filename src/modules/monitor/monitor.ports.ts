@@ -38,6 +38,9 @@ export interface MonitorWindowStore {
     labels: readonly PostedLabel[],
     metrics: (pairs: LabelPair[]) => WindowSummary['labels'],
   ): Promise<string[]>;
-  /** Deletes windows (and their predictions) that ended before `cutoff` (ISO-8601); returns how many. */
+  /**
+   * Deletes windows (with their predictions and detector readings) that ended before `cutoff` (ISO-8601),
+   * and interval readings taken before it; returns how many windows.
+   */
   deleteEndedBefore(cutoff: string): Promise<number>;
 }

@@ -151,6 +151,34 @@ export interface DetectorReading {
   threshold: number;
   /** True when the value is on the wrong side of the threshold. */
   breached: boolean;
+  /**
+   * Which side of the threshold is bad: `above` (a maximum: error rate, drift share, a drift distance) or
+   * `below` (a minimum: confidence, unique ratio, a drift test's p-value).
+   */
+  direction: 'above' | 'below';
+}
+
+/**
+ * A reading as it is stored and served: JSON carries no NaN or ±Infinity, so a value or threshold that was
+ * not a finite number is `null` (the reading's `breached` is kept as the detector decided it).
+ */
+export interface StoredReading extends Omit<DetectorReading, 'value' | 'threshold'> {
+  value: number | null;
+  threshold: number | null;
+}
+
+/** One evaluation's readings: a closed window's (`window`) or a minute of gateway counters' (`interval`). */
+export interface ReadingsRecord {
+  environment: string;
+  model: string;
+  /** The window read; null for an interval. */
+  windowId: string | null;
+  /** When the alert engine read it (ISO-8601 UTC). */
+  at: string;
+  digest: string;
+  version: number;
+  kind: 'window' | 'interval';
+  readings: StoredReading[];
 }
 
 /** An alert: a rule that fired for a deployment, until it resolves. */

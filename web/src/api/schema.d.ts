@@ -2497,11 +2497,39 @@ export interface paths {
                                     topClassShare: number;
                                     uniqueRatio: number;
                                 } | null;
+                                /** @description The alert engine's readings of this window; null when it was never evaluated */
+                                readings: {
+                                    breached: boolean;
+                                    /** @description dataset_drift, column_drift:<column>, confidence_drop, error_rate, p99_latency_ms… */
+                                    detector: string;
+                                    /** @description Which side of the threshold is bad */
+                                    direction: "above" | "below";
+                                    /** @description null when the threshold was not a finite number */
+                                    threshold: number | null;
+                                    /** @description null when the value was not a finite number */
+                                    value: number | null;
+                                }[] | null;
                                 requests: number;
                                 rows: number;
                                 /** Format: date-time */
                                 start: string;
                                 version: number;
+                            } | null;
+                            /** @description The detectors' latest reading of the gateway's counters (one a minute) */
+                            latestInterval: {
+                                /** Format: date-time */
+                                at: string;
+                                readings: {
+                                    breached: boolean;
+                                    /** @description dataset_drift, column_drift:<column>, confidence_drop, error_rate, p99_latency_ms… */
+                                    detector: string;
+                                    /** @description Which side of the threshold is bad */
+                                    direction: "above" | "below";
+                                    /** @description null when the threshold was not a finite number */
+                                    threshold: number | null;
+                                    /** @description null when the value was not a finite number */
+                                    value: number | null;
+                                }[];
                             } | null;
                             lostWindows: number;
                             model: string;
@@ -2624,6 +2652,18 @@ export interface paths {
                                     topClassShare: number;
                                     uniqueRatio: number;
                                 } | null;
+                                /** @description The alert engine's readings of this window; null when it was never evaluated */
+                                readings: {
+                                    breached: boolean;
+                                    /** @description dataset_drift, column_drift:<column>, confidence_drop, error_rate, p99_latency_ms… */
+                                    detector: string;
+                                    /** @description Which side of the threshold is bad */
+                                    direction: "above" | "below";
+                                    /** @description null when the threshold was not a finite number */
+                                    threshold: number | null;
+                                    /** @description null when the value was not a finite number */
+                                    value: number | null;
+                                }[] | null;
                                 requests: number;
                                 rows: number;
                                 /** Format: date-time */
@@ -2737,6 +2777,18 @@ export interface paths {
                                 topClassShare: number;
                                 uniqueRatio: number;
                             } | null;
+                            /** @description The alert engine's readings of this window; null when it was never evaluated */
+                            readings: {
+                                breached: boolean;
+                                /** @description dataset_drift, column_drift:<column>, confidence_drop, error_rate, p99_latency_ms… */
+                                detector: string;
+                                /** @description Which side of the threshold is bad */
+                                direction: "above" | "below";
+                                /** @description null when the threshold was not a finite number */
+                                threshold: number | null;
+                                /** @description null when the value was not a finite number */
+                                value: number | null;
+                            }[] | null;
                             requests: number;
                             rows: number;
                             /** Format: date-time */

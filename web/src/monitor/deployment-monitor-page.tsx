@@ -44,9 +44,7 @@ export function DeploymentMonitorPage() {
           return (
             <>
               <DriftOverTime windows={page.items} selected={current?.id ?? null} onSelect={setSelected} />
-              {current && (
-                <WindowDetails window={current} thresholds={policy.data?.policy.thresholds ?? null} />
-              )}
+              {current && <WindowDetails window={current} />}
             </>
           );
         }}

@@ -11,6 +11,8 @@ export type MonitorWindow = WindowPage['items'][number];
 export type WindowColumnDrift = NonNullable<MonitorWindow['drift']>['columns'][number];
 export type WindowHistogram = MonitorWindow['histograms'][number];
 export type MonitorStatus = Json<'/api/v1/environments/{env}/monitor/status', 'get'>;
+/** A detector's reading as the alert engine stored it (value and threshold null when not finite). */
+export type DetectorReading = NonNullable<MonitorWindow['readings']>[number];
 export type AlertPage = Json<'/api/v1/environments/{env}/monitor/alerts', 'get'>;
 export type MonitorAlert = AlertPage['items'][number];
 export type MonitorPolicyView = Json<'/api/v1/environments/{env}/deployments/{model}/monitor-policy', 'get'>;

@@ -1,8 +1,12 @@
 import { formatTime, shortDigest } from '../app/format';
+import { DetectorTable } from './detector-table';
 import type { MonitorStatus } from './monitor-types';
 import { DriftVerdict } from './verdict';
 
-/** The deployment's monitoring now: open windows, the last closed one, writes waiting and windows lost. */
+/**
+ * The deployment's monitoring now: open windows, the last closed one, writes waiting, windows lost, and the
+ * detectors' latest reading of the gateway's counters.
+ */
 export function StatusPanel({ status }: { status: MonitorStatus }) {
   return (
     <section aria-labelledby="monitor-status">
@@ -29,6 +33,21 @@ export function StatusPanel({ status }: { status: MonitorStatus }) {
         <dt>Windows lost</dt>
         <dd>{status.lostWindows === 0 ? 'None' : <strong>{status.lostWindows}</strong>}</dd>
       </dl>
+      <h3>Gateway detectors</h3>
+      {status.latestInterval ? (
+        <>
+          <p className="muted">
+            The gateway's counters over the minute read at {formatTime(status.latestInterval.at)}.
+          </p>
+          <DetectorTable
+            readings={status.latestInterval.readings}
+            caption="Gateway detector readings in the latest minute"
+            empty="No gateway detector had a reading in that minute."
+          />
+        </>
+      ) : (
+        <p className="muted">No minute of gateway counters has been read for this deployment.</p>
+      )}
     </section>
   );
 }

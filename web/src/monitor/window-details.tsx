@@ -1,5 +1,4 @@
 import { formatTime, shortDigest } from '../app/format';
-import { windowDetectorReadings } from './detector-readings';
 import { DetectorTable } from './detector-table';
 import { HistogramChart } from './histogram-chart';
 import type { MonitorWindow } from './monitor-types';
@@ -7,8 +6,8 @@ import { ReportButtons } from './report-buttons';
 import { DriftVerdict, formatNumber } from './verdict';
 import { WindowColumnsTable } from './window-columns-table';
 
-/** One window: its facts, prediction summary, detector readings, column table and histograms. */
-export function WindowDetails(props: { window: MonitorWindow; thresholds: Record<string, number> | null }) {
+/** One window: its facts, prediction summary, the alert engine's readings, column table and histograms. */
+export function WindowDetails(props: { window: MonitorWindow }) {
   const w = props.window;
   const p = w.prediction;
   return (
@@ -55,10 +54,14 @@ export function WindowDetails(props: { window: MonitorWindow; thresholds: Record
         <p className="muted">No prediction summary for this window.</p>
       )}
       <h3>Detectors</h3>
-      {props.thresholds ? (
-        <DetectorTable readings={windowDetectorReadings(w, props.thresholds)} />
+      {w.readings ? (
+        <DetectorTable
+          readings={w.readings}
+          caption="Detector readings in this window"
+          empty="No detector has a reading for this window (too few rows, or no drift result)."
+        />
       ) : (
-        <p className="muted">The monitor policy could not be read, so no threshold to compare with.</p>
+        <p className="muted">The alert engine has not read this window.</p>
       )}
       <h3>Columns</h3>
       {w.drift ? (

@@ -17,6 +17,7 @@ import * as m0015 from './0015-audit-outcome-index.js';
 import * as m0016 from './0016-reference-datasets.js';
 import * as m0017 from './0017-monitor-windows.js';
 import * as m0018 from './0018-monitor-alerts.js';
+import * as m0019 from './0019-monitor-readings.js';
 
 /** The one migration tree for every dialect, listed statically so it works from source and from dist. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0016-reference-datasets': m0016,
   '0017-monitor-windows': m0017,
   '0018-monitor-alerts': m0018,
+  '0019-monitor-readings': m0019,
 };
 
 export const migrationProvider: MigrationProvider = {

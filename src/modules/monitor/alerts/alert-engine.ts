@@ -62,11 +62,11 @@ interface Subject {
 }
 
 /**
- * Detectors → rules → alerts → webhooks and automatic rollback. Every transition is written with its
- * audit event (and the webhook notice it carries) on one transaction; evaluations run one at a time in
- * this process, and each holds its deployment's lock in the store, so another process evaluating the same
- * deployment waits: a rule's state is never read by two at once. An evaluation the store refused waits
- * in the backlog and runs again, in order, once it answers.
+ * Detectors → readings and rules → alerts → webhooks and automatic rollback. Each evaluation's readings and
+ * every transition with its audit event (and the webhook notice it carries) are written on one transaction;
+ * evaluations run one at a time in this process, and each holds its deployment's lock in the store, so
+ * another process evaluating the same deployment waits: a rule's state is never read by two at once. An
+ * evaluation the store refused waits in the backlog and runs again, in order, once it answers.
  */
 export function createAlertEngine<S extends MonitorAlertStores & AccessStores>(deps: AlertEngineDeps<S>) {
   const { uow, read, clock, access } = deps;
@@ -93,6 +93,17 @@ export function createAlertEngine<S extends MonitorAlertStores & AccessStores>(d
       await store.lockDeployment(environment, model);
       const states = new Map((await store.ruleStates(environment, model)).map((s) => [s.rule, s]));
       const at = clock.now().toISOString();
+      // Every evaluation's readings are kept (an empty list: read, and no detector had input).
+      await store.saveReadings({
+        environment,
+        model,
+        windowId: subject.windowId,
+        at,
+        digest: subject.digest,
+        version: subject.version,
+        kind: subject.windowId === null ? 'interval' : 'window',
+        readings: values,
+      });
       const out: { alert: AlertRecord; fired: boolean }[] = [];
       for (const r of values) {
         const rule = policy.rules[ruleOf(r.detector) as DetectorName];

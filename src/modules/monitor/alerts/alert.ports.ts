@@ -1,4 +1,4 @@
-import type { Alert } from '../monitor.types.js';
+import type { Alert, ReadingsRecord, StoredReading } from '../monitor.types.js';
 import type { RuleState } from './alert-state.js';
 import type { MonitorPolicyDocument } from './monitor-policy.js';
 
@@ -62,6 +62,15 @@ export interface MonitorAlertStore {
   findPolicy(environment: string, model: string): Promise<MonitorPolicyRecord | null>;
   /** Writes if the stored revision is still `revision - 1` (0: none); false when another change won. */
   savePolicy(record: MonitorPolicyRecord): Promise<boolean>;
+  /** Writes one evaluation's readings (the engine calls it on the transaction that moves the alerts). */
+  saveReadings(record: ReadingsRecord): Promise<void>;
+  /** The readings of these windows of an environment, by window id (a window never read is absent). */
+  windowReadings(environment: string, windowIds: readonly string[]): Promise<Map<string, StoredReading[]>>;
+  /** The deployment's latest interval readings (a minute of gateway counters), or null. */
+  latestInterval(
+    environment: string,
+    model: string,
+  ): Promise<{ at: string; readings: StoredReading[] } | null>;
 }
 
 export interface MonitorAlertStores {

@@ -1,3 +1,5 @@
+import type { DetectorReading } from '../monitor.types.js';
+
 /**
  * The thresholds of the always-on detectors, per deployment (its monitor policy sets any of them; the rest
  * keep these defaults). `Max` thresholds breach above the value, `Min` ones below it.
@@ -76,16 +78,20 @@ export function ruleOf(detector: string): string {
   return colon < 0 ? detector : detector.slice(0, colon);
 }
 
-export const above = (detector: string, value: number, threshold: number) => ({
+/** A reading of a maximum: breached when the value is above the threshold. */
+export const above = (detector: string, value: number, threshold: number): DetectorReading => ({
   detector,
   value,
   threshold,
   breached: value > threshold,
+  direction: 'above',
 });
 
-export const below = (detector: string, value: number, threshold: number) => ({
+/** A reading of a minimum: breached when the value is below the threshold. */
+export const below = (detector: string, value: number, threshold: number): DetectorReading => ({
   detector,
   value,
   threshold,
   breached: value < threshold,
+  direction: 'below',
 });

@@ -20,6 +20,7 @@ export function windowReadings(
       value: dataset.share,
       threshold: thresholds.driftShare,
       breached: dataset.columns > 0 && dataset.share >= thresholds.driftShare,
+      direction: 'above',
     });
     // Several columns tested at once: a p-value must clear its threshold divided by their number
     // (Bonferroni, as Alibi Detect does), or an hour of healthy traffic raises some column's alert.
@@ -41,14 +42,19 @@ export function windowReadings(
   return readings;
 }
 
-/** One column's reading: its test's verdict, on a Bonferroni-corrected threshold for p-value tests. */
+/**
+ * One column's reading: its test's verdict, on a Bonferroni-corrected threshold for p-value tests. A p-value
+ * is bad below its threshold, a distance above it.
+ */
 function columnReading(c: ColumnDrift, tested: number): DetectorReading {
   const detector = `column_drift:${c.column}`;
-  if (c.noData !== undefined) return { detector, value: c.value, threshold: c.threshold, breached: false };
-  if (!pValueTests.has(c.test))
-    return { detector, value: c.value, threshold: c.threshold, breached: c.drifted };
+  const pValue = pValueTests.has(c.test);
+  const direction = pValue ? 'below' : 'above';
+  if (c.noData !== undefined)
+    return { detector, value: c.value, threshold: c.threshold, breached: false, direction };
+  if (!pValue) return { detector, value: c.value, threshold: c.threshold, breached: c.drifted, direction };
   const threshold = c.threshold / tested;
-  return { detector, value: c.value, threshold, breached: isDrift(c.test, c.value, threshold) };
+  return { detector, value: c.value, threshold, breached: isDrift(c.test, c.value, threshold), direction };
 }
 
 /**
