@@ -19,7 +19,7 @@ export interface MonitorComposition {
   logger: Logger;
   clock: Clock;
   database: Pick<SqlDatabase, 'db'>;
-  read: Pick<Stores, 'registry'>;
+  read: Pick<Stores, 'registry' | 'monitorAlerts'>;
   deploy: Pick<DeployService, 'live'>;
   observations: Pick<ObservationBuffer, 'drain'>;
   guard: Pick<AccessGuard, 'require'>;
@@ -55,6 +55,8 @@ export function composeMonitor(deps: MonitorComposition) {
     },
     store,
     references: deps.references ?? { profileFor: async () => null },
+    driftPolicy: async (model) =>
+      (await deps.read.monitorAlerts.findPolicy(environment, model))?.document.drift ?? null,
     clock: deps.clock,
     logger: deps.logger,
     settings: config.monitor,

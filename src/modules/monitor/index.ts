@@ -9,6 +9,7 @@ export type {
   MonitorPolicyRecord,
 } from './alerts/alert.ports.js';
 export { describeMonitorEvent } from './alerts/alert-audit.js';
+export { checkDriftPolicy, driftPolicyWarnings } from './alerts/drift-policy-check.js';
 export {
   type AlertEngine,
   type AlertEngineDeps,
@@ -45,6 +46,14 @@ export { type IntervalCounters, intervalReadings } from './detectors/interval-de
 export { referenceConfidence, windowReadings } from './detectors/window-detectors.js';
 export { type ColumnDriftOptions, columnDrift } from './drift/column-drift.js';
 export { columnHistogram, maxHistogramBins, otherLabel } from './drift/column-histogram.js';
+export {
+  type DriftPolicy,
+  type DriftTestOptions,
+  driftTestNames,
+  numericOnlyTests,
+  type ResolvedDriftOptions,
+  resolveDriftOptions,
+} from './drift/drift-options.js';
 export { datasetDrift, defaultDatasetDriftThreshold } from './drift/dataset-drift.js';
 export {
   defaultDriftTest,
