@@ -1,4 +1,4 @@
-import { type DriftPolicy, driftTestNames, numericOnlyTests } from '../drift/drift-options.js';
+import { type DriftPolicy, driftTestNames, numericOnlyTests, testFitsKind } from '../drift/drift-options.js';
 import { pValueTests } from '../drift/drift-test-selection.js';
 import type { ColumnKind, ColumnSpec, DriftTestName } from '../monitor.types.js';
 import { monitoredColumns } from '../windows/column-values.js';
@@ -23,7 +23,7 @@ const testOf = (v: unknown): DriftTestName | undefined => {
 };
 
 /**
- * One level's `{test?, threshold?}`. `kind`: the kinds of column the level can reach; `paired`: every test
+ * One level's `{test?, threshold?}`. `reach`: the kinds of column the level surely reaches; `paired`: every test
  * its threshold may go with (undefined stands for Evidently's default, which may be a p-value test).
  */
 function checkLevel(
@@ -73,7 +73,11 @@ export function checkDriftPolicy(
   if (!isObject(v)) return problems.push({ path: 'drift', message: 'must be an object' });
   const global = testOf(v);
   const kindTest = (kind: ColumnKind) => testOf(v[kind]) ?? global;
-  const reachOfGlobal = kinds.filter((k) => testOf(v[k]) === undefined);
+  // The global test reaches the kinds without a (valid) test of their own.
+  const reachOfGlobal = kinds.filter((k) => {
+    const own = testOf(v[k]);
+    return own === undefined || !testFitsKind(own, k);
+  });
   checkLevel('drift', v, reachOfGlobal, [global], problems);
   for (const kind of kinds)
     if (v[kind] !== undefined) checkLevel(`drift.${kind}`, v[kind], [kind], [kindTest(kind)], problems);
@@ -89,9 +93,10 @@ export function checkDriftPolicy(
       continue;
     }
     const known = columns?.find((c) => c.name === name);
-    const reach = known ? [known.kind] : kinds;
+    // A column of unknown kind may take any test: if it turns out categorical, a numeric-only test is passed over.
     const own = testOf(v.columns[name]);
-    checkLevel(path, v.columns[name], reach, own ? [own] : reach.map(kindTest), problems);
+    const paired = own ? [own] : (known ? [known.kind] : kinds).map(kindTest);
+    checkLevel(path, v.columns[name], known ? [known.kind] : [], paired, problems);
   }
 }
 
