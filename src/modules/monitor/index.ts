@@ -9,7 +9,6 @@ export type {
   MonitorPolicyRecord,
 } from './alerts/alert.ports.js';
 export { describeMonitorEvent } from './alerts/alert-audit.js';
-export { checkDriftPolicy, driftPolicyWarnings } from './alerts/drift-policy-check.js';
 export {
   type AlertEngine,
   type AlertEngineDeps,
@@ -20,6 +19,7 @@ export {
 export type { AlertMetrics } from './alerts/alert-metrics.port.js';
 export { freshState, type RuleState, step, type Transition } from './alerts/alert-state.js';
 export type { RollbackActions } from './alerts/auto-rollback.js';
+export { checkDriftPolicy, driftPolicyWarnings } from './alerts/drift-policy-check.js';
 export {
   type AlertRule,
   checkPolicyDocument,
@@ -46,6 +46,7 @@ export { type IntervalCounters, intervalReadings } from './detectors/interval-de
 export { referenceConfidence, windowReadings } from './detectors/window-detectors.js';
 export { type ColumnDriftOptions, columnDrift } from './drift/column-drift.js';
 export { columnHistogram, maxHistogramBins, otherLabel } from './drift/column-histogram.js';
+export { datasetDrift, defaultDatasetDriftThreshold } from './drift/dataset-drift.js';
 export {
   type DriftPolicy,
   type DriftTestOptions,
@@ -54,7 +55,6 @@ export {
   type ResolvedDriftOptions,
   resolveDriftOptions,
 } from './drift/drift-options.js';
-export { datasetDrift, defaultDatasetDriftThreshold } from './drift/dataset-drift.js';
 export {
   defaultDriftTest,
   defaultThreshold,
