@@ -22,7 +22,7 @@ export interface MonitorAlertsComposition {
   uow: UnitOfWork<Stores>;
   clock: Clock;
   access: Access<MonitorEvent>;
-  deploy: Pick<DeployService, 'rollbackAsSystem' | 'abortAsSystem'>;
+  deploy: Pick<DeployService, 'rollbackAsSystem' | 'abortAsSystem' | 'live'>;
   metrics: Pick<WardenMetrics, 'monitor' | 'authFailuresSoFar'>;
   servingStats: Pick<ServingStats, 'read'>;
   extractionAlerts: (model: string) => number;
@@ -62,6 +62,9 @@ export function composeMonitorAlerts(deps: MonitorAlertsComposition) {
     access,
     clock,
     environments: Object.keys(config.environments),
+    // A policy's drift settings are checked against the live versions' reference columns.
+    live: deps.deploy,
+    ...(deps.profiles ? { profiles: deps.profiles } : {}),
   });
   // The firing gauge follows the store, not this process's memory: a restart must not read as every alert
   // resolving, nor a replica miss what another fired or resolved. A failing read is logged once in a row.

@@ -55,6 +55,8 @@ export function composeMonitor(deps: MonitorComposition) {
     },
     store,
     references: deps.references ?? { profileFor: async () => null },
+    driftPolicy: async (model) =>
+      (await deps.read.monitorAlerts.findPolicy(environment, model))?.document.drift ?? null,
     clock: deps.clock,
     logger: deps.logger,
     settings: config.monitor,

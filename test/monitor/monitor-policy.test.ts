@@ -8,7 +8,7 @@ import {
 
 describe('monitor policy', () => {
   it('resolves to the defaults, each field set replacing the default one', () => {
-    expect(resolvePolicy(null)).toEqual({ thresholds: defaultThresholds, rules: defaultRules });
+    expect(resolvePolicy(null)).toEqual({ thresholds: defaultThresholds, rules: defaultRules, drift: {} });
     const p = resolvePolicy({
       thresholds: { driftShare: 0.3 },
       rules: { confidence: { severity: 'critical' } },
@@ -50,7 +50,7 @@ describe('monitor policy', () => {
       { path: 'rules.confidence.enabled', message: 'must be true or false' },
       { path: 'rules.confidence.when', message: 'is not a rule field' },
       { path: 'rules.error_rate', message: 'must be an object' },
-      { path: 'extra', message: 'is not a policy field (thresholds, rules)' },
+      { path: 'extra', message: 'is not a policy field (thresholds, rules, drift)' },
     ]);
     expect(checkPolicyDocument([])).toEqual([{ path: '', message: 'must be an object' }]);
   });

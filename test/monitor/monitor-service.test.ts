@@ -6,6 +6,7 @@ import { createObservationBuffer } from '../../src/modules/gateway/index.js';
 import {
   createMonitorService,
   type DetectorName,
+  type DriftPolicy,
   freshState,
   type MonitorWindowStore,
   type RuleState,
@@ -47,7 +48,12 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
     });
 
     /** A monitor on a simulated clock, with the real buffer, the real model and a real reference. */
-    async function setup(options: { maxPendingWindows?: number } = {}) {
+    async function setup(
+      options: {
+        maxPendingWindows?: number;
+        driftPolicy?: (model: string) => Promise<DriftPolicy | null>;
+      } = {},
+    ) {
       let now = start;
       const buffer = createObservationBuffer({ maxBytes: 16 * 1024 * 1024, now: () => now });
       const closed: WindowSummary[] = [];
@@ -66,6 +72,7 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
         settings,
         random: seeded(11),
         ...(options.maxPendingWindows ? { maxPendingWindows: options.maxPendingWindows } : {}),
+        ...(options.driftPolicy ? { driftPolicy: options.driftPolicy } : {}),
         metrics: { windowsLost: (_model, count) => lost.push(count) },
         onWindowClosed: [
           (s) => {
@@ -155,6 +162,39 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       expect(first?.drift?.dataset.detected).toBe(true);
       expect(first?.drift?.columns.find((c) => c.column === 'petal_length')?.drifted).toBe(true);
       expect(first?.histograms.map((h) => h.column)).toContain('petal_length');
+    });
+
+    it("closes windows with the deployment's drift policy, read at most every 15 s; a failed read keeps the last", async () => {
+      let policy: DriftPolicy | Error = { columns: { petal_length: { test: 'psi', threshold: 0.3 } } };
+      const reads: string[] = [];
+      const m = await setup({
+        driftPolicy: async (model) => {
+          reads.push(model);
+          if (policy instanceof Error) throw policy;
+          return policy;
+        },
+      });
+      await m.traffic(310, 2);
+      // 31 ticks, 10 s apart: the policy is read again only once 15 s have passed since the last read.
+      expect(reads.length).toBeGreaterThan(1);
+      expect(reads.length).toBeLessThanOrEqual(16);
+      expect(new Set(reads)).toEqual(new Set(['iris']));
+      policy = new Error('the policy store is away');
+      await m.traffic(300, 2);
+      await m.close();
+      expect(m.closed).toHaveLength(2);
+      for (const w of m.closed) {
+        const petal = w.drift?.columns.find((c) => c.column === 'petal_length');
+        expect(petal).toMatchObject({
+          test: 'psi',
+          threshold: 0.3,
+          drifted: true,
+          chosenBy: { test: 'column', threshold: 'column' },
+        });
+        const sepal = w.drift?.columns.find((c) => c.column === 'sepal_length');
+        expect(sepal?.test).toBe('ks');
+        expect(sepal?.chosenBy).toBeUndefined();
+      }
     });
 
     it('a store outage: summaries wait, the oldest past the bound are lost and counted, the rest are written on recovery', async () => {

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { Slug, Timestamp } from './common.schemas.js';
+import { Test } from './monitor.schemas.js';
 
 const Reason = Type.String({ minLength: 1, maxLength: 500 });
 const Severity = Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]);
@@ -56,7 +57,7 @@ export const MonitorPolicyBody = Type.Object(
   {
     policy: Type.Unknown({
       description:
-        'The fields to set (only these; the rest default): thresholds, rules. See docs/monitoring.md.',
+        'The fields to set (only these; the rest default): thresholds, rules, drift. See docs/monitoring.md.',
     }),
     reason: Type.Optional(Reason),
   },
@@ -75,12 +76,25 @@ const Rule = Type.Object({
   resolveAfter: Type.Integer(),
 });
 
+const DriftTestOptions = Type.Object({ test: Type.Optional(Test), threshold: Type.Optional(Type.Number()) });
+const DriftPolicy = Type.Object(
+  {
+    test: Type.Optional(Test),
+    threshold: Type.Optional(Type.Number()),
+    numeric: Type.Optional(DriftTestOptions),
+    categorical: Type.Optional(DriftTestOptions),
+    columns: Type.Optional(Type.Record(Type.String(), DriftTestOptions)),
+  },
+  { description: "Drift tests and thresholds chosen instead of Evidently's defaults ({}: all defaults)" },
+);
+
 export const MonitorPolicyResponse = Type.Object({
   environment: Type.String(),
   model: Type.String(),
   policy: Type.Object({
     thresholds: Type.Record(Type.String(), Type.Number()),
     rules: Type.Record(Type.String(), Rule),
+    drift: DriftPolicy,
   }),
   document: Type.Record(Type.String(), Type.Unknown()),
   revision: Type.Integer({ description: '0 when no policy was ever set' }),
@@ -88,4 +102,8 @@ export const MonitorPolicyResponse = Type.Object({
   setByName: Nullable(Type.String()),
   setAt: Nullable(Timestamp),
   reason: Nullable(Type.String()),
+  warnings: Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), {
+    description:
+      "After a PUT: drift settings for columns the live versions' references lack or do not test (accepted)",
+  }),
 });

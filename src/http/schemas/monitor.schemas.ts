@@ -8,9 +8,11 @@ const Role = Type.Union(
   ['feature', 'prediction', 'probability', 'target', 'ignored'].map((r) => Type.Literal(r)),
 );
 const Kind = Type.Union([Type.Literal('numeric'), Type.Literal('categorical')]);
-const Test = Type.Union(
+export const Test = Type.Union(
   ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'].map((t) => Type.Literal(t)),
 );
+
+const PolicyLevel = Type.Union(['column', 'kind', 'global'].map((n) => Type.Literal(n)));
 
 export const WindowIdParams = Type.Object({ env: Slug, id: RequestId }, strict);
 
@@ -55,6 +57,12 @@ const ColumnDrift = Type.Object(
     referenceCount: Type.Integer(),
     currentCount: Type.Integer(),
     noData: Type.Optional(Type.Union(['reference', 'current', 'both'].map((n) => Type.Literal(n)))),
+    chosenBy: Type.Optional(
+      Type.Object(
+        { test: Type.Optional(PolicyLevel), threshold: Type.Optional(PolicyLevel) },
+        { description: "Where the monitor policy set the test or threshold (absent: Evidently's default)" },
+      ),
+    ),
   },
   strict,
 );

@@ -19,6 +19,7 @@ export {
 export type { AlertMetrics } from './alerts/alert-metrics.port.js';
 export { freshState, type RuleState, step, type Transition } from './alerts/alert-state.js';
 export type { RollbackActions } from './alerts/auto-rollback.js';
+export { checkDriftPolicy, driftPolicyWarnings } from './alerts/drift-policy-check.js';
 export {
   type AlertRule,
   checkPolicyDocument,
@@ -46,6 +47,14 @@ export { referenceConfidence, windowReadings } from './detectors/window-detector
 export { type ColumnDriftOptions, columnDrift } from './drift/column-drift.js';
 export { columnHistogram, maxHistogramBins, otherLabel } from './drift/column-histogram.js';
 export { datasetDrift, defaultDatasetDriftThreshold } from './drift/dataset-drift.js';
+export {
+  type DriftPolicy,
+  type DriftTestOptions,
+  driftTestNames,
+  numericOnlyTests,
+  type ResolvedDriftOptions,
+  resolveDriftOptions,
+} from './drift/drift-options.js';
 export {
   defaultDriftTest,
   defaultThreshold,

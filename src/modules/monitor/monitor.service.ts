@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ObservationBuffer } from '../gateway/index.js';
+import type { DriftPolicy } from './drift/drift-options.js';
 import type { MonitorWindowStore, ReferenceProfiles, WindowRecord } from './monitor.ports.js';
 import type { ReferenceProfile, WindowSummary } from './monitor.types.js';
 import type { MonitorState } from './monitor-reads.js';
@@ -26,6 +27,8 @@ export interface MonitorServiceDeps {
   liveDigests(): Promise<LiveDigest[]>;
   store: MonitorWindowStore;
   references: ReferenceProfiles;
+  /** The deployment's drift policy (its monitor policy's `drift`), read at most every 15 s; absent: defaults. */
+  driftPolicy?(model: string): Promise<DriftPolicy | null>;
   clock: Clock;
   logger: Logger;
   settings: MonitorSettings;
@@ -38,6 +41,7 @@ export interface MonitorServiceDeps {
 }
 
 const referenceTtlMs = 60_000;
+const driftPolicyTtlMs = 15_000;
 const retentionEveryMs = 3_600_000;
 
 /**
@@ -51,6 +55,7 @@ export function createMonitorService(deps: MonitorServiceDeps) {
   const log = logger.child({ module: 'monitor' });
   const pending = createPendingWrites(deps.maxPendingWindows ?? 1_000);
   const profiles = new Map<string, { profile: ReferenceProfile | null; at: number }>();
+  const driftPolicies = new Map<string, { policy: DriftPolicy | null; at: number }>();
   const keeper = createWindowKeeper({
     limits: {
       rows: settings.window.rows,
@@ -80,6 +85,17 @@ export function createMonitorService(deps: MonitorServiceDeps) {
     }
   }
 
+  async function loadDriftPolicy(model: string, now: number) {
+    const cached = driftPolicies.get(model);
+    if (!deps.driftPolicy || (cached && now - cached.at < driftPolicyTtlMs)) return;
+    try {
+      driftPolicies.set(model, { policy: await deps.driftPolicy(model), at: now });
+    } catch (err) {
+      log.warn({ err, model }, 'monitor policy unavailable; windows use the drift settings last read');
+      if (!cached) driftPolicies.set(model, { policy: null, at: Number.NEGATIVE_INFINITY });
+    }
+  }
+
   async function refreshLive() {
     try {
       live = await deps.liveDigests();
@@ -93,6 +109,7 @@ export function createMonitorService(deps: MonitorServiceDeps) {
       environment: deps.environment,
       reference: profiles.get(`${closed.model}\0${closed.version}`)?.profile ?? null,
       minRows: settings.window.minRows,
+      drift: driftPolicies.get(closed.model)?.policy ?? null,
     }),
     predictions: closed.predictions,
   });
@@ -151,6 +168,7 @@ export function createMonitorService(deps: MonitorServiceDeps) {
     for (const d of live) await loadProfile(d.model, d.version, now);
     const models = new Set([...live.map((d) => d.model), ...keeper.models()]);
     for (const model of models) {
+      await loadDriftPolicy(model, now);
       const drained = deps.observations.drain(model);
       for (const version of new Set(drained.map((o) => o.version))) await loadProfile(model, version, now);
       enqueue(keeper.add(drained));

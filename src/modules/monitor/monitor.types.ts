@@ -65,7 +65,13 @@ export interface ReferenceProfile {
 /** The drift tests (Evidently's names in the comments): ks, chisquare, z, wasserstein (normed), jensenshannon, psi. */
 export type DriftTestName = 'ks' | 'chisquare' | 'z' | 'wasserstein' | 'jensenshannon' | 'psi';
 
-/** One column's drift in one window: the test Evidently's rules chose, its value and its verdict. */
+/**
+ * Where a deployment's monitor policy set a column's drift test or threshold: the column's own entry
+ * (`drift.columns.<name>`), its kind's (`drift.numeric`, `drift.categorical`) or the top level (`drift`).
+ */
+export type DriftOptionLevel = 'column' | 'kind' | 'global';
+
+/** One column's drift in one window: the test Evidently's rules (or the monitor policy) chose, its value and its verdict. */
 export interface ColumnDrift {
   column: string;
   role: ColumnRole;
@@ -84,6 +90,8 @@ export interface ColumnDrift {
    * `value` the test's no-drift value (p 1, distance 0) and `statistic` null; not counted in dataset drift.
    */
   noData?: 'reference' | 'current' | 'both';
+  /** Set when the monitor policy chose the test or the threshold (absent fields: Evidently's default). */
+  chosenBy?: { test?: DriftOptionLevel; threshold?: DriftOptionLevel };
 }
 
 /** The dataset-level verdict: the share of drifted columns against its threshold (Evidently: 0.5). */

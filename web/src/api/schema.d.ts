@@ -1261,6 +1261,25 @@ export interface paths {
                             environment: string;
                             model: string;
                             policy: {
+                                /** @description Drift tests and thresholds chosen instead of Evidently's defaults ({}: all defaults) */
+                                drift: {
+                                    categorical?: {
+                                        test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                        threshold?: number;
+                                    };
+                                    columns?: {
+                                        [key: string]: {
+                                            test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                            threshold?: number;
+                                        };
+                                    };
+                                    numeric?: {
+                                        test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                        threshold?: number;
+                                    };
+                                    test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                    threshold?: number;
+                                };
                                 rules: {
                                     [key: string]: {
                                         enabled: boolean;
@@ -1280,6 +1299,11 @@ export interface paths {
                             setAt: string | null;
                             setBy: string | null;
                             setByName: string | null;
+                            /** @description After a PUT: drift settings for columns the live versions' references lack or do not test (accepted) */
+                            warnings: {
+                                message: string;
+                                path: string;
+                            }[];
                         };
                     };
                 };
@@ -1299,7 +1323,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description The fields to set (only these; the rest default): thresholds, rules. See docs/monitoring.md. */
+                        /** @description The fields to set (only these; the rest default): thresholds, rules, drift. See docs/monitoring.md. */
                         policy: unknown;
                         reason?: string;
                     };
@@ -1337,6 +1361,25 @@ export interface paths {
                             environment: string;
                             model: string;
                             policy: {
+                                /** @description Drift tests and thresholds chosen instead of Evidently's defaults ({}: all defaults) */
+                                drift: {
+                                    categorical?: {
+                                        test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                        threshold?: number;
+                                    };
+                                    columns?: {
+                                        [key: string]: {
+                                            test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                            threshold?: number;
+                                        };
+                                    };
+                                    numeric?: {
+                                        test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                        threshold?: number;
+                                    };
+                                    test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                    threshold?: number;
+                                };
                                 rules: {
                                     [key: string]: {
                                         enabled: boolean;
@@ -1356,6 +1399,11 @@ export interface paths {
                             setAt: string | null;
                             setBy: string | null;
                             setByName: string | null;
+                            /** @description After a PUT: drift settings for columns the live versions' references lack or do not test (accepted) */
+                            warnings: {
+                                message: string;
+                                path: string;
+                            }[];
                         };
                     };
                 };
@@ -1412,6 +1460,25 @@ export interface paths {
                             environment: string;
                             model: string;
                             policy: {
+                                /** @description Drift tests and thresholds chosen instead of Evidently's defaults ({}: all defaults) */
+                                drift: {
+                                    categorical?: {
+                                        test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                        threshold?: number;
+                                    };
+                                    columns?: {
+                                        [key: string]: {
+                                            test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                            threshold?: number;
+                                        };
+                                    };
+                                    numeric?: {
+                                        test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                        threshold?: number;
+                                    };
+                                    test?: "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
+                                    threshold?: number;
+                                };
                                 rules: {
                                     [key: string]: {
                                         enabled: boolean;
@@ -1431,6 +1498,11 @@ export interface paths {
                             setAt: string | null;
                             setBy: string | null;
                             setByName: string | null;
+                            /** @description After a PUT: drift settings for columns the live versions' references lack or do not test (accepted) */
+                            warnings: {
+                                message: string;
+                                path: string;
+                            }[];
                         };
                     };
                 };
@@ -2453,6 +2525,11 @@ export interface paths {
                                 digest: string;
                                 drift: {
                                     columns: {
+                                        /** @description Where the monitor policy set the test or threshold (absent: Evidently's default) */
+                                        chosenBy?: {
+                                            test?: "column" | "kind" | "global";
+                                            threshold?: "column" | "kind" | "global";
+                                        };
                                         column: string;
                                         currentCount: number;
                                         drifted: boolean;
@@ -2608,6 +2685,11 @@ export interface paths {
                                 digest: string;
                                 drift: {
                                     columns: {
+                                        /** @description Where the monitor policy set the test or threshold (absent: Evidently's default) */
+                                        chosenBy?: {
+                                            test?: "column" | "kind" | "global";
+                                            threshold?: "column" | "kind" | "global";
+                                        };
                                         column: string;
                                         currentCount: number;
                                         drifted: boolean;
@@ -2733,6 +2815,11 @@ export interface paths {
                             digest: string;
                             drift: {
                                 columns: {
+                                    /** @description Where the monitor policy set the test or threshold (absent: Evidently's default) */
+                                    chosenBy?: {
+                                        test?: "column" | "kind" | "global";
+                                        threshold?: "column" | "kind" | "global";
+                                    };
                                     column: string;
                                     currentCount: number;
                                     drifted: boolean;

@@ -1,16 +1,20 @@
 import type { CallContext } from '../../../platform/call-context.js';
 import type { Clock } from '../../../platform/clock.js';
 import type { UnitOfWork } from '../../../platform/unit-of-work.js';
-import { deployErrors, deploymentResource } from '../../deploy/index.js';
+import { type DeployService, deployErrors, deploymentResource } from '../../deploy/index.js';
 import type { Access, AccessStores, PolicyAction } from '../../policy/index.js';
 import { type ModelRecord, type RegistryStore, registryErrors } from '../../registry/index.js';
+import type { ReferenceProfiles } from '../monitor.ports.js';
+import type { ColumnSpec } from '../monitor.types.js';
 import { invalidPolicy, policyConflict } from './alert.errors.js';
 import type { MonitorEvent } from './alert.events.js';
 import type { MonitorAlertStore, MonitorAlertStores, MonitorPolicyRecord } from './alert.ports.js';
+import { driftPolicyWarnings } from './drift-policy-check.js';
 import {
   checkPolicyDocument,
   type MonitorPolicy,
   type MonitorPolicyDocument,
+  type PolicyProblem,
   resolvePolicy,
 } from './monitor-policy.js';
 
@@ -24,6 +28,9 @@ export interface MonitorPolicyServiceDeps<S extends MonitorAlertStores & AccessS
   clock: Clock;
   /** The configured environments' names. */
   environments: readonly string[];
+  /** With both, a policy set is checked against the live versions' reference columns (else names only). */
+  live?: Pick<DeployService, 'live'>;
+  profiles?: ReferenceProfiles;
 }
 
 /** A deployment's monitor policy as the API shows it. */
@@ -40,6 +47,11 @@ export interface MonitorPolicyView {
   setByName: string | null;
   setAt: string | null;
   reason: string | null;
+  /**
+   * What a policy just set may not do as meant (drift settings for columns the live versions' references
+   * do not have, or do not test); empty when reading or resetting.
+   */
+  warnings: PolicyProblem[];
 }
 
 /**
@@ -70,7 +82,22 @@ export function createMonitorPolicyService<S extends MonitorAlertStores & Access
     setByName: r?.setByName ?? null,
     setAt: r?.setAt ?? null,
     reason: r?.reason ?? null,
+    warnings: [],
   });
+
+  /** The reference columns of the versions live in the environment (stable and canary); null: unknown. */
+  async function liveColumns(environment: string, model: string): Promise<ColumnSpec[] | null> {
+    if (!deps.live || !deps.profiles) return null;
+    try {
+      const m = (await deps.live.live(null, environment)).models.find((x) => x.model === model);
+      const versions = [m?.stable?.version, m?.candidate?.version].filter((v) => v !== undefined);
+      const profiles = await Promise.all(versions.map((v) => deps.profiles?.profileFor(model, v)));
+      const columns = new Map(profiles.flatMap((p) => p?.columns ?? []).map((c) => [c.name, c]));
+      return columns.size === 0 ? null : [...columns.values()];
+    } catch {
+      return null; // Checked on names only; the window-time resolution passes over what does not fit.
+    }
+  }
 
   async function write(
     ctx: CallContext,
@@ -119,9 +146,12 @@ export function createMonitorPolicyService<S extends MonitorAlertStores & Access
       reason: string | null,
     ) {
       const model = await target(ctx, environment, modelName, 'monitor:configure');
-      const problems = checkPolicyDocument(document);
+      const columns = await liveColumns(environment, model.name);
+      const problems = checkPolicyDocument(document, columns);
       if (problems.length > 0) throw invalidPolicy(problems);
-      return write(ctx, model, environment, document as MonitorPolicyDocument, reason);
+      const policy = document as MonitorPolicyDocument;
+      const view = await write(ctx, model, environment, policy, reason);
+      return { ...view, warnings: driftPolicyWarnings(policy.drift, columns) };
     },
     /** Back to the defaults (a new revision with an empty document: the history keeps who reset it). */
     async reset(ctx: CallContext, environment: string, modelName: string, reason: string | null) {

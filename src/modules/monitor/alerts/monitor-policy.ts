@@ -4,7 +4,11 @@ import {
   defaultThresholds,
   detectorNames,
 } from '../detectors/detector-thresholds.js';
-import type { AlertSeverity } from '../monitor.types.js';
+import type { DriftPolicy } from '../drift/drift-options.js';
+import type { AlertSeverity, ColumnSpec } from '../monitor.types.js';
+import { checkDriftPolicy, type PolicyProblem } from './drift-policy-check.js';
+
+export type { PolicyProblem } from './drift-policy-check.js';
 
 /** What turns a detector's breaches into an alert: its severity, how long it must last, how it resolves. */
 export interface AlertRule {
@@ -20,12 +24,15 @@ export interface AlertRule {
 export interface MonitorPolicy {
   thresholds: DetectorThresholds;
   rules: Record<DetectorName, AlertRule>;
+  /** The drift tests and thresholds chosen instead of Evidently's defaults (`{}`: all defaults). */
+  drift: DriftPolicy;
 }
 
 /** What an operator sets: only the fields given, each replacing the default's. Stored as given. */
 export interface MonitorPolicyDocument {
   thresholds?: Partial<DetectorThresholds>;
   rules?: Partial<Record<DetectorName, Partial<AlertRule>>>;
+  drift?: DriftPolicy;
 }
 
 export const severities: readonly AlertSeverity[] = ['info', 'warning', 'critical'];
@@ -59,12 +66,11 @@ export const defaultRules: Readonly<Record<DetectorName, AlertRule>> = Object.fr
 export function resolvePolicy(document: MonitorPolicyDocument | null): MonitorPolicy {
   const rules = { ...defaultRules };
   for (const name of detectorNames) rules[name] = { ...defaultRules[name], ...document?.rules?.[name] };
-  return { thresholds: { ...defaultThresholds, ...document?.thresholds }, rules };
-}
-
-export interface PolicyProblem {
-  path: string;
-  message: string;
+  return {
+    thresholds: { ...defaultThresholds, ...document?.thresholds },
+    rules,
+    drift: document?.drift ?? {},
+  };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -110,9 +116,13 @@ function checkRule(path: string, v: unknown, problems: PolicyProblem[]) {
 
 /**
  * Every problem of a policy document from untrusted JSON at once, each at its path (`rules.confidence.forWindows`):
- * unknown fields and detectors, wrong types, numbers out of range. Empty when the document is valid.
+ * unknown fields and detectors, wrong types, numbers out of range, drift tests a column kind cannot take.
+ * `columns`: the live versions' reference columns, when known (see `checkDriftPolicy`). Empty when valid.
  */
-export function checkPolicyDocument(document: unknown): PolicyProblem[] {
+export function checkPolicyDocument(
+  document: unknown,
+  columns: readonly ColumnSpec[] | null = null,
+): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   if (!isObject(document)) return [{ path: '', message: 'must be an object' }];
   for (const [key, value] of Object.entries(document)) {
@@ -128,7 +138,8 @@ export function checkPolicyDocument(document: unknown): PolicyProblem[] {
             });
           else checkRule(`rules.${name}`, r, problems);
         }
-    } else problems.push({ path: key, message: 'is not a policy field (thresholds, rules)' });
+    } else if (key === 'drift') checkDriftPolicy(value, columns, problems);
+    else problems.push({ path: key, message: 'is not a policy field (thresholds, rules, drift)' });
   }
   return problems;
 }

@@ -7,6 +7,7 @@ import { normedWasserstein } from '../statistics/normed-wasserstein.js';
 import { psi } from '../statistics/psi.js';
 import { finiteValues, type Sample } from '../statistics/samples.js';
 import { zTest } from '../statistics/z-test.js';
+import { driftTestNames, numericOnlyTests } from './drift-options.js';
 import { defaultDriftTest, defaultThreshold, isDrift, pValueTests } from './drift-test-selection.js';
 
 export interface ColumnDriftOptions {
@@ -15,9 +16,6 @@ export interface ColumnDriftOptions {
   /** Instead of the test's default (0.05 for p-values, 0.1 for distances). */
   threshold?: number;
 }
-
-const driftTests: readonly DriftTestName[] = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'];
-const numericOnly: ReadonlySet<DriftTestName> = new Set(['ks', 'wasserstein']);
 
 /**
  * A column's sample values, checked against the column's kind: finite numbers, or strings. `null` (what a
@@ -58,8 +56,8 @@ function distinctCount(a: Sample, b: Sample, limit: number): number {
 
 function checkOptions(spec: ColumnSpec, options: ColumnDriftOptions): void {
   const { test, threshold } = options;
-  if (test !== undefined && !driftTests.includes(test)) throw invalidSample(`unknown drift test ${test}`);
-  if (test !== undefined && numericOnly.has(test) && spec.kind !== 'numeric') {
+  if (test !== undefined && !driftTestNames.includes(test)) throw invalidSample(`unknown drift test ${test}`);
+  if (test !== undefined && numericOnlyTests.has(test) && spec.kind !== 'numeric') {
     throw invalidSample(`the ${test} test needs a numeric column, and ${spec.name} is categorical`);
   }
   if (threshold !== undefined && !(Number.isFinite(threshold) && threshold > 0)) {

@@ -28,6 +28,10 @@ function reportColumn(drift: ColumnDrift): DriftReportColumn {
     referenceCount: drift.referenceCount,
     currentCount: drift.currentCount,
     noData: drift.noData ?? null,
+    chosenBy: {
+      test: drift.chosenBy?.test ?? 'default',
+      threshold: drift.chosenBy?.threshold ?? 'default',
+    },
   };
 }
 

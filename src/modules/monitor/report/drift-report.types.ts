@@ -2,6 +2,7 @@ import type {
   ColumnKind,
   ColumnRole,
   DatasetDrift,
+  DriftOptionLevel,
   DriftTestName,
   PredictionSummary,
   ReferenceProfile,
@@ -39,7 +40,15 @@ export interface DriftReportColumn {
   currentCount: number;
   /** Which side had no value to compare (then there is no verdict: `drifted` false); null when both had. */
   noData: 'reference' | 'current' | 'both' | null;
+  /**
+   * Who chose the test and the threshold: Evidently's default rules (`default`, stated in `testSelection`)
+   * or the deployment's monitor policy, at its column, kind or global level.
+   */
+  chosenBy: { test: DriftChoice; threshold: DriftChoice };
 }
+
+/** Evidently's default, or the monitor policy level that set a column's test or threshold. */
+export type DriftChoice = 'default' | DriftOptionLevel;
 
 /** A column's reference and current proportions on the same bins, at most the report's bin limit of them. */
 export interface DriftReportHistogram {

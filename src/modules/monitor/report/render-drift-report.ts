@@ -4,7 +4,7 @@ import { escapeHtml, userText } from './html-text.js';
 import { formatCount, formatShare, formatValue } from './report-format.js';
 import { columnSection, columnsTable, facts, nameHtml, outcomesSection } from './report-sections.js';
 import { reportStyles } from './report-styles.js';
-import { testSelectionRules, testTitles } from './test-selection-rules.js';
+import { policyChoices, testSelectionRules, testTitles } from './test-selection-rules.js';
 
 /** The report allows itself inline styles and data: images, nothing else: no script, no fetch of any kind. */
 export const driftReportCsp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -63,11 +63,17 @@ function footer(doc: DriftReportDocument): string {
       `<tr><td>${rule.kind}</td><td>${escapeHtml(rule.when)}</td><td>${testTitles[rule.test]}</td><td class="num">${formatValue(rule.threshold)}</td><td><code>${escapeHtml(rule.driftWhen)}</code></td></tr>`,
   );
   const share = doc.drift ? formatShare(doc.drift.dataset.threshold) : formatShare(0.5);
+  const chosen = policyChoices(doc.drift?.columns ?? []);
+  const policy =
+    chosen.length === 0
+      ? ''
+      : `<p>The deployment's monitor policy chose instead of these rules for ${formatCount(chosen.length)} ${chosen.length === 1 ? 'column' : 'columns'} (marked “set by policy” in the table of columns):</p><ul>${chosen.map(([name, text]) => `<li>${nameHtml(name)}: ${escapeHtml(text)}</li>`).join('')}</ul>`;
   return [
     '<footer><h2 id="s-method">How the tests are chosen</h2>',
-    "<p>Each column gets Evidently's default test, by its kind, the size N of its reference sample (missing values dropped) and the number of distinct values in both samples. The thresholds below are Evidently's defaults; the table of columns shows the ones this window used.</p>",
+    "<p>Unless the deployment's monitor policy sets its test or threshold, each column gets Evidently's default test, by its kind, the size N of its reference sample (missing values dropped) and the number of distinct values in both samples. The thresholds below are Evidently's defaults; the table of columns shows the ones this window used.</p>",
     '<table><caption>Default drift test per column</caption><thead><tr><th scope="col">Kind</th><th scope="col">Reference size and distinct values</th><th scope="col">Test</th><th scope="col" class="num">Threshold</th><th scope="col">Drift when</th></tr></thead>',
     `<tbody>${rules.join('')}</tbody></table>`,
+    policy,
     `<p>p-values (Kolmogorov–Smirnov, chi-square, Z-test) are scipy's; a small p means drift. Distances (Wasserstein normed by the reference's standard deviation, Jensen–Shannon on shared bins, PSI) mean drift when large. The dataset drifts when the share of drifted feature columns reaches ${share} (prediction and probability columns are judged on their own; a column with no values counts neither way).</p>`,
     '<p class="note">Made by Warden. This file is self-contained: it runs no script and loads nothing.</p>',
     '</footer>',

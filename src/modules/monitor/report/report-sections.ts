@@ -4,6 +4,10 @@ import { escapeHtml, truncate, userText } from './html-text.js';
 import { formatCount, formatShare, formatValue } from './report-format.js';
 import { isPValueTest, testTitles } from './test-selection-rules.js';
 
+/** A note that the monitor policy, not Evidently's default, chose this (words, not only a mark). */
+const byPolicy = (choice: DriftReportColumn['chosenBy']['test']): string =>
+  choice === 'default' ? '' : ' <span class="muted">(set by policy)</span>';
+
 /** A user-chosen name, cut for display; the full one (up to 1,000 characters) in its tooltip. */
 export function nameHtml(name: string, max = 80): string {
   const shown = userText(name, max);
@@ -32,10 +36,10 @@ function columnRow(c: DriftReportColumn): string {
     `<th scope="row">${nameHtml(c.column)}</th>`,
     `<td>${c.role}</td>`,
     `<td>${c.kind}</td>`,
-    `<td>${testTitles[c.test]}</td>`,
+    `<td>${testTitles[c.test]}${byPolicy(c.chosenBy.test)}</td>`,
     `<td class="num">${c.statistic === null ? '—' : formatValue(c.statistic)}</td>`,
     `<td class="num">${valueText(c)}</td>`,
-    `<td class="num">${formatValue(c.threshold)}</td>`,
+    `<td class="num">${formatValue(c.threshold)}${byPolicy(c.chosenBy.threshold)}</td>`,
     `<td class="num">${formatCount(c.referenceCount)}</td>`,
     `<td class="num">${formatCount(c.currentCount)}</td>`,
     `<td>${badge(c)}</td>`,

@@ -1,6 +1,6 @@
 import { defaultThreshold, largeReferenceCount, pValueTests } from '../drift/drift-test-selection.js';
 import type { ColumnKind, DriftTestName } from '../monitor.types.js';
-import type { TestSelectionRule } from './drift-report.types.js';
+import type { DriftChoice, DriftReportColumn, TestSelectionRule } from './drift-report.types.js';
 
 const large = largeReferenceCount.toLocaleString('en-US');
 
@@ -63,3 +63,30 @@ export const testTitles: Readonly<Record<DriftTestName, string>> = {
 
 /** Whether a test's value is a p-value (small means drift) rather than a distance (large means drift). */
 export const isPValueTest = (test: DriftTestName): boolean => pValueTests.has(test);
+
+/** Where the monitor policy set something, in words (null: Evidently's default). */
+export function policyLevelText(choice: DriftChoice, kind: ColumnKind): string | null {
+  if (choice === 'default') return null;
+  if (choice === 'column') return "the column's own setting";
+  if (choice === 'kind') return `the ${kind} columns' setting`;
+  return 'the global setting';
+}
+
+/**
+ * The columns whose test or threshold the deployment's monitor policy chose rather than the rules above,
+ * one sentence each (names left to the caller to escape: `[name, sentence]`).
+ */
+export function policyChoices(columns: readonly DriftReportColumn[]): [string, string][] {
+  return columns.flatMap((c) => {
+    const test = policyLevelText(c.chosenBy.test, c.kind);
+    const threshold = policyLevelText(c.chosenBy.threshold, c.kind);
+    if (test === null && threshold === null) return [];
+    const parts = [
+      test === null ? `${testTitles[c.test]} by the default rules` : `${testTitles[c.test]} by ${test}`,
+      threshold === null
+        ? `the test's default threshold ${c.threshold}`
+        : `threshold ${c.threshold} by ${threshold}`,
+    ];
+    return [[c.column, parts.join(', ')]];
+  });
+}

@@ -2,14 +2,16 @@ import { newId } from '../../../platform/ids.js';
 import { columnDrift } from '../drift/column-drift.js';
 import { columnHistogram } from '../drift/column-histogram.js';
 import { datasetDrift } from '../drift/dataset-drift.js';
+import { type DriftPolicy, resolveDriftOptions } from '../drift/drift-options.js';
 import type { ColumnHistogram, ReferenceProfile, WindowSummary } from '../monitor.types.js';
 import { labelMetrics } from './label-metrics.js';
 import type { ClosedWindow } from './window-accumulator.js';
 
 /**
- * A closed window's stored summary. Drift (every followed column the reference has a sample of, then the
- * dataset verdict) and histograms only when the version has a reference and
- * the window has at least `minRows` rows: a small or empty window reports no drift, never false drift.
+ * A closed window's stored summary. Drift (every followed column the reference has a sample of, with the
+ * test and threshold the deployment's drift policy gives it, then the dataset verdict) and histograms only
+ * when the version has a reference and the window has at least `minRows` rows: a small or empty window
+ * reports no drift, never false drift.
  */
 export function summarizeWindow(
   closed: ClosedWindow,
@@ -17,6 +19,8 @@ export function summarizeWindow(
     environment: string;
     reference: ReferenceProfile | null;
     minRows: number;
+    /** The deployment's drift policy (null or absent: Evidently's defaults for every column). */
+    drift?: DriftPolicy | null;
   },
 ): WindowSummary {
   const { reference } = context;
@@ -28,7 +32,9 @@ export function summarizeWindow(
       const ref = reference.samples[spec.name];
       const cur = closed.samples[spec.name];
       if (!ref || !cur) continue;
-      columns.push(columnDrift(spec, ref, cur));
+      const { chosenBy, ...options } = resolveDriftOptions(context.drift, spec);
+      const drift = columnDrift(spec, ref, cur, options);
+      columns.push(chosenBy ? { ...drift, chosenBy } : drift);
       histograms.push(columnHistogram(spec.name, ref, cur));
     }
     if (columns.length > 0) driftResult = { columns, dataset: datasetDrift(columns) };
