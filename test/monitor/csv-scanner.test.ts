@@ -128,9 +128,28 @@ describe('CSV tokenizer, against csv-parse', () => {
     const csv = `value,other\n${cells.map((c) => `${c},x`).join('\n')}\n`;
     const out = await agree(csv);
     expect(out.ok && out.rows.length).toBe(cells.length);
-    for (const c of ['0.1', '4.35', '1e22', '1e23', '2.5e-308', '9007199254740993', '-0']) {
-      const b = Buffer.from(c);
-      expect(Object.is(bytesCell(b, 0, b.length), Number(c))).toBe(true);
+    const random = seeded(7);
+    const shapes = [
+      () => String(random()),
+      () => String((random() - 0.5) * 10 ** Math.floor(random() * 40 - 20)),
+      () => (random() * 1e4).toFixed(Math.floor(random() * 18)),
+      () => `${Math.floor(random() * 1e9)}e${Math.floor(random() * 60 - 30)}`,
+      () => String(Math.floor(random() * 2 ** 53) + 2 ** 52),
+    ];
+    const numbers = [
+      '0.1',
+      '4.35',
+      '1e22',
+      '1e23',
+      '2.5e-308',
+      '9007199254740993',
+      '-0',
+      '5.123456789012345',
+    ];
+    for (let i = 0; i < 5_000; i++) numbers.push((shapes[i % shapes.length] as () => string)());
+    for (const c of numbers) {
+      const b = Buffer.from(`,${c},`);
+      expect(Object.is(bytesCell(b, 1, b.length - 1), Number(c)), c).toBe(true);
     }
   });
 

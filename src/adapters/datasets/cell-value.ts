@@ -44,7 +44,7 @@ const exact10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
  * `textCell` of the UTF-8 bytes [start, end) of `buf`, without making a string of a number: a plain decimal
- * of at most 15 significant digits and a small exponent is computed exactly from its digits; any other
+ * whose digits make an integer below 2^53 and whose exponent is small is computed exactly from its digits; any other
  * decimal is given to `Number`; anything else (words, spaces, non-ASCII) goes through `textCell`.
  */
 export function bytesCell(buf: Buffer, start: number, end: number): DatasetCell {
@@ -54,14 +54,12 @@ export function bytesCell(buf: Buffer, start: number, end: number): DatasetCell 
   const negative = c === 45;
   if (negative || c === 43) i++;
   let mantissa = 0;
-  let digits = 0;
   let seen = false;
   let scale = 0;
   for (; i < end; i++) {
     const d = (buf[i] as number) - 48;
     if (d < 0 || d > 9) break;
     seen = true;
-    if (mantissa !== 0 || d !== 0) digits++;
     mantissa = mantissa * 10 + d;
   }
   if (i < end && buf[i] === 46) {
@@ -69,7 +67,6 @@ export function bytesCell(buf: Buffer, start: number, end: number): DatasetCell 
       const d = (buf[i] as number) - 48;
       if (d < 0 || d > 9) break;
       seen = true;
-      if (mantissa !== 0 || d !== 0) digits++;
       mantissa = mantissa * 10 + d;
       scale--;
     }
@@ -91,7 +88,7 @@ export function bytesCell(buf: Buffer, start: number, end: number): DatasetCell 
   }
   if (!seen || i !== end) return textCell(buf.toString('utf8', start, end));
   const k = scale + exponent;
-  if (digits > 15 || k < -22 || k > 22) {
+  if (mantissa >= 2 ** 53 || k < -22 || k > 22) {
     // A decimal all the same (the shape `textCell` accepts): Number rounds it correctly.
     const n = Number(buf.toString('latin1', start, end));
     return Number.isFinite(n) ? n : null;
