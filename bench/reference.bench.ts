@@ -4,11 +4,12 @@
 //   csv-parse   bare csv-parse streaming the file, nothing done per record (the baseline)
 //   spool       our spool: the upload hashed (SHA-256) and copied to the private file
 //   profile     our reader + buildProfile over the spooled file, as the reference service runs them
-// and, with `--base DIR` (another checkout's src/, e.g. `git archive <commit> src | tar -x -C DIR`), the same
-// profile path from that code, for before/after in one run. `--formats csv,jsonl,parquet` adds the other
+// and, with `--base DIR` (another checkout's src/, kept outside this tree, where lint would read it:
+// `git archive <commit> src | tar -x -C /tmp/b && ln -s $PWD/node_modules /tmp/b/`, then `--base /tmp/b/src`),
+// the same profile path from that code, for before/after in one run. `--formats csv,jsonl,parquet` adds the other
 // readers (same rows). Each case runs in its own node process (peak RSS is that process's); its time is
 // measured inside it, so start-up is not counted. Rounds are interleaved; medians of RUNS.
-// Usage: npm run bench:reference [-- --mb 64 --runs 5 --formats csv --base .bench/base/src]
+// Usage: npm run bench:reference [-- --mb 64 --runs 5 --formats csv --base /tmp/b/src]
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
