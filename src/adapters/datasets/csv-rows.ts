@@ -1,59 +1,106 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CsvError, parse } from 'csv-parse';
-import { type DatasetCell, type DatasetRows, referenceErrors } from '../../modules/monitor/index.js';
-import { textCell } from './cell-value.js';
+import { TextDecoder } from 'node:util';
+import { type DatasetRows, referenceErrors } from '../../modules/monitor/index.js';
+import { type CsvRow, createCsvScanner } from './csv-scanner.js';
 import { checkHeader, datasetLimits } from './dataset-limits.js';
 
-type Parsed = { record: string[]; info: { lines: number } };
+/**
+ * Bytes handed to the scanner at once: small chunks are gathered (an unfinished record is scanned again with
+ * the next slice, so few slices per record), large ones cut.
+ */
+const scanBytes = 64 * 1024;
 
-function wrap(err: unknown): unknown {
-  if (err instanceof CsvError) {
-    const line = (err as CsvError & { lines?: number }).lines;
-    const reason =
-      err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
-        ? 'the row has a different number of fields than the header'
-        : err.code === 'CSV_MAX_RECORD_SIZE'
-          ? `a row is longer than ${datasetLimits.maxRecordBytes} bytes`
-          : err.message.replace(/\.$/, '');
-    return referenceErrors.referenceInvalid(reason, line !== undefined ? { line } : {});
+/**
+ * The source's bytes as UTF-8, in slices of about `scanBytes` (the last may be shorter): a UTF-8 BOM is
+ * dropped, and a UTF-16LE one (what Excel's "Unicode text" writes) has the rest decoded, as csv-parse's
+ * `bom` option did.
+ */
+async function* utf8Chunks(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  let first = true;
+  let decoder: TextDecoder | null = null;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of source) {
+    let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (first) {
+      if (pendingBytes + buf.length < 3) {
+        pending.push(Buffer.from(buf));
+        pendingBytes += buf.length;
+        continue;
+      }
+      buf = Buffer.concat([...pending, buf]);
+      pending = [];
+      pendingBytes = 0;
+      first = false;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+      else if (buf[0] === 0xff && buf[1] === 0xfe) decoder = new TextDecoder('utf-16le');
+    }
+    if (decoder) buf = Buffer.from(decoder.decode(buf, { stream: true }), 'utf8');
+    pending.push(buf);
+    pendingBytes += buf.length;
+    if (pendingBytes >= scanBytes) {
+      // Scanned a slice at a time: a slice's rows are consumed before the next is scanned, so they die
+      // young (a whole 1 MiB chunk's rows would outlive a scavenge and be copied to the old generation).
+      const all = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
+      let at = 0;
+      for (; all.length - at >= 2 * scanBytes; at += scanBytes) yield all.subarray(at, at + scanBytes);
+      yield all.subarray(at);
+      pending = [];
+      pendingBytes = 0;
+    }
   }
-  return err;
+  if (decoder) pending.push(Buffer.from(decoder.decode(), 'utf8'));
+  const rest = Buffer.concat(pending);
+  if (rest.length > 0) yield rest;
 }
 
 /**
- * CSV rows (RFC 4180, via csv-parse), streamed: the first record is the header and must name every column;
- * every row must have as many fields. Memory stays at one record (at most `maxRecordBytes`) at a time.
+ * CSV rows (RFC 4180, csv-parse's rules: see csv-scanner.ts), streamed: the first record is the header and
+ * must name every column; every row must have as many fields. Memory holds one chunk of the source (1 MiB
+ * from the spool) and its rows, and at most one unfinished record (`maxRecordBytes`).
  */
 export async function readCsv(source: AsyncIterable<Uint8Array>): Promise<DatasetRows> {
-  const parser = parse({
-    bom: true,
-    info: true,
-    skip_empty_lines: true,
-    max_record_size: datasetLimits.maxRecordBytes,
-  });
-  const done = pipeline(Readable.from(source), parser).catch(() => {
-    // Surfaced by the parser's iterator, which the pipeline destroys with the same error.
-  });
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
-  let first: IteratorResult<Parsed>;
+  const scanner = createCsvScanner(datasetLimits);
+  const chunks = utf8Chunks(source);
+  let carry: Buffer | null = null;
+  let ended = false;
+  let batch: CsvRow[] = [];
+  /** Scans the next chunk (with the unfinished record before it) into `batch`. */
+  const more = async () => {
+    const next = await chunks.next();
+    ended = next.done === true;
+    const buf: Buffer = ended
+      ? (carry ?? Buffer.alloc(0))
+      : carry
+        ? Buffer.concat([carry, next.value as Buffer])
+        : (next.value as Buffer);
+    const out: CsvRow[] = [];
+    const rest = scanner.scan(buf, ended, out);
+    carry = rest < buf.length ? Buffer.from(buf.subarray(rest)) : null;
+    batch = out;
+  };
+  let columns: string[];
   try {
-    first = await records.next();
+    let header = scanner.header();
+    while (!header && !ended) {
+      await more();
+      header = scanner.header();
+    }
+    if (!header) throw referenceErrors.referenceEmpty();
+    columns = checkHeader(header.names, 'line', header.line);
   } catch (err) {
-    throw wrap(err);
+    await chunks.return(undefined);
+    throw err;
   }
-  if (first.done) throw referenceErrors.referenceEmpty();
-  const columns = checkHeader(first.value.record, 'line', first.value.info.lines);
-  async function* rows(): AsyncGenerator<{ at: number; values: DatasetCell[] }> {
+  async function* rows(): AsyncGenerator<CsvRow> {
     try {
-      for (let next = await records.next(); !next.done; next = await records.next()) {
-        yield { at: next.value.info.lines, values: next.value.record.map(textCell) };
+      for (;;) {
+        for (const row of batch) yield row;
+        batch = [];
+        if (ended && !carry) return;
+        await more();
       }
-    } catch (err) {
-      throw wrap(err);
     } finally {
-      parser.destroy();
-      await done;
+      await chunks.return(undefined);
     }
   }
   return { columns, unit: 'line', rows: rows() };

@@ -2,7 +2,10 @@ import { type DatasetCell, type DatasetRows, referenceErrors } from '../../modul
 import { textCell, typedCell } from './cell-value.js';
 import { checkHeader, datasetLimits } from './dataset-limits.js';
 
-/** Lines of a byte stream (LF or CRLF), each at most `max` bytes, numbered from 1. */
+/**
+ * Lines of a byte stream (LF or CRLF), each at most `max` bytes, numbered from 1. A line inside one chunk is
+ * decoded in place; only one that spans chunks is copied together.
+ */
 async function* linesOf(
   source: AsyncIterable<Uint8Array>,
   max: number,
@@ -10,27 +13,34 @@ async function* linesOf(
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let line = 0;
-  const take = (tail: Buffer) => {
-    const bytes = Buffer.concat([...pending, tail]);
-    pending = [];
-    pendingBytes = 0;
-    line += 1;
-    return { line, text: bytes.toString('utf8').replace(/\r$/, '') };
-  };
+  const tooLong = () =>
+    referenceErrors.referenceInvalid(`a line is longer than ${max} bytes`, { line: line + 1 });
+  const text = (bytes: Buffer, from: number, to: number) =>
+    bytes.toString('utf8', from, to > from && bytes[to - 1] === 13 ? to - 1 : to);
   for await (const chunk of source) {
-    let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10)) {
-      if (pendingBytes + nl > max)
-        throw referenceErrors.referenceInvalid(`a line is longer than ${max} bytes`, { line: line + 1 });
-      yield take(buf.subarray(0, nl));
-      buf = buf.subarray(nl + 1);
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let from = 0;
+    for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, from)) {
+      if (pendingBytes + nl - from > max) throw tooLong();
+      line += 1;
+      if (pendingBytes === 0) yield { line, text: text(buf, from, nl) };
+      else {
+        const whole = Buffer.concat([...pending, buf.subarray(from, nl)]);
+        pending = [];
+        pendingBytes = 0;
+        yield { line, text: text(whole, 0, whole.length) };
+      }
+      from = nl + 1;
     }
-    pendingBytes += buf.length;
-    if (pendingBytes > max)
-      throw referenceErrors.referenceInvalid(`a line is longer than ${max} bytes`, { line: line + 1 });
-    if (buf.length > 0) pending.push(Buffer.from(buf));
+    pendingBytes += buf.length - from;
+    if (pendingBytes > max) throw tooLong();
+    if (from < buf.length) pending.push(Buffer.from(buf.subarray(from)));
   }
-  if (pendingBytes > 0) yield take(Buffer.alloc(0));
+  if (pendingBytes > 0) {
+    const whole = Buffer.concat(pending);
+    line += 1;
+    yield { line, text: text(whole, 0, whole.length) };
+  }
 }
 
 // Python's json module writes NaN and ±Infinity bare, which JSON does not allow: read as missing.

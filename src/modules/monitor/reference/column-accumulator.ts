@@ -2,8 +2,9 @@ import type { DatasetCell } from './reference.ports.js';
 
 /**
  * What a profile keeps of one column while the rows stream past: counts of everything, and a uniform
- * reservoir sample (Vitter's algorithm R) of at most `size` present values. Memory stays at `size` values
- * whatever the file's length.
+ * reservoir sample of at most `size` present values (Li's algorithm L: once the reservoir is full, the
+ * number of values to skip before the next replacement is drawn, so the draws grow with log(n/size) rather
+ * than one per value). Memory stays at `size` values whatever the file's length.
  */
 export interface ColumnAccumulator {
   present: number;
@@ -15,10 +16,29 @@ export interface ColumnAccumulator {
   /** Whether every numeric value so far is an integer (class labels rather than measurements). */
   integers: boolean;
   sample: (number | string)[];
+  /** Algorithm L's state: the largest of `size` uniform keys, and which present value replaces next. */
+  w: number;
+  next: number;
 }
 
 export function createAccumulator(): ColumnAccumulator {
-  return { present: 0, missing: 0, strings: 0, firstStringAt: null, integers: true, sample: [] };
+  return {
+    present: 0,
+    missing: 0,
+    strings: 0,
+    firstStringAt: null,
+    integers: true,
+    sample: [],
+    w: 1,
+    next: 0,
+  };
+}
+
+/** The index (1-based, among present values) of the next one to enter the full reservoir. */
+function skip(acc: ColumnAccumulator, size: number, random: () => number): void {
+  // 1 − random() is in (0, 1]: its logarithm is finite.
+  acc.w *= Math.exp(Math.log(1 - random()) / size);
+  acc.next += Math.floor(Math.log(1 - random()) / Math.log1p(-acc.w)) + 1;
 }
 
 export function accumulate(
@@ -41,8 +61,13 @@ export function accumulate(
   }
   if (acc.sample.length < size) {
     acc.sample.push(cell);
+    if (acc.sample.length === size) {
+      acc.next = acc.present;
+      skip(acc, size, random);
+    }
     return;
   }
-  const j = Math.floor(random() * acc.present);
-  if (j < size) acc.sample[j] = cell;
+  if (acc.present !== acc.next) return;
+  acc.sample[Math.floor(random() * size)] = cell;
+  skip(acc, size, random);
 }
