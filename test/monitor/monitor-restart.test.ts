@@ -125,24 +125,29 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       expect(await scrape(second.app)).toBe(`${firingLine} 0`);
     });
 
-    it('two processes evaluating one deployment at once open one alert and lose no rule-state update', async () => {
-      const first = open[0] as (typeof open)[number];
-      const second = await start('gateway');
-      const each = 8;
-      await Promise.all(
-        [first, second].flatMap(({ container }) =>
-          Array.from({ length: each }, () => container.alerts.onWindow(aWindow(0.2))),
-        ),
-      );
-      expect(first.container.alerts.waiting + second.container.alerts.waiting).toBe(0);
-      expect(await confidenceAlerts()).toMatchObject([{ state: 'firing' }]);
-      expect(await confidenceState()).toMatchObject({ breaches: 2 * each, clean: 0 });
-      const audit = await first.app.inject({
-        url: '/api/v1/audit?action=monitor:alert:fire',
-        headers: { authorization: `Bearer ${adminToken}` },
-      });
-      expect(audit.json().items).toHaveLength(1);
-    });
+    // PostgreSQL only: two containers in one thread cannot share a SQLite file at once (better-sqlite3's busy
+    // wait blocks the very thread whose open transaction holds the lock); SQLite serves one process.
+    it.skipIf(factory.name === 'sqlite')(
+      'two processes evaluating one deployment at once open one alert and lose no rule-state update',
+      async () => {
+        const first = open[0] as (typeof open)[number];
+        const second = await start('gateway');
+        const each = 8;
+        await Promise.all(
+          [first, second].flatMap(({ container }) =>
+            Array.from({ length: each }, () => container.alerts.onWindow(aWindow(0.2))),
+          ),
+        );
+        expect(first.container.alerts.waiting + second.container.alerts.waiting).toBe(0);
+        expect(await confidenceAlerts()).toMatchObject([{ state: 'firing' }]);
+        expect(await confidenceState()).toMatchObject({ breaches: 2 * each, clean: 0 });
+        const audit = await first.app.inject({
+          url: '/api/v1/audit?action=monitor:alert:fire',
+          headers: { authorization: `Bearer ${adminToken}` },
+        });
+        expect(audit.json().items).toHaveLength(1);
+      },
+    );
 
     it('a store outage during evaluation is logged once, and the readings are evaluated when it is back', async () => {
       const { container } = open[0] as (typeof open)[number];
