@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { attachBinaryTensors, gatewayErrors, splitBinaryBody } from '../../modules/gateway/index.js';
 import { AppError } from '../../platform/errors.js';
 import { statusOf } from '../http-errors.js';
+import { lazyChildLoggerFactory } from '../lazy-child-logger.js';
 import { type AuthenticationOptions, checkCredentials } from '../plugins/authenticate.js';
 import { noteRefusal } from '../plugins/inference-observer.js';
 
@@ -84,6 +85,8 @@ export function registerInferenceScope(app: FastifyInstance, options: InferenceS
     ? 'the request body must be JSON (Content-Type: application/json) or binary tensor data (application/octet-stream with Inference-Header-Content-Length)'
     : 'the request body must be JSON (Content-Type: application/json)';
 
+  // Each request's logger is made only if a line is written (the hot path writes none).
+  app.setChildLoggerFactory(lazyChildLoggerFactory);
   app.setErrorHandler((err: FastifyError, request, reply) =>
     answerError(err, request, reply, maxBodyBytes, typeMessage),
   );
