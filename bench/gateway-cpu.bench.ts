@@ -6,7 +6,7 @@
 // Also printed: the bytes of one response's status line and headers, and of its body, for each server.
 //
 // Usage: npm run build:server && tsx bench/gateway-cpu.bench.ts [-- --requests 20000 --runs 5 --connections 8]
-//        BENCH_BASE_BIN=/tmp/main/bin/warden.js tsx bench/gateway-cpu.bench.ts
+//        BENCH_BASE_BIN=/tmp/main/bin/warden.js[,/tmp/other/bin/warden.js] tsx bench/gateway-cpu.bench.ts
 //        BENCH_WARDEN_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' … (Warden's profile, written at stop)
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -119,10 +119,18 @@ requireBuild();
 const work = mkdtempSync(path.join(os.tmpdir(), 'warden-gateway-cpu-'));
 const servers: BenchServer[] = [];
 try {
-  console.log(`${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   servers.push(await startBare(1));
-  const base = process.env.BENCH_BASE_BIN;
-  if (base) servers.push(await startWardenIris(path.join(work, 'base'), 1, base, 'warden base'));
+  // BENCH_BASE_BIN: one or more other builds' bin/warden.js, separated by commas, named by their folder.
+  for (const [i, bin] of (process.env.BENCH_BASE_BIN ?? '').split(',').filter(Boolean).entries()) {
+    const name = `w ${path.basename(path.dirname(path.dirname(bin)))}`.slice(0, 14);
+    servers.push(await startWardenIris(path.join(work, `base-${i}`), 1, bin, name));
+  }
   servers.push(await startWardenIris(path.join(work, 'this'), 1, wardenBin, 'warden'));
   for (const s of servers) await drive(s, Math.min(total, 5000), connections); // warm-up (JIT), not counted
 
@@ -162,7 +170,12 @@ try {
       `    ${s.name.padEnd(14)} ${(samples.get(s.name) ?? []).map((r) => r.cpuUsPerRequest.toFixed(1)).join(' ')}`,
     );
   for (const s of servers) console.log(`\n${s.name} response head:\n${shapes.get(s.name)?.head.trimEnd()}`);
-  console.log(`\nload average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `\nload average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   for (const s of servers) await s.stop().catch((err: unknown) => console.error(`stopping ${s.name}:`, err));
   rmSync(work, { recursive: true, force: true });

@@ -2,7 +2,14 @@ import type { FastifyBaseLogger } from 'fastify';
 
 type Method = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
-const defaultLevels: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const defaultLevels: Record<string, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+};
 
 type Parent = FastifyBaseLogger & { levels?: { values: Record<string, number> }; levelVal?: number };
 
