@@ -67,9 +67,9 @@ export function tallyHistogram<K extends string>(options: {
       let cumulative = 0;
       bounds.forEach((le, i) => {
         cumulative += e.buckets[i] ?? 0;
-        out.push({ labels: { ...e.labels, le }, value: cumulative, metricName: `${name}_bucket` });
+        out.push({ labels: { le, ...e.labels }, value: cumulative, metricName: `${name}_bucket` });
       });
-      out.push({ labels: { ...e.labels, le: '+Inf' }, value: e.count, metricName: `${name}_bucket` });
+      out.push({ labels: { le: '+Inf', ...e.labels }, value: e.count, metricName: `${name}_bucket` });
       out.push({ labels: { ...e.labels }, value: e.sum, metricName: `${name}_sum` });
       out.push({ labels: { ...e.labels }, value: e.count, metricName: `${name}_count` });
     }
