@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { latencyBuckets } from '../../src/adapters/metrics/prom-metrics.js';
@@ -88,7 +88,7 @@ describe('lazy per-request loggers', () => {
 
   it('write what an eager child writes, bound to the request id, at the levels the route lets through', async () => {
     const { lines, logger } = logged();
-    const app = Fastify({ loggerInstance: logger, disableRequestLogging: true });
+    const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true });
     app.setChildLoggerFactory(lazyChildLoggerFactory);
     app.get('/quiet', { logLevel: 'warn' }, async (request) => {
       request.log.info({ step: 'dropped' }, 'below the route level');
