@@ -29,8 +29,8 @@ const flaskBody = JSON.stringify({ inputs: [[5.1, 3.5, 1.4, 0.2]], user_id: 'ben
 export const irisDir = path.join(repoRoot, 'examples', 'iris', 'model');
 export const flaskDir = path.resolve(repoRoot, '..', 'shared', 'peers', 'flask_seed');
 
-function cli(env: NodeJS.ProcessEnv, args: string[]): string {
-  const res = spawnSync(process.execPath, [wardenBin, ...args], { env, encoding: 'utf8' });
+function run(env: NodeJS.ProcessEnv, args: string[], bin = wardenBin): string {
+  const res = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`warden ${args.join(' ')} failed (${res.status}): ${res.stderr}`);
   return res.stdout;
 }
@@ -40,8 +40,8 @@ function cli(env: NodeJS.ProcessEnv, args: string[]): string {
  * schema, each set far above what the bench sends so the guard runs but never refuses the bench's
  * principal. An empty map on a build without them (the limits are then the policy defaults, or none).
  */
-async function rateLimitEnv(): Promise<Record<string, string>> {
-  const schema = path.join(path.dirname(wardenBin), '..', 'dist', 'config', 'config.schema.js');
+async function rateLimitEnv(bin = wardenBin): Promise<Record<string, string>> {
+  const schema = path.join(path.dirname(bin), '..', 'dist', 'config', 'config.schema.js');
   if (!existsSync(schema)) return {};
   const { envKeys } = (await import(pathToFileURL(schema).href)) as { envKeys?: Record<string, string> };
   const env: Record<string, string> = {};
@@ -59,8 +59,13 @@ async function rateLimitEnv(): Promise<Record<string, string>> {
  * (the bench measures serving, not governance); iris signed by a trusted signer, pushed and deployed; a
  * viewer token (it holds `inference:invoke`) as the bench's principal.
  */
-export async function startWardenIris(dataRoot: string, intraOpThreads: number): Promise<BenchServer> {
-  const limits = await rateLimitEnv();
+export async function startWardenIris(
+  dataRoot: string,
+  intraOpThreads: number,
+  bin = wardenBin,
+  name = 'warden',
+): Promise<BenchServer> {
+  const limits = await rateLimitEnv(bin);
   if (Object.keys(limits).length === 0)
     console.log(
       "note: this build has no gateway.rateLimit.* settings, so the bench cannot raise its principal's limits (a limiter at the policy defaults would refuse part of its load: see the failed column)",
@@ -69,7 +74,7 @@ export async function startWardenIris(dataRoot: string, intraOpThreads: number):
   const environments = {
     production: { approvals: 0, autoApply: true, gates: ['signature'], requireVulnReport: false },
   };
-  const server = await startWarden(path.join(dataRoot, 'warden'), wardenBin, {
+  const server = await startWarden(path.join(dataRoot, 'warden'), bin, {
     // BENCH_WARDEN_NODE_ARGS: Node flags for the server alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
     nodeArgs: (process.env.BENCH_WARDEN_NODE_ARGS ?? '').split(' ').filter(Boolean),
     env: {
@@ -79,6 +84,7 @@ export async function startWardenIris(dataRoot: string, intraOpThreads: number):
     },
   });
   const env = { ...process.env, WARDEN_URL: server.url, WARDEN_TOKEN: server.token };
+  const cli = (e: NodeJS.ProcessEnv, args: string[]) => run(e, args, bin);
   const key = path.join(dataRoot, 'release');
   const signature = path.join(dataRoot, 'iris.sig');
   cli(env, ['keygen', '--out', key]);
@@ -92,7 +98,7 @@ export async function startWardenIris(dataRoot: string, intraOpThreads: number):
   const url = `${server.url}/v2/models/iris/infer`;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   await untilAnswered(url, headers, v2Body);
-  return { name: 'warden', url, headers, body: v2Body, pids: () => [server.pid], stop: server.stop };
+  return { name, url, headers, body: v2Body, pids: () => [server.pid], stop: server.stop };
 }
 
 /** The bare Fastify route (bench/gateway-bare-server.ts) in its own process. */
@@ -100,6 +106,8 @@ export async function startBare(intraOpThreads: number): Promise<BenchServer> {
   const child = spawn(
     process.execPath,
     [
+      // BENCH_BARE_NODE_ARGS: Node flags for the bare server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+      ...(process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean),
       '--import',
       'tsx',
       path.join(repoRoot, 'bench', 'gateway-bare-server.ts'),

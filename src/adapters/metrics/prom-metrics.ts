@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GatewayMetrics } from '../../modules/gateway/index.js';
 import type { AlertMetrics } from '../../modules/monitor/index.js';
+import { counterTally, tallyHistogram } from './tallies.js';
 
 export type WardenMetrics = ReturnType<typeof createPromMetrics>;
 
@@ -26,18 +27,24 @@ export function createPromMetrics() {
     labelNames: ['reason'] as const,
     registers,
   });
-  const requests = new Counter({
+  // Written on every inference request: counted in plain numbers, handed to prom-client when scraped.
+  const requestLabels = ['model', 'digest', 'outcome', 'reason'] as const;
+  const requestTally = counterTally(requestLabels);
+  new Counter({
     name: 'warden_inference_requests_total',
     help: 'Inference requests answered, by model, the digest that answered, outcome and refusal reason.',
-    labelNames: ['model', 'digest', 'outcome', 'reason'] as const,
+    labelNames: requestLabels,
     registers,
+    collect() {
+      requestTally.flush(this);
+    },
   });
-  const latency = new Histogram({
+  const latency = tallyHistogram({
     name: 'warden_inference_request_duration_seconds',
     help: 'Time from the request arriving to the answer being sent, by model, digest and outcome.',
     labelNames: ['model', 'digest', 'outcome'] as const,
     buckets: latencyBuckets,
-    registers,
+    registry,
   });
   const rateLimited = new Counter({
     name: 'warden_inference_rate_limited_total',
@@ -117,8 +124,8 @@ export function createPromMetrics() {
 
   const gateway: GatewayMetrics = {
     request(o) {
-      requests.inc({ model: o.model, digest: o.digest, outcome: o.outcome, reason: o.reason });
-      latency.observe({ model: o.model, digest: o.digest, outcome: o.outcome }, o.seconds);
+      requestTally.inc([o.model, o.digest, o.outcome, o.reason]);
+      latency.observe([o.model, o.digest, o.outcome], o.seconds);
       if (o.reason === rateLimitedCode) rateLimited.inc({ model: o.model });
       else if (o.reason === blockedCode) screened.inc({ model: o.model, action: 'blocked' });
       if (o.flagged) screened.inc({ model: o.model, action: 'flagged' });

@@ -79,10 +79,21 @@ export function observeInference(app: FastifyInstance, options: InferenceObserve
     if (quieter && route.config?.ownAuthentication === true && methods.includes('POST'))
       route.logLevel ??= 'warn';
   });
-  app.addHook('onError', async (request, _reply, err) => {
+  app.addHook('onError', (request, _reply, err, done) => {
     if (isInference(request) && request.refusalCode === '') request.refusalCode = reasonOf(err);
+    done();
   });
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback hooks, not async ones: on every request, an async hook's promise costs a microtask turn.
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    try {
+      observe(request, reply);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
+  });
+  function observe(request: FastifyRequest, reply: FastifyReply): void {
     if (!isInference(request)) return;
     const status = reply.statusCode;
     const outcome: InferenceOutcome = status < 400 ? 'ok' : status < 500 ? 'client_error' : 'server_error';
@@ -118,5 +129,5 @@ export function observeInference(app: FastifyInstance, options: InferenceObserve
     };
     if (status >= 500) logger.error(line, 'inference request');
     else logger.info(line, 'inference request');
-  });
+  }
 }

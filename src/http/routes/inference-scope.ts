@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { attachBinaryTensors, gatewayErrors, splitBinaryBody } from '../../modules/gateway/index.js';
 import { AppError } from '../../platform/errors.js';
 import { statusOf } from '../http-errors.js';
+import { lazyChildLoggerFactory } from '../lazy-child-logger.js';
 import { type AuthenticationOptions, checkCredentials } from '../plugins/authenticate.js';
 import { noteRefusal } from '../plugins/inference-observer.js';
 
@@ -84,6 +85,8 @@ export function registerInferenceScope(app: FastifyInstance, options: InferenceS
     ? 'the request body must be JSON (Content-Type: application/json) or binary tensor data (application/octet-stream with Inference-Header-Content-Length)'
     : 'the request body must be JSON (Content-Type: application/json)';
 
+  // Each request's logger is made only if a line is written (the hot path writes none).
+  app.setChildLoggerFactory(lazyChildLoggerFactory);
   app.setErrorHandler((err: FastifyError, request, reply) =>
     answerError(err, request, reply, maxBodyBytes, typeMessage),
   );
@@ -108,21 +111,25 @@ export function registerInferenceScope(app: FastifyInstance, options: InferenceS
     return sendError(reply, statusOf(refusal.error), message);
   });
   // Before the body is read: only the types this protocol takes.
-  app.addHook('preParsing', async (request, reply, payload) => {
-    if (request.method !== 'POST') return payload;
+  // A callback hook (no promise per request); a refusal answers and does not call `done`, so nothing
+  // after it runs.
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    if (request.method !== 'POST') return done(null, payload);
     // A compressed body would be parsed as if it were plain: refused as the encoding it is (RFC 9110 15.5.16).
     const encoding = request.headers['content-encoding'];
-    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity')
-      return sendError(
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      sendError(
         reply,
         415,
         `Content-Encoding "${encoding.slice(0, 40)}" is not supported; send the body uncompressed`,
       );
+      return;
+    }
     const type = request.headers['content-type'];
-    if (type === undefined) return payload;
+    if (type === undefined) return done(null, payload);
     const lower = type.toLowerCase();
-    if (jsonType.test(lower) || (binary && binaryType.test(lower))) return payload;
-    return sendError(reply, 400, typeMessage);
+    if (jsonType.test(lower) || (binary && binaryType.test(lower))) return done(null, payload);
+    sendError(reply, 400, typeMessage);
   });
 
   const parseJson = app.getDefaultJsonParser('error', 'error');

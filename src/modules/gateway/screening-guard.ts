@@ -3,6 +3,7 @@ import { createTextScreener, type ScreeningResult, type TextScreener } from '../
 import { guardFailed, inputBlocked } from './gateway.errors.js';
 import type { GuardCall, InferenceGuard } from './guard-pipeline.js';
 import type { GuardPolicy } from './guard-policy.js';
+import type { InferRequest } from './infer-request.js';
 
 /** The response header a flagged (let through) input or conversation carries. */
 export const screeningHeader = 'x-warden-screening';
@@ -54,19 +55,26 @@ export function createScreeningGuard(deps: { logger: Logger }): InferenceGuard {
     call.headers.set(screeningHeader, 'flagged');
   };
 
+  const screenInputs = async (call: GuardCall, request: InferRequest) => {
+    const screener = screenerFor(call.policy.screening);
+    for (const [name, tensor] of Object.entries(request.inputs)) {
+      if (tensor.type !== 'string') continue;
+      const texts = tensor.data as string[];
+      for (let i = 0; i < texts.length; i++) {
+        const result = await screener.screen(texts[i] as string);
+        if (result.verdict !== 'allow') note(call, `input ${JSON.stringify(name)} element ${i}`, result);
+      }
+    }
+    return undefined;
+  };
+
   return {
     name: 'screening',
-    async beforeRun(call, request) {
+    beforeRun(call, request) {
       if (!call.policy.screening.enabled) return undefined;
-      const screener = screenerFor(call.policy.screening);
-      for (const [name, tensor] of Object.entries(request.inputs)) {
-        if (tensor.type !== 'string') continue;
-        const texts = tensor.data as string[];
-        for (let i = 0; i < texts.length; i++) {
-          const result = await screener.screen(texts[i] as string);
-          if (result.verdict !== 'allow') note(call, `input ${JSON.stringify(name)} element ${i}`, result);
-        }
-      }
+      // No BYTES input, nothing to screen: answered at once, with no promise on the hot path.
+      for (const name in request.inputs)
+        if (request.inputs[name]?.type === 'string') return screenInputs(call, request);
       return undefined;
     },
     async beforeChat(call, messages) {
