@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('the drift report in a browser', { timeout: 120_00
       expect(await page.locator('h1').isVisible()).toBe(true);
       expect(await page.locator('table').first().isVisible()).toBe(true);
       // The policy's choice: marked in the column's row, and listed beside the default selection rules.
-      const sepalWidth = page.getByRole('row', { name: /^sepal_width / });
+      const sepalWidth = page.getByRole('row', { name: /sepal_width\W+feature numeric Kolmogorov/ });
       expect(await sepalWidth.getByText('(set by policy)').isVisible()).toBe(true);
       expect(
         await page.getByText(/monitor policy chose instead of these rules for 1 column/).isVisible(),
