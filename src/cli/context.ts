@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { type ApiClient, createApiClient } from './api-client.js';
 import { resolveCredentials } from './credentials.js';
 import type { Io } from './output.js';
@@ -7,6 +8,8 @@ export interface CliContext {
   cwd: string;
   env: Record<string, string | undefined>;
   io: Io;
+  /** Where `-` reads from (a command given `-` without it is refused as a bad option). */
+  stdin?: Readable;
 }
 
 export interface ClientOptions {

@@ -7,5 +7,6 @@ const code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: processEnvironment(),
   io: { stdout: process.stdout, stderr: process.stderr },
+  stdin: process.stdin,
 });
 process.exitCode = code;

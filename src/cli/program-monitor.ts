@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { addMonitorPolicyCommands } from './program-monitor-policy.js';
 import { withClient } from './program-options.js';
 
 /** `warden monitor`: each deployment's monitoring (windows, drift; alerts are added beside these). */
@@ -35,4 +36,5 @@ export function addMonitorCommands(program: Command, ctx: CliContext): void {
   ).action(async (window, env, opts) =>
     (await import('./commands/monitor-report.js')).monitorReport(ctx, window, { ...opts, env }),
   );
+  addMonitorPolicyCommands(monitor, ctx);
 }

@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDriftReport } from '../../src/modules/monitor/index.js';
 import { irisReference, shifted, windowOf } from '../monitor/iris-window.js';
 import { hasChromium, launchBrowser, screenshot, seriousA11yViolations } from './browser.js';
+import { underColumnThreshold } from './monitoring-seed.js';
 
 /**
  * The drift report opened as a downloaded file would be: in Chromium with JavaScript off, from a page with
  * no server behind it. It must display whole (charts laid out, bars as tall as their shares), ask for
- * nothing over the network, log no error, print light, and pass axe in the light and the dark colour scheme.
+ * nothing over the network, log no error, print light, and pass axe in the light and the dark colour scheme,
+ * with a column whose threshold the monitor policy set (its "set by policy" marks included).
  */
 describe.skipIf(!hasChromium)('the drift report in a browser', { timeout: 120_000 }, () => {
   let browser: Browser;
@@ -19,7 +21,11 @@ describe.skipIf(!hasChromium)('the drift report in a browser', { timeout: 120_00
   });
 
   it('displays without JavaScript, fetches nothing and has no serious accessibility issue', async () => {
-    const summary = windowOf(shifted({ petal_length: 2, petal_width: 1 }));
+    const summary = underColumnThreshold(
+      windowOf(shifted({ petal_length: 2, petal_width: 1 })),
+      'sepal_width',
+      0.1,
+    );
     const html = renderDriftReport({
       summary,
       reference: irisReference(),
@@ -45,6 +51,12 @@ describe.skipIf(!hasChromium)('the drift report in a browser', { timeout: 120_00
       expect(await page.title()).toContain('Drift report');
       expect(await page.locator('h1').isVisible()).toBe(true);
       expect(await page.locator('table').first().isVisible()).toBe(true);
+      // The policy's choice: marked in the column's row, and listed beside the default selection rules.
+      const sepalWidth = page.getByRole('row', { name: /sepal_width\W+feature numeric Kolmogorov/ });
+      expect(await sepalWidth.getByText('(set by policy)').isVisible()).toBe(true);
+      expect(
+        await page.getByText(/monitor policy chose instead of these rules for 1 column/).isVisible(),
+      ).toBe(true);
       const charts = page.locator('svg.chart');
       expect(await charts.count()).toBe(summary.histograms.length);
       // The petal-length chart as laid out: each bar's drawn height over the tallest is its share over the largest.

@@ -4,8 +4,10 @@ import { openSqlite } from '../../src/adapters/sql/db.js';
 import { createMonitorSqlStore } from '../../src/adapters/sql/monitor.sql-store.js';
 import { createMonitorAlertSqlStore } from '../../src/adapters/sql/monitor-alert.sql-store.js';
 import {
+  datasetDrift,
   defaultThresholds,
   intervalReadings,
+  isDrift,
   type WindowSummary,
   windowReadings,
 } from '../../src/modules/monitor/index.js';
@@ -20,6 +22,26 @@ export interface MonitoredDeployment {
 
 const minutes = (n: number) => n * 60_000;
 
+/**
+ * The window as the monitor closes it when the deployment's policy sets `column`'s threshold
+ * (`drift.columns.<column>.threshold`): the same test and value (a threshold does not change a statistic),
+ * the verdict against the new threshold, `chosenBy` recorded, and the dataset verdict recomputed.
+ */
+export function underColumnThreshold(w: WindowSummary, column: string, threshold: number): WindowSummary {
+  if (!w.drift) return w;
+  const columns = w.drift.columns.map((c) =>
+    c.column === column
+      ? {
+          ...c,
+          threshold,
+          drifted: c.noData === undefined && isDrift(c.test, c.value, threshold),
+          chosenBy: { threshold: 'column' as const },
+        }
+      : c,
+  );
+  return { ...w, drift: { columns, dataset: datasetDrift(columns) } };
+}
+
 /** The reference's mean top-class confidence the seeded readings compare with (windows answer 0.91). */
 const referenceConfidence = 0.98;
 
@@ -29,7 +51,7 @@ const referenceConfidence = 0.98;
  * summarised by the module's real statistics; a dataset-drift alert that fired, rolled the deployment back
  * and resolved, and a petal-length alert still firing; the alert engine's readings of each window (the real
  * detectors at the default thresholds, confidence drop included) and of the latest minute of gateway
- * counters (an error rate above its threshold). (Driving the gateway until windows close and alerts
+ * counters (an error rate above its threshold); the newest window has a threshold set by policy. (Driving the gateway until windows close and alerts
  * fire is the end-to-end test's job; the console's is to show what is stored.)
  */
 export async function seedMonitoring(dataDir: string, d: MonitoredDeployment, now = Date.now()) {
@@ -42,9 +64,10 @@ export async function seedMonitoring(dataDir: string, d: MonitoredDeployment, no
       shifted({ petal_length: 2, petal_width: 1 }),
       shifted({ petal_length: 2, petal_width: 1 }),
     ];
+    // The newest window was closed under a policy that set sepal_width's threshold (0.1 for its KS).
     const windows: WindowSummary[] = traffic.map((rows, i) => {
       const end = now - minutes(5 * (traffic.length - i));
-      return windowOf(rows, undefined, {
+      const w = windowOf(rows, undefined, {
         id: uuidv7(),
         environment: d.environment,
         model: d.model,
@@ -53,6 +76,7 @@ export async function seedMonitoring(dataDir: string, d: MonitoredDeployment, no
         start: new Date(end - minutes(5) + 1000).toISOString(),
         end: new Date(end).toISOString(),
       });
+      return i === traffic.length - 1 ? underColumnThreshold(w, 'sepal_width', 0.1) : w;
     });
     await createMonitorSqlStore(database.db).saveWindows(
       windows.map((summary) => ({ summary, predictions: [] })),

@@ -123,12 +123,16 @@ describe.skipIf(!hasChromium)('monitoring in the console', { timeout: 240_000 },
     // The newest window: columns, histograms (with their tables), detectors against thresholds.
     const columns = viewer.page.getByRole('table', { name: 'Column drift in this window' });
     await columns.getByRole('row', { name: /petal_length.*ks.*Yes/ }).waitFor();
+    // The monitor policy set sepal_width's threshold when this window closed: marked as such.
+    await columns.getByRole('row', { name: /sepal_width feature ks 1 ≤ 0\.1 set by policy No/ }).waitFor();
+    expect(await columns.getByText('set by policy').count()).toBe(1);
     expect(await viewer.page.getByRole('img', { name: /^Histogram of petal_length/ }).count()).toBe(1);
     // The alert engine's stored readings: confidence against the reference's (0.98 − 0.91), which a
     // console recomputing from the summary could not show, and the gateway's latest minute.
     const detectors = viewer.page.getByRole('table', { name: 'Detector readings in this window' });
     await detectors.getByRole('row', { name: /dataset_drift.*above 0\.5.*Yes/ }).waitFor();
-    await detectors.getByRole('row', { name: /column_drift:petal_length.*below 0\.0125.*Yes/ }).waitFor();
+    // Five p-value tests in the window (four features and the predicted species): 0.05 / 5.
+    await detectors.getByRole('row', { name: /column_drift:petal_length \S+ below 0\.01 Yes/ }).waitFor();
     await detectors.getByRole('row', { name: /confidence_drop 0\.07 above 0\.15 No/ }).waitFor();
     const gateway = viewer.page.getByRole('table', {
       name: 'Gateway detector readings in the latest minute',
@@ -158,6 +162,11 @@ describe.skipIf(!hasChromium)('monitoring in the console', { timeout: 240_000 },
     await viewer.page.getByRole('table', { name: 'Detector thresholds in force' }).waitFor();
     await viewer.page.getByText(/No reference data: drift is not computed/).waitFor();
     expect(await viewer.page.getByRole('button', { name: 'Edit thresholds' }).count()).toBe(0);
+    expect(await viewer.page.getByRole('button', { name: 'Edit policy (JSON)' }).count()).toBe(0);
+    await viewer.page
+      .getByRole('table', { name: 'Drift tests and thresholds' })
+      .getByRole('row', { name: "Every column Evidently's default Evidently's default" })
+      .waitFor();
     expect(await viewer.page.getByRole('button', { name: 'Attach reference' }).count()).toBe(0);
     await check(viewer.page, 'monitoring-deployment-viewer');
     await viewer.page.setViewportSize({ width: 768, height: 1024 });
@@ -166,7 +175,7 @@ describe.skipIf(!hasChromium)('monitoring in the console', { timeout: 240_000 },
     await viewer.context.close();
   });
 
-  it('an admin edits a threshold (a bad value refused with the server’s problem) and attaches reference data', async () => {
+  it('an admin edits a threshold (a bad value refused with the server’s problem), attaches reference data and sets a drift test', async () => {
     const admin = await newPerson(browser);
     await signIn(admin.page, adminTokenOf(server.url) ?? '');
     await admin.page.goto(`${server.url}/monitoring/production/iris`);
@@ -199,6 +208,38 @@ describe.skipIf(!hasChromium)('monitoring in the console', { timeout: 240_000 },
     const roles = admin.page.getByRole('table', { name: 'Reference columns and their roles' });
     await roles.getByRole('row', { name: 'petal_length feature numeric' }).waitFor();
     await roles.getByRole('row', { name: /species target/ }).waitFor();
+    // The whole document as JSON: a drift test on a column. A test the column's kind cannot take is refused
+    // at its path, nothing saved; then a PSI on petal_length is saved, and a misspelt column warned about.
+    await admin.page.getByRole('button', { name: 'Edit policy (JSON)' }).click();
+    const editor = admin.page.getByLabel('Policy document (JSON)');
+    expect(JSON.parse(await editor.inputValue())).toEqual({ thresholds: { driftShare: 0.3 } });
+    await editor.fill(JSON.stringify({ drift: { columns: { species: { test: 'ks' } } } }));
+    await admin.page.getByRole('button', { name: 'Save policy' }).click();
+    const problems = admin.page.getByRole('list', { name: 'Problems in the policy document' });
+    await problems.getByText('drift.columns.species.test').waitFor();
+    await check(admin.page, 'monitoring-policy-refused');
+    const drift = {
+      columns: { petal_length: { test: 'psi', threshold: 0.25 }, petal_lenght: { test: 'ks' } },
+    };
+    await editor.fill(JSON.stringify({ thresholds: { driftShare: 0.3 }, drift }));
+    await admin.page.getByLabel('Reason (optional)').fill('PSI for petals');
+    await admin.page.getByRole('button', { name: 'Save policy' }).click();
+    const saved = admin.page.getByRole('table', { name: 'Drift tests and thresholds' });
+    await saved.getByRole('row', { name: 'Column petal_length psi 0.25' }).waitFor();
+    await admin.page
+      .getByRole('list', { name: 'Warnings about the policy saved' })
+      .getByText('drift.columns.petal_lenght')
+      .waitFor();
+    await admin.page.getByText(/Revision 2, set by/).waitFor();
+    const stored = await call<{ document: unknown; revision: number; reason: string }>(
+      'GET',
+      '/environments/production/deployments/iris/monitor-policy',
+    );
+    expect(stored).toMatchObject({
+      revision: 2,
+      reason: 'PSI for petals',
+      document: { thresholds: { driftShare: 0.3 }, drift },
+    });
     await check(admin.page, 'monitoring-deployment-admin');
     expect(admin.problems).toEqual([]);
     await admin.context.close();

@@ -1,16 +1,21 @@
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { api, unwrap } from '../app/api';
 import { ProblemView } from '../app/problem-view';
 import { useRefreshMonitor } from './monitor-queries';
 import type { MonitorPolicyView } from './monitor-types';
+import { type PolicyProblem, PolicyRefused, putMonitorPolicy } from './put-monitor-policy';
 
 /**
  * Edits the deployment's detector thresholds (`PUT …/monitor-policy`). The stored document is kept as it
  * is (its rules and the thresholds it sets) and only the fields changed here are laid over it, so fields
  * left alone keep following the defaults. The server checks every value and names each problem.
  */
-export function PolicyForm(props: { env: string; model: string; view: MonitorPolicyView; onDone(): void }) {
+export function PolicyForm(props: {
+  env: string;
+  model: string;
+  view: MonitorPolicyView;
+  onDone(warnings: PolicyProblem[]): void;
+}) {
   const id = useId();
   const refresh = useRefreshMonitor();
   const inForce = props.view.policy.thresholds;
@@ -26,16 +31,11 @@ export function PolicyForm(props: { env: string; model: string; view: MonitorPol
         ...document.thresholds,
         ...Object.fromEntries(changed.map(([k, v]) => [k, Number(v)])),
       };
-      return unwrap(
-        api.PUT('/api/v1/environments/{env}/deployments/{model}/monitor-policy', {
-          params: { path: { env: props.env, model: props.model } },
-          body: { policy: { ...document, thresholds }, ...(reason.trim() ? { reason: reason.trim() } : {}) },
-        }),
-      );
+      return putMonitorPolicy(props.env, props.model, { ...document, thresholds }, reason);
     },
-    onSuccess: async () => {
+    onSuccess: async (view) => {
       await refresh();
-      props.onDone();
+      props.onDone(view.warnings);
     },
   });
   return (
@@ -60,12 +60,17 @@ export function PolicyForm(props: { env: string; model: string; view: MonitorPol
       </div>
       <label htmlFor={`${id}-reason`}>Reason (optional)</label>
       <input id={`${id}-reason`} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
-      {save.isError && <ProblemView error={save.error} title="The monitor policy was not changed" />}
+      {save.isError && (
+        <ProblemView
+          error={save.error instanceof PolicyRefused ? save.error.apiError : save.error}
+          title="The monitor policy was not changed"
+        />
+      )}
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending || changed.length === 0}>
           {save.isPending ? 'Saving…' : 'Save thresholds'}
         </button>
-        <button type="button" onClick={props.onDone}>
+        <button type="button" onClick={() => props.onDone([])}>
           Cancel
         </button>
       </div>

@@ -4,8 +4,25 @@ import { TableWrap } from './table-wrap';
 import { formatNumber } from './verdict';
 
 const noDataText = { reference: 'no reference values', current: 'no current values', both: 'no values' };
+const levelText = { column: "this column's entry", kind: 'its kind', global: 'every column' };
 
-/** The selected window's columns: the test chosen, its value against its threshold, and the verdict. */
+/** "set by policy" beside a test or threshold the monitor policy chose, saying at which level. */
+function PolicyMark({ by }: { by: keyof typeof levelText | undefined }) {
+  if (!by) return null;
+  return (
+    <>
+      {' '}
+      <span className="policy-mark" title={`Set by the monitor policy (${levelText[by]})`}>
+        set by policy
+      </span>
+    </>
+  );
+}
+
+/**
+ * The selected window's columns: the test chosen, its value against its threshold, and the verdict; a test or
+ * threshold the monitor policy chose (the column's `chosenBy`) is marked "set by policy".
+ */
 export function WindowColumnsTable({ columns }: { columns: WindowColumnDrift[] }) {
   return (
     <TableWrap label="Column drift table">
@@ -29,11 +46,15 @@ export function WindowColumnsTable({ columns }: { columns: WindowColumnDrift[] }
                 <bdi>{c.column}</bdi>
               </th>
               <td>{c.role}</td>
-              <td>{c.test}</td>
+              <td>
+                {c.test}
+                <PolicyMark by={c.chosenBy?.test} />
+              </td>
               <td>{formatNumber(c.value)}</td>
               <td>
                 {pValueTests.includes(c.test) ? '≤ ' : '≥ '}
                 {formatNumber(c.threshold)}
+                <PolicyMark by={c.chosenBy?.threshold} />
               </td>
               <td>
                 {c.noData ? `No verdict (${noDataText[c.noData]})` : c.drifted ? <strong>Yes</strong> : 'No'}
