@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRowReservoir } from '../../src/modules/monitor/reference/model-answers.js';
-
-/** A small seeded generator (mulberry32): the same draws on every run. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../fixtures/iris-traffic.js';
 
 const layout = { tensor: 'input', dtype: 'float32', columns: [2, 0] };
 
