@@ -4,10 +4,8 @@ import { sql } from 'kysely';
 import type { Logger as PinoLogger } from 'pino';
 import { createFsObjectStore } from './adapters/blob/fs-object-store.js';
 import { loadPolicyEngine } from './adapters/cedar/index.js';
-import { openLocalKeyProvider } from './adapters/kms/local-key-provider.js';
 import { createAdminTokenFileWriter } from './adapters/local/admin-token-file.js';
 import { loadOrCreateAuditKey } from './adapters/local/audit-key.js';
-import { lockDataDir } from './adapters/local/data-dir-lock.js';
 import { secureDataDir } from './adapters/local/data-dir-permissions.js';
 import { createPromMetrics } from './adapters/metrics/prom-metrics.js';
 import { createJwtVerifier } from './adapters/oidc/jwt-verifier.js';
@@ -16,14 +14,13 @@ import { openDatabase } from './adapters/sql/db.js';
 import type { Stores } from './adapters/sql/stores.js';
 import { createSqlStores, createSqlUnitOfWork } from './adapters/sql/unit-of-work.js';
 import { createDnsHostResolver, createHttpWebhookSender } from './adapters/webhook/http-webhook-sender.js';
+import { openBlobKeys } from './blob-keys.js';
 import { composeConsole } from './compose-console.js';
 import { composeGateway } from './compose-gateway.js';
-import { composeMonitor } from './compose-monitor.js';
-import { composeMonitorAlerts } from './compose-monitor-alerts.js';
+import { composeMonitoring } from './compose-monitoring.js';
 import { composePermissions } from './compose-permissions.js';
-import { composeReference } from './compose-reference.js';
 import { type Config, checkEnvironmentGates } from './config/index.js';
-import { createEncryptingBlobStore, hasEncryptedBlobs, type ObjectStore } from './modules/artifacts/index.js';
+import { createEncryptingBlobStore } from './modules/artifacts/index.js';
 import {
   createAttestationService,
   describeAttestationEvent,
@@ -45,7 +42,6 @@ import {
   describeIdentityEvent,
   ensureBootstrapAdmin,
 } from './modules/identity/index.js';
-import { describeMonitorEvent } from './modules/monitor/index.js';
 import {
   createAccess,
   createAccessGuard,
@@ -61,18 +57,6 @@ import {
 } from './modules/webhooks/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import { prepareDatabase, startUp } from './start-up.js';
-
-/**
- * The blob store's key provider (the keyring under the data directory). A new keyring may be created only
- * while no blob exists, so losing the key file can never silently start a second one.
- */
-async function openBlobKeys(config: Readonly<Config>, objects: ObjectStore, allowCreate = true) {
-  return openLocalKeyProvider({
-    dataDir: config.dataDir,
-    masterKey: config.encryption.masterKey,
-    allowCreate: allowCreate && !(await hasEncryptedBlobs(objects)),
-  });
-}
 
 export interface ContainerOptions {
   /**
@@ -223,10 +207,6 @@ export async function createContainer(
       access: accessFor(describeRegistryEvent),
       verifier: createSignatureVerifier(),
     });
-    const references = await composeReference({
-      ...{ config, logger, uow, read, blobs, clock, accessFor, role },
-      registry,
-    });
     const attestations = createAttestationService({
       uow,
       read,
@@ -269,29 +249,13 @@ export async function createContainer(
     });
     closeRedis = closeGatewayRedis;
     stopGateway = () => gateway.stop();
-    const monitorAlerts = composeMonitorAlerts({
-      ...{ config, logger, read, uow, clock, deploy, metrics, servingStats, extractionAlerts },
-      access: accessFor(describeMonitorEvent),
-      profiles: references.profiles,
+    // Monitoring: reference datasets, windows over the gateway's observations, drift, alerts and rollback.
+    const monitoring = await composeMonitoring({
+      ...{ config, logger, clock, database, read, uow, blobs, accessFor, guard, role, registry, deploy },
+      gateway: { observations, servingStats, extractionAlerts },
+      metrics,
     });
-    await monitorAlerts.restoreMetrics();
-
-    // Monitoring: windows over the gateway's observations, drift, stored summaries and labels.
-    const monitor = composeMonitor({
-      config,
-      logger,
-      clock,
-      database,
-      read,
-      deploy,
-      observations,
-      guard,
-      metrics: metrics.monitor,
-      references: references.profiles,
-      // Each stored window goes to the alert engine; the gateway's counters go to it every minute.
-      onWindowClosed: [(summary) => monitorAlerts.alerts.onWindow(summary)],
-      everyMinute: (now) => monitorAlerts.everyMinute(now),
-    });
+    const { references, monitor } = monitoring;
     stopMonitor = () => monitor.stop();
 
     // Webhooks: endpoints (secrets wrapped by the blob keyring's KEK) and the dispatcher that delivers the
@@ -379,8 +343,8 @@ export async function createContainer(
       /** Every inference answer, per minute over the last hour, fed by the transport (buildApp). */
       servingStats,
       /** Monitor alerts (`onWindow`, `onInterval`, `alerts`) and per-deployment monitor policies. */
-      alerts: monitorAlerts.alerts,
-      monitorPolicies: monitorAlerts.monitorPolicies,
+      alerts: monitoring.alerts,
+      monitorPolicies: monitoring.monitorPolicies,
       /** "May I do this here?" for the console: decided by the modules owning each target, never recorded. */
       permissions: composePermissions({ config, read, guard, gateway }),
       guard,
@@ -407,20 +371,3 @@ export async function createContainer(
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;
-
-/**
- * What `warden keys` works on, offline: the data directory's lock, held until `close`, its blob objects
- * and its blob keyring.
- * Built here so that the CLI opens the keyring exactly as the server does.
- */
-export async function openKeyAdministration(config: Readonly<Config>) {
-  const lock = await lockDataDir(config.dataDir);
-  try {
-    const objects = createFsObjectStore({ root: path.join(config.dataDir, 'blobs') });
-    const keys = await openBlobKeys(config, objects);
-    return { objects, keys, close: () => lock.release() };
-  } catch (err) {
-    await lock.release();
-    throw err;
-  }
-}

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monitorDefaults } from '../../src/config/monitor.schema.js';
 import { databaseFactories } from '../fixtures/databases.js';
-import { irisReferenceRows, seeded } from '../fixtures/iris-traffic.js';
+import { sendShiftedIris } from '../fixtures/iris-shifted-traffic.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 import {
   api,
@@ -111,21 +111,8 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
     });
 
     it('closes a window with PSI on petal_length and the forced KS on sepal_width, and reports it', async () => {
-      // Petals 2 cm longer than the reference's.
-      const random = seeded(3);
-      const reference = irisReferenceRows().features;
-      for (let i = 0; i < rows; i++) {
-        const [a, b, c, d] = reference[Math.floor(random() * reference.length)] as number[];
-        const res = await t.app.inject({
-          method: 'POST',
-          url: '/v2/models/iris/infer',
-          payload: {
-            inputs: [{ name: 'float_input', shape: [1, 4], datatype: 'FP32', data: [a, b, (c ?? 0) + 2, d] }],
-          },
-          headers: auth(w.viewer),
-        });
-        expect(res.statusCode, res.body).toBe(200);
-      }
+      // Petals 2 cm longer than the reference's: drift on petal_length.
+      await sendShiftedIris(t, w.viewer, rows);
       await t.container.monitorRunner.service.tick();
       const listed = await t.app.inject({
         url: `${monitorBase}/windows?model=iris`,

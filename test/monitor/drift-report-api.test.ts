@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monitorDefaults } from '../../src/config/monitor.schema.js';
 import { databaseFactories } from '../fixtures/databases.js';
 import { expectProblem } from '../fixtures/http-helpers.js';
-import { irisReferenceRows, seeded } from '../fixtures/iris-traffic.js';
+import { sendShiftedIris } from '../fixtures/iris-shifted-traffic.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 import {
   api,
@@ -47,20 +47,7 @@ describe('drift report over /api/v1 (sqlite)', () => {
     await deploy(t, w.deployer, { model: 'iris', version: 1 });
     await eventually(async () => (await t.app.inject({ url: '/v2/models/iris/ready' })).json().ready);
     // Petals 2 cm longer than the reference's: drift on petal_length.
-    const random = seeded(3);
-    const reference = irisReferenceRows().features;
-    for (let i = 0; i < rows; i++) {
-      const [a, b, c, d] = reference[Math.floor(random() * reference.length)] as number[];
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v2/models/iris/infer',
-        payload: {
-          inputs: [{ name: 'float_input', shape: [1, 4], datatype: 'FP32', data: [a, b, (c ?? 0) + 2, d] }],
-        },
-        headers: auth(w.viewer),
-      });
-      expect(res.statusCode, res.body).toBe(200);
-    }
+    await sendShiftedIris(t, w.viewer, rows);
     await t.container.monitorRunner.service.tick();
     const listed = await t.app.inject({ url: `${base}/windows?model=iris`, headers: auth(w.viewer) });
     windowId = listed.json().items[0].id;

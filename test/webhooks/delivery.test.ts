@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openKeyAdministration } from '../../src/blob-keys.js';
 import { loadConfig } from '../../src/config/index.js';
-import { type Container, createContainer, openKeyAdministration } from '../../src/container.js';
+import { type Container, createContainer } from '../../src/container.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { createLogger } from '../../src/platform/logger.js';
 import {

@@ -8,6 +8,7 @@ import type {
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
 import { monitorReadingMethods } from './monitor-reading.sql-store.js';
+import { type PolicyDocumentsTable, policyDocumentRows } from './policy-documents.sql.js';
 
 /** Monitoring's alert tables (migration 0018-monitor-alerts; the readings' are monitor-reading.sql-store's). */
 export type MonitorAlertTables = {
@@ -47,16 +48,7 @@ type MonitorRuleStatesTable = {
 
 type MonitorRollbacksTable = { environment: string; model: string; at: string; alert_id: string };
 
-type MonitorPoliciesTable = {
-  environment: string;
-  model: string;
-  document: string;
-  revision: number;
-  set_by: string;
-  set_by_name: string | null;
-  set_at: string;
-  reason: string | null;
-};
+type MonitorPoliciesTable = PolicyDocumentsTable;
 
 const alertOf = (row: Selectable<MonitorAlertsTable>): AlertRecord => ({
   id: row.id,
@@ -76,23 +68,13 @@ const alertOf = (row: Selectable<MonitorAlertsTable>): AlertRecord => ({
   rollback: row.rollback === null ? null : JSON.parse(row.rollback),
 });
 
-const policyOf = (row: Selectable<MonitorPoliciesTable>): MonitorPolicyRecord => ({
-  environment: row.environment,
-  model: row.model,
-  document: JSON.parse(row.document),
-  revision: Number(row.revision),
-  setBy: row.set_by,
-  setByName: row.set_by_name,
-  setAt: row.set_at,
-  reason: row.reason,
-});
-
 /** The monitor alert store bound to one connection or transaction. */
 export function createMonitorAlertSqlStore(
   executor: Kysely<Database>,
   capabilities: Pick<SqlCapabilities, 'rowLocks'> = { rowLocks: false },
 ): MonitorAlertStore {
   const db = executor.withTables<MonitorAlertTables>();
+  const policies = policyDocumentRows<MonitorPolicyRecord['document']>(executor, 'monitor_policies');
   return {
     async lockDeployment(_environment, model) {
       // The model's row stands for its deployments: it exists whenever an alert is evaluated (a rule state
@@ -197,41 +179,8 @@ export function createMonitorAlertSqlStore(
         .onConflict((oc) => oc.columns(['environment', 'model']).doUpdateSet({ at, alert_id: alert }))
         .execute();
     },
-    async findPolicy(environment, model) {
-      const row = await db
-        .selectFrom('monitor_policies')
-        .selectAll()
-        .where('environment', '=', environment)
-        .where('model', '=', model)
-        .executeTakeFirst();
-      return row ? policyOf(row) : null;
-    },
-    async savePolicy(r) {
-      const values = {
-        document: JSON.stringify(r.document),
-        revision: r.revision,
-        set_by: r.setBy,
-        set_by_name: r.setByName,
-        set_at: r.setAt,
-        reason: r.reason,
-      };
-      if (r.revision === 1) {
-        const inserted = await db
-          .insertInto('monitor_policies')
-          .values({ environment: r.environment, model: r.model, ...values })
-          .onConflict((oc) => oc.columns(['environment', 'model']).doNothing())
-          .executeTakeFirst();
-        return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
-      }
-      const updated = await db
-        .updateTable('monitor_policies')
-        .set(values)
-        .where('environment', '=', r.environment)
-        .where('model', '=', r.model)
-        .where('revision', '=', r.revision - 1)
-        .executeTakeFirst();
-      return Number(updated.numUpdatedRows) === 1;
-    },
+    findPolicy: policies.find,
+    savePolicy: policies.save,
     ...monitorReadingMethods(executor),
   };
 }

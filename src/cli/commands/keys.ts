@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
+import { openKeyAdministration } from '../../blob-keys.js';
 import { loadConfig } from '../../config/index.js';
-import { openKeyAdministration } from '../../container.js';
 import {
   kekUsage,
   type ObjectStore,

@@ -1,8 +1,13 @@
 import type { CallContext } from '../../platform/call-context.js';
 import type { Principal } from '../../platform/principal.js';
 import { liveTokenPrincipal } from '../identity/index.js';
-import type { ResourceRef } from '../policy/index.js';
-import { type ModelRecord, registryErrors, type VersionRecord } from '../registry/index.js';
+import type { PolicyAction, ResourceRef } from '../policy/index.js';
+import {
+  type ModelRecord,
+  type RegistryStore,
+  registryErrors,
+  type VersionRecord,
+} from '../registry/index.js';
 import type { SignatureVerifier } from '../signing/index.js';
 import { environmentNotFound, versionUnavailable } from './deploy.errors.js';
 import type { DeployStores } from './deploy.ports.js';
@@ -26,6 +31,30 @@ export const deploymentResource = (model: ModelRecord, environment: string): Res
   model: { name: model.name, owner: model.owner, tags: model.tags },
   environment,
 });
+
+/**
+ * "May this caller do `action` on this model's deployment in `environment`?" for the modules that keep
+ * something per deployment (guard and monitor policies, monitoring's reads): the environment must be
+ * configured and the model registered; answers the model.
+ */
+export function deploymentAuthorizer(deps: {
+  environments: readonly string[];
+  registry: Pick<RegistryStore, 'findModelByName'>;
+  access: { require(ctx: CallContext, action: PolicyAction, resource: ResourceRef): Promise<unknown> };
+}) {
+  return async (
+    ctx: CallContext,
+    environment: string,
+    modelName: string,
+    action: PolicyAction,
+  ): Promise<ModelRecord> => {
+    if (!deps.environments.includes(environment)) throw environmentNotFound(environment, deps.environments);
+    const model = await deps.registry.findModelByName(modelName);
+    if (!model) throw registryErrors.modelNotFound(modelName);
+    await deps.access.require(ctx, action, deploymentResource(model, environment));
+    return model;
+  };
+}
 
 export async function modelNamed(stores: Pick<DeployStores, 'registry'>, name: string): Promise<ModelRecord> {
   const model = await stores.registry.findModelByName(name);

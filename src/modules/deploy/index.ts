@@ -14,7 +14,7 @@ export {
 } from './deploy-permissions.js';
 export type { RequestListQuery } from './deploy-request-list.js';
 export type { RequestInput } from './deploy-requests.js';
-export { deploymentResource } from './deploy-target.js';
+export { deploymentAuthorizer, deploymentResource } from './deploy-target.js';
 export { type AutoRollback, type DeployEnvironment, selfApprovalAllowed } from './environment.js';
 export { candidateOf, evaluateGates, type GateInputs, signatureEvidence } from './gate-evaluation.js';
 export { bucketOf, pickRoute, type Route, type Split } from './traffic-split.js';

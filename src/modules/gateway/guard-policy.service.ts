@@ -1,9 +1,9 @@
 import type { CallContext } from '../../platform/call-context.js';
 import type { Clock } from '../../platform/clock.js';
 import type { UnitOfWork } from '../../platform/unit-of-work.js';
-import { deployErrors, deploymentResource } from '../deploy/index.js';
-import type { Access, AccessStores, PolicyAction } from '../policy/index.js';
-import { type ModelRecord, type RegistryStore, registryErrors } from '../registry/index.js';
+import { deploymentAuthorizer } from '../deploy/index.js';
+import type { Access, AccessStores } from '../policy/index.js';
+import type { ModelRecord, RegistryStore } from '../registry/index.js';
 import type { ExtractionAlertView } from './extraction-guard.js';
 import type { GatewayEvent } from './gateway.events.js';
 import { guardPolicyConflict, guardPolicyInvalid, guardPolicyReasonRequired } from './guard-policy.errors.js';
@@ -62,14 +62,7 @@ export function createGuardPolicyService(deps: GuardPolicyServiceDeps) {
   const { uow, read, access, clock } = deps;
   const defaults = () => defaultGuardPolicy(deps.bounds);
 
-  async function target(ctx: CallContext, environment: string, modelName: string, action: PolicyAction) {
-    if (!deps.environments.includes(environment))
-      throw deployErrors.environmentNotFound(environment, deps.environments);
-    const model = await read.registry.findModelByName(modelName);
-    if (!model) throw registryErrors.modelNotFound(modelName);
-    await access.require(ctx, action, deploymentResource(model, environment));
-    return model;
-  }
+  const target = deploymentAuthorizer({ environments: deps.environments, registry: read.registry, access });
 
   const viewOf = (environment: string, model: string, record: GuardPolicyRecord | null): GuardPolicyView => {
     const document = record?.document ?? {};

@@ -1,8 +1,8 @@
 import type { CallContext } from '../../platform/call-context.js';
 import type { Page } from '../../platform/page.js';
-import { deployErrors, deploymentResource } from '../deploy/index.js';
-import type { AccessGuard, PolicyAction } from '../policy/index.js';
-import { type RegistryStore, registryErrors } from '../registry/index.js';
+import { deployErrors, deploymentAuthorizer } from '../deploy/index.js';
+import type { AccessGuard } from '../policy/index.js';
+import type { RegistryStore } from '../registry/index.js';
 import type { MonitorAlertStore } from './alerts/alert.ports.js';
 import { windowNotFound } from './monitor.errors.js';
 import type { MonitorWindowStore, PostedLabel } from './monitor.ports.js';
@@ -63,13 +63,7 @@ export function createMonitorReads(deps: MonitorReadDeps) {
     return windows.map((w) => ({ ...w, readings: found.get(w.id) ?? null }));
   }
 
-  async function authorize(ctx: CallContext, environment: string, modelName: string, action: PolicyAction) {
-    if (!deps.environments.includes(environment))
-      throw deployErrors.environmentNotFound(environment, deps.environments);
-    const model = await deps.registry.findModelByName(modelName);
-    if (!model) throw registryErrors.modelNotFound(modelName);
-    await deps.access.require(ctx, action, deploymentResource(model, environment));
-  }
+  const authorize = deploymentAuthorizer(deps);
 
   return {
     /** A deployment's window summaries, newest first. */

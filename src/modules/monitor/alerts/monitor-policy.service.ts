@@ -1,9 +1,9 @@
 import type { CallContext } from '../../../platform/call-context.js';
 import type { Clock } from '../../../platform/clock.js';
 import type { UnitOfWork } from '../../../platform/unit-of-work.js';
-import { type DeployService, deployErrors, deploymentResource } from '../../deploy/index.js';
-import type { Access, AccessStores, PolicyAction } from '../../policy/index.js';
-import { type ModelRecord, type RegistryStore, registryErrors } from '../../registry/index.js';
+import { type DeployService, deploymentAuthorizer } from '../../deploy/index.js';
+import type { Access, AccessStores } from '../../policy/index.js';
+import type { ModelRecord, RegistryStore } from '../../registry/index.js';
 import type { ReferenceProfiles } from '../monitor.ports.js';
 import type { ColumnSpec } from '../monitor.types.js';
 import { invalidPolicy, policyConflict } from './alert.errors.js';
@@ -63,14 +63,7 @@ export function createMonitorPolicyService<S extends MonitorAlertStores & Access
 ) {
   const { uow, read, access, clock } = deps;
 
-  async function target(ctx: CallContext, environment: string, modelName: string, action: PolicyAction) {
-    if (!deps.environments.includes(environment))
-      throw deployErrors.environmentNotFound(environment, deps.environments);
-    const model = await read.registry.findModelByName(modelName);
-    if (!model) throw registryErrors.modelNotFound(modelName);
-    await access.require(ctx, action, deploymentResource(model, environment));
-    return model;
-  }
+  const target = deploymentAuthorizer({ environments: deps.environments, registry: read.registry, access });
 
   const viewOf = (environment: string, model: string, r: MonitorPolicyRecord | null): MonitorPolicyView => ({
     environment,

@@ -34,8 +34,11 @@ export function createAccumulator(): ColumnAccumulator {
   };
 }
 
-/** The index (1-based, among present values) of the next one to enter the full reservoir. */
-function skip(acc: ColumnAccumulator, size: number, random: () => number): void {
+/**
+ * Algorithm L's step: moves `next` to the index (1-based, among values offered) of the next one to enter a
+ * full reservoir of `size` (start with `w` = 1 and `next` = the count when the reservoir filled).
+ */
+export function skip(acc: { w: number; next: number }, size: number, random: () => number): void {
   // 1 − random() is in (0, 1]: its logarithm is finite.
   acc.w *= Math.exp(Math.log(1 - random()) / size);
   acc.next += Math.floor(Math.log(1 - random()) / Math.log1p(-acc.w)) + 1;

@@ -1,4 +1,5 @@
 import type { ColumnSample, ColumnSpec, ReferenceProfile } from '../monitor.types.js';
+import { skip } from './column-accumulator.js';
 import { type AssignedColumn, assignRoles, type ModelSignature } from './column-roles.js';
 import type { DatasetCell, RoleOverrides, ScoredOutput, ScoringInput } from './reference.ports.js';
 
@@ -46,17 +47,24 @@ export function scoringLayout(
 /** A uniform sample (reservoir) of whole reference rows with every feature present: what the model is run on. */
 export function createRowReservoir(layout: ScoringLayout, max: number, random: () => number) {
   const rows: number[][] = [];
-  let seen = 0;
+  // Algorithm L (as the column samples): a row is copied only when it enters the sample.
+  const state = { seen: 0, w: 1, next: 0 };
+  const copy = (values: readonly DatasetCell[]) => layout.columns.map((i) => values[i] as number);
   return {
     offer(values: readonly DatasetCell[]): void {
-      const row = layout.columns.map((i) => values[i]);
-      if (!row.every((v): v is number => typeof v === 'number')) return;
-      seen++;
-      if (rows.length < max) rows.push(row);
-      else {
-        const j = Math.floor(random() * seen);
-        if (j < max) rows[j] = row;
+      for (const i of layout.columns) if (typeof values[i] !== 'number') return;
+      state.seen++;
+      if (rows.length < max) {
+        rows.push(copy(values));
+        if (rows.length === max) {
+          state.next = state.seen;
+          skip(state, max, random);
+        }
+        return;
       }
+      if (state.seen !== state.next) return;
+      rows[Math.floor(random() * max)] = copy(values);
+      skip(state, max, random);
     },
     input(): ScoringInput | null {
       return rows.length === 0 ? null : { tensor: layout.tensor, dtype: layout.dtype, rows };
