@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { DeploymentPolicyRecord } from '../../modules/deploy/index.js';
 import type { Database } from './database.js';
 
 /**
@@ -16,18 +17,6 @@ export type PolicyDocumentsTable = {
   reason: string | null;
 };
 
-/** What the gateway's and the monitor's policy stores read and write (their records have this shape). */
-export interface PolicyDocumentRecord<D> {
-  environment: string;
-  model: string;
-  document: D;
-  revision: number;
-  setBy: string;
-  setByName: string | null;
-  setAt: string;
-  reason: string | null;
-}
-
 export type PolicyDocumentTableName = 'guard_policies' | 'monitor_policies';
 
 /**
@@ -39,7 +28,7 @@ export function policyDocumentRows<D>(executor: Kysely<Database>, name: PolicyDo
   // Both tables have the shape above: one alias types them, the real name is what runs.
   const db = executor.withTables<{ policies: PolicyDocumentsTable }>();
   const table = name as 'policies';
-  const recordOf = (row: Selectable<PolicyDocumentsTable>): PolicyDocumentRecord<D> => ({
+  const recordOf = (row: Selectable<PolicyDocumentsTable>): DeploymentPolicyRecord<D> => ({
     environment: row.environment,
     model: row.model,
     document: JSON.parse(row.document),
@@ -50,7 +39,7 @@ export function policyDocumentRows<D>(executor: Kysely<Database>, name: PolicyDo
     reason: row.reason,
   });
   return {
-    async find(environment: string, model: string): Promise<PolicyDocumentRecord<D> | null> {
+    async find(environment: string, model: string): Promise<DeploymentPolicyRecord<D> | null> {
       const row = await db
         .selectFrom(table)
         .selectAll()
@@ -59,7 +48,7 @@ export function policyDocumentRows<D>(executor: Kysely<Database>, name: PolicyDo
         .executeTakeFirst();
       return row ? recordOf(row) : null;
     },
-    async list(environment: string): Promise<PolicyDocumentRecord<D>[]> {
+    async list(environment: string): Promise<DeploymentPolicyRecord<D>[]> {
       const rows = await db
         .selectFrom(table)
         .selectAll()
@@ -68,7 +57,7 @@ export function policyDocumentRows<D>(executor: Kysely<Database>, name: PolicyDo
         .execute();
       return rows.map(recordOf);
     },
-    async save(record: PolicyDocumentRecord<D>): Promise<boolean> {
+    async save(record: DeploymentPolicyRecord<D>): Promise<boolean> {
       const values = {
         document: JSON.stringify(record.document),
         revision: record.revision,

@@ -15,6 +15,7 @@ export {
 export type { RequestListQuery } from './deploy-request-list.js';
 export type { RequestInput } from './deploy-requests.js';
 export { deploymentAuthorizer, deploymentResource } from './deploy-target.js';
+export { type DeploymentPolicyRecord, nextPolicyRevision } from './deployment-policy.js';
 export { type AutoRollback, type DeployEnvironment, selfApprovalAllowed } from './environment.js';
 export { candidateOf, evaluateGates, type GateInputs, signatureEvidence } from './gate-evaluation.js';
 export { bucketOf, pickRoute, type Route, type Split } from './traffic-split.js';

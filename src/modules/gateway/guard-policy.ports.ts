@@ -1,18 +1,9 @@
+import type { DeploymentPolicyRecord } from '../deploy/index.js';
 import type { GuardPolicyDocument } from './guard-policy-document.js';
 
 /** One deployment's stored guard policy: what the operator set, and who set it, when and why. */
-export interface GuardPolicyRecord {
-  environment: string;
-  model: string;
-  /** Only the fields the operator set; `{}` after a reset (every guard at its default). */
-  document: GuardPolicyDocument;
-  /** 1 for the first policy of the deployment, one more for each change (a reset included). */
-  revision: number;
-  setBy: string;
-  setByName: string | null;
-  setAt: string;
-  reason: string | null;
-}
+/** A deployment's stored guard policy: only the fields the operator set (`{}` after a reset). */
+export type GuardPolicyRecord = DeploymentPolicyRecord<GuardPolicyDocument>;
 
 /** Persistence of guard policies; every method runs on the executor the store was built on. */
 export interface GuardPolicyStore {

@@ -1,7 +1,7 @@
 import type { CallContext } from '../../platform/call-context.js';
 import type { Clock } from '../../platform/clock.js';
 import type { UnitOfWork } from '../../platform/unit-of-work.js';
-import { deploymentAuthorizer } from '../deploy/index.js';
+import { deploymentAuthorizer, nextPolicyRevision } from '../deploy/index.js';
 import type { Access, AccessStores } from '../policy/index.js';
 import type { ModelRecord, RegistryStore } from '../registry/index.js';
 import type { ExtractionAlertView } from './extraction-guard.js';
@@ -89,16 +89,11 @@ export function createGuardPolicyService(deps: GuardPolicyServiceDeps) {
   ): Promise<GuardPolicyView> {
     const view = await uow.run(async (stores) => {
       const before = await stores.guardPolicies.find(environment, model.name);
-      const record: GuardPolicyRecord = {
-        environment,
-        model: model.name,
-        document,
-        revision: (before?.revision ?? 0) + 1,
-        setBy: ctx.principal.id,
-        setByName: ctx.principal.name,
-        setAt: clock.now().toISOString(),
-        reason,
-      };
+      const record = nextPolicyRevision(
+        before,
+        { environment, model: model.name, document, reason, at: clock.now().toISOString() },
+        ctx,
+      );
       if (!(await stores.guardPolicies.save(record))) throw guardPolicyConflict(environment, model.name);
       const reset = Object.keys(document).length === 0;
       await access.record(stores, ctx, {

@@ -1,3 +1,4 @@
+import type { DeploymentPolicyRecord } from '../../deploy/index.js';
 import type { Alert, ReadingsRecord, StoredReading } from '../monitor.types.js';
 import type { RuleState } from './alert-state.js';
 import type { MonitorPolicyDocument } from './monitor-policy.js';
@@ -20,17 +21,8 @@ export interface AlertRecord extends Alert {
 }
 
 /** One deployment's stored monitor policy: what the operator set, and who set it, when and why. */
-export interface MonitorPolicyRecord {
-  environment: string;
-  model: string;
-  document: MonitorPolicyDocument;
-  /** 1 for the first policy, one more for each change. */
-  revision: number;
-  setBy: string;
-  setByName: string | null;
-  setAt: string;
-  reason: string | null;
-}
+/** A deployment's stored monitor policy. */
+export type MonitorPolicyRecord = DeploymentPolicyRecord<MonitorPolicyDocument>;
 
 export interface AlertQuery {
   model?: string | undefined;

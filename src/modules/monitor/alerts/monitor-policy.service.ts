@@ -1,7 +1,7 @@
 import type { CallContext } from '../../../platform/call-context.js';
 import type { Clock } from '../../../platform/clock.js';
 import type { UnitOfWork } from '../../../platform/unit-of-work.js';
-import { type DeployService, deploymentAuthorizer } from '../../deploy/index.js';
+import { type DeployService, deploymentAuthorizer, nextPolicyRevision } from '../../deploy/index.js';
 import type { Access, AccessStores } from '../../policy/index.js';
 import type { ModelRecord, RegistryStore } from '../../registry/index.js';
 import type { ReferenceProfiles } from '../monitor.ports.js';
@@ -101,16 +101,11 @@ export function createMonitorPolicyService<S extends MonitorAlertStores & Access
   ) {
     return uow.run(async (stores) => {
       const before = await stores.monitorAlerts.findPolicy(environment, model.name);
-      const record: MonitorPolicyRecord = {
-        environment,
-        model: model.name,
-        document,
-        revision: (before?.revision ?? 0) + 1,
-        setBy: ctx.principal.id,
-        setByName: ctx.principal.name,
-        setAt: clock.now().toISOString(),
-        reason,
-      };
+      const record = nextPolicyRevision(
+        before,
+        { environment, model: model.name, document, reason, at: clock.now().toISOString() },
+        ctx,
+      );
       if (!(await stores.monitorAlerts.savePolicy(record))) throw policyConflict(environment, model.name);
       await access.record(stores, ctx, {
         type: Object.keys(document).length === 0 ? 'monitor.policy_reset' : 'monitor.policy_set',
