@@ -1,26 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { monitorDefaults } from '../../src/config/monitor.schema.js';
 import { databaseFactories } from '../fixtures/databases.js';
 import { sendShiftedIris } from '../fixtures/iris-shifted-traffic.js';
-import { createTestApp, type TestApp } from '../fixtures/test-app.js';
-import {
-  api,
-  auth,
-  deploy,
-  eventually,
-  gatewayEnvironments,
-  gatewayWorld,
-} from '../gateway/gateway-fixtures.js';
+import type { TestApp } from '../fixtures/test-app.js';
+import { api, auth, type gatewayWorld } from '../gateway/gateway-fixtures.js';
+import { irisMonitoringWorld } from './iris-monitoring-world.js';
 
 // The drift section of a deployment's monitor policy over the API: checked against the live version's
 // reference, then applied by the monitor when real gateway traffic closes a window.
 const policyUrl = `${api}/environments/production/deployments/iris/monitor-policy`;
 const monitorBase = `${api}/environments/production/monitor`;
-const irisCsv = readFileSync(
-  fileURLToPath(new URL('../../examples/iris/data/reference.csv', import.meta.url)),
-);
 const rows = 40;
 
 describe.each(databaseFactories().map((f) => [f.name, f] as const))(
@@ -31,24 +19,7 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
     let columns: { name: string; role: string; kind: string }[] = [];
 
     beforeAll(async () => {
-      t = await createTestApp({
-        factory,
-        settings: {
-          environments: gatewayEnvironments,
-          monitor: { ...monitorDefaults, window: { rows, seconds: 300, minRows: 20 } },
-        },
-      });
-      w = await gatewayWorld(t, { count: 1 });
-      const put = await t.app.inject({
-        method: 'PUT',
-        url: `${api}/models/iris/versions/1/reference`,
-        payload: irisCsv,
-        headers: { 'content-type': 'text/csv' },
-      });
-      expect(put.statusCode, put.body).toBe(200);
-      columns = put.json().columns;
-      await deploy(t, w.deployer, { model: 'iris', version: 1 });
-      await eventually(async () => (await t.app.inject({ url: '/v2/models/iris/ready' })).json().ready);
+      ({ t, w, columns } = await irisMonitoringWorld(factory, rows));
     });
     afterAll(async () => {
       await t?.close();

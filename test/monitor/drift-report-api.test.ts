@@ -1,26 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { monitorDefaults } from '../../src/config/monitor.schema.js';
-import { databaseFactories } from '../fixtures/databases.js';
+import { databaseFactories, type TestDatabaseFactory } from '../fixtures/databases.js';
 import { expectProblem } from '../fixtures/http-helpers.js';
 import { sendShiftedIris } from '../fixtures/iris-shifted-traffic.js';
-import { createTestApp, type TestApp } from '../fixtures/test-app.js';
-import {
-  api,
-  auth,
-  deploy,
-  eventually,
-  gatewayEnvironments,
-  gatewayWorld,
-} from '../gateway/gateway-fixtures.js';
+import type { TestApp } from '../fixtures/test-app.js';
+import { api, auth, type gatewayWorld } from '../gateway/gateway-fixtures.js';
+import { irisMonitoringWorld } from './iris-monitoring-world.js';
 
 // The drift report download: a window that real gateway traffic closed, against the reference attached
 // through the API, rendered as HTML and as JSON.
 const base = `${api}/environments/production/monitor`;
-const irisCsv = readFileSync(
-  fileURLToPath(new URL('../../examples/iris/data/reference.csv', import.meta.url)),
-);
 const rows = 40;
 
 describe('drift report over /api/v1 (sqlite)', () => {
@@ -29,23 +17,7 @@ describe('drift report over /api/v1 (sqlite)', () => {
   let windowId = '';
 
   beforeAll(async () => {
-    t = await createTestApp({
-      factory: databaseFactories()[0],
-      settings: {
-        environments: gatewayEnvironments,
-        monitor: { ...monitorDefaults, window: { rows, seconds: 300, minRows: 20 } },
-      },
-    });
-    w = await gatewayWorld(t, { count: 1 });
-    const put = await t.app.inject({
-      method: 'PUT',
-      url: `${api}/models/iris/versions/1/reference`,
-      payload: irisCsv,
-      headers: { 'content-type': 'text/csv' },
-    });
-    expect(put.statusCode, put.body).toBe(200);
-    await deploy(t, w.deployer, { model: 'iris', version: 1 });
-    await eventually(async () => (await t.app.inject({ url: '/v2/models/iris/ready' })).json().ready);
+    ({ t, w } = await irisMonitoringWorld(databaseFactories()[0] as TestDatabaseFactory, rows));
     // Petals 2 cm longer than the reference's: drift on petal_length.
     await sendShiftedIris(t, w.viewer, rows);
     await t.container.monitorRunner.service.tick();
