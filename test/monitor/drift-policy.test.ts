@@ -177,6 +177,17 @@ describe('drift policy precedence: column > kind > global > default', () => {
     });
   });
 
+  it("reads only the policy's own column entries, whatever a column is called", () => {
+    const named = (name: string) => ({ ...sepalLength, name });
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+      expect(resolveDriftOptions({ columns: {} }, named(name))).toEqual({});
+    const own = JSON.parse('{"columns": {"__proto__": {"test": "psi"}}}');
+    expect(resolveDriftOptions(own, named('__proto__'))).toEqual({
+      test: 'psi',
+      chosenBy: { test: 'column' },
+    });
+  });
+
   it('is part of the resolved monitor policy', () => {
     expect(resolvePolicy({ drift: policy }).drift).toEqual(policy);
   });

@@ -57,7 +57,11 @@ export function resolveDriftOptions(
 ): ResolvedDriftOptions {
   if (!policy) return {};
   const levels: [DriftOptionLevel, DriftTestOptions | undefined][] = [
-    ['column', policy.columns?.[spec.name]],
+    // Own entries only: a column named `constructor` or `__proto__` never reads Object.prototype.
+    [
+      'column',
+      policy.columns && Object.hasOwn(policy.columns, spec.name) ? policy.columns[spec.name] : undefined,
+    ],
     ['kind', policy[spec.kind]],
     ['global', policy],
   ];
