@@ -11,7 +11,14 @@ import {
 } from './gateway.errors.js';
 import { createChat } from './gateway-chat.js';
 import { type GatewayMetrics, unknownModel } from './gateway-metrics.port.js';
-import { type GuardCall, type GuardPipeline, runAdmit, runAfter, runBefore } from './guard-pipeline.js';
+import {
+  type GuardCall,
+  type GuardPipeline,
+  isThenable,
+  runAdmit,
+  runAfter,
+  runBefore,
+} from './guard-pipeline.js';
 import { defaultGuardPolicy, fixedGuardPolicy, type GuardPolicySource } from './guard-policy.js';
 import { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 import type { Session, TensorMeta, UpstreamStatus } from './runtime.port.js';
@@ -159,17 +166,27 @@ export function createGateway(deps: GatewayDeps) {
 
   async function authorize(ctx: CallContext, name: string): Promise<Served> {
     const served = servedOr404(name);
-    const seen = allowed.get(ctx.principal);
-    if (seen?.has(served)) return served;
+    if (allowed.get(ctx.principal)?.has(served)) return served;
     await access.require(ctx, 'inference:invoke', resourceOf(served));
+    const seen = allowed.get(ctx.principal);
     if (seen) seen.add(served);
     else allowed.set(ctx.principal, new WeakSet([served]));
     return served;
   }
 
+  /** The served model when this principal was already allowed it (no promise), or null to ask. */
+  function allowedNow(ctx: CallContext, name: string): Served | null {
+    const served = servedOr404(name);
+    return allowed.get(ctx.principal)?.has(served) ? served : null;
+  }
+
   /** Authorizes a call and picks the slot that answers it: a pinned version, or the split (sticky per principal). */
   async function route(ctx: CallContext, name: string, version?: string) {
-    const served = await authorize(ctx, name);
+    return routeOf(ctx, await authorize(ctx, name), name, version);
+  }
+
+  /** The slot that answers an authorized call. */
+  function routeOf(ctx: CallContext, served: Served, name: string, version?: string) {
     const owner = served.model.owner;
     if (version !== undefined) return { owner, slot: slotByVersion(served, version), mirrorSlot: null };
     const routing = splitOf(served);
@@ -320,7 +337,10 @@ export function createGateway(deps: GatewayDeps) {
        */
       headers: Map<string, string> = new Map(),
     ): Promise<InferResult> {
-      const { owner, slot, mirrorSlot } = await route(ctx, name, version);
+      // The hot path awaits only what is asynchronous: a principal already allowed this model is routed
+      // at once, and guards that answer synchronously are not awaited (see guard-pipeline.ts).
+      const served = allowedNow(ctx, name) ?? (await authorize(ctx, name));
+      const { owner, slot, mirrorSlot } = routeOf(ctx, served, name, version);
       const lease = slot.lease;
       if (!lease?.acquire()) throw modelNotReady(name);
       headers.set(digestHeader, slot.digest);
@@ -337,8 +357,9 @@ export function createGateway(deps: GatewayDeps) {
           headers,
         };
         if (session.chat) throw wrongModelKind(name, 'tensor');
-        await runAdmit(guards, call);
-        await prepared(session, name, headers);
+        const admitting = runAdmit(guards, call);
+        if (admitting) await admitting;
+        if (session.prepare) await prepared(session, name, headers);
         const parsed = parseInferRequest(
           typeof body === 'function' ? (body as BodyOf)(session) : body,
           { inputs: session.inputs, outputs: session.outputs },
@@ -348,7 +369,8 @@ export function createGateway(deps: GatewayDeps) {
             maxElements: deps.maxBodyBytes,
           },
         );
-        const request = await runBefore(guards, call, parsed);
+        const before = runBefore(guards, call, parsed);
+        const request = isThenable(before) ? await before : before;
         let results: Awaited<ReturnType<typeof session.run>>;
         try {
           results = await session.run(request.inputs, request.outputs ?? undefined);
@@ -370,7 +392,8 @@ export function createGateway(deps: GatewayDeps) {
           const t = results[n];
           return t ? [encodeTensor(n, t)] : [];
         });
-        const outputs = await runAfter(guards, call, request, encoded);
+        const after = runAfter(guards, call, request, encoded);
+        const outputs = isThenable(after) ? await after : after;
         if (mirrorSlot) mirror(mirrorSlot, call, request);
         return {
           digest: slot.digest,
