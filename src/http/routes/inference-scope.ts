@@ -100,15 +100,17 @@ export function registerInferenceScope(app: FastifyInstance, options: InferenceS
     // rest of the body is echoed or dropped, never stored: the API's generic text walk would only cost time.
     route.config = { ...route.config, ownTextChecks: true };
   });
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config?.ownAuthentication !== true) return;
-    const refusal = await checkCredentials(request, options.authentication);
-    if (refusal === null) return;
-    noteRefusal(request, refusal.error.code);
-    for (const [name, value] of Object.entries(refusal.headers)) reply.header(name, value);
-    const message =
-      refusal.error.kind === 'unauthenticated' ? 'authentication required' : refusal.error.message;
-    return sendError(reply, statusOf(refusal.error), message);
+  // A callback hook (one promise fewer per request); a refusal answers and does not call `done`.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.routeOptions.config?.ownAuthentication !== true) return done();
+    checkCredentials(request, options.authentication).then((refusal) => {
+      if (refusal === null) return done();
+      noteRefusal(request, refusal.error.code);
+      for (const [name, value] of Object.entries(refusal.headers)) reply.header(name, value);
+      const message =
+        refusal.error.kind === 'unauthenticated' ? 'authentication required' : refusal.error.message;
+      sendError(reply, statusOf(refusal.error), message);
+    }, done);
   });
   // Before the body is read: only the types this protocol takes.
   // A callback hook (no promise per request); a refusal answers and does not call `done`, so nothing
