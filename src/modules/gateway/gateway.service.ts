@@ -11,14 +11,7 @@ import {
 } from './gateway.errors.js';
 import { createChat } from './gateway-chat.js';
 import { type GatewayMetrics, unknownModel } from './gateway-metrics.port.js';
-import {
-  type GuardCall,
-  type GuardPipeline,
-  isThenable,
-  runAdmit,
-  runAfter,
-  runBefore,
-} from './guard-pipeline.js';
+import { type GuardCall, type GuardPipeline, runAdmit, runAfter, runBefore } from './guard-pipeline.js';
 import { defaultGuardPolicy, fixedGuardPolicy, type GuardPolicySource } from './guard-policy.js';
 import { encodeTensor, type InferRequest, parseInferRequest, type ResponseTensor } from './infer-request.js';
 import type { Session, TensorMeta, UpstreamStatus } from './runtime.port.js';
@@ -174,18 +167,7 @@ export function createGateway(deps: GatewayDeps) {
     return served;
   }
 
-  /** The served model when this principal was already allowed it (no promise), or null to ask. */
-  function allowedNow(ctx: CallContext, name: string): Served | null {
-    const served = servedOr404(name);
-    return allowed.get(ctx.principal)?.has(served) ? served : null;
-  }
-
-  /** Authorizes a call and picks the slot that answers it: a pinned version, or the split (sticky per principal). */
-  async function route(ctx: CallContext, name: string, version?: string) {
-    return routeOf(ctx, await authorize(ctx, name), name, version);
-  }
-
-  /** The slot that answers an authorized call. */
+  /** The slot that answers an authorized call: a pinned version, or the split (sticky per principal). */
   function routeOf(ctx: CallContext, served: Served, name: string, version?: string) {
     const owner = served.model.owner;
     if (version !== undefined) return { owner, slot: slotByVersion(served, version), mirrorSlot: null };
@@ -215,7 +197,7 @@ export function createGateway(deps: GatewayDeps) {
     logger,
     label,
     digestHeader,
-    route: (ctx, name) => route(ctx, name),
+    route: async (ctx, name) => routeOf(ctx, await authorize(ctx, name), name),
   });
 
   return {
@@ -337,9 +319,9 @@ export function createGateway(deps: GatewayDeps) {
        */
       headers: Map<string, string> = new Map(),
     ): Promise<InferResult> {
-      // The hot path awaits only what is asynchronous: a principal already allowed this model is routed
-      // at once, and guards that answer synchronously are not awaited (see guard-pipeline.ts).
-      const served = allowedNow(ctx, name) ?? (await authorize(ctx, name));
+      // Awaited only when asynchronous: authorizing a principal not yet allowed, guards that answer later.
+      const known = servedOr404(name);
+      const served = allowed.get(ctx.principal)?.has(known) ? known : await authorize(ctx, name);
       const { owner, slot, mirrorSlot } = routeOf(ctx, served, name, version);
       const lease = slot.lease;
       if (!lease?.acquire()) throw modelNotReady(name);
@@ -370,7 +352,7 @@ export function createGateway(deps: GatewayDeps) {
           },
         );
         const before = runBefore(guards, call, parsed);
-        const request = isThenable(before) ? await before : before;
+        const request = before instanceof Promise ? await before : before;
         let results: Awaited<ReturnType<typeof session.run>>;
         try {
           results = await session.run(request.inputs, request.outputs ?? undefined);
@@ -393,7 +375,7 @@ export function createGateway(deps: GatewayDeps) {
           return t ? [encodeTensor(n, t)] : [];
         });
         const after = runAfter(guards, call, request, encoded);
-        const outputs = isThenable(after) ? await after : after;
+        const outputs = after instanceof Promise ? await after : after;
         if (mirrorSlot) mirror(mirrorSlot, call, request);
         return {
           digest: slot.digest,

@@ -62,6 +62,7 @@ export type GuardPipeline = readonly InferenceGuard[];
 // answers synchronously itself (no promise to await): an await, even of a plain value or of an async
 // function's result, costs turns of the microtask queue, several per request on the inference hot path.
 // Order and errors are the same (a synchronous refusal is thrown; the caller's `await` rejects with it).
+// What goes on asynchronously is always a native Promise, so callers may test `instanceof Promise`.
 export const isThenable = <T>(v: T | Promise<T>): v is Promise<T> =>
   typeof (v as { then?: unknown } | undefined)?.then === 'function';
 
@@ -71,7 +72,7 @@ export function runAdmit(guards: GuardPipeline, call: GuardCall, from = 0): Prom
     const guard = guards[i] as InferenceGuard;
     if (!guard.admit) continue;
     const done = guard.admit(call);
-    if (isThenable(done)) return done.then(() => runAdmit(guards, call, i + 1));
+    if (isThenable(done)) return Promise.resolve(done).then(() => runAdmit(guards, call, i + 1));
   }
   return undefined;
 }
@@ -90,7 +91,7 @@ export function runBefore(
     const next = guard.beforeRun(call, current);
     if (isThenable(next)) {
       const held = current;
-      return next.then((replaced) => runBefore(guards, call, replaced ?? held, i + 1));
+      return Promise.resolve(next).then((replaced) => runBefore(guards, call, replaced ?? held, i + 1));
     }
     current = next ?? current;
   }
@@ -112,7 +113,9 @@ export function runAfter(
     const next = guard.afterRun(call, request, current);
     if (isThenable(next)) {
       const held = current;
-      return next.then((replaced) => runAfter(guards, call, request, replaced ?? held, i + 1));
+      return Promise.resolve(next).then((replaced) =>
+        runAfter(guards, call, request, replaced ?? held, i + 1),
+      );
     }
     current = next ?? current;
   }
