@@ -4,7 +4,8 @@
 // flight, over 1,000 callers. Usage: npm run bench:ratelimit [-- CONSUMES ROUNDS]
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createMemoryRateLimiter } from '../src/adapters/rate-limit/token-bucket-limiter.js';
+import { createMemoryRateLimiter } from '../src/adapters/rate-limit/memory-token-bucket.js';
+import { createFlexibleMemoryRateLimiter } from '../src/adapters/rate-limit/token-bucket-limiter.js';
 import { createRedisRateLimiter } from '../src/adapters/redis/redis-rate-limiter.js';
 import type { RateLimiter, TokenBucket } from '../src/modules/gateway/index.js';
 import { median } from './bench-utils.js';
@@ -56,7 +57,8 @@ try {
 
 const cases: [string, () => RateLimiter][] = [
   ['bare counter (baseline)', bareCounter],
-  ['memory token buckets', () => createMemoryRateLimiter(keyPrefix)],
+  ['memory token buckets', () => createMemoryRateLimiter()],
+  ['memory (rate-limiter-flexible)', () => createFlexibleMemoryRateLimiter(keyPrefix)],
   ...(redisUp
     ? [['redis token buckets', () => createRedisRateLimiter(redis, keyPrefix)] as [string, () => RateLimiter]]
     : []),

@@ -1,4 +1,4 @@
-import { createMemoryRateLimiter } from './adapters/rate-limit/token-bucket-limiter.js';
+import { createMemoryRateLimiter } from './adapters/rate-limit/memory-token-bucket.js';
 import { openRedis } from './adapters/redis/redis-connection.js';
 import { createRedisRateLimiter } from './adapters/redis/redis-rate-limiter.js';
 import type { Stores } from './adapters/sql/stores.js';

@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryRateLimiter, windowsOf } from '../../src/adapters/rate-limit/token-bucket-limiter.js';
+import { createMemoryRateLimiter } from '../../src/adapters/rate-limit/memory-token-bucket.js';
+import {
+  createFlexibleMemoryRateLimiter,
+  windowsOf,
+} from '../../src/adapters/rate-limit/token-bucket-limiter.js';
 import { configDefaults } from '../../src/config/config.schema.js';
 import {
   createRateLimitGuard,
@@ -92,7 +96,13 @@ describe('token bucket windows', () => {
   });
 });
 
-describe('rate-limit guard on the in-memory limiter', () => {
+// The synchronous limiter the server runs, and rate-limiter-flexible's memory limiter it stands in for.
+const memoryLimiters = [
+  { name: 'synchronous', make: createMemoryRateLimiter },
+  { name: 'rate-limiter-flexible', make: () => createFlexibleMemoryRateLimiter() },
+];
+
+describe.each(memoryLimiters)('rate-limit guard on the in-memory limiter ($name)', ({ make }) => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -101,7 +111,7 @@ describe('rate-limit guard on the in-memory limiter', () => {
   });
 
   it('admits a burst, refuses the next with 429 and Retry-After, then refills at the rate', async () => {
-    const guard = createRateLimitGuard({ limiter: createMemoryRateLimiter() });
+    const guard = createRateLimitGuard({ limiter: make() });
     const limits = { perPrincipal: bucket(2, 5), perAddress: null };
     const seen: Record<string, string>[] = [];
     for (let i = 0; i < 5; i++) {
@@ -142,7 +152,7 @@ describe('rate-limit guard on the in-memory limiter', () => {
   });
 
   it('keeps each principal and each address in its own bucket, independent of each other', async () => {
-    const guard = createRateLimitGuard({ limiter: createMemoryRateLimiter() });
+    const guard = createRateLimitGuard({ limiter: make() });
     const limits = { perPrincipal: bucket(1, 2), perAddress: bucket(1, 3) };
     expect(await admit(guard, callOf(limits, { principal: 'token:a', address: '10.0.0.1' }))).toBeNull();
     expect(await admit(guard, callOf(limits, { principal: 'token:a', address: '10.0.0.2' }))).toBeNull();
@@ -163,7 +173,7 @@ describe('rate-limit guard on the in-memory limiter', () => {
   });
 
   it('keeps each deployment (model, environment) in its own buckets', async () => {
-    const guard = createRateLimitGuard({ limiter: createMemoryRateLimiter() });
+    const guard = createRateLimitGuard({ limiter: make() });
     const limits = { perPrincipal: bucket(1, 1), perAddress: bucket(1, 1) };
     expect(await admit(guard, callOf(limits, { model: 'iris' }))).toBeNull();
     expect(await admit(guard, callOf(limits, { model: 'iris' }))).not.toBeNull();
@@ -172,7 +182,7 @@ describe('rate-limit guard on the in-memory limiter', () => {
   });
 
   it('a deployment whose policy differs has its own limit, and one with limits off is not counted', async () => {
-    const guard = createRateLimitGuard({ limiter: createMemoryRateLimiter() });
+    const guard = createRateLimitGuard({ limiter: make() });
     const tight = { perPrincipal: bucket(1, 1), perAddress: null };
     expect(await admit(guard, callOf(tight, { model: 'a' }))).toBeNull();
     expect(await admit(guard, callOf(tight, { model: 'a' }))).not.toBeNull();
@@ -188,7 +198,7 @@ describe('rate-limit guard on the in-memory limiter', () => {
   });
 
   it('a rate below one per second refuses for the whole interval', async () => {
-    const guard = createRateLimitGuard({ limiter: createMemoryRateLimiter() });
+    const guard = createRateLimitGuard({ limiter: make() });
     const limits = { perPrincipal: bucket(0.1, 1), perAddress: null };
     expect(await admit(guard, callOf(limits))).toBeNull();
     const call = callOf(limits);
@@ -198,5 +208,50 @@ describe('rate-limit guard on the in-memory limiter', () => {
     expect(await admit(guard, callOf(limits))).not.toBeNull();
     vi.advanceTimersByTime(1000);
     expect(await admit(guard, callOf(limits))).toBeNull();
+  });
+});
+
+describe('the synchronous in-memory limiter', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers without a promise, so the guard admits synchronously', () => {
+    const limiter = createMemoryRateLimiter();
+    const decision = limiter.consume('k', bucket(2, 3));
+    expect(decision).not.toBeInstanceOf(Promise);
+    expect(decision).toEqual({ allowed: true, limit: 3, remaining: 2, resetMs: 1000 });
+    const guard = createRateLimitGuard({ limiter });
+    const call = callOf({ perPrincipal: bucket(2, 3), perAddress: bucket(5, 5) });
+    expect(guard.admit?.(call)).toBeUndefined();
+    expect(headersOf(call)).toMatchObject({ 'ratelimit-limit': '3', 'ratelimit-remaining': '2' });
+  });
+
+  it('decides as rate-limiter-flexible does, step by step, over a seeded random load', async () => {
+    // A small LCG: the same sequence of keys, buckets and clock steps for both limiters.
+    let seed = 12345;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const buckets = [bucket(2, 5), bucket(1, 1), bucket(0.5, 3), bucket(3, 3)];
+    const ours = createMemoryRateLimiter();
+    const theirs = createFlexibleMemoryRateLimiter();
+    let refusals = 0;
+    for (let i = 0; i < 2000; i++) {
+      const key = `k${Math.floor(next() * 3)}`;
+      const b = buckets[Math.floor(next() * buckets.length)] as TokenBucket;
+      const a = ours.consume(key, b);
+      const f = await theirs.consume(key, b);
+      expect(a).toEqual(f);
+      if (!f.allowed) refusals++;
+      vi.advanceTimersByTime(Math.floor(next() * 400));
+    }
+    // The load must exercise refusals as well as admissions for the comparison to mean anything.
+    expect(refusals).toBeGreaterThan(100);
+    expect(refusals).toBeLessThan(1900);
   });
 });

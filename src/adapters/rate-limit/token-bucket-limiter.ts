@@ -102,7 +102,7 @@ export function createTokenBucketLimiter(make: MakeWindowLimiter, keyPrefix: str
   };
 }
 
-/** Counters in this process's memory: one server's budget. */
-export function createMemoryRateLimiter(keyPrefix = 'warden-gateway'): RateLimiter {
+/** The library's in-memory limiter under the same windows (the synchronous one is memory-token-bucket.ts). */
+export function createFlexibleMemoryRateLimiter(keyPrefix = 'warden-gateway'): RateLimiter {
   return createTokenBucketLimiter((options) => new RateLimiterMemory(options), keyPrefix);
 }

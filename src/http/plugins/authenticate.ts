@@ -67,19 +67,23 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
   const publicPrefixes = options.publicPrefixes ?? [];
   app.decorateRequest('principal', undefined);
   app.decorateRequest('consoleSession', undefined);
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, so that routes needing no check here (public ones, the inference API's) cost no
+  // promise; a refusal answers and does not call `done`.
+  app.addHook('onRequest', (request, reply, done) => {
     // The route's pattern, not the raw URL: "/docs/../api/v1/…" cannot pass for a docs page.
     const route = request.routeOptions.url;
-    if (route === undefined) return;
+    if (route === undefined) return done();
     const action = request.routeOptions.config?.action ?? null;
-    if (action === 'public') return;
+    if (action === 'public') return done();
     // Routes with their own answer shape (the inference API) authenticate in their own scope, the same way.
-    if (request.routeOptions.config?.ownAuthentication === true) return;
-    if (action === null && publicPrefixes.some((p) => route === p || route.startsWith(`${p}/`))) return;
-    const refusal = await checkCredentials(request, options);
-    if (refusal === null) return;
-    for (const [name, value] of Object.entries(refusal.headers)) reply.header(name, value);
-    return sendProblem(reply, request, refusal.error);
+    if (request.routeOptions.config?.ownAuthentication === true) return done();
+    if (action === null && publicPrefixes.some((p) => route === p || route.startsWith(`${p}/`)))
+      return done();
+    checkCredentials(request, options).then((refusal) => {
+      if (refusal === null) return done();
+      for (const [name, value] of Object.entries(refusal.headers)) reply.header(name, value);
+      sendProblem(reply, request, refusal.error);
+    }, done);
   });
 }
 

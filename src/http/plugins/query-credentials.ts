@@ -13,8 +13,9 @@ export const credentialsInQuery = defineError('credentials_in_query', 'invalid',
  * is a mistake to report, not a credential to try. The value is never echoed.
  */
 export function refuseQueryCredentials(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
+  // A callback hook: no promise per request.
+  app.addHook('onRequest', (request, _reply, done) => {
     const parameter = credentialQueryParameter(request.raw.url ?? '');
-    if (parameter !== null) throw credentialsInQuery(parameter);
+    done(parameter === null ? undefined : credentialsInQuery(parameter));
   });
 }

@@ -92,14 +92,18 @@ export function registerTransportGuards(app: FastifyInstance): void {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook (no promise per request); a refusal answers and does not call `done`.
+  app.addHook('onRequest', (request, reply, done) => {
     if (closing) {
       reply.header('connection', 'close');
-      return sendProblem(reply, request, serverClosing());
+      sendProblem(reply, request, serverClosing());
+      return;
     }
-    if (Buffer.byteLength(request.url) > maxUrlBytes) {
+    if (request.url.length > maxUrlBytes / 3 && Buffer.byteLength(request.url) > maxUrlBytes) {
       reply.header('connection', 'close');
-      return sendProblem(reply, request, uriTooLong(maxUrlBytes));
+      sendProblem(reply, request, uriTooLong(maxUrlBytes));
+      return;
     }
+    done();
   });
 }

@@ -100,15 +100,17 @@ export function registerInferenceScope(app: FastifyInstance, options: InferenceS
     // rest of the body is echoed or dropped, never stored: the API's generic text walk would only cost time.
     route.config = { ...route.config, ownTextChecks: true };
   });
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config?.ownAuthentication !== true) return;
-    const refusal = await checkCredentials(request, options.authentication);
-    if (refusal === null) return;
-    noteRefusal(request, refusal.error.code);
-    for (const [name, value] of Object.entries(refusal.headers)) reply.header(name, value);
-    const message =
-      refusal.error.kind === 'unauthenticated' ? 'authentication required' : refusal.error.message;
-    return sendError(reply, statusOf(refusal.error), message);
+  // A callback hook (one promise fewer per request); a refusal answers and does not call `done`.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.routeOptions.config?.ownAuthentication !== true) return done();
+    checkCredentials(request, options.authentication).then((refusal) => {
+      if (refusal === null) return done();
+      noteRefusal(request, refusal.error.code);
+      for (const [name, value] of Object.entries(refusal.headers)) reply.header(name, value);
+      const message =
+        refusal.error.kind === 'unauthenticated' ? 'authentication required' : refusal.error.message;
+      sendError(reply, statusOf(refusal.error), message);
+    }, done);
   });
   // Before the body is read: only the types this protocol takes.
   // A callback hook (no promise per request); a refusal answers and does not call `done`, so nothing
@@ -133,23 +135,35 @@ export function registerInferenceScope(app: FastifyInstance, options: InferenceS
   });
 
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  const json = (request: FastifyRequest, raw: Buffer) =>
-    new Promise<unknown>((resolve, reject) => {
-      parseJson(request, raw as unknown as string, (err, body) => (err ? reject(err) : resolve(body)));
-    });
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, async (request: FastifyRequest, raw: Buffer) => {
+  // A callback parser: a JSON body (the hot path) is parsed with no promise made for it.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request: FastifyRequest, raw: Buffer, done) => {
     const headerLength = request.headers[headerLengthHeader];
-    if (!binary || headerLength === undefined) return json(request, raw);
-    const value = Array.isArray(headerLength) ? headerLength.join(',') : headerLength;
-    const { header, binary: section } = splitBinaryBody(raw, value);
-    const parsed = await json(request, Buffer.from(header.buffer, header.byteOffset, header.length)).catch(
-      () => {
-        throw gatewayErrors.invalidInferenceRequest(
-          `malformed JSON header: the first ${header.length} bytes (Inference-Header-Content-Length) are not a JSON object`,
+    if (!binary || headerLength === undefined) return parseJson(request, raw as unknown as string, done);
+    let split: ReturnType<typeof splitBinaryBody>;
+    try {
+      const value = Array.isArray(headerLength) ? headerLength.join(',') : headerLength;
+      split = splitBinaryBody(raw, value);
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
+    const { header, binary: section } = split;
+    const headerBytes = Buffer.from(header.buffer, header.byteOffset, header.length);
+    parseJson(request, headerBytes as unknown as string, (err, parsed) => {
+      if (err)
+        return done(
+          gatewayErrors.invalidInferenceRequest(
+            `malformed JSON header: the first ${header.length} bytes (Inference-Header-Content-Length) are not a JSON object`,
+          ),
+          undefined,
         );
-      },
-    );
-    return attachBinaryTensors(parsed, section);
+      let body: unknown;
+      try {
+        body = attachBinaryTensors(parsed, section);
+      } catch (e) {
+        return done(e as Error, undefined);
+      }
+      done(null, body);
+    });
   });
 }

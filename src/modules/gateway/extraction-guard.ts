@@ -95,7 +95,8 @@ export function createExtractionGuard(deps: {
     return fresh;
   }
 
-  async function observe(call: GuardCall, request: InferRequest) {
+  /** Feeds the watch; a promise only when an alert is being written to the audit log. */
+  function observe(call: GuardCall, request: InferRequest): Promise<void> | undefined {
     const section = call.policy.extraction;
     if (!section.enabled) return;
     const rows = featureRows(request);
@@ -103,13 +104,14 @@ export function createExtractionGuard(deps: {
     const watched = watchedFor(call.model, section);
     const principal = call.ctx.principal.id;
     const at = now();
+    let recording: Promise<void>[] | undefined;
     for (const row of rows) {
       let verdict: ReturnType<ExtractionWatch['observe']>;
       try {
         verdict = watched.watch.observe(principal, call.model, row, at);
       } catch (err) {
         deps.logger.debug({ err, model: call.model }, 'a query the extraction watch cannot use');
-        return;
+        break;
       }
       const episode = watched.episodes.get(principal);
       if (verdict.state === 'normal') {
@@ -136,22 +138,27 @@ export function createExtractionGuard(deps: {
         'model-extraction alert',
       );
       if (episode) continue;
-      await deps
-        .record({
-          type: 'gateway.extraction_alert',
-          environment: call.environment,
-          model: call.model,
-          owner: call.owner,
-          principal,
-          from: alert.from,
-          to: alert.to,
-          stage: alert.stage,
-          rateFactor: verdict.rateFactor,
-          signals: alert.signals,
-          reason: alert.reason,
-        })
-        .catch((err: unknown) => deps.logger.error({ err }, 'could not record an extraction alert'));
+      // The request waits for the write (as before), but later rows are watched meanwhile.
+      recording ??= [];
+      recording.push(
+        deps
+          .record({
+            type: 'gateway.extraction_alert',
+            environment: call.environment,
+            model: call.model,
+            owner: call.owner,
+            principal,
+            from: alert.from,
+            to: alert.to,
+            stage: alert.stage,
+            rateFactor: verdict.rateFactor,
+            signals: alert.signals,
+            reason: alert.reason,
+          })
+          .catch((err: unknown) => deps.logger.error({ err }, 'could not record an extraction alert')),
+      );
     }
+    return recording && Promise.all(recording).then(() => undefined);
   }
 
   const guard: InferenceGuard & { alerts(model: string): ExtractionAlertView[] } = {
@@ -177,9 +184,9 @@ export function createExtractionGuard(deps: {
       call.headers.set('retry-after', String(Math.max(1, Math.ceil(1 / state.rateFactor))));
       throw extractionThrottled(call.model, state.rateFactor);
     },
-    async beforeRun(call, request) {
-      await observe(call, request);
-      return undefined;
+    beforeRun(call, request) {
+      const recording = observe(call, request);
+      return recording?.then(() => undefined);
     },
     /** The principals of a deployment not back to normal, worst first. */
     alerts(model) {

@@ -159,17 +159,16 @@ export function createGateway(deps: GatewayDeps) {
 
   async function authorize(ctx: CallContext, name: string): Promise<Served> {
     const served = servedOr404(name);
-    const seen = allowed.get(ctx.principal);
-    if (seen?.has(served)) return served;
+    if (allowed.get(ctx.principal)?.has(served)) return served;
     await access.require(ctx, 'inference:invoke', resourceOf(served));
+    const seen = allowed.get(ctx.principal);
     if (seen) seen.add(served);
     else allowed.set(ctx.principal, new WeakSet([served]));
     return served;
   }
 
-  /** Authorizes a call and picks the slot that answers it: a pinned version, or the split (sticky per principal). */
-  async function route(ctx: CallContext, name: string, version?: string) {
-    const served = await authorize(ctx, name);
+  /** The slot that answers an authorized call: a pinned version, or the split (sticky per principal). */
+  function routeOf(ctx: CallContext, served: Served, name: string, version?: string) {
     const owner = served.model.owner;
     if (version !== undefined) return { owner, slot: slotByVersion(served, version), mirrorSlot: null };
     const routing = splitOf(served);
@@ -198,7 +197,7 @@ export function createGateway(deps: GatewayDeps) {
     logger,
     label,
     digestHeader,
-    route: (ctx, name) => route(ctx, name),
+    route: async (ctx, name) => routeOf(ctx, await authorize(ctx, name), name),
   });
 
   return {
@@ -320,7 +319,10 @@ export function createGateway(deps: GatewayDeps) {
        */
       headers: Map<string, string> = new Map(),
     ): Promise<InferResult> {
-      const { owner, slot, mirrorSlot } = await route(ctx, name, version);
+      // Awaited only when asynchronous: authorizing a principal not yet allowed, guards that answer later.
+      const known = servedOr404(name);
+      const served = allowed.get(ctx.principal)?.has(known) ? known : await authorize(ctx, name);
+      const { owner, slot, mirrorSlot } = routeOf(ctx, served, name, version);
       const lease = slot.lease;
       if (!lease?.acquire()) throw modelNotReady(name);
       headers.set(digestHeader, slot.digest);
@@ -337,8 +339,9 @@ export function createGateway(deps: GatewayDeps) {
           headers,
         };
         if (session.chat) throw wrongModelKind(name, 'tensor');
-        await runAdmit(guards, call);
-        await prepared(session, name, headers);
+        const admitting = runAdmit(guards, call);
+        if (admitting) await admitting;
+        if (session.prepare) await prepared(session, name, headers);
         const parsed = parseInferRequest(
           typeof body === 'function' ? (body as BodyOf)(session) : body,
           { inputs: session.inputs, outputs: session.outputs },
@@ -348,7 +351,8 @@ export function createGateway(deps: GatewayDeps) {
             maxElements: deps.maxBodyBytes,
           },
         );
-        const request = await runBefore(guards, call, parsed);
+        const before = runBefore(guards, call, parsed);
+        const request = before instanceof Promise ? await before : before;
         let results: Awaited<ReturnType<typeof session.run>>;
         try {
           results = await session.run(request.inputs, request.outputs ?? undefined);
@@ -370,7 +374,8 @@ export function createGateway(deps: GatewayDeps) {
           const t = results[n];
           return t ? [encodeTensor(n, t)] : [];
         });
-        const outputs = await runAfter(guards, call, request, encoded);
+        const after = runAfter(guards, call, request, encoded);
+        const outputs = after instanceof Promise ? await after : after;
         if (mirrorSlot) mirror(mirrorSlot, call, request);
         return {
           digest: slot.digest,

@@ -58,40 +58,66 @@ export interface InferenceGuard {
 
 export type GuardPipeline = readonly InferenceGuard[];
 
-// A hook that answers synchronously is not awaited: an await of a plain value still costs a turn of the
-// microtask queue, several per request on the inference hot path. Order and errors are the same.
-const isThenable = <T>(v: T | Promise<T>): v is Promise<T> =>
+// A hook that answers synchronously is not awaited, and a pipeline whose hooks all answer synchronously
+// answers synchronously itself (no promise to await): an await, even of a plain value or of an async
+// function's result, costs turns of the microtask queue, several per request on the inference hot path.
+// Order and errors are the same (a synchronous refusal is thrown; the caller's `await` rejects with it).
+// What goes on asynchronously is always a native Promise, so callers may test `instanceof Promise`.
+export const isThenable = <T>(v: T | Promise<T>): v is Promise<T> =>
   typeof (v as { then?: unknown } | undefined)?.then === 'function';
 
-export async function runAdmit(guards: GuardPipeline, call: GuardCall) {
-  for (const guard of guards) {
+/** Runs the `admit` hooks from the `from`-th guard on; a promise only once one hook answers with one. */
+export function runAdmit(guards: GuardPipeline, call: GuardCall, from = 0): Promise<void> | undefined {
+  for (let i = from; i < guards.length; i++) {
+    const guard = guards[i] as InferenceGuard;
     if (!guard.admit) continue;
     const done = guard.admit(call);
-    if (isThenable(done)) await done;
+    if (isThenable(done)) return Promise.resolve(done).then(() => runAdmit(guards, call, i + 1));
   }
+  return undefined;
 }
 
-export async function runBefore(guards: GuardPipeline, call: GuardCall, request: InferRequest) {
+/** The `beforeRun` hooks in turn, each seeing the request the one before returned. */
+export function runBefore(
+  guards: GuardPipeline,
+  call: GuardCall,
+  request: InferRequest,
+  from = 0,
+): InferRequest | Promise<InferRequest> {
   let current = request;
-  for (const guard of guards) {
+  for (let i = from; i < guards.length; i++) {
+    const guard = guards[i] as InferenceGuard;
     if (!guard.beforeRun) continue;
     const next = guard.beforeRun(call, current);
-    current = (isThenable(next) ? await next : next) ?? current;
+    if (isThenable(next)) {
+      const held = current;
+      return Promise.resolve(next).then((replaced) => runBefore(guards, call, replaced ?? held, i + 1));
+    }
+    current = next ?? current;
   }
   return current;
 }
 
-export async function runAfter(
+/** The `afterRun` hooks in turn, each seeing the outputs the one before returned. */
+export function runAfter(
   guards: GuardPipeline,
   call: GuardCall,
   request: InferRequest,
   outputs: ResponseTensor[],
-) {
+  from = 0,
+): ResponseTensor[] | Promise<ResponseTensor[]> {
   let current = outputs;
-  for (const guard of guards) {
+  for (let i = from; i < guards.length; i++) {
+    const guard = guards[i] as InferenceGuard;
     if (!guard.afterRun) continue;
     const next = guard.afterRun(call, request, current);
-    current = (isThenable(next) ? await next : next) ?? current;
+    if (isThenable(next)) {
+      const held = current;
+      return Promise.resolve(next).then((replaced) =>
+        runAfter(guards, call, request, replaced ?? held, i + 1),
+      );
+    }
+    current = next ?? current;
   }
   return current;
 }

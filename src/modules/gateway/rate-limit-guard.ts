@@ -53,26 +53,40 @@ const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
 export function createRateLimitGuard(deps: { limiter: RateLimiter }): InferenceGuard {
   return {
     name: 'rate-limit',
-    async admit(call) {
+    admit(call) {
       if (!call.policy.rateLimit.enabled) return;
       const checks = checksOf(call);
       if (checks.length === 0) return;
-      const decisions = await Promise.all(checks.map((c) => deps.limiter.consume(c.key, c.bucket)));
-      const refused = decisions.flatMap((d, i) =>
-        d.allowed ? [] : [{ d, scope: (checks[i] as Check).scope }],
-      );
-      // Refused: the bucket that refills last decides when to come back. Admitted: the one nearest to empty.
-      const shown: RateLimitDecision = refused.length
-        ? refused.reduce((a, b) => (b.d.resetMs > a.d.resetMs ? b : a)).d
-        : decisions.reduce((a, b) => (b.remaining < a.remaining ? b : a));
-      call.headers.set(rateLimitHeaders.limit, String(shown.limit));
-      call.headers.set(rateLimitHeaders.remaining, String(shown.remaining));
-      call.headers.set(rateLimitHeaders.reset, String(seconds(shown.resetMs)));
-      if (refused.length === 0) return;
-      const retryAfter = Math.max(1, seconds(shown.resetMs));
-      call.headers.set(rateLimitHeaders.retryAfter, String(retryAfter));
-      const scope = refused.find((r) => r.d === shown)?.scope ?? 'principal';
-      throw rateLimited(call.model, scope, retryAfter);
+      const decisions = checks.map((c) => deps.limiter.consume(c.key, c.bucket));
+      // An in-memory limiter answers at once: no promise, no microtask turns on the hot path.
+      if (decisions.some(isThenable))
+        return Promise.all(decisions).then((settled) => decide(call, checks, settled));
+      decide(call, checks, decisions as RateLimitDecision[]);
     },
   };
+}
+
+const isThenable = (v: unknown): v is Promise<unknown> =>
+  typeof (v as { then?: unknown } | undefined)?.then === 'function';
+
+function decide(call: GuardCall, checks: Check[], decisions: RateLimitDecision[]) {
+  let refusedShown: RateLimitDecision | null = null;
+  let refusedScope: Scope = 'principal';
+  let lowest = decisions[0] as RateLimitDecision;
+  for (const [i, d] of decisions.entries()) {
+    if (d.remaining < lowest.remaining) lowest = d;
+    if (!d.allowed && (refusedShown === null || d.resetMs > refusedShown.resetMs)) {
+      refusedShown = d;
+      refusedScope = (checks[i] as Check).scope;
+    }
+  }
+  // Refused: the bucket that refills last decides when to come back. Admitted: the one nearest to empty.
+  const shown = refusedShown ?? lowest;
+  call.headers.set(rateLimitHeaders.limit, String(shown.limit));
+  call.headers.set(rateLimitHeaders.remaining, String(shown.remaining));
+  call.headers.set(rateLimitHeaders.reset, String(seconds(shown.resetMs)));
+  if (refusedShown === null) return;
+  const retryAfter = Math.max(1, seconds(shown.resetMs));
+  call.headers.set(rateLimitHeaders.retryAfter, String(retryAfter));
+  throw rateLimited(call.model, refusedScope, retryAfter);
 }

@@ -13,8 +13,8 @@ export interface RateLimitDecision {
 
 /**
  * Token buckets by key. Each call takes one token from the bucket of `key` under `bucket`'s settings;
- * adapters keep the counters in process or in a store that replicas share.
+ * adapters keep the counters in process (answered synchronously) or in a store that replicas share.
  */
 export interface RateLimiter {
-  consume(key: string, bucket: TokenBucket): Promise<RateLimitDecision>;
+  consume(key: string, bucket: TokenBucket): RateLimitDecision | Promise<RateLimitDecision>;
 }
