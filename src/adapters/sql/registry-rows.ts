@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type {
   AliasEvent,
   AliasRecord,
@@ -19,6 +19,20 @@ export function toModel(row: Selectable<Database['models']>, tags: string[]): Mo
     createdByName: row.created_by_name,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** A model's row (its tags live in their own table). */
+export function fromModel(m: ModelRecord): Insertable<Database['models']> {
+  return {
+    id: m.id,
+    name: m.name,
+    description: m.description,
+    owner: m.owner,
+    created_by: m.createdBy,
+    created_by_name: m.createdByName,
+    created_at: m.createdAt,
+    updated_at: m.updatedAt,
   };
 }
 

@@ -5,7 +5,7 @@ import { createBlobBookkeepingSql } from './blob-bookkeeping.sql-store.js';
 import type { Database } from './database.js';
 import type { SqlCapabilities } from './db.js';
 import type { ReferenceTables } from './reference.sql-store.js';
-import { fromVersion, toAlias, toAliasEvent, toModel, toVersion } from './registry-rows.js';
+import { fromModel, fromVersion, toAlias, toAliasEvent, toModel, toVersion } from './registry-rows.js';
 
 /** The registry store bound to one connection or transaction. */
 export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCapabilities): RegistryStore {
@@ -35,19 +35,7 @@ export function createRegistrySqlStore(db: Kysely<Database>, capabilities: SqlCa
     ...createBlobBookkeepingSql(db, capabilities),
 
     async insertModel(m) {
-      await db
-        .insertInto('models')
-        .values({
-          id: m.id,
-          name: m.name,
-          description: m.description,
-          owner: m.owner,
-          created_by: m.createdBy,
-          created_by_name: m.createdByName,
-          created_at: m.createdAt,
-          updated_at: m.updatedAt,
-        })
-        .execute();
+      await db.insertInto('models').values(fromModel(m)).execute();
       await replaceTags(m.id, m.tags);
     },
 
