@@ -1,5 +1,5 @@
-import type { RateLimitDecision, RateLimiter, TokenBucket } from '../../modules/gateway/index.js';
-import { type Window, windowsOf } from './token-bucket-limiter.js';
+import type { RateLimitDecision, RateLimiter } from '../../modules/gateway/index.js';
+import { pairsPerBucket, type Window } from './token-bucket-limiter.js';
 
 /** One key's count in one fixed window, and when that window ends (ms since the epoch). */
 interface Count {
@@ -51,33 +51,13 @@ class FixedWindows {
   }
 }
 
-interface Pair {
-  limit: number;
-  sustained: FixedWindows;
-  extra: FixedWindows | null;
-}
-
 /**
  * Counters in this process's memory: one server's budget. The same windows and decisions as
  * createTokenBucketLimiter over RateLimiterMemory (the sustained window first, the extra burst window
  * only once it is spent), answered without a promise: the rate-limit guard then costs no microtask turns.
  */
 export function createMemoryRateLimiter(): RateLimiter {
-  const pairs = new Map<string, Pair>();
-  const pairFor = (bucket: TokenBucket): Pair => {
-    const id = `${bucket.ratePerSecond}:${bucket.burst}`;
-    let pair = pairs.get(id);
-    if (!pair) {
-      const { sustained, extra } = windowsOf(bucket);
-      pair = {
-        limit: sustained.points + (extra?.points ?? 0),
-        sustained: new FixedWindows(sustained),
-        extra: extra && new FixedWindows(extra),
-      };
-      pairs.set(id, pair);
-    }
-    return pair;
-  };
+  const pairFor = pairsPerBucket((window) => new FixedWindows(window));
 
   return {
     consume(key, bucket): RateLimitDecision {

@@ -37,10 +37,33 @@ export function windowsOf(bucket: TokenBucket): { sustained: Window; extra: Wind
 /** Builds one rate-limiter-flexible limiter (memory, or Redis with its insurance) for one window. */
 export type MakeWindowLimiter = (options: Window & { keyPrefix: string }) => RateLimiterAbstract;
 
-interface Pair {
+/** A bucket setting's two window counters: the sustained one, then the burst's extra (null without). */
+export interface WindowPair<W> {
   limit: number;
-  sustained: RateLimiterAbstract;
-  extra: RateLimiterAbstract | null;
+  sustained: W;
+  extra: W | null;
+}
+
+/**
+ * The window counters of each distinct bucket setting (deployments' policies differ), built on first use
+ * by `make` (given the window, the setting's id and which of the two it is) and kept.
+ */
+export function pairsPerBucket<W>(make: (window: Window, id: string, role: 's' | 'x') => W) {
+  const pairs = new Map<string, WindowPair<W>>();
+  return (bucket: TokenBucket): WindowPair<W> => {
+    const id = `${bucket.ratePerSecond}:${bucket.burst}`;
+    let pair = pairs.get(id);
+    if (!pair) {
+      const { sustained, extra } = windowsOf(bucket);
+      pair = {
+        limit: sustained.points + (extra?.points ?? 0),
+        sustained: make(sustained, id, 's'),
+        extra: extra && make(extra, id, 'x'),
+      };
+      pairs.set(id, pair);
+    }
+    return pair;
+  };
 }
 
 // The library resolves with its result while points remain and rejects with it once they are spent;
@@ -60,21 +83,9 @@ async function take(limiter: RateLimiterAbstract, key: string) {
  * policy starts from full buckets rather than reading counters counted under other settings.
  */
 export function createTokenBucketLimiter(make: MakeWindowLimiter, keyPrefix: string): RateLimiter {
-  const pairs = new Map<string, Pair>();
-  const pairFor = (bucket: TokenBucket): Pair => {
-    const id = `${bucket.ratePerSecond}:${bucket.burst}`;
-    let pair = pairs.get(id);
-    if (!pair) {
-      const { sustained, extra } = windowsOf(bucket);
-      pair = {
-        limit: sustained.points + (extra?.points ?? 0),
-        sustained: make({ ...sustained, keyPrefix: `${keyPrefix}:${id}:s` }),
-        extra: extra && make({ ...extra, keyPrefix: `${keyPrefix}:${id}:x` }),
-      };
-      pairs.set(id, pair);
-    }
-    return pair;
-  };
+  const pairFor = pairsPerBucket((window, id, role) =>
+    make({ ...window, keyPrefix: `${keyPrefix}:${id}:${role}` }),
+  );
 
   return {
     async consume(key, bucket): Promise<RateLimitDecision> {
