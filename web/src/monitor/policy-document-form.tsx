@@ -1,10 +1,9 @@
-import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { ProblemView } from '../app/problem-view';
-import { useRefreshMonitor } from './monitor-queries';
 import type { MonitorPolicyView } from './monitor-types';
 import { PolicyProblems } from './policy-problems';
-import { type PolicyProblem, PolicyRefused, putMonitorPolicy } from './put-monitor-policy';
+import { type PolicyProblem, PolicyRefused } from './put-monitor-policy';
+import { useSaveMonitorPolicy } from './use-save-monitor-policy';
 
 /** The document as it is parsed, or why it cannot be sent. */
 function parse(text: string): { doc: Record<string, unknown> } | { error: string } {
@@ -31,17 +30,10 @@ export function PolicyDocumentForm(props: {
   onDone(warnings: PolicyProblem[]): void;
 }) {
   const id = useId();
-  const refresh = useRefreshMonitor();
   const [text, setText] = useState(() => JSON.stringify(props.view.document, null, 2));
   const [reason, setReason] = useState('');
   const [notSent, setNotSent] = useState<string | null>(null);
-  const save = useMutation({
-    mutationFn: (doc: Record<string, unknown>) => putMonitorPolicy(props.env, props.model, doc, reason),
-    onSuccess: async (view) => {
-      await refresh();
-      props.onDone(view.warnings);
-    },
-  });
+  const save = useSaveMonitorPolicy(props, reason);
   const refused = save.error instanceof PolicyRefused ? save.error : null;
   return (
     <form

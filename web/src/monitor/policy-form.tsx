@@ -1,9 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { ProblemView } from '../app/problem-view';
-import { useRefreshMonitor } from './monitor-queries';
 import type { MonitorPolicyView } from './monitor-types';
-import { type PolicyProblem, PolicyRefused, putMonitorPolicy } from './put-monitor-policy';
+import { type PolicyProblem, PolicyRefused } from './put-monitor-policy';
+import { useSaveMonitorPolicy } from './use-save-monitor-policy';
 
 /**
  * Edits the deployment's detector thresholds (`PUT …/monitor-policy`). The stored document is kept as it
@@ -17,32 +16,27 @@ export function PolicyForm(props: {
   onDone(warnings: PolicyProblem[]): void;
 }) {
   const id = useId();
-  const refresh = useRefreshMonitor();
   const inForce = props.view.policy.thresholds;
   const [values, setValues] = useState<Record<string, string>>(() =>
     Object.fromEntries(Object.entries(inForce).map(([k, v]) => [k, String(v)])),
   );
   const [reason, setReason] = useState('');
   const changed = Object.entries(values).filter(([k, v]) => String(inForce[k]) !== v.trim());
-  const save = useMutation({
-    mutationFn: () => {
-      const document = props.view.document as { thresholds?: Record<string, unknown> };
-      const thresholds = {
-        ...document.thresholds,
-        ...Object.fromEntries(changed.map(([k, v]) => [k, Number(v)])),
-      };
-      return putMonitorPolicy(props.env, props.model, { ...document, thresholds }, reason);
-    },
-    onSuccess: async (view) => {
-      await refresh();
-      props.onDone(view.warnings);
-    },
-  });
+  const save = useSaveMonitorPolicy(props, reason);
+  // The stored document as it is, with only the thresholds changed here laid over its own.
+  const documentToSave = () => {
+    const document = props.view.document as { thresholds?: Record<string, unknown> };
+    const thresholds = {
+      ...document.thresholds,
+      ...Object.fromEntries(changed.map(([k, v]) => [k, Number(v)])),
+    };
+    return { ...document, thresholds };
+  };
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate();
+        save.mutate(documentToSave());
       }}
     >
       <div className="policy-form">
