@@ -1,18 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { databaseFactories } from '../fixtures/databases.js';
 import { memoryCtx } from '../fixtures/memory-cli.js';
-import { createTestApp, type TestApp } from '../fixtures/test-app.js';
-import { api, deploy, gatewayEnvironments, gatewayWorld } from '../gateway/gateway-fixtures.js';
-
-const irisCsv = readFileSync(
-  fileURLToPath(new URL('../../examples/iris/data/reference.csv', import.meta.url)),
-);
+import type { TestApp } from '../fixtures/test-app.js';
+import { api } from '../gateway/gateway-fixtures.js';
+import { irisMonitoringWorld } from './iris-monitoring-world.js';
 
 // `warden monitor policy show|set|reset` against a real server on loopback, iris v1 live with its reference.
 describe.each(databaseFactories().map((f) => [f.name, f] as const))(
@@ -23,16 +19,7 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
     let dir: string;
 
     beforeAll(async () => {
-      t = await createTestApp({ factory, settings: { environments: gatewayEnvironments } });
-      const w = await gatewayWorld(t, { count: 1 });
-      const put = await t.app.inject({
-        method: 'PUT',
-        url: `${api}/models/iris/versions/1/reference`,
-        payload: irisCsv,
-        headers: { 'content-type': 'text/csv' },
-      });
-      expect(put.statusCode, put.body).toBe(200);
-      await deploy(t, w.deployer, { model: 'iris', version: 1 });
+      ({ t } = await irisMonitoringWorld(factory, 40));
       await t.rawApp.listen({ port: 0, host: '127.0.0.1' });
       const address = t.rawApp.server.address();
       url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
