@@ -15,6 +15,12 @@ export interface DigestModelOptions extends CollectModelFilesOptions {
     onProgress?: (bytesDone: number) => void,
     sizes?: readonly number[],
   ): Promise<FileDigest[]>;
+  /**
+   * Hashes one whole file (a single-file model, or each file when there is no `hashFiles`); defaults to
+   * `sha256File`, which never blocks the event loop. The CLI passes `hashFileHere` (synchronous reads,
+   * faster when nothing else runs).
+   */
+  hashFile?(path: string, onProgress?: (bytesDone: number) => void): Promise<FileDigest>;
 }
 
 export interface ModelResource {
@@ -55,12 +61,13 @@ export async function digestModel(path: string, options: DigestModelOptions = {}
       done += size;
     }
   } else {
-    // One file at a time: hashing runs on this thread while reads run ahead on libuv's pool.
+    // One file at a time, on this thread.
+    const hashFile = options.hashFile ?? sha256File;
     for (const file of model.files) {
       const progress = options.onProgress
         ? (fileDone: number) => options.onProgress?.(done + fileDone, bytesTotal)
         : undefined;
-      const { digest, size } = await sha256File(file.absPath, progress);
+      const { digest, size } = await hashFile(file.absPath, progress);
       resources.push({ name: file.path, digest, size });
       done += size;
     }

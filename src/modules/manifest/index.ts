@@ -14,6 +14,7 @@ export {
   type ModelResource,
 } from './digest-model.js';
 export { type FileDigest, sha256File } from './hash-file.js';
+export { type HashFileHereOptions, hashFileHere } from './hash-file-here.js';
 export {
   conflictingFilePaths,
   invalidDigest,
