@@ -58,4 +58,31 @@ describe('hashRanges', () => {
     expect(progress).toEqual([1000, 1100, 1110]);
     expect(out.map((d) => d.size)).toEqual(sizes);
   });
+
+  it('reports a missing file as model_path_not_found, whichever thread takes it', async () => {
+    await writeFile(join(dir, 'big'), Buffer.alloc(40 * 1024 * 1024, 1));
+    const missing = { path: join(dir, 'missing'), start: 0, end: -1, size: 0 };
+    const big = { path: join(dir, 'big'), start: 0, end: -1, size: 40 * 1024 * 1024 };
+    // Alone, the calling thread takes it; behind a 40 MiB task that keeps the calling thread busy while
+    // the worker starts, the worker (almost always) does.
+    for (const tasks of [[missing], [big, missing]])
+      await expect(hashRanges(tasks, { algorithm: 'sha256', workers: 2 })).rejects.toMatchObject({
+        code: 'model_path_not_found',
+        details: { path: missing.path },
+      });
+  });
+
+  it('stops every thread at the first failure and rejects with it', async () => {
+    await writeFile(join(dir, 'f'), Buffer.alloc(1024 * 1024, 2));
+    const tasks = Array.from({ length: 40 }, (_, i) => ({
+      path: join(dir, 'f'),
+      start: 0,
+      end: -1,
+      size: 40 - i,
+    }));
+    tasks.splice(5, 0, { path: join(dir, 'f'), start: 0, end: 2 * 1024 * 1024, size: 30 });
+    await expect(hashRanges(tasks, { algorithm: 'sha256', workers: 2 })).rejects.toMatchObject({
+      code: 'model_changed_while_hashing',
+    });
+  });
 });
