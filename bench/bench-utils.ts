@@ -1,12 +1,44 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(new URL('..', import.meta.url).pathname);
 // BENCH_WARDEN_BIN: another build's bin/warden.js, to measure before and after a change on one machine.
 export const wardenBin = process.env.BENCH_WARDEN_BIN ?? path.join(repoRoot, 'bin', 'warden.js');
 export const benchDir = path.join(repoRoot, '.bench');
+
+/**
+ * BENCH_BASE_BIN: other builds' bin/warden.js, separated by commas (e.g. a copy of main's bin/ and dist/
+ * outside the repo), each measured beside this one in the same interleaved rounds; labelled by the folder
+ * that holds bin/.
+ */
+export const baseBins = (process.env.BENCH_BASE_BIN ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((bin) => ({ bin, label: path.basename(path.dirname(path.dirname(path.resolve(bin)))) }));
+
+/** The 1, 5 and 15 minute load averages, to print beside figures from a shared machine. */
+export const loadAverage = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
+
+/**
+ * A minimal Node hasher over the same files (synchronous 256 KiB reads into one buffer, then
+ * `hash.update`): the floor for any Node process, Node's start included.
+ */
+export function nodeHashLoop(files: string[]): Run {
+  const source = `const fs = require('node:fs'); const { createHash } = require('node:crypto');
+    const buf = Buffer.allocUnsafe(256 * 1024);
+    for (const f of process.argv.slice(1)) {
+      const fd = fs.openSync(f, 'r'); const h = createHash('sha256');
+      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+      fs.closeSync(fd); console.log(h.digest('hex'));
+    }`;
+  return timed(process.execPath, ['-e', source, ...files]);
+}
 export const GiB = 1024 ** 3;
 
 /** A file of `bytes` pseudo-random bytes (made once and reused between runs). */
