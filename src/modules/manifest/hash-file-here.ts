@@ -5,7 +5,7 @@ import type { FileDigest } from './hash-file.js';
 import { modelSpecialFile, modelSymlink } from './manifest-errors.js';
 
 // Why synchronous reads on the hashing thread (measured on the 2-core VM, 512 MiB from the page cache,
-// bench/README.md "Round 3"): a `readSync` into one small reused buffer, then `hash.update`, hashes at
+// bench/README.md "Digest, round 3"): a `readSync` into one small reused buffer, then `hash.update`, hashes at
 // openssl's speed (SHA-256 0.29-0.30 s of CPU), because the hash reads bytes the kernel has just copied
 // into this core's cache. Reading ahead on libuv's pool (4 MiB buffers, another core) made the hash read
 // cold memory and cost 0.1 s more CPU; a reader thread filling a shared ring cost more still. 256 KiB:
