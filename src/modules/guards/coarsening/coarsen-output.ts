@@ -45,6 +45,11 @@ function findProbabilities(outputs: readonly V2Tensor[], name: string | null): V
 }
 
 function coarsenMatrix(m: Matrix, config: CoarseningConfig): number[] {
+  // Rounding alone needs no row of its own: each value is rounded where it stands.
+  if (config.mode !== 'top-k')
+    return config.decimals === null
+      ? [...m.values]
+      : m.values.map((v) => roundTo(v, config.decimals as number) as number);
   const out: number[] = [];
   for (let r = 0; r < m.rows; r++) {
     const row = m.values.slice(r * m.classes, (r + 1) * m.classes);

@@ -1,0 +1,17 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startWardenIris, v2Body } from './gateway-servers.js';
+const mode = process.argv[2] ?? 'keep-alive';
+const secs = process.argv[3] ?? '8';
+const root = mkdtempSync(path.join(os.tmpdir(), 'gwprof-'));
+const s = await startWardenIris(root, 1, undefined, "warden", process.env.PROF_BATCH ? { WARDEN_GATEWAY_BATCHING_MODELS: "iris" } : {});
+const lua = path.join(root, 'post.lua');
+const hdrs = { ...s.headers, ...(mode === 'close' ? { connection: 'close' } : {}) };
+writeFileSync(lua, `wrk.method="POST"\nwrk.body=${JSON.stringify(s.body)}\n${Object.entries(hdrs).map(([k,v])=>`wrk.headers["${k}"]=${JSON.stringify(v)}`).join('\n')}\n`);
+spawnSync('wrk', ['-t1','-c16','-d2s','-s',lua, s.url]);
+const r = spawnSync('wrk', ['-t1','-c16',`-d${secs}s`,'-s',lua, s.url], {encoding:'utf8'});
+console.log(r.stdout.split('\n').filter(Boolean).join('\n'));
+await s.stop();
+void v2Body;
