@@ -61,7 +61,7 @@ try {
   console.log(
     `${os.cpus().length} cores (${cpuModel}), nothing pinned: servers, wrk and this script share them; load average ${loadAvg()}`,
   );
-  const batching = opts.batching ? { WARDEN_GATEWAY_BATCHING_MODELS: 'iris' } : {};
+  const batching: Record<string, string> = opts.batching ? { WARDEN_GATEWAY_BATCHING_MODELS: 'iris' } : {};
   if (opts.batching) console.log('Warden batches iris (WARDEN_GATEWAY_BATCHING_MODELS=iris)');
   servers.push(await startWardenIris(work, intraOpThreads, undefined, 'warden', batching));
   servers.push(await startBare(intraOpThreads));
