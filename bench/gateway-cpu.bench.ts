@@ -5,7 +5,7 @@
 // (BENCH_BASE_BIN, e.g. a copy of main's bin/ + dist/) for before/after. Rounds interleave; medians.
 // Also printed: the bytes of one response's status line and headers, and of its body, for each server.
 //
-// Usage: npm run build:server && tsx bench/gateway-cpu.bench.ts [-- --requests 20000 --runs 5 --connections 8]
+// Usage: npm run build:server && tsx bench/gateway-cpu.bench.ts [-- --requests 20000 --runs 5 --connections 8 --batching]
 //        BENCH_BASE_BIN=/tmp/main/bin/warden.js[,/tmp/other/bin/warden.js] tsx bench/gateway-cpu.bench.ts
 //        BENCH_WARDEN_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' … (Warden's profile, written at stop)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +22,8 @@ const { values: opts } = parseArgs({
     requests: { type: 'string', default: '20000' },
     runs: { type: 'string', default: '5' },
     connections: { type: 'string', default: '8' },
+    // Also this build with iris opted into dynamic batching (gateway.batching.models), as `warden+batch`.
+    batching: { type: 'boolean', default: false },
   },
 });
 const total = Number(opts.requests);
@@ -132,6 +134,12 @@ try {
     servers.push(await startWardenIris(path.join(work, `base-${i}`), 1, bin, name));
   }
   servers.push(await startWardenIris(path.join(work, 'this'), 1, wardenBin, 'warden'));
+  if (opts.batching)
+    servers.push(
+      await startWardenIris(path.join(work, 'batch'), 1, wardenBin, 'warden+batch', {
+        WARDEN_GATEWAY_BATCHING_MODELS: 'iris',
+      }),
+    );
   for (const s of servers) await drive(s, Math.min(total, 5000), connections); // warm-up (JIT), not counted
 
   const samples = new Map<string, Sample[]>(servers.map((s) => [s.name, []]));

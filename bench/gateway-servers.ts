@@ -64,6 +64,8 @@ export async function startWardenIris(
   intraOpThreads: number,
   bin = wardenBin,
   name = 'warden',
+  /** More environment for the server, e.g. `WARDEN_GATEWAY_BATCHING_MODELS: 'iris'`. */
+  extraEnv: Record<string, string> = {},
 ): Promise<BenchServer> {
   const limits = await rateLimitEnv(bin);
   if (Object.keys(limits).length === 0)
@@ -81,6 +83,7 @@ export async function startWardenIris(
       WARDEN_ENVIRONMENTS: JSON.stringify(environments),
       WARDEN_GATEWAY_INTRA_OP_THREADS: String(intraOpThreads),
       ...limits,
+      ...extraEnv,
     },
   });
   const env = { ...process.env, WARDEN_URL: server.url, WARDEN_TOKEN: server.token };

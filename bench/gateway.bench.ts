@@ -31,6 +31,8 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '16' },
     threads: { type: 'string', default: '1' },
     soak: { type: 'string', default: '0' },
+    // Warden with iris opted into dynamic batching (gateway.batching.models).
+    batching: { type: 'boolean', default: false },
   },
 });
 const runs = Number(opts.runs);
@@ -59,7 +61,9 @@ try {
   console.log(
     `${os.cpus().length} cores (${cpuModel}), nothing pinned: servers, wrk and this script share them; load average ${loadAvg()}`,
   );
-  servers.push(await startWardenIris(work, intraOpThreads));
+  const batching: Record<string, string> = opts.batching ? { WARDEN_GATEWAY_BATCHING_MODELS: 'iris' } : {};
+  if (opts.batching) console.log('Warden batches iris (WARDEN_GATEWAY_BATCHING_MODELS=iris)');
+  servers.push(await startWardenIris(work, intraOpThreads, undefined, 'warden', batching));
   servers.push(await startBare(intraOpThreads));
   const missing = flaskMissing();
   if (missing) console.log(`SKIPPED the Flask peer: ${missing}`);

@@ -5,6 +5,7 @@ import type { Stores } from './adapters/sql/stores.js';
 import type { Config } from './config/index.js';
 import type { DeployService } from './modules/deploy/index.js';
 import {
+  batchingRuntime,
   createCoarseningGuard,
   createExtractionGuard,
   createGateway,
@@ -98,15 +99,20 @@ export async function composeGateway(deps: GatewayComposition) {
   // Each answer's status, refusal reason and latency, per minute over the last hour (this process only).
   const statsClock = deps.clock ?? systemClock;
   const servingStats = createServingStats({ now: () => statsClock.now().getTime() });
+  const onnx = createOnnxRuntime({ intraOpThreads: config.gateway.intraOpThreads });
+  const upstreams = createUpstreamRuntimes(config.gateway.upstreams, gatewayLogger);
+  const batched = new Set(config.gateway.batching.models);
+  const batchedOnnx = batchingRuntime(onnx, { maxRows: config.gateway.batching.maxRows });
   const gateway = createGateway({
     enabled: gatewayEnabled,
     environment: config.gateway.environment,
     read,
     files: (version) => registry.readVerifiedFiles(version),
     verifier: createSignatureVerifier(),
-    runtime: createOnnxRuntime({ intraOpThreads: config.gateway.intraOpThreads }),
-    // Models configured as upstreams are still deployed, verified and signature-checked; their sessions proxy.
-    runtimeFor: createUpstreamRuntimes(config.gateway.upstreams, gatewayLogger),
+    runtime: onnx,
+    // Models configured as upstreams are still deployed, verified and signature-checked; their sessions
+    // proxy. Models opted into batching run on ONNX sessions whose runs of one event-loop turn are coalesced.
+    runtimeFor: (name) => upstreams(name) ?? (batched.has(name) ? batchedOnnx : undefined),
     logger: gatewayLogger,
     deploy,
     access: gatewayAccess,

@@ -252,6 +252,7 @@ export const configDefaults: ConfigInput = {
     upstreams: {},
     accessLog: { sampleRate: 0.01 },
     observations: { maxBytes: 4 * MiB },
+    batching: { models: [], maxRows: 256 },
   },
   monitor: monitorDefaults,
   redis: { url: null, keyPrefix: 'warden' },
@@ -315,6 +316,8 @@ export const envKeys = {
   WARDEN_GATEWAY_UPSTREAMS: 'gateway.upstreams',
   WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: 'gateway.accessLog.sampleRate',
   WARDEN_GATEWAY_OBSERVATIONS_MAX_BYTES: 'gateway.observations.maxBytes',
+  WARDEN_GATEWAY_BATCHING_MODELS: 'gateway.batching.models',
+  WARDEN_GATEWAY_BATCHING_MAX_ROWS: 'gateway.batching.maxRows',
   WARDEN_CONSOLE_SESSION_IDLE_MINUTES: 'console.session.idleMinutes',
   WARDEN_CONSOLE_SESSION_ABSOLUTE_HOURS: 'console.session.absoluteHours',
   WARDEN_CONSOLE_OIDC_CLIENT_ID: 'console.oidc.clientId',
@@ -335,6 +338,7 @@ export const listKeys = new Set<string>([
   'oidc.algorithms',
   'oidc.unscopedRoles',
   'console.oidc.scopes',
+  'gateway.batching.models',
 ]);
 
 /** Keys whose environment value is a boolean: `true`/`false`/`1`/`0`, nothing else. */
@@ -372,6 +376,7 @@ export const numericKeys = new Set<string>([
   'gateway.rateLimit.perAddress.burst',
   'gateway.accessLog.sampleRate',
   'gateway.observations.maxBytes',
+  'gateway.batching.maxRows',
   'monitor.drainSeconds',
   'monitor.window.rows',
   'monitor.window.seconds',

@@ -69,6 +69,21 @@ export const GatewaySchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    batching: Type.Object(
+      {
+        models: Type.Array(Type.String({ pattern: slugPattern }), {
+          maxItems: 1000,
+          description:
+            'Models (by name) whose requests may be batched: runs arriving in the same event-loop turn go to ONNX Runtime as one run and each caller gets its own rows back. Only for models whose rows are independent; a model whose inputs or outputs lack a symbolic first dimension is never batched.',
+        }),
+        maxRows: Type.Integer({
+          minimum: 2,
+          maximum: 1_000_000,
+          description: 'Most rows one batched run sends (a request with this many rows or more runs alone).',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     rateLimit: Type.Object(
       {
         perPrincipal: Bucket('one caller (token or OIDC subject)'),

@@ -107,6 +107,8 @@ describe('loadConfig', () => {
         WARDEN_REDIS_KEY_PREFIX: 'warden-eu',
         WARDEN_GATEWAY_ACCESS_LOG_SAMPLE_RATE: '0.5',
         WARDEN_GATEWAY_OBSERVATIONS_MAX_BYTES: '1MiB',
+        WARDEN_GATEWAY_BATCHING_MODELS: 'iris, fraud-score',
+        WARDEN_GATEWAY_BATCHING_MAX_ROWS: '64',
         WARDEN_MONITOR_ENABLED: 'false',
         WARDEN_MONITOR_WINDOW_ROWS: '250',
         WARDEN_MONITOR_REFERENCE_MAX_BYTES: '64MiB',
@@ -148,6 +150,7 @@ describe('loadConfig', () => {
         },
         accessLog: { sampleRate: 0.5 },
         observations: { maxBytes: 1 * MiB },
+        batching: { models: ['iris', 'fraud-score'], maxRows: 64 },
       },
       monitor: {
         ...configDefaults.monitor,

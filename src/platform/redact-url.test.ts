@@ -16,6 +16,7 @@ describe('credentialQueryParameter', () => {
     ['/x?client_secret=abc', 'client_secret'],
     ['/x?token[]=abc', 'token[]'],
     ['https://warden.example/x?id_token=abc#frag', 'id_token'],
+    ['/x?limit=1&token=abc#?key=1', 'token'],
   ])('finds the credential in %s', (url, name) => {
     expect(credentialQueryParameter(url)).toBe(name);
   });
@@ -27,6 +28,8 @@ describe('credentialQueryParameter', () => {
     '/x?monkey=1&tokens=2&keyring=3',
     '/x/token=abc',
     '/x#token=abc',
+    '/x#frag?token=abc',
+    '/x?limit=2#token=abc',
   ])('lets %s through', (url) => {
     expect(credentialQueryParameter(url)).toBeNull();
   });

@@ -86,10 +86,13 @@ function stripUserInfo(base: string): string {
   return base.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1');
 }
 
+/** The query of a URL (between the first `?` and the fragment), found without copying the URL. */
 function queryOf(url: string): string | null {
-  const withoutFragment = url.split('#', 1)[0] ?? '';
-  const queryAt = withoutFragment.indexOf('?');
-  return queryAt < 0 ? null : withoutFragment.slice(queryAt + 1);
+  const queryAt = url.indexOf('?');
+  if (queryAt < 0) return null;
+  const hashAt = url.indexOf('#');
+  if (hashAt < 0) return url.slice(queryAt + 1);
+  return hashAt < queryAt ? null : url.slice(queryAt + 1, hashAt);
 }
 
 function safeDecode(value: string): string {

@@ -93,6 +93,22 @@ describe('observation buffer', () => {
     expect(buffer.drain('a')).toHaveLength(3);
   });
 
+  it('a drained ring written to again starts anew (the last-written ring is not kept past its drain)', () => {
+    const buffer = createObservationBuffer({ maxBytes: 64 * 1024, maxRings: 2 });
+    buffer.record(call('a'), request(1), outputs);
+    expect(buffer.drain('a')).toHaveLength(1);
+    buffer.record(call('a'), request(2), outputs);
+    buffer.record(call('a', 'sha256:bb'), request(3), outputs);
+    buffer.record(call('a', 'sha256:bb'), request(4), outputs);
+    expect(buffer.stats()).toMatchObject({ rings: 2, dropped: 0 });
+    expect(buffer.drain('a').map((o) => [o.digest, o.inputs[0]?.data[0]])).toEqual([
+      ['sha256:aa', 2],
+      ['sha256:bb', 3],
+      ['sha256:bb', 4],
+    ]);
+    expect(buffer.stats()).toMatchObject({ rings: 0, bytes: 0 });
+  });
+
   it('copies a tensor that views a larger buffer, so the ring does not pin it', () => {
     const body = new ArrayBuffer(1 << 20);
     const view = new Float32Array(body, 64, 4);

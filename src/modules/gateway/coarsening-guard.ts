@@ -29,6 +29,23 @@ export function createCoarseningGuard(deps: { logger: Logger }): InferenceGuard 
     return config;
   };
 
+  // The settings with the outputs that are not floating point passed through, made once per settings and
+  // set of such outputs (a model answers the same outputs request after request).
+  const withOthers = new WeakMap<CoarseningConfig, { others: string; config: CoarseningConfig }>();
+  const passingOthers = (
+    config: CoarseningConfig,
+    outputs: readonly ResponseTensor[],
+    isFloat: (o: ResponseTensor) => boolean,
+  ) => {
+    const names = outputs.filter((o) => !isFloat(o)).map((o) => o.name);
+    const others = names.join('\u0000');
+    const known = withOthers.get(config);
+    if (known?.others === others) return known.config;
+    const effective = { ...config, passThrough: [...config.passThrough, ...names] };
+    withOthers.set(config, { others, config: effective });
+    return effective;
+  };
+
   return {
     name: 'coarsening',
     afterRun(call, _request, outputs) {
@@ -36,9 +53,7 @@ export function createCoarseningGuard(deps: { logger: Logger }): InferenceGuard 
       const config = configFor(call.policy.coarsening);
       const isFloat = (o: ResponseTensor) => floatDatatypes.includes(o.datatype);
       if (config.mode === 'off' || !outputs.some(isFloat)) return undefined;
-      const others = outputs.filter((o) => !isFloat(o)).map((o) => o.name);
-      const effective =
-        config.labels === null ? { ...config, passThrough: [...config.passThrough, ...others] } : config;
+      const effective = config.labels === null ? passingOthers(config, outputs, isFloat) : config;
       const result = coarsenOutputs(outputs, effective);
       if (!result.ok) {
         deps.logger.error(

@@ -167,10 +167,12 @@ export function createGateway(deps: GatewayDeps) {
     return served;
   }
 
-  /** The slot that answers an authorized call: a pinned version, or the split (sticky per principal). */
+  /** The answering slot: a pinned version, or the split (sticky per principal; none with no candidate). */
   function routeOf(ctx: CallContext, served: Served, name: string, version?: string) {
     const owner = served.model.owner;
     if (version !== undefined) return { owner, slot: slotByVersion(served, version), mirrorSlot: null };
+    const stable = served.stable?.lease && !served.candidate?.lease ? served.stable : null;
+    if (stable) return { owner, slot: stable, mirrorSlot: null };
     const routing = splitOf(served);
     if (!routing) throw modelNotReady(name);
     const picked = pickRoute(routing.split, name, ctx.principal.id);

@@ -1,4 +1,5 @@
 export { cachedAuthenticator } from './auth-cache.js';
+export { batchable, batchedSession, batchingRuntime } from './batched-session.js';
 export { binaryOutputChoice, encodeBinaryResponse } from './binary-response.js';
 export { attachBinaryTensors, BinaryTensorBytes, splitBinaryBody } from './binary-tensors.js';
 export { createCoarseningGuard } from './coarsening-guard.js';

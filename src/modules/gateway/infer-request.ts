@@ -69,26 +69,25 @@ export function parseInferRequest(
   if (!Array.isArray(body.inputs) || body.inputs.length === 0)
     throw fail('"inputs" must be a non-empty array of tensors');
 
-  const declared = new Map(model.inputs.map((m) => [m.name, m]));
+  const declared = declaredOf(model.inputs);
   const inputs: Record<string, Tensor> = {};
   const given = new Set<string>();
   let rows = 1;
   body.inputs.forEach((raw: unknown, i: number) => {
-    const where = `inputs[${i}]`;
-    if (!isObject(raw)) throw fail(`${where} must be an object, got ${typeName(raw)}`);
+    if (!isObject(raw)) throw fail(`inputs[${i}] must be an object, got ${typeName(raw)}`);
     const declaresBinary = isObject(raw.parameters) && raw.parameters.binary_data_size !== undefined;
-    for (const field of ['name', 'shape', 'datatype', ...(declaresBinary ? [] : ['data'])])
-      if (raw[field] === undefined) throw fail(`${where}: missing field "${field}"`);
+    for (const field of declaresBinary ? binaryFields : jsonFields)
+      if (raw[field] === undefined) throw fail(`inputs[${i}]: missing field "${field}"`);
     const { name, shape, datatype, data } = raw;
-    if (typeof name !== 'string') throw fail(`${where}: "name" must be a string, got ${typeName(name)}`);
-    const meta = declared.get(name);
-    if (!meta)
+    if (typeof name !== 'string') throw fail(`inputs[${i}]: "name" must be a string, got ${typeName(name)}`);
+    const known = declared.get(name);
+    if (!known)
       throw fail(
         `unknown input ${JSON.stringify(name)}; the model takes ${[...declared.keys()].map((n) => JSON.stringify(n)).join(', ')}`,
       );
     if (given.has(name)) throw fail(`input ${JSON.stringify(name)} is given more than once`);
     given.add(name);
-    const label = `input ${JSON.stringify(name)}`;
+    const { meta, label } = known;
     if (raw.parameters !== undefined && !isObject(raw.parameters))
       throw fail(`${label}: "parameters" must be an object`);
     if (declaresBinary && !(data instanceof BinaryTensorBytes))
@@ -148,6 +147,21 @@ export function parseInferRequest(
 }
 
 const isFlag = (v: unknown) => v === undefined || typeof v === 'boolean';
+const jsonFields = ['name', 'shape', 'datatype', 'data'] as const;
+const binaryFields = ['name', 'shape', 'datatype'] as const;
+
+/** A model's inputs by name, each with the label its errors use: made once per session's input list. */
+const declaredInputs = new WeakMap<readonly TensorMeta[], Map<string, { meta: TensorMeta; label: string }>>();
+function declaredOf(inputs: readonly TensorMeta[]) {
+  let declared = declaredInputs.get(inputs);
+  if (!declared) {
+    declared = new Map(
+      inputs.map((meta) => [meta.name, { meta, label: `input ${JSON.stringify(meta.name)}` }]),
+    );
+    declaredInputs.set(inputs, declared);
+  }
+  return declared;
+}
 
 /** An output's parameters: `binary_data` is a flag; Triton's classification extension is not offered. */
 function checkOutputParameters(name: string, parameters: unknown): void {

@@ -86,6 +86,12 @@ const bytesOf = (tensors: ObservedTensor[]) => {
   return n;
 };
 
+interface RingEntry {
+  model: string;
+  digest: string;
+  ring: Ring;
+}
+
 /** A first-in, first-out queue of observations with a running byte count. */
 class Ring {
   private items: Observation[] = [];
@@ -134,7 +140,9 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
   const now = options.now ?? Date.now;
   const metrics = options.metrics;
   // Insertion order is recency order: a ring written to is moved to the end.
-  const rings = new Map<string, { model: string; ring: Ring }>();
+  const rings = new Map<string, RingEntry>();
+  // The ring written last is already last in `rings`: writing to it again moves nothing (no key is built).
+  let last: RingEntry | null = null;
   let total = 0;
   let dropped = 0;
 
@@ -151,19 +159,23 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
       drop(model, 1);
       return;
     }
-    const key = keyOf(model, observation.digest);
-    let entry = rings.get(key);
-    if (entry) rings.delete(key);
-    else {
-      entry = { model, ring: new Ring() };
-      if (rings.size >= maxRings) {
-        const [oldestKey, oldest] = rings.entries().next().value as [string, { model: string; ring: Ring }];
-        rings.delete(oldestKey);
-        total -= oldest.ring.bytes;
-        drop(oldest.model, oldest.ring.size);
+    let entry: RingEntry | undefined = last ?? undefined;
+    if (entry?.model !== model || entry.digest !== observation.digest) {
+      const key = keyOf(model, observation.digest);
+      entry = rings.get(key);
+      if (entry) rings.delete(key);
+      else {
+        entry = { model, digest: observation.digest, ring: new Ring() };
+        if (rings.size >= maxRings) {
+          const [oldestKey, oldest] = rings.entries().next().value as [string, RingEntry];
+          rings.delete(oldestKey);
+          total -= oldest.ring.bytes;
+          drop(oldest.model, oldest.ring.size);
+        }
       }
+      rings.set(key, entry);
+      last = entry;
     }
-    rings.set(key, entry);
     const { ring } = entry;
     let evicted = 0;
     while (ring.bytes + bytes > options.maxBytes) {
@@ -216,6 +228,7 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
         total -= entry.ring.bytes;
         out.push(...entry.ring.takeAll());
         rings.delete(key);
+        if (entry === last) last = null;
       }
       metrics?.observationBytes(total);
       return out;

@@ -3,8 +3,12 @@ import { FLOAT_DATATYPES, tensorElements, type V2Tensor } from './tensor.js';
 
 /** `value` rounded half away from zero to `decimals` places; non-numbers and non-finite values unchanged. */
 export function roundTo(value: unknown, decimals: number): unknown {
+  return roundScaled(value, 10 ** decimals);
+}
+
+/** `roundTo` with its `10 ** decimals` worked out once by the caller (once per tensor, not per value). */
+function roundScaled(value: unknown, scale: number): unknown {
   if (typeof value !== 'number' || !Number.isFinite(value)) return value;
-  const scale = 10 ** decimals;
   const rounded = (Math.sign(value) * Math.round(Math.abs(value) * scale + Number.EPSILON * scale)) / scale;
   return Object.is(rounded, -0) ? 0 : rounded;
 }
@@ -45,13 +49,17 @@ function findProbabilities(outputs: readonly V2Tensor[], name: string | null): V
 }
 
 function coarsenMatrix(m: Matrix, config: CoarseningConfig): number[] {
+  const scale = 10 ** (config.decimals ?? 0);
+  // Rounding alone needs no row of its own: each value is rounded where it stands.
+  if (config.mode !== 'top-k')
+    return config.decimals === null ? [...m.values] : m.values.map((v) => roundScaled(v, scale) as number);
   const out: number[] = [];
   for (let r = 0; r < m.rows; r++) {
     const row = m.values.slice(r * m.classes, (r + 1) * m.classes);
     const kept = config.mode === 'top-k' ? topIndices(row, config.topK) : null;
     row.forEach((v, i) => {
       const value = kept && !kept.has(i) ? 0 : v;
-      out.push(config.decimals === null ? value : (roundTo(value, config.decimals) as number));
+      out.push(config.decimals === null ? value : (roundScaled(value, scale) as number));
     });
   }
   return out;
