@@ -49,8 +49,9 @@ console.log(
     .join(' ')}`,
 );
 for (const b of builds) await runPaced(b.server, 'keep-alive', rate, 3); // warm-up, not counted
+// Odd rounds run the builds in the other order, so neither always follows the other's load.
 for (let round = 0; round < Number(opts.rounds); round++)
-  for (const b of builds) {
+  for (const b of round % 2 ? [...builds].reverse() : builds) {
     const from = Date.now();
     const r = await runPaced(b.server, 'keep-alive', rate, seconds);
     b.runs.push({ ...r, at: [from, Date.now()], requests: Math.round(rate * seconds) });
