@@ -106,6 +106,36 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       ).toEqual([]);
     });
 
+    it('retention deletes every expired window, a few per transaction, of every environment', async () => {
+      const old = [0, 10, 20, 30, 40].map((m, i) => aWindow(m, i % 2 ? { environment: 'staging' } : {}));
+      const recent = aWindow(200);
+      await store.saveWindows([
+        ...old.map((w, i) => record(w, [`old-${i}-a`, `old-${i}-b`], ['0', '1'])),
+        record(recent, ['new-a'], ['2']),
+      ]);
+      expect(await store.deleteEndedBefore(at(100))).toBe(5);
+      expect(await store.deleteEndedBefore(at(100))).toBe(0);
+      for (const environment of ['production', 'staging'])
+        expect((await store.listWindows(environment, 'iris', { limit: 10 })).items.map((w) => w.id)).toEqual(
+          environment === 'production' ? [recent.id] : [],
+        );
+      const labels = (ids: string[]) => ids.map((requestId) => ({ requestId, value: '0' }));
+      expect(
+        await store.applyLabels(
+          'production',
+          'iris',
+          labels(['old-0-a', 'old-2-b', 'old-4-a']),
+          labelMetrics,
+        ),
+      ).toEqual([]);
+      expect(
+        await store.applyLabels('staging', 'iris', labels(['old-1-a', 'old-3-b']), labelMetrics),
+      ).toEqual([]);
+      expect(await store.applyLabels('production', 'iris', labels(['new-a']), labelMetrics)).toEqual([
+        'new-a',
+      ]);
+    });
+
     it('retention deletes windows that ended before the cutoff, with their predictions', async () => {
       const old = aWindow(0);
       const recent = aWindow(60);

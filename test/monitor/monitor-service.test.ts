@@ -52,6 +52,7 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
       options: {
         maxPendingWindows?: number;
         driftPolicy?: (model: string) => Promise<DriftPolicy | null>;
+        sliceMs?: number;
       } = {},
     ) {
       let now = start;
@@ -73,6 +74,7 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
         random: seeded(11),
         ...(options.maxPendingWindows ? { maxPendingWindows: options.maxPendingWindows } : {}),
         ...(options.driftPolicy ? { driftPolicy: options.driftPolicy } : {}),
+        ...(options.sliceMs !== undefined ? { sliceMs: options.sliceMs } : {}),
         metrics: { windowsLost: (_model, count) => lost.push(count) },
         onWindowClosed: [
           (s) => {
@@ -101,11 +103,24 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
           if (now % 10_000 === 0) await service.tick();
         }
       }
+      /** `count` requests within one simulated second, no tick (what a busy gateway buffers between two). */
+      async function burst(count: number) {
+        now += 1000;
+        for (let i = 0; i < count; i++) {
+          const row = [...(rows[Math.floor(random() * rows.length)] ?? [])];
+          await iris.call(
+            buffer,
+            { ...target, requestId: `00000000-0000-7000-8000-${String(request++).padStart(12, '0')}` },
+            [row],
+          );
+        }
+      }
       return {
         service,
         closed,
         lost,
         traffic,
+        burst,
         advance: (ms: number) => {
           now += ms;
         },
@@ -226,6 +241,43 @@ describe.each(databaseFactories().map((f) => [f.name, f] as const))(
         [0, null],
         [0, null],
       ]);
+    });
+
+    it('a tick over thousands of observations lets the event loop turn between slices, with the same windows as in one go', async () => {
+      const windowsOf = async (sliceMs: number) => {
+        const m = await setup({ sliceMs });
+        await m.burst(2_500);
+        // What the other callbacks on the loop (the gateway's requests) can see of the tick's progress: the
+        // open window's request count at each turn.
+        const seen = new Set<number>();
+        let ticking = true;
+        const spin = () => {
+          for (const w of m.service.state.openFor('iris')) seen.add(w.requests);
+          if (ticking) setImmediate(spin);
+        };
+        setImmediate(spin);
+        await m.service.tick();
+        ticking = false;
+        await m.close();
+        const { rows: predictions } = await sql<{ request_id: string; prediction: string }>`
+          select request_id, prediction from monitor_predictions order by request_id`.execute(database.db);
+        await sql`delete from monitor_predictions`.execute(database.db);
+        await sql`delete from monitor_windows`.execute(database.db);
+        // The ids are fresh uuids: everything else is compared.
+        return { seen, windows: m.closed.map(({ id: _id, ...rest }) => rest), predictions };
+      };
+      // A budget of 0 ms: a turn of the loop after every step. A budget no tick spends: none at all.
+      const sliced = await windowsOf(0);
+      const whole = await windowsOf(3_600_000);
+      expect(whole.seen.size).toBeLessThanOrEqual(2);
+      expect(sliced.seen.size).toBeGreaterThan(30);
+      expect(sliced.windows.map((w) => [w.closedBy, w.rows])).toEqual([
+        ['count', 1_000],
+        ['count', 1_000],
+      ]);
+      expect(sliced.windows).toEqual(whole.windows);
+      expect(sliced.predictions).toHaveLength(2_000);
+      expect(sliced.predictions).toEqual(whole.predictions);
     });
 
     it('stop closes the open window as shutdown and writes it', async () => {

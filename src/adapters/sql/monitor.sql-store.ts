@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely, Selectable } from 'kysely';
 import type { MonitorWindowStore, WindowSummary } from '../../modules/monitor/index.js';
 import type { Database } from './database.js';
@@ -37,9 +38,14 @@ export type MonitorPredictionsTable = {
 const summaryOf = (row: Pick<Selectable<MonitorWindowsTable>, 'summary'>): WindowSummary =>
   JSON.parse(row.summary);
 
-// PostgreSQL takes at most 65,535 parameters per statement: predictions are inserted in chunks.
-const predictionChunk = 1_000;
+// PostgreSQL takes at most 65,535 parameters per statement: predictions are inserted in chunks. SQLite
+// answers synchronously, so a chunk is also what the event loop waits for: 250 rows take about 1 ms (a
+// window's 1,000 in one statement held it 4–8 ms, a stall the gateway's p99 saw), and the writer lets one
+// turn of the loop through between chunks (the transaction stays open; other queries wait for it).
+const predictionChunk = 250;
 const labelChunk = 500;
+/** Expired windows deleted per transaction (each with up to `monitor.window.rows` predictions). */
+const retentionBatch = 2;
 
 /**
  * The monitor's store on the root connection: each method runs its own transaction (a batch of windows
@@ -70,7 +76,8 @@ export function createMonitorSqlStore(root: Kysely<Database>): MonitorWindowStor
               summary: JSON.stringify(s),
             })
             .execute();
-          for (let i = 0; i < predictions.length; i += predictionChunk)
+          for (let i = 0; i < predictions.length; i += predictionChunk) {
+            if (i > 0) await setImmediate();
             await trx
               .insertInto('monitor_predictions')
               .values(
@@ -84,6 +91,7 @@ export function createMonitorSqlStore(root: Kysely<Database>): MonitorWindowStor
                 })),
               )
               .execute();
+          }
         }
       });
     },
@@ -165,20 +173,39 @@ export function createMonitorSqlStore(root: Kysely<Database>): MonitorWindowStor
     },
 
     async deleteEndedBefore(cutoff) {
-      return db.transaction().execute(async (trx) => {
-        const old = trx.selectFrom('monitor_windows').select('id').where('end_at', '<', cutoff);
-        await trx.deleteFrom('monitor_predictions').where('window_id', 'in', old).execute();
-        // The detector readings go with them: a window's, and the gateway intervals' of the same age.
-        await trx
-          .deleteFrom('monitor_readings')
-          .where((eb) => eb.or([eb('window_id', 'in', old), eb('at', '<', cutoff)]))
-          .execute();
-        const deleted = await trx
-          .deleteFrom('monitor_windows')
-          .where('end_at', '<', cutoff)
-          .executeTakeFirst();
-        return Number(deleted.numDeletedRows);
-      });
+      // A few windows per transaction, a turn of the loop between: an hour's expired windows hold about a
+      // million predictions at a busy gateway, which one synchronous SQLite DELETE would take seconds over
+      // while every request waited (issue 11's tail). Each batch is whole; a failure leaves the rest for
+      // the next call.
+      let deleted = 0;
+      for (;;) {
+        const batch = await db.transaction().execute(async (trx) => {
+          const rows = await trx
+            .selectFrom('monitor_windows')
+            .select(['id', 'environment'])
+            .where('end_at', '<', cutoff)
+            .orderBy('end_at')
+            .limit(retentionBatch)
+            .execute();
+          if (rows.length === 0) return 0;
+          const ids = rows.map((r) => r.id);
+          await trx.deleteFrom('monitor_predictions').where('window_id', 'in', ids).execute();
+          // By (environment, window_id): the readings' index on a window.
+          await trx
+            .deleteFrom('monitor_readings')
+            .where('environment', 'in', [...new Set(rows.map((r) => r.environment))])
+            .where('window_id', 'in', ids)
+            .execute();
+          await trx.deleteFrom('monitor_windows').where('id', 'in', ids).execute();
+          return ids.length;
+        });
+        deleted += batch;
+        if (batch < retentionBatch) break;
+        await setImmediate();
+      }
+      // The gateway intervals' readings of the same age (no window; one per model and minute).
+      await db.deleteFrom('monitor_readings').where('at', '<', cutoff).execute();
+      return deleted;
     },
   };
 }
