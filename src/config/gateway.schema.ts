@@ -64,7 +64,7 @@ export const GatewaySchema = Type.Object(
           minimum: 0,
           maximum: 1024 * 1024 * 1024,
           description:
-            'Bytes of recent requests (inputs and outputs) kept in memory per deployment and digest for monitoring; the oldest go first (0: keep none).',
+            'Bytes of requests (inputs and outputs) kept in memory per deployment and digest between two monitor drains; once full, a uniform sample of them (0: keep none).',
         }),
       },
       { additionalProperties: false },

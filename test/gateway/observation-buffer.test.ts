@@ -28,6 +28,22 @@ const call = (model: string, digest = 'sha256:aa', version = 1, requestId: strin
   ctx: { requestId },
 });
 
+/** The value an observation's input was filled with (request(value)). */
+const firstValue = (o: { inputs: { data: unknown }[] }) =>
+  (o.inputs[0]?.data as Float32Array | undefined)?.[0] ?? -1;
+
+/** A small seeded generator (mulberry32), so the sampling is the same on every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 describe('observation buffer', () => {
   it('keeps numbers as typed arrays and drains per deployment, oldest first', () => {
     const buffer = createObservationBuffer({ maxBytes: 64 * 1024, now: () => 42 });
@@ -54,22 +70,52 @@ describe('observation buffer', () => {
     expect(buffer.stats()).toEqual({ bytes: 0, dropped: 0, rings: 0 });
   });
 
-  it('stays within its bytes, drops the oldest and counts them in a metric', async () => {
+  it('stays within its bytes: once full it keeps a sample of every request since the drain, oldest first, and counts the rest', async () => {
     const metrics = createPromMetrics();
-    const buffer = createObservationBuffer({ maxBytes: 4096, metrics: metrics.gateway });
-    for (let i = 0; i < 200; i++) buffer.record(call('iris'), request(i), outputs);
+    let clock = 0;
+    const buffer = createObservationBuffer({
+      maxBytes: 64 * 1024,
+      metrics: metrics.gateway,
+      now: () => ++clock,
+      random: seeded(7),
+    });
+    for (let i = 0; i < 2000; i++) buffer.record(call('iris'), request(i), outputs);
     const { bytes, dropped } = buffer.stats();
-    expect(bytes).toBeLessThanOrEqual(4096);
-    expect(dropped).toBeGreaterThan(150);
+    expect(bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(dropped).toBeGreaterThan(1900);
     const kept = buffer.drain('iris');
-    expect(kept.length + dropped).toBe(200);
-    // The newest survive, in order.
-    expect(kept.map((o) => (o.inputs[0]?.data as Float32Array | undefined)?.[0])).toEqual(
-      Array.from({ length: kept.length }, (_, k) => 200 - kept.length + k),
-    );
+    expect(kept.length + dropped).toBe(2000);
+    // Time order, and drawn from the whole interval (not the newest few, not the first few).
+    const values = kept.map((o) => firstValue(o));
+    expect(kept.map((o) => o.at)).toEqual([...kept.map((o) => o.at)].sort((a, b) => a - b));
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(Math.min(...values)).toBeLessThan(500);
+    expect(Math.max(...values)).toBeGreaterThanOrEqual(1500);
     const text = await metrics.render();
     expect(text).toContain(`warden_observations_dropped_total{model="iris"} ${dropped}`);
     expect(text).toContain('warden_observation_buffer_bytes 0');
+  });
+
+  it('samples uniformly: every request since the drain has the same chance to be kept', () => {
+    const random = seeded(11);
+    const offered = 60;
+    const hits = new Array<number>(offered).fill(0);
+    let keptPerDrain = 0;
+    for (let trial = 0; trial < 3000; trial++) {
+      const buffer = createObservationBuffer({ maxBytes: 24 * 1024, random });
+      for (let i = 0; i < offered; i++) buffer.record(call('iris'), request(i), outputs);
+      const kept = buffer.drain('iris');
+      keptPerDrain = kept.length;
+      for (const o of kept) hits[firstValue(o)]++;
+    }
+    // Each of the 60 requests is kept with probability kept/60: quarters of the interval alike within 5 %.
+    const expected = (3000 * keptPerDrain) / offered;
+    const quarters = [0, 1, 2, 3].map(
+      (q) => hits.slice(q * 15, (q + 1) * 15).reduce((a, b) => a + b, 0) / 15,
+    );
+    for (const q of quarters) expect(Math.abs(q - expected) / expected).toBeLessThan(0.05);
+    expect(keptPerDrain).toBeGreaterThan(5);
+    expect(keptPerDrain).toBeLessThan(offered / 2);
   });
 
   it('drops an observation larger than the whole ring, and keeps nothing at maxBytes 0', () => {

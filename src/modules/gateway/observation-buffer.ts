@@ -28,11 +28,16 @@ export interface Observation {
 }
 
 export interface ObservationBufferOptions {
-  /** Bytes one deployment+digest ring may hold; the oldest observations go first (0: keep nothing). */
+  /**
+   * Bytes one deployment+digest ring may hold between two drains; once full it keeps a uniform sample of
+   * the requests since the last drain (0: keep nothing).
+   */
   maxBytes: number;
   /** Rings kept at once; the least recently written goes whole beyond it (default 64). */
   maxRings?: number;
   now?: () => number;
+  /** Uniform in [0, 1): the sampling's draws (tests pass a seeded one). */
+  random?: () => number;
   metrics?: Pick<GatewayMetrics, 'observationsDropped' | 'observationBytes'>;
 }
 
@@ -86,63 +91,69 @@ const bytesOf = (tensors: ObservedTensor[]) => {
   return n;
 };
 
-interface RingEntry {
-  model: string;
-  digest: string;
-  ring: Ring;
-}
-
-/** A first-in, first-out queue of observations with a running byte count. */
+/**
+ * One deployment+digest's observations since the last drain, with a running byte count. Until it is full
+ * it keeps every request in arrival order; from then on it holds a uniform sample of all the requests
+ * since the drain (Algorithm R, Vitter 1985): the n-th is kept with probability size/n in place of a random
+ * one. The decision comes before the observation is built, so at high rates most requests cost the ring
+ * nothing, and a kept observation lives until the next drain instead of being evicted young, which is what
+ * promoted the hot path's garbage to the old generation (docs/gateway.md, tail latency).
+ */
 class Ring {
-  private items: Observation[] = [];
-  private head = 0;
+  items: Observation[] = [];
   bytes = 0;
+  /** Requests offered since the last drain. */
+  seen = 0;
+  /** Set once a request did not fit: the ring samples from then on, and its order is no longer arrival order. */
+  full = false;
 
-  push(o: Observation): void {
-    this.items.push(o);
-    this.bytes += o.bytes;
+  constructor(
+    readonly model: string,
+    readonly digest: string,
+  ) {}
+
+  /** Replaces the observation at `i`, returning it. */
+  replace(i: number, o: Observation): Observation {
+    const gone = this.items[i] as Observation;
+    this.items[i] = o;
+    this.bytes += o.bytes - gone.bytes;
+    return gone;
   }
 
-  shift(): Observation | undefined {
-    const o = this.items[this.head];
-    if (!o) return undefined;
-    this.items[this.head] = undefined as unknown as Observation;
-    this.head++;
-    this.bytes -= o.bytes;
-    // Compacted now and then, so a long-lived ring does not keep a growing run of empty slots.
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return o;
+  /** Removes the observation at `i` (the last takes its place). */
+  removeAt(i: number): void {
+    const gone = this.items[i] as Observation;
+    const lastItem = this.items.pop() as Observation;
+    if (i < this.items.length) this.items[i] = lastItem;
+    this.bytes -= gone.bytes;
   }
 
+  /** Everything held, oldest first. */
   takeAll(): Observation[] {
-    const all = this.items.slice(this.head);
+    const all = this.items;
+    // Array.prototype.sort is stable: equal times keep their order.
+    if (this.full) all.sort((a, b) => a.at - b.at);
     this.items = [];
-    this.head = 0;
     this.bytes = 0;
     return all;
-  }
-
-  get size(): number {
-    return this.items.length - this.head;
   }
 }
 
 /**
- * The gateway's observation buffer: for each deployment (model) and digest, a ring of the latest
- * successful requests' inputs and outputs, bounded in bytes, in memory only (the hot path never writes to
- * disk). What falls out is counted, never silently lost. The monitoring module drains it.
+ * The gateway's observation buffer: for each deployment (model) and digest, a ring of the successful
+ * requests' inputs and outputs since the monitor last drained it (all of them while they fit, then a
+ * uniform sample of them), bounded in bytes, in memory only (the hot path never writes to disk). What is
+ * not kept is counted, never silently lost. The monitoring module drains it.
  */
 export function createObservationBuffer(options: ObservationBufferOptions) {
   const maxRings = options.maxRings ?? 64;
   const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
   const metrics = options.metrics;
   // Insertion order is recency order: a ring written to is moved to the end.
-  const rings = new Map<string, RingEntry>();
+  const rings = new Map<string, Ring>();
   // The ring written last is already last in `rings`: writing to it again moves nothing (no key is built).
-  let last: RingEntry | null = null;
+  let last: Ring | null = null;
   let total = 0;
   let dropped = 0;
 
@@ -153,40 +164,59 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
     metrics?.observationsDropped(model, count);
   };
 
-  function add(observation: Observation): void {
-    const { model, bytes } = observation;
+  /** The ring of a deployment+digest, made last in recency order (the least recent goes beyond maxRings). */
+  function ringFor(model: string, digest: string): Ring {
+    if (last?.model === model && last.digest === digest) return last;
+    const key = keyOf(model, digest);
+    let ring = rings.get(key);
+    if (ring) rings.delete(key);
+    else {
+      ring = new Ring(model, digest);
+      if (rings.size >= maxRings) {
+        const [oldestKey, oldest] = rings.entries().next().value as [string, Ring];
+        rings.delete(oldestKey);
+        total -= oldest.bytes;
+        drop(oldest.model, oldest.items.length);
+      }
+    }
+    rings.set(key, ring);
+    last = ring;
+    return ring;
+  }
+
+  /** Keeps an observation the ring's sampling let in (`slot`: the sampled place, or -1 while not full). */
+  function add(ring: Ring, observation: Observation, slot: number): void {
+    const { bytes } = observation;
     if (bytes > options.maxBytes) {
-      drop(model, 1);
+      drop(ring.model, 1);
       return;
     }
-    let entry: RingEntry | undefined = last ?? undefined;
-    if (entry?.model !== model || entry.digest !== observation.digest) {
-      const key = keyOf(model, observation.digest);
-      entry = rings.get(key);
-      if (entry) rings.delete(key);
-      else {
-        entry = { model, digest: observation.digest, ring: new Ring() };
-        if (rings.size >= maxRings) {
-          const [oldestKey, oldest] = rings.entries().next().value as [string, RingEntry];
-          rings.delete(oldestKey);
-          total -= oldest.ring.bytes;
-          drop(oldest.model, oldest.ring.size);
-        }
+    if (slot < 0 && ring.bytes + bytes <= options.maxBytes) {
+      ring.items.push(observation);
+      ring.bytes += bytes;
+      total += bytes;
+    } else {
+      // The first request that does not fit starts the sampling: it is kept with probability size/seen.
+      ring.full = true;
+      const at = slot >= 0 ? slot : Math.floor(random() * ring.seen);
+      if (at >= ring.items.length) {
+        drop(ring.model, 1);
+        return;
       }
-      rings.set(key, entry);
-      last = entry;
+      total -= ring.replace(at, observation).bytes;
+      total += bytes;
+      let evicted = 1;
+      // A larger observation than the one it replaced: random others go until the ring fits again.
+      while (ring.bytes > options.maxBytes && ring.items.length > 1) {
+        let i = Math.floor(random() * ring.items.length);
+        if (ring.items[i] === observation) i = (i + 1) % ring.items.length;
+        const gone = ring.items[i] as Observation;
+        ring.removeAt(i);
+        total -= gone.bytes;
+        evicted++;
+      }
+      drop(ring.model, evicted);
     }
-    const { ring } = entry;
-    let evicted = 0;
-    while (ring.bytes + bytes > options.maxBytes) {
-      const gone = ring.shift();
-      if (!gone) break;
-      total -= gone.bytes;
-      evicted++;
-    }
-    drop(model, evicted);
-    ring.push(observation);
-    total += bytes;
     metrics?.observationBytes(total);
   }
 
@@ -198,24 +228,39 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
       outputs: ResponseTensor[],
     ) {
       if (options.maxBytes <= 0) return;
+      const ring = ringFor(call.model, call.digest);
+      ring.seen++;
+      // Sampling decides before anything is built: most requests at high rates cost the ring nothing.
+      let slot = -1;
+      if (ring.full) {
+        slot = Math.floor(random() * ring.seen);
+        if (slot >= ring.items.length) {
+          drop(call.model, 1);
+          return;
+        }
+      }
       const inputs: ObservedTensor[] = [];
       for (const name in request.inputs) inputs.push(fromInput(name, request.inputs[name] as Tensor));
       const observed = outputs.map(fromOutput);
       const requestId = call.ctx.requestId;
-      add({
-        at: now(),
-        model: call.model,
-        version: call.version,
-        digest: call.digest,
-        requestId,
-        inputs,
-        outputs: observed,
-        bytes:
-          entryOverhead +
-          (requestId === null ? 0 : stringOverhead + 2 * requestId.length) +
-          bytesOf(inputs) +
-          bytesOf(observed),
-      });
+      add(
+        ring,
+        {
+          at: now(),
+          model: call.model,
+          version: call.version,
+          digest: call.digest,
+          requestId,
+          inputs,
+          outputs: observed,
+          bytes:
+            entryOverhead +
+            (requestId === null ? 0 : stringOverhead + 2 * requestId.length) +
+            bytesOf(inputs) +
+            bytesOf(observed),
+        },
+        slot,
+      );
     },
     /**
      * Takes every observation held for a deployment (all its digests), oldest first within a digest; they
@@ -223,12 +268,12 @@ export function createObservationBuffer(options: ObservationBufferOptions) {
      */
     drain(model: string): Observation[] {
       const out: Observation[] = [];
-      for (const [key, entry] of rings) {
-        if (entry.model !== model) continue;
-        total -= entry.ring.bytes;
-        out.push(...entry.ring.takeAll());
+      for (const [key, ring] of rings) {
+        if (ring.model !== model) continue;
+        total -= ring.bytes;
+        for (const o of ring.takeAll()) out.push(o);
         rings.delete(key);
-        if (entry === last) last = null;
+        if (ring === last) last = null;
       }
       metrics?.observationBytes(total);
       return out;
