@@ -106,7 +106,7 @@ describe('observation buffer', () => {
       for (let i = 0; i < offered; i++) buffer.record(call('iris'), request(i), outputs);
       const kept = buffer.drain('iris');
       keptPerDrain = kept.length;
-      for (const o of kept) hits[firstValue(o)]++;
+      for (const o of kept) hits[firstValue(o)] = (hits[firstValue(o)] ?? 0) + 1;
     }
     // Each of the 60 requests is kept with probability kept/60: quarters of the interval alike within 5 %.
     const expected = (3000 * keptPerDrain) / offered;

@@ -15,6 +15,7 @@ import pg from 'pg';
 import { defineError } from '../../platform/errors.js';
 import type { Database } from './database.js';
 import { migrationProvider } from './migrations/index.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 
 /** What a backend can do; code asks these questions instead of checking the dialect's name. */
 export interface SqlCapabilities {
@@ -46,22 +47,32 @@ export interface DatabaseOptions {
 export function openDatabase(options: DatabaseOptions): SqlDatabase {
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  return openSqlite(path.join(options.dataDir, 'warden.db'));
+  // The serving processes checkpoint the log from a worker thread (wal-checkpointer.ts).
+  return openSqlite(path.join(options.dataDir, 'warden.db'), { walCheckpointer: true });
 }
 
-export function openSqlite(file: string): SqlDatabase {
+export interface SqliteOptions {
+  /** WAL checkpoints from a worker thread instead of inside the commits on this connection. */
+  walCheckpointer?: boolean;
+}
+
+export function openSqlite(file: string, options: SqliteOptions = {}): SqlDatabase {
   createPrivately(file);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  const checkpointer = options.walCheckpointer ? startWalCheckpointer(sqlite, file) : null;
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return {
     db,
     capabilities: { rowLocks: false, multiProcess: false },
     describe: `sqlite:${file}`,
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 
