@@ -60,7 +60,7 @@ export interface WrkResult {
 }
 
 /** A wrk script: the request, and one JSON line with the summary at the end (latencies in ms). */
-function wrkScript(dir: string, server: BenchServer, connection: Connection): string {
+function wrkScript(dir: string, server: BenchServer, connection: Connection, delayMs?: number): string {
   const headers = { ...server.headers, ...(connection === 'close' ? { connection: 'close' } : {}) };
   const lines = [
     'wrk.method = "POST"',
@@ -72,8 +72,11 @@ function wrkScript(dir: string, server: BenchServer, connection: Connection): st
     '    s.requests, s.duration, e.connect + e.read + e.write + e.status + e.timeout,',
     '    latency:percentile(50) / 1000, latency:percentile(99) / 1000))',
     'end',
+    // Paced (the soak): each connection waits this long before each request, so N connections send at most
+    // N / delay requests a second. wrk's own C loop does it: a Node generator at ~10,000 req/s needs a core.
+    ...(delayMs === undefined ? [] : [`function delay() return ${delayMs.toFixed(3)} end`]),
   ];
-  const file = `${server.name.replace(/\W+/g, '-')}-${connection}.lua`;
+  const file = `${server.name.replace(/\W+/g, '-')}-${connection}${delayMs === undefined ? '' : '-paced'}.lua`;
   return writeText(path.join(dir, file), `${lines.join('\n')}\n`);
 }
 
@@ -87,8 +90,11 @@ export async function runWrk(
   connection: Connection,
   seconds: number,
   connections: number,
+  /** At most this many requests a second (wrk's `delay()` per connection); the most it can otherwise. */
+  paceRps?: number,
 ): Promise<WrkResult> {
-  const script = wrkScript(dir, server, connection);
+  const delayMs = paceRps === undefined ? undefined : (connections * 1000) / paceRps;
+  const script = wrkScript(dir, server, connection, delayMs);
   const pids = server.pids();
   const cpu0 = cpuOf(pids);
   const busy0 = machineBusy();
