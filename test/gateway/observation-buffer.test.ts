@@ -8,6 +8,7 @@ import {
   observationGuard,
   type ResponseTensor,
 } from '../../src/modules/gateway/index.js';
+import { seeded } from '../fixtures/iris-traffic.js';
 
 const request = (value: number, width = 4): InferRequest => ({
   id: null,
@@ -31,18 +32,6 @@ const call = (model: string, digest = 'sha256:aa', version = 1, requestId: strin
 /** The value an observation's input was filled with (request(value)). */
 const firstValue = (o: { inputs: { data: unknown }[] }) =>
   (o.inputs[0]?.data as Float32Array | undefined)?.[0] ?? -1;
-
-/** A small seeded generator (mulberry32), so the sampling is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('observation buffer', () => {
   it('keeps numbers as typed arrays and drains per deployment, oldest first', () => {
