@@ -181,7 +181,15 @@ try {
     sample();
     const timer = setInterval(sample, 10_000);
     // Paced by wrk (C), not by the Node generator: at this rate the generator would need a core of its own.
-    const r = await runWrk(work, warden, 'keep-alive', soakSeconds, connections, soakRate);
+    // A connection sends one request per delay + latency, so 10 s at the nominal pace measure the latency
+    // and the soak's pace is corrected for it (wrk's `delay()` is what it waits, not the period).
+    const probe = await runWrk(work, warden, 'keep-alive', 10, connections, soakRate);
+    const latencyMs = Math.max(0, (connections * 1000) / probe.rps - (connections * 1000) / soakRate);
+    const paceRps = (connections * 1000) / Math.max(0.01, (connections * 1000) / soakRate - latencyMs);
+    console.log(
+      `  pace: ${probe.rps.toFixed(0)} req/s answered at the nominal pace (${latencyMs.toFixed(2)} ms a request on top of the delay); soak paced for ${paceRps.toFixed(0)}`,
+    );
+    const r = await runWrk(work, warden, 'keep-alive', soakSeconds, connections, paceRps);
     clearInterval(timer);
     sample();
     const n = samples.length;
