@@ -74,7 +74,7 @@ function wrkScript(dir: string, server: BenchServer, connection: Connection, del
     'end',
     // Paced (the soak): each connection waits this long before each request, so N connections send at most
     // N / delay requests a second. wrk's own C loop does it: a Node generator at ~10,000 req/s needs a core.
-    ...(delayMs === undefined ? [] : [`function delay() return ${delayMs.toFixed(3)} end`]),
+    ...(delayMs === undefined ? [] : [`function delay() return ${Math.round(delayMs)} end`]),
   ];
   const file = `${server.name.replace(/\W+/g, '-')}-${connection}${delayMs === undefined ? '' : '-paced'}.lua`;
   return writeText(path.join(dir, file), `${lines.join('\n')}\n`);

@@ -181,15 +181,19 @@ try {
     sample();
     const timer = setInterval(sample, 10_000);
     // Paced by wrk (C), not by the Node generator: at this rate the generator would need a core of its own.
-    // A connection sends one request per delay + latency, so 10 s at the nominal pace measure the latency
-    // and the soak's pace is corrected for it (wrk's `delay()` is what it waits, not the period).
-    const probe = await runWrk(work, warden, 'keep-alive', 10, connections, soakRate);
-    const latencyMs = Math.max(0, (connections * 1000) / probe.rps - (connections * 1000) / soakRate);
-    const paceRps = (connections * 1000) / Math.max(0.01, (connections * 1000) / soakRate - latencyMs);
-    console.log(
-      `  pace: ${probe.rps.toFixed(0)} req/s answered at the nominal pace (${latencyMs.toFixed(2)} ms a request on top of the delay); soak paced for ${paceRps.toFixed(0)}`,
-    );
-    const r = await runWrk(work, warden, 'keep-alive', soakSeconds, connections, paceRps);
+    // wrk's `delay()` waits whole milliseconds, so the soak opens enough connections for each to wait about
+    // 10 ms (rate / 100), and a connection sends one request per delay + latency: three 5 s probes scale the
+    // pace by what was asked over what was answered.
+    const soakConnections = Math.max(connections, Math.ceil(soakRate / 100));
+    let paceRps = soakRate;
+    for (let step = 0; step < 3; step++) {
+      const probe = await runWrk(work, warden, 'keep-alive', 5, soakConnections, paceRps);
+      paceRps *= soakRate / Math.max(1, probe.rps);
+      console.log(
+        `  pace probe ${step + 1} (${soakConnections} connections): ${probe.rps.toFixed(0)} req/s answered; next paced for ${paceRps.toFixed(0)}`,
+      );
+    }
+    const r = await runWrk(work, warden, 'keep-alive', soakSeconds, soakConnections, paceRps);
     clearInterval(timer);
     sample();
     const n = samples.length;
