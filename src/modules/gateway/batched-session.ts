@@ -116,14 +116,16 @@ export function batchedSession(session: Session, options: BatchingOptions): Sess
     const first = batch[0] as Pending;
     let total = 0;
     for (const p of batch) total += p.rows;
-    const feeds: Results = {};
-    for (const name in first.inputs)
-      feeds[name] = concat(
-        batch.map((p) => p.inputs[name] as Tensor),
-        total,
-      );
     let results: Results;
     try {
+      // Building the feeds is inside the try too: whatever fails, each request runs alone, and nothing is
+      // left as an unhandled rejection of the flush.
+      const feeds: Results = {};
+      for (const name in first.inputs)
+        feeds[name] = concat(
+          batch.map((p) => p.inputs[name] as Tensor),
+          total,
+        );
       results = await session.run(feeds, first.outputs);
     } catch {
       for (const p of batch) alone(p);
