@@ -5,7 +5,7 @@
 // (BENCH_BASE_BIN, e.g. a copy of main's bin/ + dist/) for before/after. Rounds interleave; medians.
 // Also printed: the bytes of one response's status line and headers, and of its body, for each server.
 //
-// Usage: npm run build:server && tsx bench/gateway-cpu.bench.ts [-- --requests 20000 --runs 5 --connections 8 --batching]
+// Usage: npm run build:server && tsx bench/gateway-cpu.bench.ts [-- --requests 20000 --runs 5 --connections 8 --batching --close]
 //        BENCH_BASE_BIN=/tmp/main/bin/warden.js[,/tmp/other/bin/warden.js] tsx bench/gateway-cpu.bench.ts
 //        BENCH_WARDEN_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' … (Warden's profile, written at stop)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,8 +24,11 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '8' },
     // Also this build with iris opted into dynamic batching (gateway.batching.models), as `warden+batch`.
     batching: { type: 'boolean', default: false },
+    // One connection per request (`Connection: close`), as wrk's close runs: the per-connection costs.
+    close: { type: 'boolean', default: false },
   },
 });
+const close = opts.close;
 const total = Number(opts.requests);
 const runs = Number(opts.runs);
 const connections = Number(opts.connections);
@@ -49,6 +52,7 @@ function rawRequest(s: BenchServer): Buffer {
   const headers = {
     host: url.host,
     ...s.headers,
+    ...(close ? { connection: 'close' } : {}),
     'content-length': String(Buffer.byteLength(s.body)),
   };
   const lines = [`POST ${url.pathname} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
@@ -56,8 +60,10 @@ function rawRequest(s: BenchServer): Buffer {
 }
 
 /**
- * Sends `count` requests over `conns` keep-alive connections, one in flight per connection; answers are
- * framed by Content-Length (both servers send it). Resolves with failures (non-200) and the first response.
+ * Sends `count` requests over `conns` keep-alive connections, one in flight per connection (with --close,
+ * `conns` connections at a time, each opened for one request and closed by the server after its answer);
+ * answers are framed by Content-Length (both servers send it). Resolves with failures (non-200) and the
+ * first response.
  */
 function drive(s: BenchServer, count: number, conns: number): Promise<{ failures: number; first: Shape }> {
   const request = rawRequest(s);
@@ -71,12 +77,15 @@ function drive(s: BenchServer, count: number, conns: number): Promise<{ failures
       const socket = net.connect(Number(url.port), url.hostname);
       socket.setNoDelay(true);
       let buf: Buffer = Buffer.alloc(0);
+      let asked = false;
       const next = () => {
-        if (sent >= count) {
+        if (sent >= count || (close && asked)) {
           socket.end();
+          if (close && sent < count) open();
           return;
         }
         sent++;
+        asked = true;
         socket.write(request);
       };
       socket.on('connect', next);
@@ -152,7 +161,7 @@ try {
     }
 
   console.log(
-    `\n${total} requests per run, ${connections} keep-alive connections, ${runs} interleaved rounds, medians`,
+    `\n${total} requests per run, ${connections} ${close ? 'connections at a time, one per request (close)' : 'keep-alive connections'}, ${runs} interleaved rounds, medians`,
   );
   console.log(
     `${'server'.padEnd(14)} ${'cpu us/req'.padStart(10)} ${'x bare'.padStart(7)} ${'rps'.padStart(7)} ${'failed'.padStart(7)} ${'head B'.padStart(7)} ${'body B'.padStart(7)}`,

@@ -71,6 +71,7 @@ import { Checkpoint as AuditCheckpoint, AuditEntry } from './schemas/audit.schem
 import { Problem } from './schemas/common.schemas.js';
 import { Alias, Model, ModelListItem, Version } from './schemas/registry.schemas.js';
 import { registerTextGuard } from './text-guard.js';
+import { hookList } from './route-hooks.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -211,10 +212,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestId: String(request.id),
     clientAddress: request.ip,
   });
-  app.addHook('preHandler', async (request) => {
-    const action = request.routeOptions.config?.action as PolicyAction | undefined;
+  // Attached to the few routes whose action has no service behind it, not app-wide: every other route
+  // (the inference API's above all) would otherwise pay an async hook's promise for nothing.
+  app.addHook('onRoute', (route) => {
+    const action = route.config?.action as PolicyAction | undefined;
     const resource = action ? singletonResources[action] : undefined;
-    if (action && resource) await deps.guard.require(contextOf(request), action, resource);
+    if (!action || !resource) return;
+    const decide = async (request: FastifyRequest) => deps.guard.require(contextOf(request), action, resource);
+    route.preHandler = [decide, ...hookList(route.preHandler)];
   });
   for (const schema of [Problem, Model, ModelListItem, Version, Alias, AuditEntry, AuditCheckpoint])
     app.addSchema(schema);

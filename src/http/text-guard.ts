@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors.js';
 import { invalidRequest } from './http-errors.js';
+import { hookList } from './route-hooks.js';
 
 /** NUL, or half of a UTF-16 surrogate pair: neither is text any field of Warden's takes. Built from a string,
  * as the linter refuses a control character in a regular expression literal. */
@@ -51,16 +52,25 @@ declare module 'fastify' {
   }
 }
 
+async function checkText(request: FastifyRequest): Promise<void> {
+  for (const [where, value] of [
+    ['params', request.params],
+    ['querystring', request.query],
+    ['body', request.body],
+  ] as const) {
+    const path = findIllFormedText(value, where);
+    if (path !== null) throw textError(where, path);
+  }
+}
+
+/**
+ * Walks the params, query and body of every route registered after this call, except those that check
+ * their own text: attached route by route (first of its preValidation hooks) rather than app-wide, so the
+ * inference routes pay nothing for it, not even an async hook's promise.
+ */
 export function registerTextGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
-    if (request.routeOptions.config?.ownTextChecks === true) return;
-    for (const [where, value] of [
-      ['params', request.params],
-      ['querystring', request.query],
-      ['body', request.body],
-    ] as const) {
-      const path = findIllFormedText(value, where);
-      if (path !== null) throw textError(where, path);
-    }
+  app.addHook('onRoute', (route) => {
+    if (route.config?.ownTextChecks === true) return;
+    route.preValidation = [checkText, ...hookList(route.preValidation)];
   });
 }

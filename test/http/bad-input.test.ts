@@ -351,6 +351,9 @@ describe('requests that once answered 500', () => {
         'querystring',
         'querystring/principal',
       ],
+      // Routes of other plugins: the check is attached route by route, so each must still get it.
+      [() => t.app.inject({ method: 'GET', url: `${api}/environments/a%00b` }), 'params', 'params/env'],
+      [() => t.app.inject({ method: 'DELETE', url: `${api}/tokens/a%00b` }), 'params', 'params/id'],
       [
         () =>
           t.app.inject({ method: 'PATCH', url: `${api}/models/iris`, payload: { description: 'a\u0000b' } }),

@@ -6,6 +6,8 @@ import { isIPv4, isIPv6 } from 'node:net';
  * or to add an audit row per address. IPv4-mapped IPv6 addresses count as their IPv4 address.
  */
 export function clientAddressKey(address: string): string {
+  // Every IPv6 form holds a colon; an IPv4 address (the common case) skips the two regular expressions.
+  if (!address.includes(':')) return address;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped?.[1] && isIPv4(mapped[1])) return mapped[1];
   if (!isIPv6(address)) return address;
