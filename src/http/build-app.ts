@@ -45,6 +45,7 @@ import {
   onFrameworkError,
   registerTransportGuards,
 } from './plugins/transport-errors.js';
+import { hookList } from './route-hooks.js';
 import { aliasRoutes } from './routes/aliases.routes.js';
 import { attestationRoutes } from './routes/attestations.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
@@ -71,7 +72,6 @@ import { Checkpoint as AuditCheckpoint, AuditEntry } from './schemas/audit.schem
 import { Problem } from './schemas/common.schemas.js';
 import { Alias, Model, ModelListItem, Version } from './schemas/registry.schemas.js';
 import { registerTextGuard } from './text-guard.js';
-import { hookList } from './route-hooks.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -218,7 +218,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const action = route.config?.action as PolicyAction | undefined;
     const resource = action ? singletonResources[action] : undefined;
     if (!action || !resource) return;
-    const decide = async (request: FastifyRequest) => deps.guard.require(contextOf(request), action, resource);
+    const decide = async (request: FastifyRequest) =>
+      deps.guard.require(contextOf(request), action, resource);
     route.preHandler = [decide, ...hookList(route.preHandler)];
   });
   for (const schema of [Problem, Model, ModelListItem, Version, Alias, AuditEntry, AuditCheckpoint])
