@@ -177,7 +177,8 @@ async function writeHashed(res: Download, target: string, onBytes: (n: number) =
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const handle = await open(target, flags, 0o644);
   try {
-    size = await writeHashedStream(res.body, handle, hash, onBytes);
+    // The staging folder is private and new: the file may be opened a second time, for direct writes.
+    size = await writeHashedStream(res.body, handle, hash, onBytes, { directPath: target });
     await handle.sync();
   } finally {
     await handle.close();

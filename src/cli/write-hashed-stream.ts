@@ -1,15 +1,21 @@
 import type { Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { alignedBuffers, directWriter, type OpenDirect } from '../platform/direct-write.js';
 
 const CHUNK = 1024 * 1024;
-/** Writes in flight at once, each at its own position: copying into the page cache is a large share of a
- * pull's CPU, and two of libuv's threads do it side by side. */
+/** Writes in flight at once, each at its own position: the disk (or, buffered, libuv's threads copying into
+ * the page cache) works on one while the next MiB arrives. */
 const IN_FLIGHT = 2;
 
-async function writeAllAt(handle: FileHandle, buf: Buffer, position: number): Promise<void> {
-  let offset = 0;
-  while (offset < buf.length)
-    offset += (await handle.write(buf, offset, buf.length - offset, position + offset)).bytesWritten;
+export interface WriteHashedOptions {
+  /**
+   * The path of `handle`'s file, in a folder nobody else writes to: given, the chunks are written past the
+   * page cache (O_DIRECT) where the filesystem takes it (platform/direct-write.ts), the file cut back to
+   * its size at the end. The caller still flushes (sync) and closes `handle`.
+   */
+  directPath?: string;
+  /** Tests: opens the direct descriptor (to play a filesystem that refuses O_DIRECT). */
+  openDirect?: OpenDirect;
 }
 
 /**
@@ -23,8 +29,15 @@ export async function writeHashedStream(
   handle: FileHandle,
   hash: Hash,
   onBytes: (n: number) => void,
+  options: WriteHashedOptions = {},
 ): Promise<number> {
-  const buffers = Array.from({ length: IN_FLIGHT + 1 }, () => Buffer.allocUnsafe(CHUNK));
+  const { buffers, aligned } = options.directPath
+    ? alignedBuffers(IN_FLIGHT + 1, CHUNK)
+    : { buffers: Array.from({ length: IN_FLIGHT + 1 }, () => Buffer.allocUnsafe(CHUNK)), aligned: false };
+  const writer = await directWriter(options.directPath ?? '', handle, {
+    aligned: aligned && options.directPath !== undefined,
+    ...(options.openDirect ? { openDirect: options.openDirect } : {}),
+  });
   // The write (if any) still using each buffer; a buffer is filled again only once its write has finished.
   const writes: Promise<void>[] = buffers.map(() => Promise.resolve());
   let current = 0;
@@ -33,10 +46,11 @@ export async function writeHashedStream(
   let position = 0;
   let failed: unknown = null;
   const flush = async () => {
-    const filled = (buffers[current] as Buffer).subarray(0, used);
+    const buffer = buffers[current] as Buffer;
     // Hashed as gathered, 1 MiB per call rather than one call per 64 KiB network piece.
-    hash.update(filled);
-    const write = writeAllAt(handle, filled, position);
+    hash.update(buffer.subarray(0, used));
+    // Only the last chunk can be short (every earlier one is full), as a direct writer requires.
+    const write = writer.write(buffer, used, position);
     write.catch((err: unknown) => {
       failed ??= err;
     });
@@ -62,8 +76,10 @@ export async function writeHashedStream(
     }
     if (used > 0) await flush();
     await Promise.all(writes);
+    await writer.end(size);
     return size;
   } finally {
     await Promise.allSettled(writes);
+    await writer.close();
   }
 }
