@@ -8,7 +8,7 @@ import { checkPaths } from '../modules/manifest/path-rules.js';
 import { rootDigest } from '../modules/manifest/root-digest.js';
 import type { VersionDetailView } from '../modules/registry/index.js';
 import { AppError } from '../platform/errors.js';
-import { type ApiClient, type Download, pathSegs, seg } from './api-client.js';
+import { type ApiClient, type FileDownload, pathSegs, seg } from './api-client.js';
 import {
   outputNotEmpty,
   pulledFileMismatch,
@@ -92,7 +92,7 @@ async function pullInto(
       const target = path.join(staging, ...file.path.split('/'));
       // The staging folder is new and randomly named, and the paths passed the rules: no clash, nothing to follow.
       await mkdir(path.dirname(target), { recursive: true });
-      const res = await client.download(
+      const res = await client.downloadFile(
         `/api/v1/models/${seg(version.model)}/versions/${version.number}/files/${pathSegs(file.path)}`,
       );
       const signatures = res.header('x-warden-signatures');
@@ -170,7 +170,7 @@ async function safeDestination(out: string, rel: string, create: boolean): Promi
   return dir;
 }
 
-async function writeHashed(res: Download, target: string, onBytes: (n: number) => void) {
+async function writeHashed(res: FileDownload, target: string, onBytes: (n: number) => void) {
   const hash = createHash('sha256');
   let size = 0;
   // O_EXCL already refuses an existing name, a dangling link included; O_NOFOLLOW says so outright.
