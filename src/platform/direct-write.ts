@@ -1,10 +1,12 @@
 // Writing large files past the page cache (O_DIRECT, Linux), with buffered writes wherever that is refused.
 //
-// Why: a pull or a push writes hundreds of MiB once and only flushes them. On a VM whose page-cache pages
-// are faulted in from the host, copying them into the page cache costs more CPU than hashing them
+// Why: a pull writes hundreds of MiB once and only flushes them. On a VM whose page-cache pages are
+// faulted in from the host, copying them into the page cache costs more CPU than hashing them
 // (bench/README.md, "Push and pull, round 5"); a direct write lets the disk read the buffer itself. On a
 // bare-metal host the gain is smaller (the copy costs about 0.1 s per 512 MiB) and the file is not left in
-// the page cache, so whoever reads it next reads it from the disk.
+// the page cache, so whoever reads it next reads it from the disk. The server's blob staging file is not
+// written this way: measured, the next pull of the blob then reads it from the disk and pays the page
+// cache there, and a server's page cache is what serves repeated pulls.
 import { constants, type FileHandle, open } from 'node:fs/promises';
 
 /**

@@ -63,17 +63,6 @@ interface Backend {
 }
 const backends: Backend[] = [
   { name: 'fs', open: (root) => createFsObjectStore({ root }) },
-  {
-    // Old tmpfs and some network filesystems: buffered writes, the pieces written as they come.
-    name: 'fs, O_DIRECT refused at open',
-    open: (root) =>
-      createFsObjectStore({
-        root,
-        openDirect: async () => {
-          throw Object.assign(new Error('EINVAL: invalid argument, open'), { code: 'EINVAL' });
-        },
-      }),
-  },
   { name: 'memory', open: () => createMemoryObjectStore() },
   {
     name: 'memory, no in-place overwrite',
@@ -137,8 +126,8 @@ describe.each(backends)('ObjectStore contract: $name', (backend) => {
   });
 
   it('lands megabytes of appends after a 4 KiB reserve byte for byte, the last block short', async () => {
-    // The encrypting store's shape: a 4 KiB header last, sealed chunks of 1 MiB + 16 bytes (the fs store
-    // gathers them into aligned blocks for direct writes), two appends in flight.
+    // The encrypting store's shape: a 4 KiB header last, sealed chunks of 1 MiB + 16 bytes, two appends
+    // in flight.
     const area = await objects.createPending();
     const writer = await area.create({ reserve: 4096 });
     const parts = [MiB + 16, MiB + 16, 300_001, 1, MiB + 16, 4096, 77].map((n) => randomBytes(n));

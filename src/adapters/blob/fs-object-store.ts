@@ -4,8 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { constants, type FileHandle, link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ObjectReader, ObjectStore, PendingArea, PendingObject } from '../../modules/artifacts/index.js';
-import type { OpenDirect } from '../../platform/direct-write.js';
-import { createAlignedAppender } from './aligned-appender.js';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
@@ -61,11 +59,7 @@ const KEY = /^[a-z0-9]+(\/[a-z0-9]+)*$/;
 const STAGING = '.staging';
 
 /** An object store in the folder `root` (e.g. `<dataDir>/blobs`). */
-export function createFsObjectStore(options: {
-  root: string;
-  /** Tests: opens the staging files' direct descriptors (to play a filesystem that refuses O_DIRECT). */
-  openDirect?: OpenDirect;
-}): ObjectStore {
+export function createFsObjectStore(options: { root: string }): ObjectStore {
   const { root } = options;
   const stagingRoot = join(root, STAGING);
   const pathOf = (key: string): string => {
@@ -109,37 +103,23 @@ export function createFsObjectStore(options: {
         const reserve = createOptions?.reserve ?? 0;
         const temp = join(dir, `${randomUUID()}.part`);
         const fh = await open(temp, 'wx', FILE_MODE);
-        // The folder is this upload's own, so the file may be opened again for direct writes.
-        const aligned = await createAlignedAppender(temp, fh, reserve, options.openDirect).catch(
-          async (err: unknown) => {
-            await fh.close();
-            await rm(temp, { force: true });
-            throw err;
-          },
-        );
         let position = reserve;
         let open_ = true;
         const closeOnce = async () => {
           if (open_) {
             open_ = false;
-            try {
-              await aligned?.close();
-            } finally {
-              await fh.close();
-            }
+            await fh.close();
           }
         };
         return {
           async append(pieces) {
             const at = position;
             position += pieces.reduce((n, piece) => n + piece.length, 0);
-            if (aligned) await aligned.append(pieces);
-            else await writeAllAt(fh, pieces, at);
+            await writeAllAt(fh, pieces, at);
           },
           async finish(prefix): Promise<PendingObject> {
             if ((prefix?.length ?? 0) !== reserve) throw new Error('prefix does not fill the reserved bytes');
             try {
-              if (aligned) await aligned.flush();
               if (prefix && prefix.length > 0) await writeAt(fh, prefix, 0);
               await fh.sync();
             } finally {
