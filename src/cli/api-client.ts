@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { AppError, type ErrorKind, errorKinds } from '../platform/errors.js';
 import { serverUnreachable, serverUrlInvalid, unexpectedResponse } from './cli-errors.js';
+import { type BodySink, type RawResponse, rawGet } from './raw-download.js';
 
 export interface ApiClient {
   readonly baseUrl: string;
@@ -13,6 +14,11 @@ export interface ApiClient {
    * quarter of a large download's CPU (undici's controller, one promise per 64 KiB piece, their garbage).
    */
   download(path: string): Promise<Download>;
+  /**
+   * A large file's GET: over a bare socket whose reads go straight to a sink (raw-download.ts) where the
+   * answer allows it (plain http, Content-Length), over node:http's pieces otherwise.
+   */
+  downloadFile(path: string): Promise<FileDownload>;
   /**
    * Streams a request body with backpressure (node:http rather than fetch, which buffers a streamed body)
    * and returns the parsed JSON answer.
@@ -35,6 +41,13 @@ export interface Download {
   body: AsyncIterable<Buffer>;
   /** Abandons the body (closes the connection). */
   cancel(): void;
+}
+
+/** A body as pieces to iterate, or as a source that pushes them into a sink from the socket's buffer. */
+export type DownloadBody = AsyncIterable<Uint8Array> | { readInto(sink: BodySink): Promise<number> };
+
+export interface FileDownload extends Omit<Download, 'body'> {
+  body: DownloadBody;
 }
 
 export interface ApiClientOptions {
@@ -105,6 +118,41 @@ export function createApiClient(baseUrl: string, options: ApiClientOptions = {})
     upload: (path, body, headers, method = 'POST') =>
       upload(baseUrl, path, body, { ...auth, ...headers }, refusal, method),
     download: (path) => download(baseUrl, path, auth, refusal),
+    downloadFile: async (path) =>
+      (await downloadRaw(baseUrl, path, auth, refusal)) ?? download(baseUrl, path, auth, refusal),
+  };
+}
+
+/** A raw download (raw-download.ts); null when this answer is better read over node:http. */
+async function downloadRaw(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  refusal: RefusalContext,
+): Promise<FileDownload | null> {
+  let res: RawResponse | null;
+  try {
+    res = await rawGet(new URL(`${baseUrl}${path}`), headers, (reason) =>
+      serverUnreachable(baseUrl, `the connection broke during a download: ${reason}`),
+    );
+  } catch (err) {
+    throw serverUnreachable(baseUrl, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
+  }
+  if (!res) return null;
+  if (res.status < 200 || res.status >= 300) {
+    const text = await res.readText().catch(() => '');
+    throw await problemOf(new Response(text, { status: res.status }), refusal);
+  }
+  if (res.length === null) {
+    // Not an answer this client reads raw (a transfer coding): ask again over node:http.
+    res.cancel();
+    return null;
+  }
+  const answer = res;
+  return {
+    header: (name) => answer.headers[name.toLowerCase()],
+    body: { readInto: (sink) => answer.readInto(sink) },
+    cancel: () => answer.cancel(),
   };
 }
 

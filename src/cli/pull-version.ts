@@ -8,7 +8,7 @@ import { checkPaths } from '../modules/manifest/path-rules.js';
 import { rootDigest } from '../modules/manifest/root-digest.js';
 import type { VersionDetailView } from '../modules/registry/index.js';
 import { AppError } from '../platform/errors.js';
-import { type ApiClient, type Download, pathSegs, seg } from './api-client.js';
+import { type ApiClient, type FileDownload, pathSegs, seg } from './api-client.js';
 import {
   outputNotEmpty,
   pulledFileMismatch,
@@ -92,7 +92,7 @@ async function pullInto(
       const target = path.join(staging, ...file.path.split('/'));
       // The staging folder is new and randomly named, and the paths passed the rules: no clash, nothing to follow.
       await mkdir(path.dirname(target), { recursive: true });
-      const res = await client.download(
+      const res = await client.downloadFile(
         `/api/v1/models/${seg(version.model)}/versions/${version.number}/files/${pathSegs(file.path)}`,
       );
       const signatures = res.header('x-warden-signatures');
@@ -170,14 +170,15 @@ async function safeDestination(out: string, rel: string, create: boolean): Promi
   return dir;
 }
 
-async function writeHashed(res: Download, target: string, onBytes: (n: number) => void) {
+async function writeHashed(res: FileDownload, target: string, onBytes: (n: number) => void) {
   const hash = createHash('sha256');
   let size = 0;
   // O_EXCL already refuses an existing name, a dangling link included; O_NOFOLLOW says so outright.
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const handle = await open(target, flags, 0o644);
   try {
-    size = await writeHashedStream(res.body, handle, hash, onBytes);
+    // The staging folder is private and new: the file may be opened a second time, for direct writes.
+    size = await writeHashedStream(res.body, handle, hash, onBytes, { directPath: target });
     await handle.sync();
   } finally {
     await handle.close();

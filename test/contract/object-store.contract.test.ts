@@ -125,6 +125,27 @@ describe.each(backends)('ObjectStore contract: $name', (backend) => {
     expect(await readObject(objects, 'c/o')).toEqual(Buffer.concat([Buffer.from('HD'), ...parts]));
   });
 
+  it('lands megabytes of appends after a 4 KiB reserve byte for byte, the last block short', async () => {
+    // The encrypting store's shape: a 4 KiB header last, sealed chunks of 1 MiB + 16 bytes, two appends
+    // in flight.
+    const area = await objects.createPending();
+    const writer = await area.create({ reserve: 4096 });
+    const parts = [MiB + 16, MiB + 16, 300_001, 1, MiB + 16, 4096, 77].map((n) => randomBytes(n));
+    const inFlight: Promise<void>[] = [];
+    for (const part of parts) {
+      if (inFlight.length >= 2) await inFlight.shift();
+      inFlight.push(writer.append([part.subarray(0, part.length - 16), part.subarray(part.length - 16)]));
+    }
+    await Promise.all(inFlight);
+    const header = randomBytes(4096);
+    const pending = await writer.finish(header);
+    const expected = Buffer.concat([header, ...parts]);
+    expect(pending.size).toBe(expected.length);
+    await pending.publish('d/o');
+    await area.close();
+    expect((await readObject(objects, 'd/o'))?.equals(expected)).toBe(true);
+  });
+
   it('fills a reserved prefix last, as a header that depends on the body', async () => {
     expect(await put(objects, 'x/y', Buffer.from('body'), Buffer.from('HEAD'))).toEqual({
       size: 8,

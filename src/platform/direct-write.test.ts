@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { alignedBuffers, DIRECT_BLOCK, directWriter } from './direct-write.js';
+
+const MiB = 1024 * 1024;
+
+describe('direct writes', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'warden-direct-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('falls back to buffered writes when the kernel refuses a direct write (unaligned memory)', async () => {
+    const target = path.join(dir, 'unaligned');
+    const handle = await open(target, 'wx');
+    // Buffers from malloc are not page-aligned: claiming they are makes the kernel refuse (EINVAL) on
+    // filesystems that check, and the writer must still produce the bytes.
+    const buf = Buffer.allocUnsafeSlow(2 * DIRECT_BLOCK + 1).subarray(1);
+    randomBytes(buf.length).copy(buf);
+    const writer = await directWriter(target, handle, { aligned: true });
+    try {
+      await writer.write(buf, DIRECT_BLOCK, 0);
+      await writer.write(buf.subarray(DIRECT_BLOCK), DIRECT_BLOCK - 10, DIRECT_BLOCK);
+      await writer.end(2 * DIRECT_BLOCK - 10);
+      await handle.sync();
+    } finally {
+      await writer.close();
+      await handle.close();
+    }
+    expect((await readFile(target)).equals(buf.subarray(0, 2 * DIRECT_BLOCK - 10))).toBe(true);
+  });
+
+  it('hands out page-aligned buffers where it can, and refuses sizes that are not whole blocks', () => {
+    const { buffers, aligned } = alignedBuffers(3, MiB);
+    expect(buffers.map((b) => b.length)).toEqual([MiB, MiB, MiB]);
+    // Distinct memory: filling one leaves the others alone.
+    buffers[0]?.fill(1);
+    buffers[1]?.fill(2);
+    expect(buffers[0]?.every((b) => b === 1)).toBe(true);
+    expect(aligned).toBe(process.platform === 'linux');
+    expect(() => alignedBuffers(1, 1000)).toThrow(RangeError);
+  });
+});
