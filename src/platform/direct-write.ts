@@ -4,10 +4,12 @@
 // faulted in from the host, copying them into the page cache costs more CPU than hashing them
 // (bench/README.md, "Push and pull, round 5"); a direct write lets the disk read the buffer itself. On a
 // bare-metal host the gain is smaller (the copy costs about 0.1 s per 512 MiB) and the file is not left in
-// the page cache, so whoever reads it next reads it from the disk. The server's blob staging file is not
+// the page cache, so whoever reads it next reads it from the disk. Only local block filesystems are
+// written this way (network ones would pay a round trip per write). The server's blob staging file is not
 // written this way: measured, the next pull of the blob then reads it from the disk and pays the page
 // cache there, and a server's page cache is what serves repeated pulls.
-import { constants, type FileHandle, open } from 'node:fs/promises';
+import { constants, type FileHandle, open, statfs } from 'node:fs/promises';
+import path from 'node:path';
 
 /**
  * Offsets and lengths of direct writes are multiples of this: 4 KiB covers every logical block size in
@@ -55,11 +57,24 @@ export function alignedBuffers(count: number, size: number): AlignedBuffers {
   return { buffers: Array.from({ length: count }, () => Buffer.allocUnsafeSlow(size)), aligned: false };
 }
 
+/**
+ * Local block filesystems (statfs magic numbers): ext2/3/4, XFS, Btrfs, F2FS. Anywhere else the page cache
+ * is kept: a network filesystem (NFS, SMB, Ceph, 9p, virtiofs, FUSE) turns each direct write into a
+ * synchronous round trip, tmpfs refuses it or ignores it, and overlay and ZFS pass it on in ways that
+ * differ by version.
+ */
+const LOCAL_BLOCK_FILESYSTEMS: ReadonlySet<number> = new Set([0xef53, 0x58465342, 0x9123683e, 0xf2f52010]);
+
+/** Whether direct writes are tried on a filesystem of this statfs type. */
+export function directWritesSuit(fsType: number): boolean {
+  return LOCAL_BLOCK_FILESYSTEMS.has(fsType);
+}
+
 /** Opens the second, direct descriptor of a file; replaceable in tests (a filesystem that refuses it). */
 export type OpenDirect = (path: string) => Promise<FileHandle>;
 
-const openDirectDefault: OpenDirect = (path) =>
-  open(path, constants.O_WRONLY | constants.O_NOFOLLOW | (O_DIRECT ?? 0));
+const openDirectDefault: OpenDirect = (file) =>
+  open(file, constants.O_WRONLY | constants.O_NOFOLLOW | (O_DIRECT ?? 0));
 
 /** Positional writes to one file, direct where the kernel takes them, buffered otherwise. */
 export interface PositionalWriter {
@@ -82,17 +97,18 @@ export interface PositionalWriter {
  * Adds a direct descriptor to `handle`, a file the caller opened (and created, with its own flags: the
  * create is never retried with O_DIRECT, as a filesystem that refuses O_DIRECT at open may already have
  * made the file). The path is opened again, so it must be in a folder nobody else writes to (a private
- * staging folder). Every refusal (no O_DIRECT on this platform, EINVAL at open on old tmpfs, EINVAL at a
+ * staging folder). Only on a local block filesystem (directWritesSuit; `openDirect`, given by tests, skips
+ * that check). Every refusal (no O_DIRECT on this platform, EINVAL at open on old tmpfs, EINVAL at a
  * write: alignment) falls back to `handle` with buffered writes; other errors are the caller's.
  */
 export async function directWriter(
-  path: string,
+  file: string,
   handle: FileHandle,
   options: { aligned: boolean; openDirect?: OpenDirect },
 ): Promise<PositionalWriter> {
   let direct: FileHandle | null = null;
-  if (O_DIRECT !== undefined && options.aligned) {
-    direct = await (options.openDirect ?? openDirectDefault)(path).catch(() => null);
+  if (O_DIRECT !== undefined && options.aligned && (options.openDirect || (await onLocalBlockFs(file)))) {
+    direct = await (options.openDirect ?? openDirectDefault)(file).catch(() => null);
   }
   const opened = direct;
   let padded = false;
@@ -123,6 +139,14 @@ export async function directWriter(
       await opened?.close();
     },
   };
+}
+
+async function onLocalBlockFs(file: string): Promise<boolean> {
+  try {
+    return directWritesSuit((await statfs(path.dirname(file))).type);
+  } catch {
+    return false;
+  }
 }
 
 async function writeAll(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<void> {
